@@ -1,0 +1,270 @@
+/**
+ * `npm run bench -- serve`: what `qwen-probe serve` adds on top of talking to the upstream directly.
+ *
+ * Three processes, so that the proxy's CPU and memory are its own: the simulator (child), the
+ * proxy (child) and this load generator. The same load runs twice per concurrency level, in the
+ * same run: "direct" speaks the web shape to the simulator (chats/new, then the completion), "via"
+ * asks the proxy for a streamed OpenAI completion (which does the same upstream). Figures:
+ * - time to first token and per-chunk latency, p50 added by the proxy at 1/10/100 streams;
+ * - streams/s and chunks/s through the proxy as a ratio of direct at 1/10/100/500 streams;
+ * - the proxy's memory per open stream and peak RSS at 500 streams, and RSS after the load.
+ * Every streamed text is checked against the simulator's deterministic answer.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { median, percentile, type BenchFigure, type BenchResult } from './bench-result.js';
+
+const ROLE = process.env.QWEN_PROBE_BENCH_ROLE;
+const SELF = fileURLToPath(import.meta.url);
+/** Between upstream events; a fast real answer streams every 30-60 ms. */
+const CHUNK_INTERVAL_MS = Number(process.env.QWEN_PROBE_BENCH_INTERVAL ?? 40);
+/** Seconds each load level runs (new streams start until then; running ones finish). */
+const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 5);
+const MODEL = 'qwen3-max';
+const MIB = 1024 * 1024;
+
+type Message = { kind: 'url'; url: string } | { kind: 'mem'; rss: number; heapUsed: number; open: number };
+
+// ---- child roles -------------------------------------------------------------------------------
+
+async function runChild(role: string): Promise<void> {
+  const send = (m: Message) => process.send?.(m);
+  if (role === 'simulator') {
+    const { startSimulator } = await import('../src/simulator/index.js');
+    const sim = await startSimulator({ port: 0, chunkIntervalMs: CHUNK_INTERVAL_MS });
+    send({ kind: 'url', url: sim.url });
+  } else {
+    const { resolveCredentials } = await import('../src/client/credentials.js');
+    const { startProxyServer } = await import('../src/proxy/index.js');
+    const target = process.env.QWEN_PROBE_BENCH_TARGET!;
+    const credentials = await resolveCredentials({ target, user: 'demo@qwen-probe.test:demo-password' });
+    const proxy = await startProxyServer({ target, port: 0, sessions: [{ label: 'bench', credentials }] });
+    process.on('message', (m: unknown) => {
+      if (m !== 'mem') return;
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const u = process.memoryUsage();
+      send({ kind: 'mem', rss: u.rss, heapUsed: u.heapUsed, open: proxy.handler.openResponses });
+      void gc;
+    });
+    process.on('message', (m: unknown) => {
+      if (m === 'gc') (globalThis as { gc?: () => void }).gc?.();
+    });
+    send({ kind: 'url', url: proxy.url });
+  }
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (ROLE) await runChild(ROLE);
+
+function startChild(role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(SELF, [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, ...env, QWEN_PROBE_BENCH_ROLE: role },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${role} did not start`)), 30_000);
+    child.once('message', (m: Message) => {
+      clearTimeout(timer);
+      if (m.kind === 'url') resolve({ child, url: m.url });
+    });
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+function memoryOf(child: ChildProcess): Promise<Extract<Message, { kind: 'mem' }>> {
+  return new Promise((resolve) => {
+    const on = (m: Message) => {
+      if (m.kind !== 'mem') return;
+      child.off('message', on);
+      resolve(m);
+    };
+    child.on('message', on);
+    child.send('mem');
+  });
+}
+
+// ---- load generator ----------------------------------------------------------------------------
+
+interface StreamTiming {
+  readonly ttft: number;
+  /** Arrival of each content chunk, ms after the request started. */
+  readonly offsets: number[];
+  readonly ok: boolean;
+}
+
+const agent = new Agent({ connections: 4096, pipelining: 1, keepAliveTimeout: 30_000 });
+
+/** Reads an SSE body, calling `onText` per chunk; returns the concatenated body. */
+async function readBody(body: AsyncIterable<Uint8Array>, onChunk: (text: string, t: number) => void): Promise<string> {
+  const decoder = new TextDecoder();
+  let all = '';
+  for await (const chunk of body) {
+    const t = performance.now();
+    const text = decoder.decode(chunk, { stream: true });
+    all += text;
+    onChunk(text, t);
+  }
+  return all;
+}
+
+/** Pulls the answer text out of SSE frames with a per-frame JSON read (checked after timing). */
+function answerOf(body: string, via: boolean): string {
+  let answer = '';
+  for (const frame of body.split('\n\n')) {
+    const data = frame.startsWith('data: ') ? frame.slice(6) : '';
+    if (data === '' || data === '[DONE]') continue;
+    const json = JSON.parse(data) as { choices?: { delta?: { content?: string; phase?: string } }[] };
+    const delta = json.choices?.[0]?.delta;
+    if (delta?.content && (via || delta.phase === 'answer')) answer += delta.content;
+  }
+  return answer;
+}
+
+interface Target {
+  readonly via: boolean;
+  readonly url: string;
+  readonly token: string;
+}
+
+async function oneStream(target: Target, prompt: string, expected: string): Promise<StreamTiming> {
+  const t0 = performance.now();
+  const offsets: number[] = [];
+  let ttft = -1;
+  const marker = target.via ? /"content":"[^"]/g : /"content": "[^"]/g;
+  const onChunk = (text: string, t: number) => {
+    const hits = text.match(marker)?.length ?? 0;
+    for (let i = 0; i < hits; i++) offsets.push(t - t0);
+    if (hits > 0 && ttft < 0) ttft = t - t0;
+  };
+  let body: string;
+  if (target.via) {
+    const res = await request(`${target.url}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+      body: JSON.stringify({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }),
+    });
+    body = await readBody(res.body, onChunk);
+  } else {
+    const { SHAPES, systemIdClock } = await import('../src/upstream/shapes.js');
+    const ctx = { baseUrl: target.url, token: target.token, model: MODEL, prompt, idClock: systemIdClock };
+    const create = SHAPES.web.createChat!(ctx);
+    const created = await request(create.url, { method: 'POST', dispatcher: agent, headers: create.headers.flatMap((h) => [h.name, h.value]), body: create.body });
+    const chatId = ((await created.body.json()) as { data: { id: string } }).data.id;
+    const completion = SHAPES.web.completion(ctx, { chatId, parentId: null });
+    const res = await request(completion.url, { method: 'POST', dispatcher: agent, headers: completion.headers.flatMap((h) => [h.name, h.value]), body: completion.body });
+    body = await readBody(res.body, onChunk);
+  }
+  return { ttft, offsets, ok: answerOf(body, target.via) === expected };
+}
+
+interface LevelResult {
+  readonly streams: number;
+  readonly chunks: number;
+  readonly seconds: number;
+  readonly timings: StreamTiming[];
+  readonly failed: number;
+}
+
+async function runLevel(target: Target, concurrency: number, seconds: number, onTick?: () => void): Promise<LevelResult> {
+  const { expectedAnswer } = await import('../src/simulator/answers.js');
+  const timings: StreamTiming[] = [];
+  let failed = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  let n = 0;
+  const worker = async (w: number) => {
+    // Bounded: each iteration is one stream, and none starts after the deadline.
+    while (performance.now() < deadline) {
+      const prompt = `bench ${w} ${n++} [[words=60]]`;
+      try {
+        const timing = await oneStream(target, prompt, expectedAnswer(prompt).answer);
+        if (timing.ok) timings.push(timing);
+        else failed++;
+      } catch {
+        failed++;
+      }
+      onTick?.();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  const elapsed = (performance.now() - t0) / 1000;
+  return { streams: timings.length, chunks: timings.reduce((s, t) => s + t.offsets.length, 0), seconds: elapsed, timings, failed };
+}
+
+/** Median over chunk index k of (median offset of chunk k via − the same direct). */
+function addedChunkLatency(direct: StreamTiming[], via: StreamTiming[]): number {
+  const byIndex = (list: StreamTiming[], k: number) => list.map((t) => t.offsets[k]).filter((x): x is number => x !== undefined);
+  const maxK = Math.min(...[...direct, ...via].map((t) => t.offsets.length));
+  const diffs: number[] = [];
+  for (let k = 0; k < maxK; k++) diffs.push(median(byIndex(via, k)) - median(byIndex(direct, k)));
+  return median(diffs);
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export default async function bench(): Promise<BenchResult> {
+  const sim = await startChild('simulator');
+  const proxy = await startChild('proxy', { QWEN_PROBE_BENCH_TARGET: sim.url });
+  const figures: BenchFigure[] = [];
+  const notes: string[] = [];
+  try {
+    const { resolveCredentials } = await import('../src/client/credentials.js');
+    const { token } = await resolveCredentials({ target: sim.url, user: 'demo@qwen-probe.test:demo-password' });
+    const direct: Target = { via: false, url: sim.url, token };
+    const via: Target = { via: true, url: proxy.url, token };
+    // Warm both paths (JIT, connection pools, the proxy's model list).
+    await runLevel(direct, 20, 1);
+    await runLevel(via, 20, 1);
+    proxy.child.send('gc');
+    await new Promise((r) => setTimeout(r, 300));
+    const baseline = await memoryOf(proxy.child);
+
+    for (const concurrency of [1, 10, 100, 500]) {
+      const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
+      const d = await runLevel(direct, concurrency, seconds);
+      let peak = baseline;
+      let perStream = 0;
+      const sampler = setInterval(() => {
+        void memoryOf(proxy.child).then((m) => {
+          if (m.rss > peak.rss) peak = m;
+          if (m.open >= concurrency * 0.9 && concurrency === 500) perStream = Math.max(perStream, (m.heapUsed - baseline.heapUsed) / m.open);
+        });
+      }, 250);
+      const v = await runLevel(via, concurrency, seconds);
+      clearInterval(sampler);
+      const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
+      if (concurrency <= 100) {
+        const ttftAdded = median(v.timings.map((t) => t.ttft)) - median(d.timings.map((t) => t.ttft));
+        figures.push({ label: `TTFT p50 added, ${label}`, value: round(ttftAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: ttftAdded <= 2 } : {}) });
+        const chunkAdded = addedChunkLatency(d.timings, v.timings);
+        figures.push({ label: `per-chunk latency p50 added, ${label}`, value: round(chunkAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: chunkAdded <= 2 } : {}) });
+        notes.push(`${label}: TTFT p50 direct ${round(median(d.timings.map((t) => t.ttft)), 1)} ms, via ${round(median(v.timings.map((t) => t.ttft)), 1)} ms; p99 via ${round(percentile(v.timings.map((t) => t.ttft), 99), 1)} ms`);
+      }
+      const streamRatio = v.streams / v.seconds / (d.streams / d.seconds);
+      const chunkRatio = v.chunks / v.seconds / (d.chunks / d.seconds);
+      figures.push({ label: `streams/s via / direct, ${label}`, value: round(streamRatio), unit: 'x', ...(concurrency === 500 ? { goal: '>= 0.8x', met: streamRatio >= 0.8 } : {}) });
+      figures.push({ label: `chunks/s via / direct, ${label}`, value: round(chunkRatio), unit: 'x' });
+      notes.push(`${label}: direct ${round(d.streams / d.seconds, 1)} streams/s (${d.failed} failed), via ${round(v.streams / v.seconds, 1)} streams/s (${v.failed} failed)`);
+      if (d.failed + v.failed > 0) figures.push({ label: `streams failed or wrong text, ${label}`, value: d.failed + v.failed, unit: '', goal: '0', met: false });
+      if (concurrency === 500) {
+        figures.push({ label: 'proxy heap per open stream, 500 streams', value: round(perStream / 1024, 1), unit: 'KiB' });
+        figures.push({ label: 'proxy peak RSS, 500 streams', value: round(peak.rss / MIB, 1), unit: 'MiB', goal: '< 133 MiB (half the peer)', met: peak.rss / MIB < 133 });
+      }
+    }
+    proxy.child.send('gc');
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await memoryOf(proxy.child);
+    figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
+    figures.push({ label: 'proxy heap after the load, minus at start', value: round((after.heapUsed - baseline.heapUsed) / MIB, 1), unit: 'MiB' });
+    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ~30 content chunks per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);
+  } finally {
+    sim.child.disconnect();
+    proxy.child.disconnect();
+    await agent.close();
+  }
+  return { name: 'serve', figures, notes };
+}

@@ -1,0 +1,146 @@
+/**
+ * `qwen-probe capture`: records what a real browser sends to the target's /api/ paths while it
+ * chats, as a HAR capture (events with arrival times, raw chunk timings). Either the command drives
+ * the page (each --prompt typed and sent, each answer awaited) or, with --interactive, a person does
+ * until they close the window or press Ctrl-C. Every exchange is on disk as soon as it completes, so
+ * an interruption, a crash or a failed turn loses nothing that was recorded.
+ *
+ * Exit codes: 0 all turns answered (or an interactive session ended); 1 a turn failed, timed out,
+ * or the target/browser could not be used (the capture still holds what happened); 2 bad flags;
+ * 130 interrupted (Ctrl-C) outside --interactive.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
+import { openCaptureWriter } from '../exchange/capture-writer.js';
+import { readSessionFile, type SessionFile } from '../client/session-file.js';
+import { normaliseTarget } from '../client/target.js';
+import { exchangeLine } from '../client/describe-exchange.js';
+import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
+import { contextForSession, loginWithBrowser, openPage } from '../capture/browser-login.js';
+import { startBrowserRecorder } from '../capture/browser-recorder.js';
+import { captureChat, type ChatTurn } from '../capture/capture-chat.js';
+import { loadSiteProfile, type SiteProfile } from '../capture/site-profiles.js';
+import { resolveAccount } from './browser-account.js';
+import { timestampForFile } from './file-names.js';
+import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { captureFlags, turnLine, turnProblem, untilStopped, withInterrupt, type CaptureArgs } from './capture-support.js';
+
+export type { CaptureArgs } from './capture-support.js';
+
+/** `captures/<host>-<timestamp>.har`. */
+export function defaultCapturePath(target: string, now = new Date()): string {
+  const host = new URL(target).host.replace(/[^A-Za-z0-9.-]/g, '_');
+  return `captures/${host}-${timestampForFile(now)}.har`;
+}
+
+interface Prepared {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** The page already shows the chat (it just logged in there). */
+  readonly loggedInHere: boolean;
+}
+
+async function prepareContext(args: CaptureArgs, target: string, profile: SiteProfile, session: SessionFile | undefined, io: CommandIo, browser: Browser): Promise<Prepared> {
+  if (session) {
+    const context = await contextForSession(browser, session, profile);
+    return { context, page: await context.newPage(), loggedInHere: false };
+  }
+  const account = await resolveAccount(args.user, { prompt: false });
+  if (!account && !args.headed) {
+    throw new ProbeError('E_USAGE', 'capture needs --session FILE, --user EMAIL:PASSWORD or --headed', { hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD' });
+  }
+  const { context, page } = await loginWithBrowser({
+    target, browser, profile, ...(account ? { account } : {}),
+    timeoutMs: args.timeout * 1000, manualTimeoutMs: args['login-timeout'] * 1000, onStatus: (line) => io.err(line),
+  });
+  return { context, page, loggedInHere: true };
+}
+
+/** The command body; `signal` is Ctrl-C. */
+export async function capture(args: CaptureArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
+  const target = normaliseTarget(args.target);
+  const prompts = args.prompt ?? [];
+  if (prompts.length === 0 && !args.interactive) throw new ProbeError('E_USAGE', 'give at least one --prompt TEXT, or --interactive to drive the browser yourself');
+  if ([args.session, args.user].filter(Boolean).length > 1) throw new ProbeError('E_USAGE', 'give only one of --session and --user');
+  const profile = await loadSiteProfile(target, args.selectors);
+  const session = args.session ? await readSessionFile(args.session) : undefined;
+  const out = args.out ?? defaultCapturePath(target);
+  await mkdir(dirname(out), { recursive: true });
+  const { browser, cdpEndpoint } = await launchBrowser({ headed: args.headed || args.interactive, ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}) });
+  if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
+  // The file exists (valid, empty HAR) from here on, whatever happens next.
+  const writer = await openCaptureWriter(out, { source: 'browser', redacted: args.redact, comment: `qwen-probe capture --target ${target}` }).catch(async (error: unknown) => {
+    await closeQuietly(browser);
+    throw error;
+  });
+  let appended: Promise<void> = Promise.resolve();
+  let turns: ChatTurn[] = [];
+  let recorded: Exchange[] = [];
+  let stopRecorder: (() => Promise<Exchange[]>) | undefined;
+  try {
+    const prepared = await withInterrupt(prepareContext(args, target, profile, session, io, browser), signal);
+    const recorder = await startBrowserRecorder(prepared.context, {
+      origin: target,
+      include: args.include ?? [],
+      exclude: args.exclude ?? [],
+      onExchange: (exchange) => {
+        appended = appended.then(() => writer.append(exchange));
+        io.out(exchangeLine(exchange));
+      },
+    });
+    stopRecorder = () => recorder.stop();
+    const options = { page: prepared.page, target, profile, recorder, readyTimeoutMs: args.timeout * 1000, answerTimeoutMs: args['answer-timeout'] * 1000, ...(signal ? { signal } : {}) };
+    if (prompts.length > 0) {
+      turns = await captureChat({ ...options, prompts, thinking: args.thinking, ...(args.model ? { model: args.model } : {}), onTurn: (t) => io.out(turnLine(t, prompts.length)) });
+    } else if (!prepared.loggedInHere) {
+      await openPage(prepared.page, `${target}${profile.chatPath}`, args.timeout * 1000);
+    }
+    if (args.interactive && !signal?.aborted) {
+      io.out('recording: drive the browser; close its window or press Ctrl-C to stop');
+      await untilStopped(browser, prepared.context, signal);
+    }
+  } finally {
+    recorded = stopRecorder ? await stopRecorder() : [];
+    await appended.catch(() => undefined);
+    await writer.close();
+    await closeQuietly(browser);
+    const cut = recorded.filter((e) => e.tags?.includes('stream-cut')).length;
+    io.out(`captured ${writer.count} exchange${writer.count === 1 ? '' : 's'}${cut > 0 ? ` (${cut} cut)` : ''} to ${out}`);
+  }
+  if (signal?.aborted && !args.interactive) {
+    throw new ProbeError('E_INTERRUPTED', `interrupted; ${writer.count} exchanges saved to ${out}`, { exitCode: 130 });
+  }
+  const problem = turnProblem(turns, out);
+  if (problem) throw problem;
+  return 0;
+}
+
+/** The yargs module. */
+export const captureCommand: CommandModule<object, CaptureArgs> = {
+  command: 'capture',
+  describe: 'record a real browser chatting with the target (HAR with live event timings)',
+  builder: (yargs: Argv<object>) => captureFlags(yargs),
+  handler: (args) =>
+    runCommand(async () => {
+      const stop = new AbortController();
+      let presses = 0;
+      const onSignal = () => {
+        presses += 1;
+        if (presses > 1) process.exit(130);
+        processIo.err('stopping: saving what was recorded (press Ctrl-C again to quit at once)');
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        return await capture(args, processIo, stop.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }),
+};

@@ -1,0 +1,133 @@
+/**
+ * `qwen-probe diff GOOD BAD`: compares the browser's working requests with a library's failing ones,
+ * field by field, ranked and explained. GOOD and BAD are HAR captures, JSON request files
+ * (`{method,url,headers,body}`), curl command lines in a file, a curl command given inline, or `-`
+ * for stdin.
+ *
+ * Exit codes: 0 the requests match modulo volatile values; 1 they differ (or nothing could be
+ * paired); 2 bad input (unreadable file, invalid JSON or HAR, empty capture, bad flags).
+ */
+import { open, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ProbeError, isProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
+import { readCapture } from '../exchange/capture-reader.js';
+import { diffCaptures } from '../diff/diff-captures.js';
+import { parseRequestInput } from '../diff/read-request-input.js';
+import { REPORT_FORMATS, renderDiff, reportFormatFor, type ReportFormat } from '../report/render-diff.js';
+import { processIo, runCommand, type CommandIo } from './run-command.js';
+
+export interface DiffArgs {
+  readonly good: string;
+  readonly bad: string;
+  readonly endpoint?: string;
+  readonly format?: string;
+  readonly out?: string;
+  readonly ignore?: readonly string[];
+  readonly showVolatile?: boolean;
+}
+
+/** Request files (not HAR) larger than this are refused: a pasted request is never this big. */
+const MAX_REQUEST_FILE_BYTES = 64 * 1024 * 1024;
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
+function decode(bytes: Buffer, label: string): string {
+  // NUL bytes do not occur in HAR, JSON or a command line: this is some binary file.
+  if (bytes.subarray(0, 4096).includes(0)) throw new ProbeError('E_INPUT', `${label} is a binary file, not a HAR capture, a JSON request or a curl command line`);
+  return bytes.toString('utf8');
+}
+
+/** Reads GOOD or BAD: inline curl, `-` (stdin), a HAR file, or a request file. */
+export async function readDiffInput(arg: string, label: string, io: CommandIo): Promise<Exchange[]> {
+  let exchanges: Exchange[];
+  if (/^\s*curl\s/.test(arg)) {
+    exchanges = report(parseRequestInput(arg, label), io);
+  } else if (arg === '-') {
+    exchanges = report(parseRequestInput(decode(await readStdin(), label), label), io);
+  } else {
+    const name = `${label} (${arg})`;
+    try {
+      const handle = await open(arg, 'r');
+      try {
+        const { bytesRead, buffer } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+        const head = buffer.subarray(0, bytesRead);
+        const { size } = await handle.stat();
+        const harLike = /^\uFEFF?\s*\{\s*"log"\s*:/.test(head.toString('utf8'));
+        if (!harLike && size > MAX_REQUEST_FILE_BYTES) throw new ProbeError('E_INPUT', `${name} is ${size} bytes and not a HAR capture; a request file is never this large`);
+        if (harLike) {
+          const capture = await readCapture(arg);
+          for (const problem of capture.meta.problems) io.err(`note: ${name}: ${problem}`);
+          exchanges = capture.exchanges;
+        } else exchanges = report(parseRequestInput(decode(await readFile(arg), name), name), io);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      if (isProbeError(error)) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ProbeError('E_INPUT', code === 'ENOENT' ? `${name}: no such file` : code === 'EISDIR' ? `${name} is a directory` : `${name}: ${(error as Error).message}`);
+    }
+  }
+  if (exchanges.length === 0) throw new ProbeError('E_INPUT', `${label} holds no exchanges: nothing to compare`);
+  return exchanges;
+}
+
+function report(input: ReturnType<typeof parseRequestInput>, io: CommandIo): Exchange[] {
+  for (const note of input.notes) io.err(`note: ${note}`);
+  return input.exchanges;
+}
+
+function chooseFormat(args: DiffArgs): ReportFormat {
+  if (args.format !== undefined) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(args.format)) throw new ProbeError('E_USAGE', `--format ${args.format}: use one of ${REPORT_FORMATS.join(', ')}`);
+    return args.format as ReportFormat;
+  }
+  if (args.out !== undefined) {
+    const format = reportFormatFor(args.out);
+    if (!format) throw new ProbeError('E_USAGE', `--out ${args.out}: cannot tell the format from the extension; use .txt, .md, .json or .html, or pass --format`);
+    return format;
+  }
+  return 'text';
+}
+
+/** The command body; returns the exit code. */
+export async function diff(args: DiffArgs, io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): Promise<number> {
+  const format = chooseFormat(args);
+  const good = await readDiffInput(args.good, 'GOOD', io);
+  const bad = await readDiffInput(args.bad, 'BAD', io);
+  const result = diffCaptures(good, bad, { endpoint: args.endpoint, ignore: args.ignore });
+  const color = format === 'text' && args.out === undefined && isTty && !env.NO_COLOR;
+  const width = Math.min(100, Math.max(60, process.stdout.columns ?? 100));
+  const text = renderDiff(result, format, { color, showVolatile: args.showVolatile, width: isTty ? width : 100 });
+  if (args.out !== undefined) {
+    await mkdir(dirname(args.out), { recursive: true });
+    await writeFile(args.out, text);
+    io.out(`wrote ${args.out} (${format}): ${result.explanation}`);
+  } else io.out(text.replace(/\n$/, ''));
+  return result.verdict === 'match' ? 0 : 1;
+}
+
+export const diffCommand: CommandModule<object, DiffArgs> = {
+  command: 'diff <good> <bad>',
+  describe: 'compare working (GOOD) with failing (BAD) requests field by field, ranked by how likely each difference breaks the request',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .positional('good', { type: 'string', demandOption: true, describe: 'working requests: HAR capture, JSON request file, curl command (file or inline), or - for stdin' })
+      .positional('bad', { type: 'string', demandOption: true, describe: 'failing requests, in any of the same forms' })
+      .option('endpoint', { type: 'string', describe: 'compare only this endpoint (chat.completions, chats.new, models, ...)' })
+      .option('format', { type: 'string', choices: [...REPORT_FORMATS], describe: 'report format; default text, or from the --out extension' })
+      .option('out', { type: 'string', describe: 'write the report to this file (.txt, .md, .json, .html) instead of stdout' })
+      .option('ignore', { type: 'string', array: true, describe: 'a field to leave out, e.g. "body messages[*].content", "header:x-foo", header-order (repeatable)' })
+      .option('show-volatile', { type: 'boolean', default: false, describe: 'list volatile values (fresh ids, timestamps, tokens) that differ as expected' })
+      .example('$0 diff captures/browser.har captures/library.har', 'rank what the library does differently')
+      .example('$0 diff captures/browser.har bad-request.json --out reports/diff.html', 'an HTML report with both requests side by side')
+      .example('$0 diff captures/browser.har "curl https://chat.qwen.ai/api/v2/chat/completions -H ..."', 'compare with a pasted curl command')
+      .epilog('Exit codes: 0 the requests match modulo volatile values, 1 they differ, 2 bad input. Colour follows NO_COLOR and the terminal.') as unknown as Argv<DiffArgs>,
+  handler: (args) => runCommand(() => diff(args)),
+};

@@ -1,0 +1,160 @@
+/**
+ * `qwen-probe generate`: writes the requests a client library sends (a named shape) as a capture,
+ * and with `--send` performs them against a target and records the responses, streams included.
+ *
+ * Exit codes: 0 when the capture was written, including when the upstream answered with a failure
+ * (that failure is the finding, printed as the verdict line); 2 for bad input (unknown shape,
+ * --send without --target, missing credentials); 1 when the target could not be reached (the
+ * capture is still written first: a refused connection is evidence too).
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
+import { openCaptureWriter } from '../exchange/capture-writer.js';
+import { SHAPE_NAMES, SHAPES, isShapeName, systemIdClock, type ShapeContext } from '../upstream/shapes.js';
+import { buildShapeRequests } from '../client/build-shape-requests.js';
+import { resolveCredentials, type Credentials } from '../client/credentials.js';
+import { exchangeLine, verdictLine } from '../client/describe-exchange.js';
+import { runShapeTurn, shapeSender } from '../client/run-shape.js';
+import { describeTransportError, normaliseTarget } from '../client/target.js';
+import { processIo, runCommand, type CommandIo } from './run-command.js';
+
+/** The flags of `generate`, after yargs. */
+export interface GenerateArgs {
+  readonly shape: string;
+  readonly prompt?: string;
+  readonly model?: string;
+  readonly thinking?: boolean;
+  readonly out?: string;
+  readonly send?: boolean;
+  readonly target?: string;
+  readonly token?: string;
+  readonly session?: string;
+  readonly user?: string;
+  readonly redact?: boolean;
+  /** Seconds one request may take in all. */
+  readonly timeout?: number;
+}
+
+const DEFAULT_TARGET = 'https://chat.qwen.ai';
+
+/**
+ * Stands in for a token when generating offline without credentials: JWT-shaped (so a diff sees the
+ * same kind of value as a real token) but unsigned and obviously fake.
+ */
+export const PLACEHOLDER_TOKEN = [
+  Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url'),
+  Buffer.from('{"id":"placeholder","exp":0}').toString('base64url'),
+  'placeholder',
+].join('.');
+
+/** `captures/<shape>-<UTC timestamp>.har`, sortable and free of colons. */
+export function defaultCapturePath(shape: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return `captures/${shape}-${stamp}.har`;
+}
+
+async function credentialsFor(args: GenerateArgs, baseUrl: string): Promise<Credentials | undefined> {
+  if (args.send) return resolveCredentials({ target: baseUrl, token: args.token, session: args.session, user: args.user, useEnv: true });
+  if (args.user) {
+    throw new ProbeError('E_USAGE', '--user signs in over the network, which generate does only with --send', {
+      hint: 'add --send --target URL, or pass --token / --session to generate offline',
+    });
+  }
+  if (args.token || args.session) return resolveCredentials({ target: baseUrl, token: args.token, session: args.session });
+  return undefined;
+}
+
+/** The command body; returns the exit code, throws ProbeError for input and reachability problems. */
+export async function generate(args: GenerateArgs, io: CommandIo = processIo): Promise<number> {
+  if (!isShapeName(args.shape)) {
+    throw new ProbeError('E_USAGE', `unknown shape ${JSON.stringify(args.shape)}; valid shapes: ${SHAPE_NAMES.join(', ')}`, {
+      hint: SHAPE_NAMES.map((name) => `${name}: ${SHAPES[name].summary}`).join('\n      '),
+    });
+  }
+  if (args.send && !args.target) {
+    throw new ProbeError('E_USAGE', '--send needs --target URL (https://chat.qwen.ai, or the URL `qwen-probe simulate` prints)');
+  }
+  const shape = SHAPES[args.shape];
+  const baseUrl = normaliseTarget(args.target ?? DEFAULT_TARGET);
+  const credentials = await credentialsFor(args, baseUrl);
+  for (const warning of credentials?.warnings ?? []) io.err(`warning: ${warning}`);
+  const ctx: ShapeContext = {
+    baseUrl,
+    token: credentials?.token ?? PLACEHOLDER_TOKEN,
+    cookies: credentials?.cookies ?? {},
+    idClock: systemIdClock,
+    ...(args.model !== undefined ? { model: args.model } : {}),
+    ...(args.prompt !== undefined ? { prompt: args.prompt } : {}),
+    ...(args.thinking !== undefined ? { thinking: args.thinking } : {}),
+  };
+
+  const out = args.out ?? defaultCapturePath(shape.name);
+  await mkdir(dirname(out), { recursive: true });
+  const writer = await openCaptureWriter(out, {
+    source: 'library',
+    redacted: args.redact === true,
+    comment: `qwen-probe generate --shape ${shape.name}${args.send ? ` --send --target ${baseUrl}` : ''}`,
+  });
+  let unreachable: Exchange | undefined;
+  try {
+    if (!args.send) {
+      const exchanges = buildShapeRequests(shape, ctx);
+      for (const exchange of exchanges) {
+        await writer.append(exchange);
+        io.out(exchangeLine(exchange));
+      }
+      if (!credentials) io.out('note: no credentials given; the requests carry a placeholder token');
+      io.out(`wrote ${exchanges.length} request${exchanges.length === 1 ? '' : 's'} (not sent) to ${out}`);
+      return 0;
+    }
+    const timeoutMs = (args.timeout ?? 120) * 1000;
+    // Appends chain in completion order; the writer serialises them, we only keep the last promise.
+    let appended: Promise<void> = Promise.resolve();
+    const turn = await runShapeTurn(shape, ctx, {}, {
+      send: shapeSender({ source: 'library', connectTimeoutMs: Math.min(timeoutMs, 30_000), idleTimeoutMs: Math.min(timeoutMs, 60_000), totalTimeoutMs: timeoutMs }),
+      onExchange: (exchange) => {
+        appended = appended.then(() => writer.append(exchange));
+        io.out(exchangeLine(exchange));
+        if (!exchange.response && exchange.error) unreachable ??= exchange;
+      },
+    });
+    await appended;
+    io.out(verdictLine(turn.result));
+    io.out(`wrote ${turn.exchanges.length} exchange${turn.exchanges.length === 1 ? '' : 's'} to ${out}`);
+  } finally {
+    await writer.close();
+  }
+  if (unreachable) {
+    const problem = describeTransportError(baseUrl, unreachable.error);
+    throw new ProbeError('E_UPSTREAM_UNREACHABLE', problem.message, { hint: problem.hint });
+  }
+  return 0;
+}
+
+/** The yargs module: flags, help text with examples, and the handler. */
+export const generateCommand: CommandModule<object, GenerateArgs> = {
+  command: 'generate',
+  describe: 'write the requests a client library sends (a named shape) as a capture; with --send, run them and record the answers',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .option('shape', { type: 'string', demandOption: true, describe: `request shape to generate: ${SHAPE_NAMES.join(', ')}` })
+      .option('prompt', { type: 'string', describe: 'user message of the completion (default "Hello!")' })
+      .option('model', { type: 'string', describe: 'model id; default per shape (seed-*: qwen-turbo, web: qwen3-max)' })
+      .option('thinking', { type: 'boolean', describe: 'ask for reasoning (thinking_enabled and the shape\'s related fields)' })
+      .option('out', { type: 'string', describe: 'capture file to write (HAR); default captures/<shape>-<timestamp>.har' })
+      .option('send', { type: 'boolean', default: false, describe: 'perform the requests against --target (chats/new first where the shape does) and record the responses' })
+      .option('target', { type: 'string', describe: 'origin to send to, e.g. https://chat.qwen.ai or the simulator URL; needed with --send' })
+      .option('token', { type: 'string', describe: 'raw JWT (localStorage "token") to authenticate with' })
+      .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login` (token + anti-bot cookies)' })
+      .option('user', { type: 'string', describe: 'EMAIL:PASSWORD to sign in with (needs --send); else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD' })
+      .option('redact', { type: 'boolean', default: false, describe: 'redact tokens, cookies and other secrets before writing (the file is then shareable, mode 0644)' })
+      .option('timeout', { type: 'number', default: 120, describe: 'seconds one request may take in all' })
+      .example('$0 generate --shape seed-v4', 'write the seed\'s final request offline (placeholder token)')
+      .example('$0 generate --shape web --send --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password', 'run the browser shape against the simulator')
+      .example('$0 generate --shape seed-v3 --send --target https://chat.qwen.ai --session session.json --out captures/v3.har', 'run a seed step against the real site')
+      .epilog('Exit codes: 0 capture written (also when the upstream answered with a failure: that is the finding), 2 bad input, 1 target unreachable.') as unknown as Argv<GenerateArgs>,
+  handler: (args) => runCommand(() => generate(args)),
+};

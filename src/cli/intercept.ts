@@ -1,0 +1,110 @@
+/**
+ * `qwen-probe intercept`: run the HTTPS-intercepting proxy until Ctrl-C, printing the client settings
+ * once and one line per recorded exchange. Every exchange is on disk as soon as it is printed, so
+ * stopping (or crashing) leaves a capture complete up to the last finished exchange.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { DEFAULT_CA_DIR } from '../capture/intercept/ca-store.js';
+import { ProbeError } from '../exchange/errors.js';
+import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { timestampForFile } from './file-names.js';
+
+/** Flags of `intercept`, as yargs hands them over. */
+export interface InterceptArgs {
+  readonly port: number;
+  readonly host: string;
+  readonly out?: string;
+  readonly map: readonly string[];
+  readonly include: readonly string[];
+  readonly 'ca-dir': string;
+  readonly redact: boolean;
+  readonly overwrite: boolean;
+}
+
+/** Where a capture goes when `--out` is not given: `captures/intercept-2026-11-28T01-29-16.har`. */
+export function defaultCapturePath(now: Date = new Date()): string {
+  return join('captures', `intercept-${timestampForFile(now)}.har`);
+}
+
+/**
+ * Runs the proxy until `stop` resolves (SIGINT/SIGTERM in the CLI). Separate from the yargs handler
+ * so that tests can drive it in-process.
+ */
+export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Promise<unknown>): Promise<number> {
+  const out = args.out ?? defaultCapturePath();
+  await mkdir(dirname(out), { recursive: true }).catch((error: unknown) => {
+    throw new ProbeError('E_INPUT', `cannot create the directory of ${out}: ${(error as Error).message}`, { cause: error });
+  });
+  // Loaded here, not at the top: mockttp takes seconds to load and every other command would pay for it.
+  const { startIntercept } = await import('../capture/intercept/intercept-proxy.js');
+  const { summarizeExchange } = await import('../capture/intercept/exchange-summary.js');
+  const proxy = await startIntercept({
+    port: args.port,
+    host: args.host,
+    out,
+    overwrite: args.overwrite,
+    map: args.map,
+    include: args.include,
+    caDir: args['ca-dir'],
+    redact: args.redact,
+    onExchange: (exchange) => io.out(summarizeExchange(exchange)),
+    onError: (error) => io.err(`warning: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  for (const line of proxy.settings()) io.out(line);
+  await stop;
+  io.err('stopping: writing the last exchanges…');
+  await proxy.close();
+  io.err(`${proxy.exchanges} exchange${proxy.exchanges === 1 ? '' : 's'} recorded in ${out}`);
+  return 0;
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. A second Ctrl-C a moment later exits at once; one that
+ * follows within a second is the same keypress delivered twice (npx and the terminal both forward it).
+ */
+function untilSignalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const first = (signal: NodeJS.Signals): void => {
+      const at = Date.now();
+      process.off('SIGINT', first);
+      process.off('SIGTERM', first);
+      // Each append leaves valid HAR behind, so an impatient second Ctrl-C loses nothing written.
+      process.on('SIGINT', () => {
+        if (Date.now() - at > 1000) process.exit(130);
+      });
+      resolve(signal);
+    };
+    process.on('SIGINT', first);
+    process.on('SIGTERM', first);
+  });
+}
+
+function asList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** The yargs module registered in `commands.ts`. */
+export const interceptCommand: CommandModule<object, InterceptArgs> = {
+  command: 'intercept',
+  describe: 'HTTPS-intercepting proxy: record any client\'s traffic (SSE with timing) into a capture',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 picks a free one)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
+      .option('out', { type: 'string', describe: 'capture file (default captures/intercept-<time>.har)' })
+      .option('map', { type: 'string', array: true, default: [] as string[], describe: 'HOST=URL: send a host\'s traffic to another server, e.g. chat.qwen.ai=http://127.0.0.1:8787' })
+      .option('include', { type: 'string', array: true, default: [] as string[], describe: 'hosts to record (host, *.domain, *); default chat.qwen.ai plus mapped hosts' })
+      .option('ca-dir', { type: 'string', default: DEFAULT_CA_DIR, describe: 'where the CA is generated once and kept' })
+      .option('redact', { type: 'boolean', default: false, describe: 'redact tokens, cookies and passwords before writing' })
+      .option('overwrite', { type: 'boolean', default: false, describe: 'replace --out if it exists' })
+      .example('$0 intercept --map chat.qwen.ai=http://127.0.0.1:8787', 'point a library that hard-codes chat.qwen.ai at the simulator')
+      .check((argv) => {
+        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new ProbeError('E_USAGE', `--port must be 0-65535, got ${argv.port}`);
+        return true;
+      }) as unknown as Argv<InterceptArgs>,
+  handler: (argv: ArgumentsCamelCase<InterceptArgs>) =>
+    runCommand(() => runIntercept({ ...argv, map: asList(argv.map), include: asList(argv.include) }, processIo, untilSignalled())),
+};

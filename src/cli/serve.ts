@@ -1,0 +1,122 @@
+/**
+ * `qwen-probe serve`: an OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`, `/health`)
+ * on top of the working request shape, until SIGINT/SIGTERM. The first stdout line is always
+ * `listening on http://HOST:PORT` (the real port for --port 0), so scripts and tests can wait for it.
+ */
+import { basename } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { resolveCredentials, type Credentials } from '../client/credentials.js';
+import { normaliseTarget } from '../client/target.js';
+import { ProbeError } from '../exchange/errors.js';
+import { isLoopbackHost, startProxyServer, type SessionSpec } from '../proxy/index.js';
+import { isShapeName, SHAPE_NAMES } from '../upstream/shapes.js';
+import { processIo, runCommand, type CommandIo } from './run-command.js';
+
+export interface ServeArgs {
+  target: string;
+  session?: string[];
+  token?: string[];
+  user?: string[];
+  port: number;
+  host: string;
+  'api-key'?: string[];
+  shape: string;
+  record?: string;
+  'idle-timeout': number;
+  'models-ttl': number;
+}
+
+function checkNumber(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new ProbeError('E_USAGE', `--${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function spec(label: string, credentials: Credentials, io: CommandIo, refresh?: () => Promise<Credentials>): SessionSpec {
+  for (const warning of credentials.warnings) io.err(`warning: ${label}: ${warning}`);
+  return { label, credentials: { token: credentials.token, cookies: credentials.cookies }, ...(refresh ? { refresh } : {}) };
+}
+
+/** Every --session, --token and --user becomes one session (labels carry no secrets). */
+async function resolveSessions(args: ServeArgs, target: string, io: CommandIo): Promise<SessionSpec[]> {
+  const specs: SessionSpec[] = [];
+  for (const file of args.session ?? []) specs.push(spec(basename(file), await resolveCredentials({ target, session: file }), io));
+  for (const [i, token] of (args.token ?? []).entries()) specs.push(spec(`token-${i + 1}`, await resolveCredentials({ target, token }), io));
+  for (const user of args.user ?? []) {
+    const email = user.slice(0, Math.max(0, user.indexOf(':'))) || 'user';
+    // A signed-in account signs in again when the upstream refuses its token.
+    const again = () => resolveCredentials({ target, user });
+    specs.push(spec(email, await again(), io, again));
+  }
+  if (specs.length === 0) {
+    // QWEN_PROBE_EMAIL / QWEN_PROBE_PASSWORD, or a usage error naming the three flags.
+    const again = () => resolveCredentials({ target, useEnv: true });
+    specs.push(spec(process.env.QWEN_PROBE_EMAIL ?? 'env', await again(), io, again));
+  }
+  return specs;
+}
+
+/** Serves until a signal arrives; resolves with the exit code. */
+export async function runServe(args: ServeArgs, io: CommandIo = processIo): Promise<number> {
+  const target = normaliseTarget(args.target);
+  const port = checkNumber('port', args.port, 0, 65535);
+  const idleTimeoutMs = checkNumber('idle-timeout', args['idle-timeout'], 100, 3_600_000);
+  const modelsTtlMs = checkNumber('models-ttl', args['models-ttl'], 0, 86_400) * 1000;
+  if (!isShapeName(args.shape)) throw new ProbeError('E_USAGE', `unknown shape "${args.shape}": use one of ${SHAPE_NAMES.join(', ')}`);
+  const apiKeys = [...(args['api-key'] ?? []), ...(process.env.QWEN_PROBE_API_KEY ? [process.env.QWEN_PROBE_API_KEY] : [])].filter((k) => k !== '');
+  if (!isLoopbackHost(args.host) && apiKeys.length === 0) {
+    throw new ProbeError('E_USAGE', `refusing to listen on ${args.host} without --api-key: anyone who can reach it could use your accounts`, {
+      hint: 'add --api-key KEY (clients send it as their OpenAI API key), or keep --host 127.0.0.1',
+    });
+  }
+  const sessions = await resolveSessions(args, target, io);
+  const server = await startProxyServer({
+    target,
+    sessions,
+    port,
+    host: args.host,
+    shape: args.shape,
+    apiKeys,
+    idleTimeoutMs,
+    modelsTtlMs,
+    ...(args.record ? { recordPath: args.record } : {}),
+    log: (line) => io.err(line),
+  });
+  io.out(`listening on ${server.url}`);
+  io.out(`OpenAI base URL: ${server.url}/v1 (${sessions.length} session${sessions.length === 1 ? '' : 's'}: ${sessions.map((s) => s.label).join(', ')}; target ${target})`);
+  if (args.record) io.out(`recording upstream exchanges (redacted) to ${args.record}`);
+  io.out('stop with Ctrl-C');
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  io.out('serve stopped');
+  return 0;
+}
+
+export const serveCommand: CommandModule<object, ServeArgs> = {
+  command: 'serve',
+  describe: 'serve an OpenAI-compatible API (chat completions, models, health) on top of the working request shape',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .option('target', { type: 'string', demandOption: true, describe: 'origin of the upstream: https://chat.qwen.ai or a simulator URL' })
+      .option('session', { type: 'string', array: true, describe: 'a session file (repeatable: one session each)' })
+      .option('token', { type: 'string', array: true, describe: 'a raw JWT (repeatable)' })
+      .option('user', { type: 'string', array: true, describe: 'EMAIL:PASSWORD to sign in with (repeatable); signs in again when refused' })
+      .option('port', { type: 'number', default: 3000, describe: 'port to listen on; 0 picks a free one (the first line shows it)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind; anything but loopback needs --api-key' })
+      .option('api-key', { type: 'string', array: true, describe: 'key clients must send as Bearer token (repeatable; also QWEN_PROBE_API_KEY)' })
+      .option('shape', { type: 'string', default: 'web', describe: `request shape to speak upstream (${SHAPE_NAMES.join(', ')})` })
+      .option('record', { type: 'string', describe: 'write every upstream exchange, redacted, to this capture file' })
+      .option('idle-timeout', { type: 'number', default: 60_000, describe: 'ms of upstream silence mid-stream before it counts as stalled' })
+      .option('models-ttl', { type: 'number', default: 600, describe: 'seconds the upstream model list is cached' })
+      .example('$0 serve --target https://chat.qwen.ai --session captures/me.session.json', 'serve on http://127.0.0.1:3000/v1')
+      .example('$0 serve --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --port 0', 'serve the simulator') as unknown as Argv<ServeArgs>,
+  handler: (args) => runCommand(() => runServe(args)),
+};

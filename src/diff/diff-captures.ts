@@ -1,0 +1,147 @@
+/**
+ * The `diff` capability in one call: pair the exchanges of a working (GOOD) and a failing (BAD)
+ * capture, normalise and compare each pair field by field, learn which fields vary between working
+ * requests, check shared values, rank and explain. Linear in the number of exchanges: pairing
+ * indexes by key, learning samples a few requests per key.
+ */
+import { ProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
+import { judgeQwenResponse } from '../upstream/stream-reader.js';
+import { classifyResponse, failureName } from '../upstream/upstream-failure.js';
+import { SHARED_VALUE_RULES, VOLATILE_RULES, type SharedValueRule, type VolatileRule } from '../upstream/volatile-rules.js';
+import { compareRequests } from './compare-requests.js';
+import type { DiffResult, ExchangeRef, PairDiff, ResponseSummary } from './diff-result.js';
+import { explainDiff, explainPair, fieldLabel } from './explain.js';
+import type { Finding } from './finding.js';
+import { matchesIgnore, parseIgnorePattern, type IgnorePattern } from './ignore-pattern.js';
+import { normalizeRequest, type NormalizedRequest } from './normalize-request.js';
+import { pairExchanges, pairKey, type Indexed } from './pair-exchanges.js';
+import { rankFindings } from './rank-findings.js';
+import { checkSharedValues } from './shared-values.js';
+import { learnVolatility, LEARN_SAMPLE } from './volatility.js';
+
+export interface DiffOptions {
+  /** Compare only exchanges of this endpoint (`chat.completions`, or `METHOD template`). */
+  readonly endpoint?: string;
+  /** Findings to drop: `body messages[*].content`, `header:x-foo`, `header-order`. Prefixes match children. */
+  readonly ignore?: readonly string[];
+  /** Volatile rules (default: the protocol model's VOLATILE_RULES). */
+  readonly rules?: readonly VolatileRule[];
+  readonly sharedRules?: readonly SharedValueRule[];
+  /** More working exchanges (a second browser capture) to learn volatile fields from. */
+  readonly learnFrom?: readonly Exchange[];
+  /** Word diffs of long strings (default true). */
+  readonly textDiffs?: boolean;
+  /** Bodies longer than this compare as a whole. */
+  readonly maxBodyChars?: number;
+  /** Compare non-API exchanges (pages, scripts) too. */
+  readonly includeNonApi?: boolean;
+}
+
+/** How a response ended, for the pair's header line. Never throws, whatever the body holds. */
+export function summarizeResponse(ex: Exchange): ResponseSummary {
+  const response = ex.response;
+  const events = response?.sse?.length ?? 0;
+  if (!response) return { ok: false, outcome: ex.error ? `no response (${ex.error.code})` : 'no response recorded', events };
+  const status = response.status;
+  const endpoint = ex.endpoint ?? '';
+  if (endpoint.startsWith('chat.completions')) {
+    const verdict = judgeQwenResponse(response, ex.error);
+    return { status, ok: verdict.ok, outcome: verdict.ok ? 'answer streamed' : verdict.failure ? failureName(verdict.failure) : 'no answer', events: events || verdict.events };
+  }
+  const failure = classifyResponse({ ...response, body: response.bodyEncoding === 'base64' ? '' : response.body }, ex.error);
+  return { status, ok: failure === undefined, outcome: failure ? failureName(failure) : `HTTP ${status}`, events };
+}
+
+function ref(item: Indexed): ExchangeRef {
+  const ex = item.exchange;
+  return {
+    id: ex.id,
+    index: item.index,
+    source: ex.source,
+    method: ex.request.method,
+    url: ex.request.url,
+    ...(item.endpoint !== undefined ? { endpoint: item.endpoint } : {}),
+    label: `${item.key} #${item.ordinal}`,
+    response: summarizeResponse(item.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: item.endpoint } : ex),
+    exchange: ex,
+  };
+}
+
+/** Compares two captures. Throws ProbeError only for unusable options (a bad ignore pattern). */
+export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[], options: DiffOptions = {}): DiffResult {
+  const ignore: IgnorePattern[] = (options.ignore ?? []).map((p) => {
+    const parsed = parseIgnorePattern(p);
+    if (!parsed) throw new ProbeError('E_USAGE', `--ignore ${JSON.stringify(p)} is not a field: write it as LOCATION PATH, e.g. "body messages[*].content" or "header:x-request-id"`);
+    return parsed;
+  });
+  const rules = options.rules ?? VOLATILE_RULES;
+  const pairing = pairExchanges(good, bad, { endpoint: options.endpoint, includeNonApi: options.includeNonApi });
+  const normalized = new Map<Exchange, NormalizedRequest>();
+  const norm = (ex: Exchange, endpoint?: string): NormalizedRequest => {
+    let n = normalized.get(ex);
+    if (!n) {
+      n = normalizeRequest(ex.request, { endpoint, maxBodyChars: options.maxBodyChars });
+      normalized.set(ex, n);
+    }
+    return n;
+  };
+
+  // Learning needs two working requests of one key; a sample per key keeps it linear.
+  const groups = new Map<string, NormalizedRequest[]>();
+  const learnItems = [...pairing.pairs.map((p) => p.good), ...pairing.unpairedGood];
+  for (const item of learnItems) {
+    const list = groups.get(item.key) ?? [];
+    if (list.length < LEARN_SAMPLE) list.push(norm(item.exchange, item.endpoint));
+    groups.set(item.key, list);
+  }
+  for (const ex of options.learnFrom ?? []) {
+    const key = pairKey(ex);
+    const list = groups.get(key) ?? [];
+    if (list.length < LEARN_SAMPLE * 2) list.push(normalizeRequest(ex.request, { maxBodyChars: options.maxBodyChars }));
+    groups.set(key, list);
+  }
+  const learned = learnVolatility(groups);
+
+  let ignored = 0;
+  const pairs: PairDiff[] = pairing.pairs.map((pair, i) => {
+    const endpoint = pair.good.endpoint ?? pair.bad.endpoint;
+    const g = norm(pair.good.exchange, pair.good.endpoint);
+    const b = norm(pair.bad.exchange, pair.bad.endpoint);
+    const raw = [
+      ...compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs }),
+      ...checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES),
+    ];
+    const kept = ignore.length === 0 ? raw : raw.filter((f) => !ignore.some((p) => matchesIgnore(p, f)));
+    ignored += raw.length - kept.length;
+    const findings = rankFindings(kept, endpoint);
+    const base = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings, requests: { good: g, bad: b } };
+    return { ...base, explanation: explainPair(base) };
+  });
+
+  let top: Finding | undefined;
+  let findingCount = 0;
+  let volatileCount = 0;
+  for (const pair of pairs) {
+    for (const f of pair.findings) {
+      if (f.volatile) volatileCount += 1;
+      else {
+        findingCount += 1;
+        if (!top || f.score > top.score) top = f;
+      }
+    }
+  }
+  const unpaired = { good: pairing.unpairedGood.map(ref), bad: pairing.unpairedBad.map(ref) };
+  const summary = {
+    pairs: pairs.length,
+    findings: findingCount,
+    volatile: volatileCount,
+    unpairedGood: unpaired.good.length,
+    unpairedBad: unpaired.bad.length,
+    ignored,
+    ...(top ? { top: fieldLabel(top) } : {}),
+  };
+  const verdict = pairs.length === 0 ? 'nothing-to-compare' : findingCount === 0 && unpaired.good.length + unpaired.bad.length === 0 ? 'match' : 'differ';
+  const result = { schemaVersion: 1 as const, verdict: verdict as DiffResult['verdict'], pairs, unpaired, skipped: { good: pairing.skippedGood, bad: pairing.skippedBad }, summary };
+  return { ...result, explanation: explainDiff(result) };
+}

@@ -1,0 +1,195 @@
+/**
+ * The one outbound HTTP client of qwen-probe: sends an `ExchangeRequest` with undici and returns
+ * the whole `Exchange`, streaming included. Headers go out in the order and case given; the body is
+ * read chunk by chunk and each SSE event reaches `onEvent` as it completes. Network failures come
+ * back as `Exchange.error` values (what arrived before a cut is kept); only unusable input throws.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { ProbeError } from '../exchange/errors.js';
+import { headerValue, isEventStream, type Exchange, type ExchangeError, type ExchangeResponse, type ExchangeSource, type Header, type SseEvent } from '../exchange/exchange.js';
+import { BodyRecorder, isBinaryContentType } from './body-recorder.js';
+import { classifyNetError, isInputError, netErrorMessage } from './net-error.js';
+import { fromRawHeaders, toWireHeaders } from './wire-headers.js';
+
+/** How `sendRequest` sends and what it reports while the response arrives. */
+export interface SendOptions {
+  readonly source: ExchangeSource;
+  /** The protocol model's name for the endpoint (`chat.completions`); copied to the exchange. */
+  readonly endpoint?: string;
+  readonly signal?: AbortSignal;
+  /** Longest wait from the start until the response headers (connect + server think time) → ETIMEDOUT. */
+  readonly connectTimeoutMs?: number;
+  /** Longest silence mid-body → ETIMEDOUT; the response so far is kept and tagged `stream-cut`. */
+  readonly idleTimeoutMs?: number;
+  /** Longest whole exchange → ETIMEDOUT. */
+  readonly totalTimeoutMs?: number;
+  onResponseStart?(status: number, headers: readonly Header[]): void;
+  /** Each decoded piece of body text, `t` ms after the request start. */
+  onChunk?(text: string, t: number): void;
+  /** Each SSE event the moment its terminating blank line arrives. */
+  onEvent?(event: SseEvent): void;
+  /** An undici dispatcher, e.g. a `ProxyAgent` towards an intercepting proxy. */
+  readonly dispatcher?: Dispatcher;
+  readonly id?: string;
+  /** Monotonic clock in ms (tests inject one); defaults to `performance.now`. */
+  readonly now?: () => number;
+}
+
+type StopCause = 'signal' | 'connect' | 'idle' | 'total';
+
+/** Wraps an error thrown by a caller's callback so it is re-thrown, not mistaken for a network failure. */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+function parseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ProbeError('E_INPUT', `not a valid URL: ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ProbeError('E_INPUT', `only http and https URLs can be sent, not ${parsed.protocol} (${url})`);
+  }
+  return parsed;
+}
+
+function stopMessage(cause: StopCause, options: SendOptions): string {
+  switch (cause) {
+    case 'connect':
+      return `no response headers within ${options.connectTimeoutMs} ms`;
+    case 'idle':
+      return `no data for ${options.idleTimeoutMs} ms in the middle of the body`;
+    case 'total':
+      return `the exchange took longer than ${options.totalTimeoutMs} ms`;
+    case 'signal': {
+      const reason: unknown = options.signal?.reason;
+      const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+      return why && !/aborted/i.test(why) ? `aborted by the caller: ${why}` : 'aborted by the caller';
+    }
+  }
+}
+
+/** Sends one request and records the exchange; see the module comment for the guarantees. */
+export async function sendRequest(request: Exchange['request'], options: SendOptions): Promise<Exchange> {
+  const url = parseUrl(request.url);
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
+  const startedAt = new Date().toISOString();
+  const rel = () => Math.max(0, Math.round((now() - t0) * 10) / 10);
+
+  const body = request.body === undefined ? undefined : request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64') : request.body;
+  const bodyBytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  const wire = toWireHeaders(request.headers, bodyBytes);
+
+  const controller = new AbortController();
+  let cause: StopCause | undefined;
+  const stop = (why: StopCause) => {
+    if (cause !== undefined) return;
+    cause = why;
+    controller.abort(new Error(why));
+  };
+  const timers: { connect?: NodeJS.Timeout; idle?: NodeJS.Timeout; total?: NodeJS.Timeout } = {};
+  const armIdle = () => {
+    if (options.idleTimeoutMs === undefined) return;
+    clearTimeout(timers.idle);
+    timers.idle = setTimeout(() => stop('idle'), options.idleTimeoutMs);
+  };
+  const onAbort = () => stop('signal');
+  if (options.signal?.aborted) stop('signal');
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.totalTimeoutMs !== undefined) timers.total = setTimeout(() => stop('total'), options.totalTimeoutMs);
+  if (options.connectTimeoutMs !== undefined) timers.connect = setTimeout(() => stop('connect'), options.connectTimeoutMs);
+
+  // Callbacks run inside the body loop; an exception there is the caller's bug and must surface as such.
+  const guard =
+    <A extends unknown[]>(fn: ((...args: A) => void) | undefined) =>
+    (...args: A) => {
+      try {
+        fn?.(...args);
+      } catch (error) {
+        throw new CallbackFailure(error);
+      }
+    };
+
+  let response: ExchangeResponse | undefined;
+  let recorder: BodyRecorder | undefined;
+  let tHeaders: number | undefined;
+  let error: ExchangeError | undefined;
+  try {
+    if (cause !== undefined) throw new Error('aborted before sending');
+    const res = await undiciRequest(url, {
+      method: request.method as Dispatcher.HttpMethod,
+      headers: wire.flat,
+      body,
+      signal: controller.signal,
+      responseHeaders: 'raw',
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      // Our own timers decide these when the caller set them; undici's would give other messages.
+      ...(options.connectTimeoutMs !== undefined ? { headersTimeout: 0 } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { bodyTimeout: 0 } : {}),
+    });
+    tHeaders = rel();
+    clearTimeout(timers.connect);
+    const headers = fromRawHeaders(res.headers);
+    response = { status: res.statusCode, ...(res.statusText ? { statusText: res.statusText } : {}), headers };
+    const contentType = headerValue(headers, 'content-type');
+    recorder = new BodyRecorder({
+      sse: isEventStream(response),
+      binary: isBinaryContentType(contentType),
+      onChunk: guard(options.onChunk),
+      onEvent: guard(options.onEvent),
+    });
+    guard(options.onResponseStart)(res.statusCode, headers);
+    armIdle();
+    for await (const chunk of res.body) {
+      armIdle();
+      recorder.push(chunk as Uint8Array, rel());
+    }
+  } catch (thrown) {
+    if (thrown instanceof CallbackFailure) throw thrown.error;
+    if (cause === undefined && response === undefined && isInputError(thrown)) {
+      throw new ProbeError('E_INPUT', `cannot send ${request.method} ${request.url}: ${netErrorMessage(thrown)}`, { cause: thrown });
+    }
+    const code = cause === 'signal' ? 'ABORTED' : cause !== undefined ? 'ETIMEDOUT' : classifyNetError(thrown);
+    error = { code, message: cause !== undefined ? stopMessage(cause, options) : netErrorMessage(thrown) };
+  } finally {
+    clearTimeout(timers.connect);
+    clearTimeout(timers.idle);
+    clearTimeout(timers.total);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const tEnd = rel();
+  if (response && recorder) response = { ...response, ...recorder.finish(tEnd) };
+  const tags = [
+    ...wire.dropped.map((name) => `net-dropped-header:${name}`),
+    ...(error ? [`upstream-error:${error.code}`] : []),
+    ...(error && response ? ['stream-cut'] : []),
+  ];
+  return {
+    id: options.id ?? randomUUID(),
+    source: options.source,
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
+    startedAt,
+    request: {
+      method: request.method,
+      url: request.url,
+      ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }),
+      headers: wire.sent,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(request.bodyEncoding ? { bodyEncoding: request.bodyEncoding } : {}),
+    },
+    ...(response ? { response } : {}),
+    timings: {
+      wait: tHeaders ?? -1,
+      receive: tHeaders === undefined ? -1 : Math.round((tEnd - tHeaders) * 10) / 10,
+      total: tEnd,
+    },
+    ...(error ? { error } : {}),
+  };
+}

@@ -1,0 +1,8 @@
+/** Renderers: a DiffResult to text, Markdown, JSON and self-contained HTML. No file system here. */
+export { renderDiffText, wrap, type TextReportOptions } from './diff-text.js';
+export { renderDiffMarkdown, type MarkdownReportOptions } from './diff-markdown.js';
+export { renderDiffJson, toDiffJson, DIFF_JSON_SCHEMA_VERSION, type DiffJsonReport, type DiffJsonPair, type DiffJsonFinding, type DiffJsonExchange } from './diff-json.js';
+export { renderDiffHtml, type HtmlReportOptions } from './diff-html.js';
+export { renderTimeline, eventPhase, PHASE_COLORS } from './html-timeline.js';
+export { displayValue, safeValue, scrubText, secretStandIn } from './format-value.js';
+export { renderDiff, reportFormatFor, REPORT_FORMATS, type ReportFormat, type RenderOptions } from './render-diff.js';

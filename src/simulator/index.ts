@@ -1,0 +1,42 @@
+/**
+ * The qwen-probe simulator: a local stand-in for chat.qwen.ai (web page + API) whose behaviour is
+ * data (profiles of ordered rules), with faults on demand. See README.md in this folder.
+ */
+export { createSimulatorApp, DEMO_USER, DEFAULT_CHUNK_INTERVAL_MS, DEFAULT_TOKEN_TTL_SECONDS } from './app.js';
+export type { SimulatorApp, SimulatorCredentials, SimulatorOptions } from './app.js';
+export { startSimulator, isLoopbackHost } from './server.js';
+export type { RunningSimulator, StartSimulatorOptions } from './server.js';
+export type { SimulatorState, StoredChat, StoredMessage, SimulatorUser, Decision } from './state.js';
+export { loadProfile, loadProfileFile, parseProfile, resolveProfile, PROFILES, DEFAULT_PROFILE_NAME, isBuiltInProfile } from './profiles/index.js';
+export {
+  AUTH_RULES,
+  AUTHENTICATED_ENDPOINTS,
+  JSON_RULES,
+  COMPLETION_VALIDATION_RULES,
+  CHAT_EXISTENCE_RULES,
+  SEED_CULPRIT_RULES,
+  TURN_RULES,
+} from './profiles/common-rules.js';
+export { QWEN_2025_10, MODELS_2025_10 } from './profiles/qwen-2025-10.js';
+export { QWEN_2026_06, MODELS_2026_06, WAF_RULES_2026, ENVELOPE_RULES_2026 } from './profiles/qwen-2026-06.js';
+export type {
+  SimulatorProfile,
+  ProfileRule,
+  Condition,
+  FieldRef,
+  RuleLocation,
+  RuleResponse,
+  EnvelopeResponse,
+  WafResponse,
+  ModelSpec,
+  JsonValue,
+} from './profile-schema.js';
+export { profileFileSchema, conditionSchema } from './profile-schema.js';
+export { FAULT_NAMES, parseFaultSpec, isFaultName } from './faults.js';
+export type { FaultSpec, FaultName } from './faults.js';
+export { expectedAnswer, LONG_ANSWER_DIRECTIVE, renderSummary } from './answers.js';
+export type { ExpectedAnswer, ExpectedSummary } from './answers.js';
+export { PAGE_SELECTORS } from './web/web-page.js';
+export { CONTROL_PREFIX } from './control-routes.js';
+export { INVALID_CREDENTIALS } from './account-handlers.js';
+export { wafHtmlPage, wafJsonBlock } from './responses.js';

@@ -1,0 +1,82 @@
+/**
+ * Serves the simulator on a real port with @hono/node-server. `close()` ends open streams at once
+ * (sockets destroyed), so a stalled stream can never keep a test or the CLI alive.
+ */
+import type { AddressInfo, Socket } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { ProbeError } from '../exchange/errors.js';
+import { createSimulatorApp, DEMO_USER, type SimulatorCredentials, type SimulatorOptions } from './app.js';
+import { faultSpecsSchema, type FaultSpec } from './faults.js';
+import type { SimulatorProfile } from './profile-schema.js';
+import type { SimulatorState } from './state.js';
+
+export interface StartSimulatorOptions extends SimulatorOptions {
+  /** 0 picks a free port; default 0. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+export interface RunningSimulator {
+  /** `http://HOST:PORT`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly state: SimulatorState;
+  readonly profile: SimulatorProfile;
+  /** The first account (the demo account unless `users` was given). */
+  readonly demoUser: SimulatorCredentials;
+  /** Replaces the active faults (counters restart). */
+  setFaults(faults: readonly FaultSpec[]): void;
+  /** Stops listening and destroys every open connection; resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** True for hosts that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const { app, state, close: stopStreams } = createSimulatorApp(options);
+  const sockets = new Set<Socket>();
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }) as Server;
+    s.once('listening', () => resolve(s));
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new ProbeError('E_USAGE', `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`, { cause: error })),
+    );
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    state,
+    profile: state.profile,
+    demoUser: options.users?.[0] ?? DEMO_USER,
+    setFaults(faults) {
+      const parsed = faultSpecsSchema.safeParse(faults);
+      if (!parsed.success) throw new ProbeError('E_INPUT', `bad fault specs: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      state.faults.set(parsed.data as FaultSpec[]);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        stopStreams();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

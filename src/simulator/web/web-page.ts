@@ -1,0 +1,115 @@
+/**
+ * The simulator's chat page: plain HTML with inline CSS and JS, no build step. Login at `/auth`
+ * (or whenever localStorage has no token), chat at `/` and `/c/<chat_id>`, as on chat.qwen.ai.
+ * PAGE_SELECTORS is the contract with the Playwright recorder and the e2e tests.
+ */
+import { WEB_CLIENT } from '../../upstream/browser-headers.js';
+import { WEB_DEFAULT_MODEL, webCompletionBody, webFeatureConfig } from '../../upstream/shapes.js';
+import { PAGE_SCRIPT } from './page-script.js';
+
+/**
+ * Element selectors of the page. An assistant message (`assistantMessage`) has `data-status`
+ * `streaming` | `done` | `error` and holds `reasoning`, `answer` and `error` children; `#status`
+ * reads `ready`, `streaming`, `done` or `error: …`; `body[data-ready="true"]` once models are loaded.
+ */
+export const PAGE_SELECTORS = {
+  loginView: '#login-view',
+  loginForm: '#login-form',
+  loginEmail: '#login-email',
+  loginPassword: '#login-password',
+  loginSubmit: '#login-submit',
+  loginError: '#login-error',
+  chatView: '#chat-view',
+  chatReady: 'body[data-ready="true"]',
+  modelSelect: '#model-select',
+  thinkingToggle: '#thinking-toggle',
+  chatInput: '#chat-input',
+  sendButton: '#send-button',
+  newChat: '#new-chat',
+  logout: '#logout',
+  messages: '#messages',
+  userMessage: '.message.user',
+  assistantMessage: '.message.assistant',
+  reasoning: '.reasoning',
+  answer: '.answer',
+  error: '.error',
+  status: '#status',
+} as const;
+
+/** What the page script reads: the TS constants the `web` shape is built from. */
+export function pageConfig(): Record<string, unknown> {
+  return {
+    webClient: WEB_CLIENT,
+    featureConfig: { on: webFeatureConfig(true), off: webFeatureConfig(false) },
+    // A body with placeholder values: the page only assigns existing keys, so the keys and their
+    // order stay exactly those of webCompletionBody.
+    bodyTemplate: webCompletionBody({ chatId: '', model: '', prompt: '', thinking: false, parentId: null, fid: '', childId: '', nowMs: 0 }),
+    defaultModel: WEB_DEFAULT_MODEL,
+  };
+}
+
+/** JSON that is safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+const STYLE = `
+  body { font: 15px/1.45 system-ui, sans-serif; margin: 0; background: #f6f6f8; color: #1d1d1f; }
+  header { display: flex; justify-content: space-between; align-items: center; padding: 10px 18px; background: #615ced; color: #fff; }
+  header small { opacity: .8; }
+  #status { font-size: 13px; }
+  main { max-width: 860px; margin: 0 auto; padding: 16px; }
+  form, .toolbar, .composer { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+  #login-form { flex-direction: column; align-items: stretch; max-width: 320px; margin: 40px auto; }
+  #login-error, .error { color: #b00020; }
+  #messages { display: flex; flex-direction: column; gap: 10px; margin: 16px 0; min-height: 200px; }
+  .message { padding: 10px 14px; border-radius: 10px; white-space: pre-wrap; }
+  .message.user { align-self: flex-end; background: #e3e1ff; }
+  .message.assistant { align-self: flex-start; background: #fff; border: 1px solid #ddd; }
+  .reasoning { color: #666; font: 13px/1.4 ui-monospace, monospace; margin: 0 0 6px; white-space: pre-wrap; }
+  .reasoning:empty, .error:empty { display: none; }
+  textarea { flex: 1; min-height: 60px; font: inherit; }
+`;
+
+/** The whole page. */
+export function renderPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Qwen Chat (qwen-probe simulator)</title>
+<style>${STYLE}</style>
+</head>
+<body data-view="loading">
+<header><strong>Qwen Chat <small>qwen-probe simulator</small></strong><span id="status">loading</span></header>
+<main>
+<section id="login-view" hidden>
+  <form id="login-form">
+    <h2>Sign in</h2>
+    <input id="login-email" type="email" placeholder="Email" autocomplete="username" required>
+    <input id="login-password" type="password" placeholder="Password" autocomplete="current-password" required>
+    <button id="login-submit" type="submit">Sign in</button>
+    <p id="login-error" role="alert"></p>
+  </form>
+</section>
+<section id="chat-view" hidden>
+  <div class="toolbar">
+    <button id="new-chat" type="button">New chat</button>
+    <select id="model-select" aria-label="Model"></select>
+    <label><input id="thinking-toggle" type="checkbox"> Thinking</label>
+    <button id="logout" type="button">Sign out</button>
+  </div>
+  <div id="messages" aria-live="polite"></div>
+  <div class="composer">
+    <textarea id="chat-input" placeholder="Message Qwen"></textarea>
+    <button id="send-button" type="button">Send</button>
+  </div>
+</section>
+</main>
+<script id="sim-config" type="application/json">${scriptJson(pageConfig())}</script>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,66 @@
+/**
+ * The header set the chat.qwen.ai React client sends (qwen-web-protocol.md §1.2, 2026-06 values),
+ * as data: the `web` shape and the simulator's web page both use it, so the two cannot drift apart.
+ */
+import type { Header } from '../exchange/exchange.js';
+
+export const WEB_CLIENT = {
+  /** Front-end build sent as the `version` header. */
+  version: '0.2.63',
+  /** Baxia SDK version sent as `bx-v`. */
+  bxV: '2.5.36',
+  source: 'web',
+  userAgent:
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+  secChUa: '"Chromium";v="156", "Not-A.Brand";v="24"',
+  /** Body `version` of a family-B completion. */
+  bodyVersion: '2.1',
+} as const;
+
+/** JS `Date().toString()` style, as the `timezone` header carries it (`Mon Jun 15 2026 12:00:00 GMT+0800`). */
+export function timezoneHeaderValue(ms: number): string {
+  const d = new Date(ms);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} GMT+0000`;
+}
+
+export interface BrowserHeaderInput {
+  readonly origin: string;
+  readonly referer: string;
+  readonly token: string;
+  readonly requestId: string;
+  readonly nowMs: number;
+  readonly accept: string;
+  readonly cookie?: string;
+  /** `X-Accel-Buffering: no`, sent on completions. */
+  readonly noBuffering?: boolean;
+  readonly contentType?: boolean;
+}
+
+/** The full browser header set, in the order a Chromium fetch from the React client sends them. */
+export function browserHeaders(input: BrowserHeaderInput): Header[] {
+  const headers: Header[] = [
+    { name: 'Accept', value: input.accept },
+    { name: 'Accept-Language', value: 'en-US,en;q=0.9' },
+    { name: 'Authorization', value: `Bearer ${input.token}` },
+    { name: 'bx-v', value: WEB_CLIENT.bxV },
+  ];
+  if (input.contentType !== false) headers.push({ name: 'Content-Type', value: 'application/json' });
+  headers.push(
+    { name: 'Origin', value: input.origin },
+    { name: 'Referer', value: input.referer },
+    { name: 'sec-ch-ua', value: WEB_CLIENT.secChUa },
+    { name: 'sec-ch-ua-mobile', value: '?0' },
+    { name: 'sec-ch-ua-platform', value: '"Linux"' },
+    { name: 'source', value: WEB_CLIENT.source },
+    { name: 'timezone', value: timezoneHeaderValue(input.nowMs) },
+    { name: 'User-Agent', value: WEB_CLIENT.userAgent },
+    { name: 'version', value: WEB_CLIENT.version },
+    { name: 'x-request-id', value: input.requestId },
+  );
+  if (input.noBuffering) headers.push({ name: 'X-Accel-Buffering', value: 'no' });
+  if (input.cookie) headers.push({ name: 'Cookie', value: input.cookie });
+  return headers;
+}

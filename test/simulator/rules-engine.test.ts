@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Condition } from '../../src/simulator/index.js';
+import { getPath, parseBody, parseCookies, splitPath, type RequestFacts } from '../../src/simulator/request-facts.js';
+import { evaluateCondition, type RuleWorld } from '../../src/simulator/rules-engine.js';
+
+function facts(init: { query?: string; headers?: Record<string, string>; body?: string; token?: RequestFacts['token'] } = {}): RequestFacts {
+  const headers = new Headers(init.headers ?? {});
+  const bodyText = init.body ?? '';
+  return {
+    endpoint: 'chat.completions',
+    method: 'POST',
+    url: new URL(`http://sim.test/api/v2/chat/completions${init.query ?? ''}`),
+    headers,
+    cookies: parseCookies(headers.get('cookie')),
+    bodyText,
+    body: parseBody(bodyText),
+    token: init.token ?? { kind: 'missing' },
+  };
+}
+
+const world: RuleWorld = {
+  modelIds: new Set(['qwen3-max']),
+  chatExists: (id) => id === 'known',
+  lastResponseId: (id) => (id === 'known' ? 'resp-1' : undefined),
+};
+
+const holds = (c: Condition, f: RequestFacts) => evaluateCondition(c, f, world);
+
+describe('body paths', () => {
+  it('splits and reads dotted paths with array indexes', () => {
+    expect(splitPath('messages[0].feature_config.output_schema')).toEqual(['messages', 0, 'feature_config', 'output_schema']);
+    const value = { messages: [{ chat_type: 'text', extra: {} }] };
+    expect(getPath(value, 'messages[0].chat_type')).toBe('text');
+    expect(getPath(value, 'messages[1].chat_type')).toBeUndefined();
+    expect(getPath(value, 'messages.chat_type')).toBeUndefined();
+    expect(getPath({ a: null }, 'a')).toBeNull();
+    expect(getPath('text', 'length')).toBeUndefined();
+  });
+});
+
+describe('the condition language', () => {
+  const body = JSON.stringify({ model: 'qwen-turbo', stream: false, chat_id: 'known', messages: [{ role: 'user', chat_type: 'text', fid: null }] });
+  const f = facts({ query: '?chat_id=known', body, headers: { 'X-Request-Id': 'r', cookie: 'ssxmod_itna=1-abc; token=t' } });
+
+  it('tells missing from present, with null counting as present', () => {
+    expect(holds({ missing: { location: 'body', path: 'session_id' } }, f)).toBe(true);
+    expect(holds({ present: { location: 'body', path: 'messages[0].fid' } }, f)).toBe(true);
+    expect(holds({ missing: { location: 'query', path: 'chat_id' } }, f)).toBe(false);
+  });
+
+  it('compares values with equals, in and notIn, treating an absent value as notIn any list', () => {
+    expect(holds({ equals: { location: 'body', path: 'stream', value: false } }, f)).toBe(true);
+    expect(holds({ equals: { location: 'body', path: 'nothing', value: null } }, f)).toBe(false);
+    expect(holds({ in: { location: 'body', path: 'messages[0].role', values: ['user'] } }, f)).toBe(true);
+    expect(holds({ notIn: { location: 'body', path: 'messages[0].chat_type', values: ['t2t'] } }, f)).toBe(true);
+    expect(holds({ notIn: { location: 'body', path: 'messages[0].absent', values: ['t2t'] } }, f)).toBe(true);
+  });
+
+  it('reads headers case-insensitively and cookies by name', () => {
+    expect(holds({ headerMissing: 'x-request-id' }, f)).toBe(false);
+    expect(holds({ headerMissing: 'bx-v' }, f)).toBe(true);
+    expect(holds({ equals: { location: 'header', path: 'x-request-id', value: 'r' } }, f)).toBe(true);
+    expect(holds({ cookieMissing: 'ssxmod_itna' }, f)).toBe(false);
+    expect(holds({ cookieMissing: 'ssxmod_itna2' }, f)).toBe(true);
+    expect(holds({ equals: { location: 'cookie', path: 'ssxmod_itna', value: '1-abc' } }, f)).toBe(true);
+  });
+
+  it('asks the world about models, chats and the last response', () => {
+    expect(holds({ notListedModel: { location: 'body', path: 'model' } }, f)).toBe(true);
+    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, f)).toBe(false);
+    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts({ query: '?chat_id=random' }))).toBe(true);
+    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts())).toBe(false);
+    expect(holds({ parentMismatch: true }, f)).toBe(true);
+    expect(holds({ parentMismatch: true }, facts({ query: '?chat_id=known', body: '{"parent_id":"resp-1"}' }))).toBe(false);
+  });
+
+  it('checks tokens, JSON, sizes, lengths and differing fields', () => {
+    expect(holds({ token: 'missing' }, f)).toBe(true);
+    expect(holds({ invalidJson: true }, facts({ body: '{' }))).toBe(true);
+    expect(holds({ invalidJson: true }, facts({ body: '' }))).toBe(false);
+    expect(holds({ bodyLargerThan: 10 }, f)).toBe(true);
+    expect(holds({ lengthNot: { location: 'body', path: 'messages', length: 1 } }, f)).toBe(false);
+    expect(holds({ lengthNot: { location: 'body', path: 'model', length: 1 } }, f)).toBe(true);
+    expect(holds({ differ: [{ location: 'query', path: 'chat_id' }, { location: 'body', path: 'chat_id' }] }, f)).toBe(false);
+    expect(holds({ differ: [{ location: 'query', path: 'chat_id' }, { location: 'body', path: 'model' }] }, f)).toBe(true);
+  });
+
+  it('combines conditions with all, any and not', () => {
+    const t: Condition = { always: true };
+    const no: Condition = { not: t };
+    expect(holds({ all: [t, t] }, f)).toBe(true);
+    expect(holds({ all: [t, no] }, f)).toBe(false);
+    expect(holds({ any: [no, t] }, f)).toBe(true);
+    expect(holds({ any: [] }, f)).toBe(false);
+  });
+});
