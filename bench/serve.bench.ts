@@ -11,6 +11,7 @@
  * Every streamed text is checked against the simulator's deterministic answer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
@@ -18,10 +19,12 @@ import { median, percentile, type BenchFigure, type BenchResult } from './bench-
 
 const ROLE = process.env.QWEN_PROBE_BENCH_ROLE;
 const SELF = fileURLToPath(import.meta.url);
-/** Between upstream events; a fast real answer streams every 30-60 ms. */
-const CHUNK_INTERVAL_MS = Number(process.env.QWEN_PROBE_BENCH_INTERVAL ?? 40);
+/** Between upstream events: chat.qwen.ai sends a few words about every 50-100 ms. */
+const CHUNK_INTERVAL_MS = Number(process.env.QWEN_PROBE_BENCH_INTERVAL ?? 100);
+/** Extra words per answer (`[[words=N]]`): about 20 content chunks per stream. */
+const WORDS = Number(process.env.QWEN_PROBE_BENCH_WORDS ?? 30);
 /** Seconds each load level runs (new streams start until then; running ones finish). */
-const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 5);
+const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
@@ -41,15 +44,12 @@ async function runChild(role: string): Promise<void> {
     const target = process.env.QWEN_PROBE_BENCH_TARGET!;
     const credentials = await resolveCredentials({ target, user: 'demo@qwen-probe.test:demo-password' });
     const proxy = await startProxyServer({ target, port: 0, sessions: [{ label: 'bench', credentials }] });
+    // 'mem' reports memory; 'gc-mem' collects garbage first, so the figure is what is retained.
     process.on('message', (m: unknown) => {
-      if (m !== 'mem') return;
-      const gc = (globalThis as { gc?: () => void }).gc;
+      if (m !== 'mem' && m !== 'gc-mem') return;
+      if (m === 'gc-mem') (globalThis as { gc?: () => void }).gc?.();
       const u = process.memoryUsage();
-      send({ kind: 'mem', rss: u.rss, heapUsed: u.heapUsed, open: proxy.handler.openResponses });
-      void gc;
-    });
-    process.on('message', (m: unknown) => {
-      if (m === 'gc') (globalThis as { gc?: () => void }).gc?.();
+      send({ kind: 'mem', rss: u.rss, heapUsed: u.heapUsed + u.external, open: proxy.handler.openResponses });
     });
     send({ kind: 'url', url: proxy.url });
   }
@@ -58,9 +58,25 @@ async function runChild(role: string): Promise<void> {
 
 if (ROLE) await runChild(ROLE);
 
-function startChild(role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(SELF, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+/**
+ * The children run from one esbuild bundle of this file when esbuild (a dependency of tsx) is
+ * there: under tsx every process would carry its loader thread (about 30 MiB RSS) and the memory
+ * figures would be tsx's, not the proxy's. Without esbuild they fall back to tsx, and a note says so.
+ */
+async function childEntry(): Promise<{ file: string; execArgv: string[]; bundled: boolean }> {
+  try {
+    const esbuild = (await import('esbuild' as string)) as { build(options: Record<string, unknown>): Promise<unknown> };
+    const outfile = fileURLToPath(new URL('./results/serve-bench-child.mjs', import.meta.url));
+    await esbuild.build({ entryPoints: [SELF], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
+    return { file: outfile, execArgv: ['--expose-gc'], bundled: true };
+  } catch {
+    return { file: SELF, execArgv: ['--import', 'tsx', '--expose-gc'], bundled: false };
+  }
+}
+
+function startChild(entry: { file: string; execArgv: string[] }, role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(entry.file, [], {
+    execArgv: entry.execArgv,
     env: { ...process.env, ...env, QWEN_PROBE_BENCH_ROLE: role },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -74,7 +90,7 @@ function startChild(role: string, env: Record<string, string> = {}): Promise<{ c
   });
 }
 
-function memoryOf(child: ChildProcess): Promise<Extract<Message, { kind: 'mem' }>> {
+function memoryOf(child: ChildProcess, collect = false): Promise<Extract<Message, { kind: 'mem' }>> {
   return new Promise((resolve) => {
     const on = (m: Message) => {
       if (m.kind !== 'mem') return;
@@ -82,7 +98,7 @@ function memoryOf(child: ChildProcess): Promise<Extract<Message, { kind: 'mem' }
       resolve(m);
     };
     child.on('message', on);
-    child.send('mem');
+    child.send(collect ? 'gc-mem' : 'mem');
   });
 }
 
@@ -179,7 +195,7 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
   const worker = async (w: number) => {
     // Bounded: each iteration is one stream, and none starts after the deadline.
     while (performance.now() < deadline) {
-      const prompt = `bench ${w} ${n++} [[words=60]]`;
+      const prompt = `bench ${w} ${n++} [[words=${WORDS}]]`;
       try {
         const timing = await oneStream(target, prompt, expectedAnswer(prompt).answer);
         if (timing.ok) timings.push(timing);
@@ -207,10 +223,12 @@ function addedChunkLatency(direct: StreamTiming[], via: StreamTiming[]): number 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export default async function bench(): Promise<BenchResult> {
-  const sim = await startChild('simulator');
-  const proxy = await startChild('proxy', { QWEN_PROBE_BENCH_TARGET: sim.url });
+  const entry = await childEntry();
+  const sim = await startChild(entry, 'simulator');
+  const proxy = await startChild(entry, 'proxy', { QWEN_PROBE_BENCH_TARGET: sim.url });
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
+  const loadBefore = loadavg()[0]!;
   try {
     const { resolveCredentials } = await import('../src/client/credentials.js');
     const { token } = await resolveCredentials({ target: sim.url, user: 'demo@qwen-probe.test:demo-password' });
@@ -219,23 +237,23 @@ export default async function bench(): Promise<BenchResult> {
     // Warm both paths (JIT, connection pools, the proxy's model list).
     await runLevel(direct, 20, 1);
     await runLevel(via, 20, 1);
-    proxy.child.send('gc');
-    await new Promise((r) => setTimeout(r, 300));
-    const baseline = await memoryOf(proxy.child);
+    const baseline = await memoryOf(proxy.child, true);
 
     for (const concurrency of [1, 10, 100, 500]) {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
       const d = await runLevel(direct, concurrency, seconds);
       let peak = baseline;
-      let perStream = 0;
+      let retained: Extract<Message, { kind: 'mem' }> | undefined;
       const sampler = setInterval(() => {
         void memoryOf(proxy.child).then((m) => {
           if (m.rss > peak.rss) peak = m;
-          if (m.open >= concurrency * 0.9 && concurrency === 500) perStream = Math.max(perStream, (m.heapUsed - baseline.heapUsed) / m.open);
         });
       }, 250);
+      // Mid-run, with every stream open: what the proxy keeps per stream once garbage is collected.
+      const probe = concurrency === 500 ? setTimeout(() => void memoryOf(proxy.child, true).then((m) => (retained = m)), (seconds * 1000) / 2) : undefined;
       const v = await runLevel(via, concurrency, seconds);
       clearInterval(sampler);
+      clearTimeout(probe);
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
       if (concurrency <= 100) {
         const ttftAdded = median(v.timings.map((t) => t.ttft)) - median(d.timings.map((t) => t.ttft));
@@ -251,16 +269,19 @@ export default async function bench(): Promise<BenchResult> {
       notes.push(`${label}: direct ${round(d.streams / d.seconds, 1)} streams/s (${d.failed} failed), via ${round(v.streams / v.seconds, 1)} streams/s (${v.failed} failed)`);
       if (d.failed + v.failed > 0) figures.push({ label: `streams failed or wrong text, ${label}`, value: d.failed + v.failed, unit: '', goal: '0', met: false });
       if (concurrency === 500) {
-        figures.push({ label: 'proxy heap per open stream, 500 streams', value: round(perStream / 1024, 1), unit: 'KiB' });
+        if (retained && retained.open > 0) {
+          figures.push({ label: `proxy memory retained per open stream (heap+external, ${retained.open} open)`, value: round((retained.heapUsed - baseline.heapUsed) / retained.open / 1024, 1), unit: 'KiB' });
+          figures.push({ label: `proxy RSS growth per open stream (${retained.open} open)`, value: round((retained.rss - baseline.rss) / retained.open / 1024, 1), unit: 'KiB' });
+        }
         figures.push({ label: 'proxy peak RSS, 500 streams', value: round(peak.rss / MIB, 1), unit: 'MiB', goal: '< 133 MiB (half the peer)', met: peak.rss / MIB < 133 });
       }
     }
-    proxy.child.send('gc');
-    await new Promise((r) => setTimeout(r, 500));
-    const after = await memoryOf(proxy.child);
+    const after = await memoryOf(proxy.child, true);
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy heap after the load, minus at start', value: round((after.heapUsed - baseline.heapUsed) / MIB, 1), unit: 'MiB' });
-    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ~30 content chunks per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);
+    figures.push({ label: 'proxy heap+external after the load, minus at start', value: round((after.heapUsed - baseline.heapUsed) / MIB, 1), unit: 'MiB' });
+    notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
+    notes.push(entry.bundled ? 'simulator and proxy run as plain node (an esbuild bundle of this file), no tsx' : 'esbuild missing: children run under tsx, whose loader adds about 30 MiB RSS to each');
+    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);
   } finally {
     sim.child.disconnect();
     proxy.child.disconnect();

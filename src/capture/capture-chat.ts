@@ -127,14 +127,15 @@ export async function sendTurn(options: CaptureChatOptions, index: number, promp
       }
       await sleep(100, signal);
     }
-    if (signal?.aborted) return turn({ outcome: 'interrupted', reason: 'interrupted' });
+    if (signal?.aborted) return turn({ outcome: 'interrupted', reason: 'recording was stopped' });
     if (!completion && dom?.status !== 'error') {
       return turn({ outcome: 'timeout', reason: `no complete answer within ${Math.round((limit - started) / 1000)} s (the stream stalled or never started)` });
     }
     if (completion) {
       const verdict = judgeQwenResponse(completion.response, completion.error);
       if (verdict.ok && dom?.status !== 'error') return turn({ outcome: 'answered', answer: verdict.answer, exchange: completion });
-      const reason = verdict.failure ? explainFailure(verdict.failure) : (dom?.error ?? 'the answer failed');
+      const cause = completion.error ? ` (${completion.error.code}: ${completion.error.message})` : '';
+      const reason = `${verdict.failure ? explainFailure(verdict.failure) : (dom?.error ?? 'the answer failed')}${cause}`;
       return turn({ outcome: 'failed', reason, exchange: completion, authFailure: verdict.failure?.kind === 'auth' });
     }
     const reason = dom?.error ?? 'the page reported an error';

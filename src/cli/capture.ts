@@ -81,6 +81,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   let turns: ChatTurn[] = [];
   let recorded: Exchange[] = [];
   let stopRecorder: (() => Promise<Exchange[]>) | undefined;
+  const streaming = new Set<string>();
   try {
     const prepared = await withInterrupt(prepareContext(args, target, profile, session, io, browser), signal);
     const recorder = await startBrowserRecorder(prepared.context, {
@@ -90,6 +91,12 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
       onExchange: (exchange) => {
         appended = appended.then(() => writer.append(exchange));
         io.out(exchangeLine(exchange));
+      },
+      // Progress on stderr: a stream is open (its summary line follows when it ends).
+      onStreamEvent: (id, url) => {
+        if (streaming.has(id)) return;
+        streaming.add(id);
+        io.err(`streaming: ${new URL(url).pathname}`);
       },
     });
     stopRecorder = () => recorder.stop();

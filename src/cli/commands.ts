@@ -9,6 +9,9 @@ import { diffCommand } from './diff.js';
 import { loginCommand } from './login.js';
 import { whoamiCommand } from './whoami.js';
 import { captureCommand } from './capture.js';
+import { replayCommand } from './replay.js';
+import { bisectCommand } from './bisect.js';
+import { investigateCommand } from './investigate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [demoCommand, simulateCommand, generateCommand, interceptCommand, serveCommand, loginCommand, whoamiCommand, captureCommand, diffCommand];
+export const commands: CommandModule<any, any>[] = [demoCommand, simulateCommand, generateCommand, interceptCommand, serveCommand, loginCommand, whoamiCommand, captureCommand, diffCommand, replayCommand, bisectCommand, investigateCommand];

@@ -30,6 +30,8 @@ export interface LoginArgs {
   readonly timeout?: number;
   /** Seconds a person may take to log in by hand. */
   readonly 'login-timeout'?: number;
+  /** Also expose the browser on a DevTools port (0: any free one), printed as `cdp endpoint: URL`. */
+  readonly 'cdp-port'?: number;
 }
 
 /** The command body: returns the exit code; ProbeErrors become one line in runCommand. */
@@ -38,7 +40,8 @@ export async function login(args: LoginArgs, io: CommandIo = processIo): Promise
   const profile = await loadSiteProfile(target, args.selectors);
   // --headed alone means "I will type it myself"; with --user the form is still filled for them.
   const account = await resolveAccount(args.user, { prompt: !args.headed });
-  const { browser } = await launchBrowser({ headed: args.headed === true });
+  const { browser, cdpEndpoint } = await launchBrowser({ headed: args.headed === true, ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}) });
+  if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
   try {
     const { session } = await loginWithBrowser({
       target,
@@ -75,6 +78,7 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
       .option('selectors', { type: 'string', describe: 'JSON file overriding the page selectors (see docs/capture.md)' })
       .option('timeout', { type: 'number', default: 30, describe: 'seconds for page loads and for the login form to answer' })
       .option('login-timeout', { type: 'number', default: 300, describe: 'seconds to wait for a login by hand (--headed)' })
+      .option('cdp-port', { type: 'number', describe: 'also expose the browser on a DevTools port (0: any), for tools and tests' })
       .example('$0 login --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password', 'log in to the simulator')
       .example('$0 login --target https://chat.qwen.ai --headed', 'log in by hand in a browser window')
       .epilog('Exit codes: 0 session saved, 1 login refused / target unreachable / timeout / no Chromium, 2 bad flags.') as unknown as Argv<LoginArgs>,

@@ -22,14 +22,20 @@ interface Op {
 export function applyFindings(bad: ExchangeRequest, findings: readonly Finding[], good: ExchangeRequest): ExchangeRequest {
   const goodN = normalizeRequest(good);
   let result: ExchangeRequest = bad;
-  const copies = findings.filter((f) => f.applyAs?.kind === 'copy');
+  const copiesAll = findings.filter((f) => f.applyAs?.kind === 'copy');
   const direct = findings.filter((f) => f.applyAs === undefined && f.id !== 'header-order');
   if (direct.some((f) => f.location === 'method')) result = { ...result, method: good.method };
   result = applyUrl(result, good, direct);
   result = applyOps(result, direct.filter((f) => !['method', 'path', 'url'].includes(f.location)).map((f) => ({ ref: f, value: fieldValue(goodN, f) })), good, goodN);
+  // A field that a direct finding also names takes GOOD's value; copying over it would undo that.
+  const directFields = new Set(direct.map((f) => `${f.location} ${f.path}`));
+  const copies = copiesAll.filter((f) => !directFields.has(`${f.location} ${f.path}`));
   if (copies.length > 0) {
     const current = normalizeRequest(result);
-    const ops = copies.map((f) => ({ ref: { location: f.location, path: f.path }, value: copyValue(fieldValue(current, f.applyAs!.from), f.applyAs!.from.location, f.location, f.path) }));
+    // A source that another finding removed leaves nothing to agree with: the copy is moot.
+    const ops = copies
+      .map((f) => ({ ref: { location: f.location, path: f.path }, value: copyValue(fieldValue(current, f.applyAs!.from), f.applyAs!.from.location, f.location, f.path) }))
+      .filter((op) => op.value !== undefined);
     result = applyOps(result, ops, good, goodN);
   }
   if (findings.some((f) => f.id === 'header-order')) result = { ...result, headers: reorderHeaders(result.headers, goodN.headerOrder) };

@@ -105,7 +105,9 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
 
   let ignored = 0;
   const pairs: PairDiff[] = pairing.pairs.map((pair, i) => {
-    const endpoint = pair.good.endpoint ?? pair.bad.endpoint;
+    // GOOD is the reference: its endpoint picks the volatile rules and facts, also for a forced
+    // pair whose BAD side went elsewhere (so applying the path finding cannot change the rules).
+    const endpoint = pair.good.endpoint;
     const g = norm(pair.good.exchange, pair.good.endpoint);
     const b = norm(pair.bad.exchange, pair.bad.endpoint);
     const raw = [

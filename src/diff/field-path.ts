@@ -93,7 +93,7 @@ export function getAtPath(root: JsonValue | undefined, segments: readonly PathSe
 /**
  * Sets a value in a mutable JSON tree, creating nothing but the last segment: a finding always
  * names the highest level at which GOOD and BAD differ, so the parent exists. Returns the new root
- * (which changes only for the empty path). Array indexes past the end append.
+ * (which changes only for the empty path). Indexes past the end pad the gap with null.
  */
 export function setAtPath(root: JsonValue, segments: readonly PathSegment[], value: JsonValue): JsonValue {
   if (segments.length === 0) return value;
@@ -102,8 +102,9 @@ export function setAtPath(root: JsonValue, segments: readonly PathSegment[], val
   const last = segments[segments.length - 1]!;
   const container = parent.value as unknown;
   if (typeof last === 'number' && Array.isArray(container)) {
-    if (last >= container.length) container.push(value);
-    else container[last] = value;
+    // An element past the end lands at its index; JSON has no holes, so any gap becomes null.
+    while (container.length < last) container.push(null);
+    container[last] = value;
   } else if (typeof last === 'string' && isRecord(container)) {
     // defineProperty, not assignment: a key named `__proto__` must become an own property.
     Object.defineProperty(container, last, { value, writable: true, enumerable: true, configurable: true });

@@ -198,6 +198,7 @@ class CaptureReader implements CaptureStream {
 
 function fileError(path: string, error: unknown): ProbeError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+  const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' };
+  const reason = (code !== undefined ? reasons[code] : undefined) ?? (error as Error).message;
   return new ProbeError('E_INPUT', `cannot read capture ${path}: ${reason}`, { cause: error });
 }

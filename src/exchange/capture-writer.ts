@@ -58,7 +58,9 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
     handle = await open(path, options.overwrite === true ? 'w' : 'wx', mode);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new ProbeError('E_INPUT', `capture ${path} already exists`, { hint: 'Choose another file name, or overwrite it explicitly.', cause: error });
+    if (code === 'EEXIST') {
+      throw new ProbeError('E_INPUT', `capture ${path} already exists`, { hint: 'Choose another file name, or overwrite it explicitly.', cause: error });
+    }
     throw new ProbeError('E_INPUT', `cannot create capture ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
@@ -125,7 +127,8 @@ class FileCaptureWriter implements CaptureWriter {
       await writeAll(this.handle, bytes, this.trailerOffset);
       if (this.sync) await this.handle.datasync();
     } catch (error) {
-      this.failure = new ProbeError('E_INTERNAL', `writing capture ${this.path} failed (${(error as Error).message}); it holds the first ${this.written} exchanges`, { cause: error });
+      const message = `writing capture ${this.path} failed (${(error as Error).message}); it holds the first ${this.written} exchanges`;
+      this.failure = new ProbeError('E_INTERNAL', message, { cause: error });
       throw this.failure;
     }
     this.trailerOffset += bytes.length - TRAILER_BYTES;

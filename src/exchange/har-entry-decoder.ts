@@ -37,7 +37,10 @@ export function decodeHarEntry(entry: HarEntry, index: number): Exchange {
   if (e['_timings'] !== undefined) ex.timings = decodeTimings(object(e['_timings'], at.path('entry._timings')), at);
   if (e['_error'] !== undefined) {
     const error = object(e['_error'], at.path('entry._error'));
-    ex.error = { code: string(error['code'], at.path('entry._error.code')), message: string(error['message'], at.path('entry._error.message')) } satisfies ExchangeError;
+    ex.error = {
+      code: string(error['code'], at.path('entry._error.code')),
+      message: string(error['message'], at.path('entry._error.message')),
+    } satisfies ExchangeError;
   }
   if (bodyInSideFile(e)) ex.tags = [...(ex.tags ?? []), 'har:body-in-side-file'];
   return ex;
@@ -138,6 +141,8 @@ function string(value: unknown, path: string): string {
 }
 
 function number(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ProbeError('E_CAPTURE_FORMAT', `${path} must be a number, got ${JSON.stringify(value) ?? 'nothing'}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ProbeError('E_CAPTURE_FORMAT', `${path} must be a number, got ${JSON.stringify(value) ?? 'nothing'}`);
+  }
   return value;
 }

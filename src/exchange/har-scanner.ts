@@ -1,15 +1,16 @@
 /**
  * An incremental JSON scanner that cuts a HAR document into its `log.entries` items, one at a time,
  * from bytes that arrive in chunks. It never holds more than one entry (plus the current chunk),
- * which is what lets `streamCapture` read a 200 MB capture in a few MB of memory.
+ * which is what lets `streamCapture` read a 200 MB capture with memory for one entry.
  *
  * It follows the structure down to `log.entries` exactly (keys, colons, commas) and, below that,
  * only tracks strings, escapes and bracket depth to find where each value ends; the values it hands
- * out are then checked by `JSON.parse`. It works on UTF-8 bytes, not text: string contents (the
- * bulk of a capture: bodies, events) are skipped with `Buffer.indexOf` (memchr), and only whole
- * entries are ever decoded. Every byte that matters to the structure is ASCII, so a multi-byte
- * character split across two chunks needs no care. Log fields other than `entries` (creator, _formatVersion,
+ * out are then checked by `JSON.parse`. Log fields other than `entries` (creator, _formatVersion,
  * ...) are handed out too when asked for, whether they come before or after the entries.
+ *
+ * It works on UTF-8 bytes, not text: string contents (the bulk of a capture: bodies, events) are
+ * skipped with `Buffer.indexOf` (memchr) and only whole entries are ever decoded. Every byte that
+ * matters to the structure is ASCII, so a multi-byte character split across chunks needs no care.
  *
  * A structural error or an early end is not thrown: the outcome says where reading stopped, so that
  * the caller can keep the entries before it (repairing the file of a crashed writer).
@@ -47,6 +48,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const show = (c: number): string => JSON.stringify(String.fromCharCode(c));
 
+/** Feed it chunks with `push`, then call `end`; see the file comment. One scanner per document. */
 export class HarScanner {
   private context: Context = 'root';
   private phase: Phase = 'start';
@@ -123,7 +125,9 @@ export class HarScanner {
           events.push({ kind: 'entries-start' });
           return this.go('item-or-close', i + 1);
         }
-        return this.startCapture(chunk, i, this.context === 'log' && this.logFields.has(this.keyName) ? { kind: 'field', name: this.keyName } : { kind: 'skip' }, 'after-value');
+        // Any other value is skipped, or kept when it is a log field the caller asked for.
+        const wanted = this.context === 'log' && this.logFields.has(this.keyName);
+        return this.startCapture(chunk, i, wanted ? { kind: 'field', name: this.keyName } : { kind: 'skip' }, 'after-value');
       case 'after-value':
         if (c === COMMA) return this.go('key', i + 1);
         return c === CLOSE_BRACE ? this.closeObject(i + 1) : this.fail(`expected ',' or '}', got ${show(c)}`, i);

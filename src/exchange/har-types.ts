@@ -31,6 +31,7 @@ export interface HarCookie {
   comment?: string;
 }
 
+/** The request body (`postData`). */
 export interface HarPostData {
   mimeType: string;
   text?: string;
@@ -44,6 +45,7 @@ export interface HarPostData {
   comment?: string;
 }
 
+/** The request of an entry. */
 export interface HarRequest {
   method: string;
   url: string;
@@ -57,6 +59,7 @@ export interface HarRequest {
   comment?: string;
 }
 
+/** The response body (`content`). `size` counts decoded bytes. */
 export interface HarContent {
   size: number;
   compression?: number;
@@ -68,6 +71,7 @@ export interface HarContent {
   comment?: string;
 }
 
+/** The response of an entry; HAR requires one even when none arrived. */
 export interface HarResponse {
   /** 0 (Chrome) or -1 (Playwright) when no response arrived. */
   status: number;
@@ -102,6 +106,7 @@ export interface HarTimings {
   comment?: string;
 }
 
+/** One request/response pair: the on-disk form of an Exchange. */
 export interface HarEntry {
   pageref?: string;
   startedDateTime: string;
@@ -124,12 +129,14 @@ export interface HarEntry {
   _error?: ExchangeError;
 }
 
+/** The tool that wrote the file (also the shape of `log.browser`). */
 export interface HarCreator {
   name: string;
   version: string;
   comment?: string;
 }
 
+/** The `log` object: the whole capture. */
 export interface HarLog {
   version: string;
   creator: HarCreator;
@@ -145,6 +152,7 @@ export interface HarLog {
   _redacted?: boolean;
 }
 
+/** A HAR document. */
 export interface Har {
   log: HarLog;
 }

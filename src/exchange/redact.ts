@@ -4,8 +4,8 @@
  * shared and still diffed. What counts as a secret:
  * - `Authorization` / `Proxy-Authorization` (the scheme stays), every `Cookie` value (names stay),
  *   every `Set-Cookie` value (attributes stay), headers with secret names (`x-api-key`, ...);
- * - query and fragment parameters with secret names, also in `Referer` / `Location` and in
- *   form-encoded bodies;
+ * - URL passwords (`https://user:pass@host`), query and fragment parameters with secret names,
+ *   also in `Referer` / `Location`, and in form-encoded bodies;
  * - JSON fields with secret names, `localStorage` dumps, storageState cookies (`redact-json.ts`),
  *   in request and response bodies and in each server-sent event;
  * - JWT-shaped tokens anywhere, and any secret met elsewhere in the same exchange (or earlier, when
@@ -37,6 +37,10 @@ export function redactExchange(ex: Exchange, options?: RedactOptions): Exchange 
   return createRedactor(options).redact(ex);
 }
 
+/**
+ * A redactor that remembers every secret it meets, so a token seen in one exchange's header is also
+ * replaced where a later exchange echoes it. The capture writer uses one per redacted capture.
+ */
 export function createRedactor(options?: RedactOptions): Redactor {
   const scrub = new Scrubber(options);
   return {
@@ -54,6 +58,8 @@ export function createRedactor(options?: RedactOptions): Redactor {
 }
 
 const URL_HEADERS = new Set(['referer', 'location', 'content-location']);
+/** `scheme://user:` then the password up to `@`. */
+const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]*)@/i;
 
 function rewrite(ex: Exchange, scrub: Scrubber, tags: Set<string>): Exchange {
   const tagged = (tag: string, before: string, after: string): string => {
@@ -118,8 +124,9 @@ function redactCookiePair(pair: string, scrub: Scrubber): string {
   return `${name}${match[1]}${scrub.secret(match[2] as string)}${match[3]}`;
 }
 
-/** Redacts secret-named query and fragment parameters, then JWTs and known secrets anywhere. */
-function redactUrl(url: string, scrub: Scrubber): string {
+/** Redacts a userinfo password, secret-named query and fragment parameters, then JWTs and known secrets. */
+function redactUrl(input: string, scrub: Scrubber): string {
+  const url = input.replace(USERINFO_PASSWORD, (_, head: string, password: string) => `${head}${encodeURIComponent(scrub.secret(decodeParam(password)))}@`);
   const hash = url.indexOf('#');
   const beforeHash = hash === -1 ? url : url.slice(0, hash);
   const question = beforeHash.indexOf('?');

@@ -9,6 +9,7 @@ import { secretNameMatcher } from './secret-names.js';
 /** A bare JWT inside any text: three base64url parts, the first one starting with `{"` (eyJ). */
 const JWT_IN_TEXT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
+/** Options of redaction (re-exported as `RedactOptions`). */
 export interface ScrubberOptions {
   /** Field names whose values are secrets (see `secret-names.ts`). */
   readonly secretNames?: readonly string[];
@@ -21,6 +22,7 @@ export interface ScrubberOptions {
   readonly minKnownSecretLength?: number;
 }
 
+/** Replaces secrets in values and text; remembers what it replaced. */
 export class Scrubber {
   readonly isSecretName: (name: string) => boolean;
   private readonly minKnown: number;

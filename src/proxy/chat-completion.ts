@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ExchangeError } from '../exchange/exchange.js';
-import type { QwenStreamResult, QwenStreamUpdate, QwenUsage } from '../upstream/stream-types.js';
+import type { QwenStreamUpdate, QwenUsage } from '../upstream/stream-types.js';
 import type { UpstreamFailure } from '../upstream/upstream-failure.js';
 import { chatCompletionObject, ChunkWriter, DONE_FRAME, KEEPALIVE_FRAME, openAiUsage, type FinishReason, type ResponseIdentity } from './chunk-writer.js';
 import { foldMessages, type ConversationStore, type TurnPlan } from './conversation-store.js';
@@ -56,6 +56,13 @@ class TurnWriter {
   private reasoning = '';
   private usage: QwenUsage | undefined;
   private lengthHit = false;
+  /** The upstream sent its final answer event and the client got a complete answer. */
+  finishedByUpstream = false;
+  /** The upstream chat and response of the current attempt, for the conversation memory. */
+  chatId: string | undefined;
+  private responseId: string | undefined;
+  /** Called once a complete answer is known, before the client gets its end. */
+  onAnswered: ((turn: { answer: string; chatId?: string; responseId?: string }) => void) | undefined;
   /** The upstream request of the current attempt; each attempt gets its own. */
   private attempt = new AbortController();
   failure: UpstreamFailure | undefined;
@@ -76,6 +83,9 @@ class TurnWriter {
     this.reasoning = '';
     this.usage = undefined;
     this.failure = undefined;
+    this.finishedByUpstream = false;
+    this.chatId = undefined;
+    this.responseId = undefined;
     return this.attempt.signal;
   }
 
@@ -94,6 +104,8 @@ class TurnWriter {
     if (this.state.ended || this.failure !== undefined) return;
     switch (update.kind) {
       case 'created':
+        this.responseId = update.responseId;
+        this.chatId ??= update.chatId;
         this.commit();
         return;
       case 'answer':
@@ -119,6 +131,14 @@ class TurnWriter {
         this.failure = update.failure;
         this.stopUpstream();
         if (this.state.committed) this.fail(update.failure);
+        return;
+      case 'finished':
+        // The final answer event: the client is done now, whatever the upstream connection does
+        // next. Remember the conversation first, so a client that sends its next turn the moment
+        // it has this answer already continues the chat.
+        this.finishedByUpstream = true;
+        this.onAnswered?.({ answer: this.answer, chatId: this.chatId, responseId: this.responseId });
+        this.succeed('stop');
         return;
       default:
         return;
@@ -224,6 +244,12 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
     }
     if (!session) break;
     const signal = out.reset();
+    const owner = session;
+    out.onAnswered = (turn) => {
+      if (turn.chatId !== undefined && turn.responseId !== undefined) {
+        ctx.conversations.remember(request.messages, turn.answer, { session: owner.label, chatId: turn.chatId, responseId: turn.responseId });
+      }
+    };
     const outcome = await runUpstreamTurn(ctx.upstream, {
       session,
       model: resolved.model,
@@ -232,7 +258,11 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
       ...(plan.kind === 'continue' ? { chatId: plan.thread.chatId, parentId: plan.thread.responseId } : {}),
       signal,
       onUpdate: out.onUpdate,
+      onChat: (chatId) => {
+        out.chatId = chatId;
+      },
     });
+    if (out.finishedByUpstream) return;
     if (state.ended) {
       // Answered already: cut at max_tokens, or a failure written into the committed stream.
       if (out.failure) ctx.log?.(`${identity.id}: ${out.failure.kind} mid-stream (session ${session.label})`);
@@ -240,7 +270,11 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
     }
     const failure = out.failure ?? outcome.result.failure;
     if (state.abort.signal.aborted) return; // the client left; nothing to answer
-    if (!failure) return finishTurn(ctx, request, out, outcome.result, outcome.chatId, session);
+    if (!failure) {
+      // A stream without its final event always carries a failure: this is only a safety net.
+      out.succeed('stop');
+      return;
+    }
     lastFailure = failure;
     ctx.log?.(`${identity.id}: ${failure.kind} at ${outcome.stage} (session ${session.label})`);
     if (out.committed || !isSessionFailure(failure)) return out.fail(failure, outcome.transportError ? { transport: outcome.transportError } : {});
@@ -260,18 +294,10 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
   );
 }
 
-function finishTurn(ctx: ChatContext, request: ChatRequest, out: TurnWriter, result: QwenStreamResult, chatId: string | undefined, session: PooledSession): void {
-  out.succeed('stop');
-  const responseId = result.created?.responseId;
-  if (chatId !== undefined && responseId !== undefined) {
-    ctx.conversations.remember(request.messages, result.answer, { session: session.label, chatId, responseId });
-  }
-}
-
 /** Writes a keep-alive comment to committed streams that have been quiet for `quietMs`. */
 export function sendKeepAlives(open: ReadonlySet<ResponseState>, quietMs: number, now = Date.now()): void {
   for (const state of open) {
-    if (!state.stream || !state.committed || state.ended || now - state.lastWrite < quietMs) continue;
+    if (!state.stream || !state.committed || state.ended || state.res.destroyed || now - state.lastWrite < quietMs) continue;
     state.res.write(KEEPALIVE_FRAME);
     state.lastWrite = now;
   }

@@ -52,7 +52,9 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
       }
     });
     req.on('error', () => finish({ ok: false, error: proxyError('The request body could not be read.', { code: 'body_read_error' }) }));
-    req.on('aborted', () => finish({ ok: false, error: proxyError('The client aborted the request.', { code: 'client_aborted' }) }));
+    req.on('close', () => {
+      if (!req.complete) finish({ ok: false, error: proxyError('The client went away before sending the whole body.', { code: 'client_aborted' }) });
+    });
   });
 }
 

@@ -48,6 +48,8 @@ export interface TurnRequest {
   readonly signal: AbortSignal;
   /** Each update of the completion stream, synchronously as its chunk arrives. */
   readonly onUpdate: (update: QwenStreamUpdate) => void;
+  /** The chat the completion goes to, once known (created or given), before it is sent. */
+  readonly onChat?: (chatId: string) => void;
 }
 
 /** How a turn ended. */
@@ -92,6 +94,7 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
     if ('failure' in outcome) return { result: failedResult(outcome.failure), stage: 'chats.new' };
     chatId = outcome.chatId;
   }
+  if (chatId !== undefined) turn.onChat?.(chatId);
   const request = config.shape.completion(ctx, { ...(chatId !== undefined ? { chatId } : {}), parentId: turn.parentId ?? null });
   const reader = new QwenStreamReader();
   let live = false;

@@ -29,8 +29,9 @@ table.findings{border-collapse:collapse;width:100%;margin:8px 0}table.findings t
 table.findings th{font-size:12px;color:#566573}td.rank{text-align:right;font-weight:600;width:2em}
 code,pre,.fields td,.fields th,.reqline,.origin{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .cat{font-size:11px;padding:1px 5px;border-radius:3px;background:#eaeded;white-space:nowrap}
-.cat-request-line,.cat-enum-changed,.cat-required-missing,.cat-shared-mismatch{background:#fadbd8}
-.cat-kind-mismatch,.cat-type-changed,.cat-extra-field,.cat-value-changed{background:#fdebd0}.cat-header{background:#d6eaf8}
+.cat.cat-request-line,.cat.cat-enum-changed,.cat.cat-required-missing,.cat.cat-shared-mismatch{background:#fadbd8}
+.cat.cat-kind-mismatch,.cat.cat-type-changed,.cat.cat-extra-field,.cat.cat-value-changed{background:#fdebd0}.cat.cat-header{background:#d6eaf8}
+tr.finding.cat-request-line td.rank,tr.finding.cat-enum-changed td.rank,tr.finding.cat-required-missing td.rank,tr.finding.cat-shared-mismatch td.rank{color:#c0392b}
 .why{color:#424949}.fact{color:#78281f}.good{color:#145a32}.bad{color:#922b21}
 .sides{display:grid;grid-template-columns:1fr 1fr;gap:12px}.side{min-width:0;border:1px solid #eaeded;border-radius:4px;padding:6px 8px}
 .side h3{margin:2px 0 6px;font-size:13px}.side h4{margin:8px 0 2px;font-size:12px;color:#566573}
@@ -73,7 +74,7 @@ function pairSection(pair: PairDiff, open: boolean): string {
   const volatile = pair.findings.filter((f) => f.volatile);
   const index = highlightIndex(pair.findings);
   const side = (which: 'good' | 'bad', ref: ExchangeRef) =>
-    `<div class="side ${which}"><h3>${which === 'good' ? 'Working (GOOD)' : 'Failing (BAD)'} · ${escapeHtml(ref.source)} ${outcome(ref)}</h3>`
+    `<div class="side side-${which}"><h3>${which === 'good' ? 'Working (GOOD)' : 'Failing (BAD)'} · ${escapeHtml(ref.source)} ${outcome(ref)}</h3>`
     + `${renderTimeline(ref.exchange)}${renderRequestView(pair.requests[which], which, index)}</div>`;
   return `<section class="pair" id="pair-${pair.index}" data-key="${escapeHtml(pair.key)}"><h2>Pair ${pair.index}: ${escapeHtml(pair.good.label)}${pair.forced ? ` ↔ ${escapeHtml(pair.bad.label)} (forced)` : ''}</h2><div class="pairbody">`
     + `<p>${escapeHtml(scrubText(pair.explanation))}</p>`

@@ -129,7 +129,8 @@ function renderBody(request: NormalizedRequest, side: Side, index: Map<string, F
       };
       walk(body.value, '', undefined, 0, '', false, '');
       if (budget <= 0) lines.push('<span class="jl">… (body cut for the report)</span>');
-      return `<h4>Body</h4><pre class="body json">${lines.join('\n')}</pre>`;
+      // Each line is a block already: joining with newlines would double the spacing inside <pre>.
+      return `<h4>Body</h4><pre class="body json">${lines.join('')}</pre>`;
     }
   }
 }

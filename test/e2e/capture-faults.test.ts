@@ -5,14 +5,14 @@
  * The command body runs in-process (`capture(args, io)`); each run starts its own browser.
  */
 import { mkdtempSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/exchange/capture-reader.js';
 import { resolveCredentials } from '../../src/client/credentials.js';
-import { writeSessionFile } from '../../src/client/session-file.js';
+import { readSessionFile, writeSessionFile } from '../../src/client/session-file.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { capture, type CaptureArgs } from '../../src/cli/capture.js';
 import { reportError } from '../../src/cli/run-command.js';
@@ -73,8 +73,11 @@ async function validCapture(path: string) {
 
 function expectOneClearError(r: Run, code: string, message: RegExp): void {
   expect(r.code).not.toBe(0);
-  expect(r.stderr[0]).toMatch(new RegExp(`^error \\[${code}\\]: `));
-  expect(r.stderr[0]).toMatch(message);
+  // stderr also carries progress (`streaming: ...`); the error itself is one line.
+  const errors = r.stderr.filter((l) => l.startsWith('error ['));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(new RegExp(`^error \\[${code}\\]: `));
+  expect(errors[0]).toMatch(message);
   expect(r.stderr.join('\n')).not.toMatch(/\n\s+at /);
 }
 
@@ -98,12 +101,16 @@ describe('capture when things go wrong', () => {
     expect(completion?.response?.sse?.length).toBeGreaterThan(0);
   });
 
-  it('explains a WAF page that came instead of the stream', async () => {
+  it('explains a WAF page that came instead of the stream, and --redact keeps the token out of the file', async () => {
     sim.setFaults([{ name: 'waf-html', times: 1 }]);
-    const r = await run({});
+    const r = await run({ redact: true });
     expectOneClearError(r, 'E_UPSTREAM_PROTOCOL', /WAF/i);
     const completion = (await validCapture(r.out)).find((e) => e.endpoint === 'chat.completions');
     expect(completion?.response?.body).toMatch(/<html/i);
+    // --redact: shareable mode, and the session's token appears nowhere in the file.
+    const token = (await readSessionFile(sessionPath)).token;
+    expect(await readFile(r.out, 'utf8')).not.toContain(token);
+    expect((await stat(r.out)).mode & 0o777).toBe(0o644);
   });
 
   it('says to log in again when the token expires between two turns', async () => {
@@ -143,7 +150,7 @@ describe('capture when things go wrong', () => {
     try {
       const r = await run({});
       expectOneClearError(r, 'E_BROWSER', /no Chromium found/);
-      expect(r.stderr[1]).toMatch(/apt-get install chromium/);
+      expect(r.stderr).toContainEqual(expect.stringMatching(/^hint: .*apt-get install chromium/));
     } finally {
       if (saved === undefined) delete process.env.CHROMIUM_PATH;
       else process.env.CHROMIUM_PATH = saved;

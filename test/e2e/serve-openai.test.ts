@@ -136,14 +136,14 @@ describe('errors through the SDK', () => {
   it('raises NotFoundError for a model the upstream does not list', async () => {
     const error = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((error as OpenAI.APIError).message).toContain('gpt-4o');
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('gpt-4o');
   });
 
   it('raises AuthenticationError with a sign-in hint when the upstream refuses the token', async () => {
     sim.setFaults([{ name: 'expired-token', times: 1 }]);
     const error = await client.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((error as OpenAI.APIError).message).toContain('qwen-probe login');
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('qwen-probe login');
     await proxy.handler.pool.settled(); // the --user session signs in again and is back
     expect(proxy.handler.pool.status()[0]?.available).toBe(true);
   });

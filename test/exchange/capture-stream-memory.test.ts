@@ -70,7 +70,8 @@ describe(`streamCapture on a ${TARGET_BYTES / MB} MB capture`, () => {
     // Reading the file whole would need it in memory at least once (and JSON.parse several times
     // more, which the 64 MB heap cap forbids anyway); streaming holds one ~1 MB entry at a time on
     // top of the runtime (node + tsx, ~80 MB before the first byte is read).
-    expect(result.peakRss).toBeLessThan(fileSize * 0.75);
     expect(result.peakRss - result.baselineRss).toBeLessThan(100 * MB);
+    // With a shrunk file the heap cap alone makes the point; at full size RSS also says it.
+    if (fileSize >= 200 * MB) expect(result.peakRss).toBeLessThan(fileSize * 0.75);
   }, 120_000);
 });

@@ -12,7 +12,7 @@ const load = (name: string): unknown => JSON.parse(readFileSync(resolve(FIXTURES
 
 describe('HAR files from other tools', () => {
   it('loads a Chrome DevTools export: ids from positions, source browser, HAR timings', () => {
-    const [models, failed] = harToExchanges(load('chrome-devtools.har'));
+    const [models] = harToExchanges(load('chrome-devtools.har'));
     expect(models).toMatchObject({
       id: 'har-1',
       source: 'browser',

@@ -58,6 +58,11 @@ describe('redactExchange: URLs and bodies', () => {
     expect(out.tags).toContain('redacted:query');
   });
 
+  it('redacts the password of a URL and keeps the user name', () => {
+    const out = redactExchange(withRequest({ url: 'https://me:s3cr3t@chat.qwen.ai/api' }));
+    expect(out.request.url).toBe(`https://me:${encodeURIComponent('«opaque 6 chars»')}@chat.qwen.ai/api`);
+  });
+
   it('redacts nested secret JSON fields, numbers included, and leaves every other byte as it was', () => {
     const body = `{
   "model": "qwen3-max", "max_tokens": 100, "token_type": "Bearer", "id": 12345678901234567890,

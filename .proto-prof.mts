@@ -1,0 +1,27 @@
+// Drives N requests through a child intercept process started with --cpu-prof.
+import { spawn } from 'node:child_process';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { ProxyAgent, request } from 'undici';
+import { generateCACertificate } from 'mockttp';
+const tlsM = await generateCACertificate({ subject: { commonName: 'bench.test' } });
+const up = https.createServer(tlsM, (req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); });
+let conns = 0; up.on('secureConnection', () => conns++); await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+const port = (up.address() as any).port;
+const mode = process.argv[2] ?? 'rec';
+const args = ['--import', 'tsx', 'src/cli/main.ts', 'intercept', '--port', '0', '--map', `bench.test=https://127.0.0.1:${port}`, '--out', `/tmp/prof/x-${Date.now()}.har`, '--ca-dir', '/tmp/prof/ca', ...(mode === 'norec' ? ['--include', 'nothing.test'] : [])];
+const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+child.stdout.on('data', (d) => (out += d));
+while (!/listening on (\S+)/.test(out)) await new Promise((r) => setTimeout(r, 50));
+const url = out.match(/listening on (\S+)/)![1]!;
+const ca = readFileSync('/tmp/prof/ca/ca-cert.pem', 'utf8');
+const agent = new ProxyAgent({ uri: url, requestTls: { ca } });
+const stat = () => { const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const loop = async (n: number) => { for (let i = 0; i < n; i++) { const r = await request('https://bench.test/json', { dispatcher: agent }); await r.body.text(); } };
+await Promise.all(Array.from({ length: 8 }, () => loop(50)));
+const c0 = stat(); const t0 = performance.now();
+await Promise.all(Array.from({ length: 8 }, () => loop(250)));
+const ms = performance.now() - t0; const cpu = stat() - c0;
+console.log('upstream conns', conns); console.log(mode, 'rps', (2000 / ms * 1000).toFixed(0), 'proxy cpu ms/req', (cpu / 2000).toFixed(3));
+child.kill('SIGINT'); await new Promise((r) => child.once('close', r)); await agent.close(); up.close();

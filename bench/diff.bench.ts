@@ -1,0 +1,97 @@
+/**
+ * `npm run bench -- diff`: what comparing two captures costs, against merely reading them. Two
+ * captures of N exchanges each (GOOD: the browser's `web` shape; BAD: `seed-v4` with a prompt that
+ * differs now and then, so text diffs run too) are written with the project's capture writer, read
+ * back with `readCapture`, and diffed with `diffCaptures`, in the same run:
+ *
+ * - diff / read at 10,000 exchanges per side (goal: at most 3x);
+ * - growth: diff time at 20,000 over diff time at 10,000 (goal: at most 2.2, i.e. linear-ish).
+ *
+ * Each time is the median of a few repetitions, because the machines are shared and noisy.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCapture } from '../src/exchange/capture-reader.js';
+import { openCaptureWriter } from '../src/exchange/capture-writer.js';
+import type { Exchange } from '../src/exchange/exchange.js';
+import { diffCaptures } from '../src/diff/diff-captures.js';
+import { shapeCapture } from '../test/diff/support/fixture-captures.js';
+import { median, type BenchResult } from './bench-result.js';
+
+const REPEATS = 3;
+
+/** N exchanges of a shape's turns (chats/new + completion each), each turn with its own ids and chat. */
+function capture(shape: 'web' | 'seed-v4', n: number, seed: number): Exchange[] {
+  const out: Exchange[] = [];
+  for (let turn = 0; out.length < n; turn += 1) {
+    const hex = (seed * 1_000_000 + turn).toString(16).padStart(12, '0');
+    const prompt = shape === 'seed-v4' && turn % 10 === 0 ? `Please summarise the history of tea in ${turn % 7} sentences, politely.` : 'Please summarise the history of tea in three sentences, politely.';
+    for (const ex of shapeCapture(shape, { startMs: 1_760_000_000_000 + seed * 1e9 + turn * 10_000, chatId: `00000000-0000-4000-8000-${hex}`, idPrefix: `${shape}-${turn}`, prompt })) {
+      if (out.length < n) out.push(ex);
+    }
+  }
+  return out;
+}
+
+async function write(path: string, exchanges: readonly Exchange[]): Promise<void> {
+  // No fsync per append: the bench measures reading and diffing, not the writer's durability.
+  const writer = await openCaptureWriter(path, { sync: false });
+  for (const ex of exchanges) await writer.append(ex);
+  await writer.close();
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+async function measure(dir: string, n: number): Promise<{ readMs: number; diffMs: number; findings: number }> {
+  const goodPath = join(dir, `good-${n}.har`);
+  const badPath = join(dir, `bad-${n}.har`);
+  await write(goodPath, capture('web', n, 1));
+  await write(badPath, capture('seed-v4', n, 2));
+  const reads: number[] = [];
+  const diffs: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < REPEATS; i += 1) {
+    const read = await time(async () => [(await readCapture(goodPath)).exchanges, (await readCapture(badPath)).exchanges] as const);
+    reads.push(read.ms);
+    const [good, bad] = read.value;
+    const diff = await time(() => diffCaptures(good, bad));
+    diffs.push(diff.ms);
+    findings = diff.value.summary.findings;
+  }
+  return { readMs: median(reads), diffMs: median(diffs), findings };
+}
+
+export default async function diffBench(): Promise<BenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'qp-bench-diff-'));
+  try {
+    const small = await measure(dir, 10_000);
+    const large = await measure(dir, 20_000);
+    const ratio = small.diffMs / small.readMs;
+    const growth = large.diffMs / small.diffMs;
+    return {
+      name: 'diff',
+      figures: [
+        { label: 'diff / read, 10,000 vs 10,000 exchanges', value: ratio, unit: 'x', goal: '<= 3x', met: ratio <= 3 },
+        { label: 'growth: diff time 20,000 / 10,000 exchanges', value: growth, unit: 'x', goal: '<= 2.2', met: growth <= 2.2 },
+        { label: 'read time, 10,000 + 10,000 (context)', value: Math.round(small.readMs), unit: 'ms' },
+        { label: 'diff time, 10,000 vs 10,000 (context)', value: Math.round(small.diffMs), unit: 'ms' },
+        { label: 'diff time, 20,000 vs 20,000 (context)', value: Math.round(large.diffMs), unit: 'ms' },
+      ],
+      notes: [`${small.findings} findings at 10,000 exchanges per side; times are medians of ${REPEATS} runs`],
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Standalone: `npx tsx bench/diff.bench.ts` prints the figures without the runner.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await diffBench();
+  for (const f of result.figures) process.stdout.write(`${f.label}: ${f.value.toFixed(2)} ${f.unit}${f.goal ? ` (goal ${f.goal}${f.met ? ', met' : ', NOT met'})` : ''}\n`);
+  for (const note of result.notes ?? []) process.stdout.write(`note: ${note}\n`);
+}

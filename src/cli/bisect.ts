@@ -1,0 +1,173 @@
+/**
+ * `qwen-probe bisect --good CAPTURE --bad CAPTURE --target URL`: finds, by delta debugging over the
+ * diff's findings, a smallest set of differences that makes the failing request work, live against
+ * the target, each probe in a fresh chat with fresh ids.
+ *
+ * Exit codes: 0 culprits found and confirmed; 1 any other verdict (not found, the working request
+ * fails, the failing one works, budget spent, inconclusive) or the target was unreachable; 2 bad
+ * input (unreadable or unpairable captures, bad flags); 130 Ctrl-C, after writing what was learned.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
+import type { Credentials } from '../client/credentials.js';
+import { resolveCredentials } from '../client/credentials.js';
+import { createRequestProber } from '../client/probe-request.js';
+import { normaliseTarget } from '../client/target.js';
+import { diffCaptures } from '../diff/diff-captures.js';
+import type { DiffResult } from '../diff/diff-result.js';
+import { bisectPlan, planBisect, type BisectPlan, type FindingChange } from '../bisect/bisect-captures.js';
+import type { BisectResult } from '../bisect/bisect-result.js';
+import { DEFAULT_BUDGET } from '../bisect/bisect-requests.js';
+import { renderBisectJson } from '../report/bisect-json.js';
+import { bisectProgressLine, renderBisectText } from '../report/bisect-text.js';
+import { renderBisectMarkdown } from '../report/bisect-markdown.js';
+import { readDiffInput } from './diff.js';
+import { processIo, runCommand, type CommandIo } from './run-command.js';
+
+export interface BisectArgs {
+  readonly good: string;
+  readonly bad: string;
+  readonly target: string;
+  readonly session?: string;
+  readonly token?: string;
+  readonly user?: string;
+  readonly endpoint?: string;
+  readonly budget?: number;
+  readonly delay?: number;
+  readonly json?: boolean;
+  readonly out?: string;
+  /** Skip the search for required fields. */
+  readonly required?: boolean;
+}
+
+/** What a bisect of two captures needs besides the captures. */
+export interface CaptureBisectOptions {
+  readonly target: string;
+  readonly credentials: Pick<Credentials, 'token' | 'cookies'>;
+  /** Silence that ends a stalled probe (default 20 s). */
+  readonly idleTimeoutMs?: number;
+  readonly budget?: number;
+  readonly delayMs?: number;
+  readonly required?: boolean;
+  readonly signal?: AbortSignal;
+  /** Progress lines. */
+  readonly progress?: (line: string) => void;
+  /** Every exchange a probe sent. */
+  readonly onExchange?: (exchange: Exchange) => void;
+}
+
+/** Diff two captures and choose the pair to bisect; E_INPUT when they cannot be paired. */
+export function planCaptures(good: readonly Exchange[], bad: readonly Exchange[], endpoint?: string): { diff: DiffResult; plan: BisectPlan } {
+  const diff = diffCaptures(good, bad, endpoint !== undefined ? { endpoint } : {});
+  return { diff, plan: planBisect(diff, endpoint !== undefined ? { endpoint } : {}) };
+}
+
+/** Bisect a plan against a live target; `exchanges` are both captures, for a chats/new to re-send. */
+export async function runBisectPlan(plan: BisectPlan, exchanges: readonly Exchange[], options: CaptureBisectOptions): Promise<BisectResult<FindingChange>> {
+  // A fresh chat per probe comes from whichever capture knows how to create one.
+  const chatRequest = exchanges.find((e) => e.endpoint === 'chats.new')?.request;
+  const probe = createRequestProber(plan.endpoint, {
+    target: options.target,
+    token: options.credentials.token,
+    cookies: options.credentials.cookies,
+    ...(chatRequest ? { chatRequest } : {}),
+    // A stalled stream must end a probe (as inconclusive), not the whole bisect.
+    idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
+    connectTimeoutMs: 20_000,
+    totalTimeoutMs: 120_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
+  });
+  options.progress?.(`bisecting ${plan.pair.key}: ${plan.changes.length} differences (${plan.volatile} volatile values refreshed on every probe)`);
+  let badFailure: string | undefined;
+  return bisectPlan(plan, {
+    probe,
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+    ...(options.delayMs !== undefined ? { delayMs: options.delayMs } : {}),
+    required: options.required !== false,
+    shouldStop: () => options.signal?.aborted === true,
+    onProgress: (event) => {
+      if (event.kind === 'probe-end' && event.entry.purpose === 'bad') badFailure = event.entry.failure;
+      const line = bisectProgressLine(event, badFailure);
+      if (line !== undefined) options.progress?.(line);
+    },
+  });
+}
+
+/** The report text for `--out FILE`, by its extension. */
+function reportFor(file: string, result: BisectResult<FindingChange>, endpoint: string | undefined): string {
+  if (/\.json$/i.test(file)) return renderBisectJson(result, { ...(endpoint !== undefined ? { endpoint } : {}) });
+  if (/\.(md|markdown)$/i.test(file)) return renderBisectMarkdown(result);
+  return renderBisectText(result);
+}
+
+/** The command body; returns the exit code. `signal` is Ctrl-C. */
+export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
+  const target = normaliseTarget(args.target);
+  if (args.budget !== undefined && (!Number.isInteger(args.budget) || args.budget < 3)) throw new ProbeError('E_USAGE', '--budget must be a whole number of at least 3 (the two baselines and one search probe)');
+  if (args.delay !== undefined && (!Number.isFinite(args.delay) || args.delay < 0)) throw new ProbeError('E_USAGE', '--delay takes milliseconds, 0 or more');
+  const good = await readDiffInput(args.good, 'GOOD', io);
+  const bad = await readDiffInput(args.bad, 'BAD', io);
+  const credentials = await resolveCredentials({ target, token: args.token, session: args.session, user: args.user, useEnv: true });
+  for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
+  const { plan } = planCaptures(good, bad, args.endpoint);
+  const result = await runBisectPlan(plan, [...good, ...bad], {
+    target,
+    credentials,
+    budget: args.budget ?? DEFAULT_BUDGET,
+    delayMs: args.delay ?? 0,
+    required: args.required !== false,
+    ...(signal ? { signal } : {}),
+    progress: (line) => io.err(line),
+  });
+  if (args.out) {
+    await mkdir(dirname(args.out), { recursive: true });
+    await writeFile(args.out, reportFor(args.out, result, plan.endpoint));
+    io.err(`wrote ${args.out}`);
+  }
+  io.out((args.json ? renderBisectJson(result, { ...(plan.endpoint !== undefined ? { endpoint: plan.endpoint } : {}) }) : renderBisectText(result)).replace(/\n$/, ''));
+  if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', `interrupted after ${result.probes} probes; what was learned is above${args.out ? ` and in ${args.out}` : ''}`, { exitCode: 130 });
+  return result.verdict === 'found' ? 0 : 1;
+}
+
+export const bisectCommand: CommandModule<object, BisectArgs> = {
+  command: 'bisect',
+  describe: 'find the smallest set of differences that makes the failing request work (delta debugging, live)',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .option('good', { type: 'string', demandOption: true, describe: 'capture of the working requests (HAR, JSON request, or curl)' })
+      .option('bad', { type: 'string', demandOption: true, describe: 'capture of the failing requests, in any of the same forms' })
+      .option('target', { type: 'string', demandOption: true, describe: 'origin to probe: https://chat.qwen.ai or the simulator URL' })
+      .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
+      .option('token', { type: 'string', describe: 'raw JWT to authenticate with' })
+      .option('user', { type: 'string', describe: 'EMAIL:PASSWORD to sign in with (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)' })
+      .option('endpoint', { type: 'string', describe: 'bisect the pair of this endpoint (default: the pair whose failing side failed)' })
+      .option('budget', { type: 'number', default: DEFAULT_BUDGET, describe: 'most probes to send, retries included' })
+      .option('delay', { type: 'number', default: 0, describe: 'milliseconds between probes: be gentle with a live service' })
+      .option('required', { type: 'boolean', default: true, describe: 'also find which fields of the working request the server needs (--no-required to skip)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON (bisect.json format)' })
+      .option('out', { type: 'string', describe: 'also write the result to this file (.json, .md, or text)' })
+      .example('$0 bisect --good captures/browser.har --bad captures/seed-v4.har --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password', 'find what the seed request gets wrong, against the simulator')
+      .example('$0 bisect --good b.har --bad l.har --target https://chat.qwen.ai --session session.json --delay 2000 --budget 40', 'gently, against the real site')
+      .epilog('Exit codes: 0 culprits found, 1 other verdicts or target unreachable, 2 bad input, 130 Ctrl-C (what was learned is written first).') as unknown as Argv<BisectArgs>,
+  handler: (args) =>
+    runCommand(async () => {
+      const stop = new AbortController();
+      let presses = 0;
+      const onSignal = () => {
+        presses += 1;
+        if (presses > 1) process.exit(130);
+        processIo.err('stopping: the probe in flight is abandoned and what was learned is written (Ctrl-C again to quit at once)');
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      try {
+        return await bisect(args, processIo, stop.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    }),
+};

@@ -1,0 +1,120 @@
+/**
+ * Every simulator fault, before the stream (on chats/new) and on the completion, for streamed and
+ * non-streamed requests, seen through the official SDK: the right status and code, or for a
+ * failure after the stream started an error event; never a hung client, never a dead server.
+ */
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveCredentials, type Credentials } from '../../src/client/credentials.js';
+import { startProxyServer, type ProxyServer } from '../../src/proxy/index.js';
+import { FAULT_NAMES, startSimulator, type FaultName, type RunningSimulator } from '../../src/simulator/index.js';
+
+let sim: RunningSimulator;
+let credentials: Credentials;
+let proxy: ProxyServer | undefined;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, chunkIntervalMs: 2 });
+  credentials = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
+});
+afterEach(async () => {
+  sim.setFaults([]);
+  await proxy?.close();
+  proxy = undefined;
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+/** What the client should see: a status before anything streamed, or an error event mid-stream. */
+interface Expected {
+  readonly status?: number;
+  readonly code: string;
+  /** The failure comes after the stream started (stream requests only). */
+  readonly midStream?: boolean;
+}
+
+const BEFORE: Record<FaultName, Expected> = {
+  'reset-mid-stream': { status: 502, code: 'upstream_unreachable' },
+  stall: { status: 504, code: 'upstream_timeout' },
+  'malformed-sse': { status: 502, code: 'upstream_malformed' },
+  'waf-html': { status: 502, code: 'upstream_waf' },
+  'json-error-200': { status: 502, code: 'Internal_Server_Error' },
+  'expired-token': { status: 401, code: 'upstream_auth' },
+  'rate-limited': { status: 429, code: 'rate_limit_exceeded' },
+};
+
+function onCompletion(fault: FaultName, stream: boolean): Expected {
+  switch (fault) {
+    case 'reset-mid-stream':
+      return stream ? { code: 'upstream_stream_cut', midStream: true } : { status: 502, code: 'upstream_stream_cut' };
+    case 'stall':
+      return stream ? { code: 'upstream_timeout', midStream: true } : { status: 502, code: 'upstream_timeout' };
+    case 'malformed-sse':
+      return stream ? { code: 'upstream_malformed', midStream: true } : { status: 502, code: 'upstream_malformed' };
+    default:
+      return BEFORE[fault];
+  }
+}
+
+const cases = FAULT_NAMES.flatMap((fault) =>
+  (['chats.new', 'chat.completions'] as const).flatMap((endpoint) =>
+    [false, true].map((stream) => ({ fault, endpoint, stream, expected: endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream) })),
+  ),
+);
+
+async function run(sdk: OpenAI, stream: boolean): Promise<{ error: unknown; content: string }> {
+  let content = '';
+  try {
+    if (!stream) {
+      const completion = await sdk.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'fault please' }] });
+      content = completion.choices[0]?.message.content ?? '';
+    } else {
+      const chunks = await sdk.chat.completions.create({ model: 'qwen3-max', stream: true, messages: [{ role: 'user', content: 'fault please' }] });
+      for await (const chunk of chunks) content += chunk.choices[0]?.delta.content ?? '';
+    }
+    return { error: undefined, content };
+  } catch (error) {
+    return { error, content };
+  }
+}
+
+describe('serve maps every simulator fault for the SDK', () => {
+  it.each(cases)('$fault on $endpoint, stream $stream', async ({ fault, endpoint, stream, expected }) => {
+    proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }], idleTimeoutMs: 300, connectTimeoutMs: 2000 });
+    const sdk = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
+    await sdk.models.list(); // the model list is fetched before the fault is armed
+    sim.setFaults([{ name: fault, endpoint, times: 1 }]);
+    const { error, content } = await run(sdk, stream);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    const apiError = error as InstanceType<typeof OpenAI.APIError>;
+    expect(apiError.code).toBe(expected.code);
+    expect(apiError.message).not.toMatch(/\n\s+at /);
+    if (expected.midStream) {
+      expect(apiError.status).toBeUndefined(); // an error event, after the stream had begun
+      expect(content.length).toBeGreaterThan(0);
+    } else {
+      expect(apiError.status).toBe(expected.status);
+    }
+    expect(proxy.handler.openResponses).toBe(0);
+    // The server is still healthy; the next request works unless the session is resting.
+    expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
+    if (fault !== 'expired-token' && fault !== 'rate-limited') {
+      const next = await sdk.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'after the fault' }] });
+      expect(next.choices[0]?.message.content).toContain('after the fault');
+    }
+  });
+
+  it('answers 502 on /v1/models when the upstream model list is blocked', async () => {
+    proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }] });
+    sim.setFaults([{ name: 'waf-html', endpoint: 'models', times: 1 }]);
+    const error = await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 }).models.list().catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: 'upstream_waf' });
+  });
+
+  it('answers 502 when the upstream is not there at all', async () => {
+    proxy = await startProxyServer({ target: 'http://127.0.0.1:9', port: 0, sessions: [{ label: 'demo', credentials }] });
+    const error = await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 }).chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502, code: 'upstream_unreachable' });
+  });
+});
