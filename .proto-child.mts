@@ -9,6 +9,6 @@ const s = new Session(); s.connect();
 await s.post('Profiler.enable');
 console.log('listening on ' + proxy.url);
 process.stdin.setEncoding('utf8').on('data', async (d: string) => {
-  if (d.includes('start')) { await s.post('Profiler.start'); console.log('started'); }
-  if (d.includes('stop')) { const { profile } = await s.post('Profiler.stop'); writeFileSync('/tmp/prof/live.cpuprofile', JSON.stringify(profile)); console.log('stopped'); await proxy.close(); process.exit(0); }
+  if (d.includes('start')) { if (!process.env.NOPROF) await s.post('Profiler.start'); console.log('started'); }
+  if (d.includes('stop')) { if (!process.env.NOPROF) { const { profile } = await s.post('Profiler.stop'); writeFileSync('/tmp/prof/live.cpuprofile', JSON.stringify(profile)); } console.log('stopped'); await proxy.close(); process.exit(0); }
 });

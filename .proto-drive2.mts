@@ -7,7 +7,7 @@ const tlsM = await generateCACertificate({ subject: { commonName: 'bench.test' }
 const up = https.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); });
 await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
 const port = (up.address() as any).port;
-const child = spawn(process.execPath, ['--import', 'tsx', '.proto-child2.mts', String(port), process.argv[2] ?? 'h1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', '.proto-child2.mts', String(port), process.argv[2] ?? 'h1', process.argv[3] ?? ''], { stdio: ['pipe', 'pipe', 'inherit'] });
 let out = '';
 child.stdout.on('data', (d) => (out += d));
 const waitOut = async (re: RegExp) => { while (!re.test(out)) await new Promise((r) => setTimeout(r, 20)); };

@@ -20,6 +20,8 @@ import { shapeCapture } from '../test/diff/support/fixture-captures.js';
 import { median, type BenchResult } from './bench-result.js';
 
 const REPEATS = 3;
+/** Exchanges per side of the base size; QWEN_PROBE_BENCH_DIFF_N overrides it for quick local runs. */
+const BASE_N = Number(process.env.QWEN_PROBE_BENCH_DIFF_N ?? 10_000);
 
 /** N exchanges of a shape's turns (chats/new + completion each), each turn with its own ids and chat. */
 function capture(shape: 'web' | 'seed-v4', n: number, seed: number): Exchange[] {
@@ -66,23 +68,25 @@ async function measure(dir: string, n: number): Promise<{ readMs: number; diffMs
   return { readMs: median(reads), diffMs: median(diffs), findings };
 }
 
+const n = (x: number) => x.toLocaleString('en-US');
+
 export default async function diffBench(): Promise<BenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'qp-bench-diff-'));
   try {
-    const small = await measure(dir, 10_000);
-    const large = await measure(dir, 20_000);
+    const small = await measure(dir, BASE_N);
+    const large = await measure(dir, BASE_N * 2);
     const ratio = small.diffMs / small.readMs;
     const growth = large.diffMs / small.diffMs;
     return {
       name: 'diff',
       figures: [
-        { label: 'diff / read, 10,000 vs 10,000 exchanges', value: ratio, unit: 'x', goal: '<= 3x', met: ratio <= 3 },
-        { label: 'growth: diff time 20,000 / 10,000 exchanges', value: growth, unit: 'x', goal: '<= 2.2', met: growth <= 2.2 },
-        { label: 'read time, 10,000 + 10,000 (context)', value: Math.round(small.readMs), unit: 'ms' },
-        { label: 'diff time, 10,000 vs 10,000 (context)', value: Math.round(small.diffMs), unit: 'ms' },
-        { label: 'diff time, 20,000 vs 20,000 (context)', value: Math.round(large.diffMs), unit: 'ms' },
+        { label: `diff / read, ${n(BASE_N)} vs ${n(BASE_N)} exchanges`, value: ratio, unit: 'x', goal: '<= 3x', met: ratio <= 3 },
+        { label: `growth: diff time ${n(BASE_N * 2)} / ${n(BASE_N)} exchanges`, value: growth, unit: 'x', goal: '<= 2.2', met: growth <= 2.2 },
+        { label: `read time, ${n(BASE_N)} + ${n(BASE_N)} (context)`, value: Math.round(small.readMs), unit: 'ms' },
+        { label: `diff time, ${n(BASE_N)} vs ${n(BASE_N)} (context)`, value: Math.round(small.diffMs), unit: 'ms' },
+        { label: `diff time, ${n(BASE_N * 2)} vs ${n(BASE_N * 2)} (context)`, value: Math.round(large.diffMs), unit: 'ms' },
       ],
-      notes: [`${small.findings} findings at 10,000 exchanges per side; times are medians of ${REPEATS} runs`],
+      notes: [`${small.findings} findings at ${n(BASE_N)} exchanges per side; times are medians of ${REPEATS} runs`],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@
  * Every streamed text is checked against the simulator's deterministic answer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -28,13 +29,18 @@ const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
-type Message = { kind: 'url'; url: string } | { kind: 'mem'; rss: number; heapUsed: number; open: number };
+type Message = { kind: 'url'; url: string } | { kind: 'mem'; rss: number; heapUsed: number; external: number; open: number; cpuMs: number };
 
 // ---- child roles -------------------------------------------------------------------------------
 
 async function runChild(role: string): Promise<void> {
-  const send = (m: Message) => process.send?.(m);
+  // A reply may race the parent's disconnect at the end; a lost figure is fine, a crash is not.
+  const send = (m: Message) => {
+    if (process.connected) process.send?.(m, undefined, {}, () => undefined);
+  };
   if (role === 'simulator') {
+    // The simulator waits on one AbortSignal per open stream; 500 of them are expected here.
+    setMaxListeners(10_000);
     const { startSimulator } = await import('../src/simulator/index.js');
     const sim = await startSimulator({ port: 0, chunkIntervalMs: CHUNK_INTERVAL_MS });
     send({ kind: 'url', url: sim.url });
@@ -49,7 +55,8 @@ async function runChild(role: string): Promise<void> {
       if (m !== 'mem' && m !== 'gc-mem') return;
       if (m === 'gc-mem') (globalThis as { gc?: () => void }).gc?.();
       const u = process.memoryUsage();
-      send({ kind: 'mem', rss: u.rss, heapUsed: u.heapUsed + u.external, open: proxy.handler.openResponses });
+      const cpu = process.cpuUsage();
+      send({ kind: 'mem', rss: u.rss, heapUsed: u.heapUsed, external: u.external, open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
     });
     send({ kind: 'url', url: proxy.url });
   }
@@ -229,6 +236,7 @@ export default async function bench(): Promise<BenchResult> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   const loadBefore = loadavg()[0]!;
+  let retainedAt500: Extract<Message, { kind: 'mem' }> | undefined;
   try {
     const { resolveCredentials } = await import('../src/client/credentials.js');
     const { token } = await resolveCredentials({ target: sim.url, user: 'demo@qwen-probe.test:demo-password' });
@@ -251,7 +259,9 @@ export default async function bench(): Promise<BenchResult> {
       }, 250);
       // Mid-run, with every stream open: what the proxy keeps per stream once garbage is collected.
       const probe = concurrency === 500 ? setTimeout(() => void memoryOf(proxy.child, true).then((m) => (retained = m)), (seconds * 1000) / 2) : undefined;
+      const cpuBefore = (await memoryOf(proxy.child)).cpuMs;
       const v = await runLevel(via, concurrency, seconds);
+      const cpuUsed = (await memoryOf(proxy.child)).cpuMs - cpuBefore;
       clearInterval(sampler);
       clearTimeout(probe);
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
@@ -262,6 +272,9 @@ export default async function bench(): Promise<BenchResult> {
         figures.push({ label: `per-chunk latency p50 added, ${label}`, value: round(chunkAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: chunkAdded <= 2 } : {}) });
         notes.push(`${label}: TTFT p50 direct ${round(median(d.timings.map((t) => t.ttft)), 1)} ms, via ${round(median(v.timings.map((t) => t.ttft)), 1)} ms; p99 via ${round(percentile(v.timings.map((t) => t.ttft), 99), 1)} ms`);
       }
+      // CPU time does not depend on how busy the machine is, unlike every wall-clock figure here.
+      figures.push({ label: `proxy CPU per stream, ${label}`, value: round(cpuUsed / Math.max(1, v.streams + v.failed), 2), unit: 'ms' });
+      figures.push({ label: `proxy CPU per forwarded chunk, ${label}`, value: round((cpuUsed * 1000) / Math.max(1, v.chunks), 1), unit: 'us' });
       const streamRatio = v.streams / v.seconds / (d.streams / d.seconds);
       const chunkRatio = v.chunks / v.seconds / (d.chunks / d.seconds);
       figures.push({ label: `streams/s via / direct, ${label}`, value: round(streamRatio), unit: 'x', ...(concurrency === 500 ? { goal: '>= 0.8x', met: streamRatio >= 0.8 } : {}) });
@@ -269,23 +282,31 @@ export default async function bench(): Promise<BenchResult> {
       notes.push(`${label}: direct ${round(d.streams / d.seconds, 1)} streams/s (${d.failed} failed), via ${round(v.streams / v.seconds, 1)} streams/s (${v.failed} failed)`);
       if (d.failed + v.failed > 0) figures.push({ label: `streams failed or wrong text, ${label}`, value: d.failed + v.failed, unit: '', goal: '0', met: false });
       if (concurrency === 500) {
-        if (retained && retained.open > 0) {
-          figures.push({ label: `proxy memory retained per open stream (heap+external, ${retained.open} open)`, value: round((retained.heapUsed - baseline.heapUsed) / retained.open / 1024, 1), unit: 'KiB' });
-          figures.push({ label: `proxy RSS growth per open stream (${retained.open} open)`, value: round((retained.rss - baseline.rss) / retained.open / 1024, 1), unit: 'KiB' });
-        }
+        retainedAt500 = retained;
         figures.push({ label: 'proxy peak RSS, 500 streams', value: round(peak.rss / MIB, 1), unit: 'MiB', goal: '< 133 MiB (half the peer)', met: peak.rss / MIB < 133 });
       }
     }
+    // Idle keep-alive connections (both sides, ~50 KiB each) are state, not leaks: let them go first.
+    await agent.close();
+    await new Promise((r) => setTimeout(r, 11_000));
     const after = await memoryOf(proxy.child, true);
+    // Per open stream: mid-run (all streams open) minus after the run (same warm code and pools).
+    if (retainedAt500 && retainedAt500.open > 0) {
+      const heapPer = (retainedAt500.heapUsed + retainedAt500.external - after.heapUsed - after.external) / retainedAt500.open;
+      figures.push({ label: `proxy heap+external retained per open stream (${retainedAt500.open} open)`, value: round(heapPer / 1024, 1), unit: 'KiB' });
+      figures.push({ label: `proxy RSS per open stream (${retainedAt500.open} open)`, value: round((retainedAt500.rss - after.rss) / retainedAt500.open / 1024, 1), unit: 'KiB' });
+    }
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy heap+external after the load, minus at start', value: round((after.heapUsed - baseline.heapUsed) / MIB, 1), unit: 'MiB' });
+    figures.push({ label: 'proxy heap after the load and idle connections closed, minus at start', value: round((after.heapUsed - baseline.heapUsed) / MIB, 1), unit: 'MiB' });
+    figures.push({ label: 'proxy external memory after the load, minus at start', value: round((after.external - baseline.external) / MIB, 1), unit: 'MiB' });
+    figures.push({ label: 'proxy RSS after the load, minus at start', value: round((after.rss - baseline.rss) / MIB, 1), unit: 'MiB' });
     notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
     notes.push(entry.bundled ? 'simulator and proxy run as plain node (an esbuild bundle of this file), no tsx' : 'esbuild missing: children run under tsx, whose loader adds about 30 MiB RSS to each');
     notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);
   } finally {
     sim.child.disconnect();
     proxy.child.disconnect();
-    await agent.close();
+    if (!agent.closed) await agent.close();
   }
   return { name: 'serve', figures, notes };
 }

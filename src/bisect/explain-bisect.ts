@@ -6,10 +6,12 @@ import type { BisectChange, BisectResult } from './bisect-result.js';
 
 /** What a failing working request most likely means, from its failure name. */
 export function goodFailsHint(failure: string | undefined): string {
-  const name = (failure ?? '').toLowerCase();
+  const full = (failure ?? '').toLowerCase();
+  // A failure while creating the probe's chat carries a prefix; the cause is read the same way.
+  const name = full.replace(/^chats\.new /, '');
   if (name.startsWith('auth') || name.includes('unauthori')) return 'the session expired or its token was refused: log in again and re-run';
   if (name.startsWith('waf') || name.includes('waf')) return 'a WAF blocks the replay (anti-bot cookies or the client fingerprint): capture again with the browser and re-run soon after';
-  if (name.startsWith('chats.new')) return 'a fresh chat could not be created with this session: check the account and the target';
+  if (full.startsWith('chats.new')) return 'a fresh chat could not be created with this session: check the account and the target';
   return 'the service may have changed since the capture (drift), or the capture depends on state that is gone: capture the working request again';
 }
 

@@ -10,6 +10,7 @@ import type { FindingCategory, FindingChange, JsonValue, RawFinding, ValueKindIn
 import { findingId } from './finding.js';
 import { joinPath } from './field-path.js';
 import { bodyValue, type NameValue, type NormalizedRequest } from './normalize-request.js';
+import type { FindingMemo } from './finding-memo.js';
 import { textDiff } from './text-diff.js';
 import { classifyValue, isEnumLike, jsonType } from './value-kind.js';
 import { kindsCompatible, volatileField, type LearnedVolatility } from './volatility.js';
@@ -22,9 +23,23 @@ export interface CompareContext {
   readonly learned: LearnedVolatility;
   /** Compute word diffs of long strings (default true). */
   readonly textDiffs?: boolean;
+  /** Findings already made in this diff (create one per diff: learned volatility differs). */
+  readonly memo?: FindingMemo;
 }
 
-const isSecretName = secretNameMatcher();
+const matchSecretName = secretNameMatcher();
+const secretNames = new Map<string, boolean>();
+
+// Field names repeat across every pair; the matcher normalises the name on each call.
+function isSecretName(name: string): boolean {
+  let hit = secretNames.get(name);
+  if (hit === undefined) {
+    hit = matchSecretName(name);
+    if (secretNames.size >= 10_000) secretNames.clear();
+    secretNames.set(name, hit);
+  }
+  return hit;
+}
 
 /**
  * Does this field hold a credential? Cookies always count (session state), as do names the
@@ -161,25 +176,30 @@ function compareField(location: FieldLocation, path: string, good: JsonValue | u
 function compareLeaf(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext, out: RawFinding[]): void {
   if (good === undefined && bad === undefined) return;
   if (good !== undefined && bad !== undefined && (good === bad || (typeof good === 'object' && JSON.stringify(good) === JSON.stringify(bad)))) return;
+  const memo = ctx.memo;
+  const finding = memo
+    ? memo.resolve(`${ctx.pairKey}\u0001${ctx.endpoint ?? ''}\u0001${location}\u0001${path}`, good, bad, () => makeLeafFinding(location, path, good, bad, ctx))
+    : makeLeafFinding(location, path, good, bad, ctx);
+  if (finding) out.push(finding);
+}
+
+function makeLeafFinding(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext): RawFinding | undefined {
   const kinds = { good: classifyValue(good), bad: classifyValue(bad) };
   const base = { id: findingId(location, path), location, path, kinds, secret: isSecretField(location, path, [kinds.good, kinds.bad]) };
   const values = { ...(good !== undefined ? { good } : {}), ...(bad !== undefined ? { bad } : {}) };
   const headerLike = location === 'header' || location === 'cookie';
   if (bad === undefined) {
-    out.push({ ...base, ...values, change: 'missing', category: headerLike ? 'header' : 'required-missing', volatile: false });
-    return;
+    return { ...base, ...values, change: 'missing', category: headerLike ? 'header' : 'required-missing', volatile: false };
   }
   if (good === undefined) {
-    out.push({ ...base, ...values, change: 'extra', category: headerLike ? 'header' : 'extra-field', volatile: false });
-    return;
+    return { ...base, ...values, change: 'extra', category: headerLike ? 'header' : 'extra-field', volatile: false };
   }
   const typeChanged = jsonType(good) !== jsonType(bad);
   const change: FindingChange = typeChanged ? 'type-changed' : 'changed';
   const volatile = volatileField(location, path, ctx.endpoint, ctx.pairKey, ctx.rules, ctx.learned);
   if (volatile) {
     const compatible = kindsCompatible(volatile, kinds.good, kinds.bad);
-    out.push({ ...base, ...values, change, category: compatible ? 'volatile' : 'kind-mismatch', volatile: compatible, volatileReason: volatile.reason });
-    return;
+    return { ...base, ...values, change, category: compatible ? 'volatile' : 'kind-mismatch', volatile: compatible, volatileReason: volatile.reason };
   }
   let category: FindingCategory;
   if (typeChanged) category = headerLike ? 'header' : 'type-changed';
@@ -187,5 +207,5 @@ function compareLeaf(location: FieldLocation, path: string, good: JsonValue | un
   else if (isEnumLike(kinds.good) || isEnumLike(kinds.bad)) category = 'enum-changed';
   else category = 'value-changed';
   const diff = ctx.textDiffs !== false && !base.secret && typeof good === 'string' && typeof bad === 'string' ? textDiff(good, bad) : undefined;
-  out.push({ ...base, ...values, change, category, volatile: false, ...(diff ? { textDiff: diff } : {}) });
+  return { ...base, ...values, change, category, volatile: false, ...(diff ? { textDiff: diff } : {}) };
 }

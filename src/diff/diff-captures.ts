@@ -13,6 +13,7 @@ import { compareRequests } from './compare-requests.js';
 import type { DiffResult, ExchangeRef, PairDiff, ResponseSummary } from './diff-result.js';
 import { explainDiff, explainPair, fieldLabel } from './explain.js';
 import type { Finding } from './finding.js';
+import { FindingMemo } from './finding-memo.js';
 import { matchesIgnore, parseIgnorePattern, type IgnorePattern } from './ignore-pattern.js';
 import { normalizeRequest, type NormalizedRequest } from './normalize-request.js';
 import { pairExchanges, pairKey, type Indexed } from './pair-exchanges.js';
@@ -55,7 +56,7 @@ export function summarizeResponse(ex: Exchange): ResponseSummary {
 
 function ref(item: Indexed): ExchangeRef {
   const ex = item.exchange;
-  return {
+  const out = {
     id: ex.id,
     index: item.index,
     source: ex.source,
@@ -63,9 +64,17 @@ function ref(item: Indexed): ExchangeRef {
     url: ex.request.url,
     ...(item.endpoint !== undefined ? { endpoint: item.endpoint } : {}),
     label: `${item.key} #${item.ordinal}`,
-    response: summarizeResponse(item.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: item.endpoint } : ex),
     exchange: ex,
   };
+  // Reading a whole event stream costs more than comparing its request, and a report of a large
+  // diff shows only some pairs: the summary is worked out on first read (an enumerable getter, so
+  // it still serialises like a plain field).
+  let summary: ResponseSummary | undefined;
+  Object.defineProperty(out, 'response', {
+    enumerable: true,
+    get: () => (summary ??= summarizeResponse(item.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: item.endpoint } : ex)),
+  });
+  return out as ExchangeRef;
 }
 
 /** Compares two captures. Throws ProbeError only for unusable options (a bad ignore pattern). */
@@ -104,6 +113,7 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
   const learned = learnVolatility(groups);
 
   let ignored = 0;
+  const memo = new FindingMemo();
   const pairs: PairDiff[] = pairing.pairs.map((pair, i) => {
     // GOOD is the reference: its endpoint picks the volatile rules and facts, also for a forced
     // pair whose BAD side went elsewhere (so applying the path finding cannot change the rules).
@@ -111,7 +121,7 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     const g = norm(pair.good.exchange, pair.good.endpoint);
     const b = norm(pair.bad.exchange, pair.bad.endpoint);
     const raw = [
-      ...compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs }),
+      ...compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs, memo }),
       ...checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES),
     ];
     const kept = ignore.length === 0 ? raw : raw.filter((f) => !ignore.some((p) => matchesIgnore(p, f)));

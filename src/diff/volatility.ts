@@ -36,6 +36,24 @@ function learnedKey(location: FieldLocation, path: string): string {
   return `${location} ${location === 'header' || location === 'cookie' ? path.toLowerCase() : genericPath(path)}`;
 }
 
+// `findVolatileRule` compiles a RegExp per rule per call; captures ask about the same few hundred
+// paths again and again, so answers are memoised per rule list (bounded, cleared when full).
+const ruleCache = new WeakMap<readonly VolatileRule[], Map<string, VolatileRule | null>>();
+const RULE_CACHE_LIMIT = 50_000;
+
+function cachedVolatileRule(location: FieldLocation, path: string, endpoint: string | undefined, rules: readonly VolatileRule[]): VolatileRule | undefined {
+  let cache = ruleCache.get(rules);
+  if (!cache) ruleCache.set(rules, (cache = new Map()));
+  const key = `${location}\u0000${endpoint ?? ''}\u0000${path}`;
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    hit = findVolatileRule(location, path, endpoint, rules) ?? null;
+    if (cache.size >= RULE_CACHE_LIMIT) cache.clear();
+    cache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
 /** The volatile rule or learned fact for a field, if any. */
 export function volatileField(
   location: FieldLocation,
@@ -45,7 +63,7 @@ export function volatileField(
   rules: readonly VolatileRule[],
   learned: LearnedVolatility,
 ): VolatileField | undefined {
-  const rule = findVolatileRule(location, path, endpoint, rules);
+  const rule = cachedVolatileRule(location, path, endpoint, rules);
   if (rule) return { reason: rule.reason, kind: rule.kind };
   if (learned.get(pairKey)?.has(learnedKey(location, path))) return { reason: 'its value differs between working requests too' };
   return undefined;

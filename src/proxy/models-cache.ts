@@ -25,6 +25,7 @@ export interface ResolvedModel {
   readonly thinking: boolean;
 }
 
+/** How the cache gets the list and how long it trusts it. */
 export interface ModelsCacheOptions {
   /** Fetches the list; throws or rejects when the upstream fails. */
   readonly fetch: () => Promise<readonly ModelEntry[]>;

@@ -16,7 +16,8 @@ import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { SHAPES, type IdClock, type ShapeName } from '../upstream/shapes.js';
 import { explainFailure } from '../upstream/upstream-failure.js';
-import { handleChatCompletion, sendKeepAlives, type ChatContext, type ResponseState } from './chat-completion.js';
+import { handleChatCompletion, type ChatContext } from './chat-completion.js';
+import { sendKeepAlives, type ResponseState } from './turn-writer.js';
 import { ConversationStore } from './conversation-store.js';
 import { errorForFailure } from './failure-response.js';
 import { readJsonBody, sendError, sendJson } from './http-io.js';
@@ -84,7 +85,8 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
   const baseUrl = options.target.replace(/\/+$/, '');
   const ownDispatcher = options.dispatcher
     ? undefined
-    : new Agent({ connections: options.upstreamConnections ?? 1024, keepAliveTimeout: 30_000, pipelining: 1 });
+    : // One connection per concurrent stream; idle ones go after 10 s, since each holds ~50 KiB.
+      new Agent({ connections: options.upstreamConnections ?? 1024, keepAliveTimeout: 10_000, pipelining: 1 });
   const capture: CaptureWriter | undefined = options.recordPath
     ? await openCaptureWriter(options.recordPath, { source: 'proxy', redacted: true, sync: false, comment: `qwen-probe serve --target ${baseUrl}` })
     : undefined;

@@ -39,6 +39,7 @@ export interface SessionStatus {
   readonly cooldownMs: number;
 }
 
+/** Cool-down lengths and the clock of a pool. */
 export interface SessionPoolOptions {
   /** How long a refused session rests before it is tried again (default 5 min). */
   readonly authCooldownMs?: number;

@@ -54,6 +54,12 @@ describe('SessionPool', () => {
     expect(pool.pick()).toBeUndefined();
   });
 
+  it('lends a session for side calls without moving the rotation', () => {
+    const pool = new SessionPool([spec('a'), spec('b')]);
+    expect(pool.peek()?.label).toBe('a');
+    expect(pool.pick()?.label).toBe('a');
+  });
+
   it('never puts credentials in its status', () => {
     const pool = new SessionPool([spec('a')]);
     expect(JSON.stringify(pool.status())).not.toContain('t-a');

@@ -1,20 +1,24 @@
 /**
- * Turns mockttp's per-request events into Exchanges. mockttp reports one request as several events
- * (`request`, `response-initiated`, `response-body-data` per chunk, then `response` or `abort`), each
- * dispatched on its own tick; this class joins them by request id and hands over one Exchange when
- * the request has finished, one way or the other.
+ * Turns mockttp's per-request events into Exchanges. mockttp reports one request as several events,
+ * each on its own tick: `request-initiated` (head), `request-body-data` (chunks, the last one
+ * `isEnded`), `response-initiated` (head), `response-body-data` (chunks, the last one `isEnded`), or
+ * `abort`. This class joins them by request id and hands over one Exchange per finished request.
+ *
+ * Why these events and not `request`/`response`: the completed-message events make mockttp buffer
+ * and re-wrap every body a second time, which costs a busy proxy about a third of its throughput;
+ * the chunk events carry the same bytes, as they were written to the client, with their times.
  *
  * Nothing here sits on the client's path: mockttp has already written each chunk to the client when
  * it reports it, so recording can never delay a stream (design.md, "streaming is never buffered").
  */
-import { randomUUID } from 'node:crypto';
-import type { AbortedRequest, BodyData, CompletedRequest, CompletedResponse, InitiatedResponse, TlsHandshakeFailure } from 'mockttp';
-import type { Exchange, ExchangeRequest, ExchangeResponse, Header } from '../../exchange/exchange.js';
+import type { AbortedRequest, BodyData, InitiatedRequest, InitiatedResponse, TlsHandshakeFailure } from 'mockttp';
+import type { Exchange } from '../../exchange/exchange.js';
 import { headerValue } from '../../exchange/exchange.js';
 import { classifyEndpoint } from '../../upstream/endpoints.js';
 import { classifyNetError } from '../../net/net-error.js';
 import type { HostMapping } from './host-rules.js';
-import { ResponseBodyTap, type TappedBody } from './response-body-tap.js';
+import { ResponseBodyTap } from './response-body-tap.js';
+import { encodeBody, hostnameOf, httpVersionOf, notesFor, round, tlsFailureExchange, toHeaders, toTimedBody } from './exchange-fields.js';
 
 /** What the recorder needs to know about the proxy it records for. */
 export interface RecorderOptions {
@@ -32,12 +36,16 @@ export interface RecorderOptions {
 
 /** What is known so far about one request id. */
 interface Pending {
-  request?: CompletedRequest;
+  request?: InitiatedRequest;
+  requestBody: Buffer[];
+  requestEnded: boolean;
   head?: InitiatedResponse;
   tap?: ResponseBodyTap;
-  /** Body data that came before the response head (not expected, but events are async). */
+  /** Response chunks that came before the response head (not expected, but events are async). */
   early: BodyData[];
-  end?: { kind: 'response'; response: CompletedResponse } | { kind: 'abort'; aborted: AbortedRequest };
+  /** Monotonic time the response's last byte was written. */
+  responseEndedAt?: number;
+  aborted?: AbortedRequest;
 }
 
 /** Joins mockttp events into Exchanges; wire each `on*` method to the mockttp event of that name. */
@@ -50,7 +58,7 @@ export class ExchangeRecorder {
 
   constructor(private readonly options: RecorderOptions) {}
 
-  /** Number of requests still in flight (for tests and for a clean shutdown). */
+  /** Number of recorded requests still in flight. */
   get inFlight(): number {
     return this.pending.size;
   }
@@ -60,15 +68,22 @@ export class ExchangeRecorder {
     while (this.building.size > 0) await Promise.all([...this.building]);
   }
 
-  onRequest(request: CompletedRequest): void {
+  onRequestInitiated(request: InitiatedRequest): void {
     if (!this.options.isIncluded(hostnameOf(request.url))) {
       this.ignored.add(request.id);
-      this.pending.delete(request.id);
       return;
     }
-    const state = this.stateOf(request.id);
-    state.request = request;
-    this.finishIfDone(request.id, state);
+    this.stateOf(request.id).request = request;
+  }
+
+  onRequestBodyData(data: BodyData): void {
+    if (this.ignored.has(data.id)) return;
+    const state = this.stateOf(data.id);
+    if (data.content.byteLength > 0) state.requestBody.push(Buffer.from(data.content));
+    if (data.isEnded) {
+      state.requestEnded = true;
+      this.finishIfDone(data.id, state);
+    }
   }
 
   onResponseInitiated(head: InitiatedResponse): void {
@@ -76,67 +91,57 @@ export class ExchangeRecorder {
     const state = this.stateOf(head.id);
     state.head = head;
     state.tap = new ResponseBodyTap(head.rawHeaders);
-    for (const data of state.early.splice(0)) state.tap.push(data.content, data.eventTimestamp);
+    for (const data of state.early.splice(0)) this.onResponseBodyData(data);
   }
 
   onResponseBodyData(data: BodyData): void {
-    if (this.ignored.has(data.id)) return;
+    if (this.ignored.has(data.id)) {
+      if (data.isEnded) this.ignored.delete(data.id);
+      return;
+    }
     const state = this.stateOf(data.id);
-    if (state.tap) state.tap.push(data.content, data.eventTimestamp);
-    else state.early.push(data);
-  }
-
-  onResponse(response: CompletedResponse): void {
-    if (this.ignored.delete(response.id)) return;
-    const state = this.stateOf(response.id);
-    state.end = { kind: 'response', response };
-    this.finishIfDone(response.id, state);
+    if (!state.tap) {
+      state.early.push(data);
+      return;
+    }
+    state.tap.push(data.content, data.eventTimestamp);
+    if (data.isEnded) {
+      state.responseEndedAt = data.eventTimestamp;
+      this.finishIfDone(data.id, state);
+    }
   }
 
   onAbort(aborted: AbortedRequest): void {
     if (this.ignored.delete(aborted.id)) return;
+    // An abort can come first and alone (a request cut before its head was reported).
+    if (!this.pending.has(aborted.id) && !this.options.isIncluded(hostnameOf(aborted.url))) return;
     const state = this.stateOf(aborted.id);
-    state.end = { kind: 'abort', aborted };
-    // An abort before the request completed carries the only request facts there will be.
-    this.finishIfDone(aborted.id, state, true);
+    state.aborted = aborted;
+    state.request ??= aborted;
+    this.finishIfDone(aborted.id, state);
   }
 
-  /** A client that refused our certificate (or gave up during the handshake) never sends a request. */
   onTlsClientError(failure: TlsHandshakeFailure): void {
     const host = failure.tlsMetadata.sniHostname ?? failure.destination?.hostname;
     if (host !== undefined && !this.options.isIncluded(host)) return;
-    const port = failure.destination?.port ?? 443;
-    const started = failure.timingEvents.connectTimestamp;
-    this.options.onExchange({
-      id: randomUUID(),
-      source: 'intercept',
-      startedAt: new Date(failure.timingEvents.startTime).toISOString(),
-      tags: ['tls-client-error', `tls-failure:${failure.failureCause}`],
-      notes: `The client broke off the TLS handshake with the proxy (${failure.failureCause}): it most likely does not trust the qwen-probe CA. ${this.options.tlsHint}`,
-      request: { method: 'CONNECT', url: `https://${host ?? 'unknown-host'}${port === 443 ? '' : `:${port}`}/`, headers: [] },
-      timings: { total: round(failure.timingEvents.failureTimestamp - started) },
-      error: { code: 'TLS', message: `TLS handshake with the client failed: ${failure.failureCause}` },
-    });
+    this.options.onExchange(tlsFailureExchange(failure, host, this.options.tlsHint));
   }
 
   private stateOf(id: string): Pending {
     let state = this.pending.get(id);
     if (!state) {
-      state = { early: [] };
+      state = { requestBody: [], requestEnded: false, early: [] };
       this.pending.set(id, state);
     }
     return state;
   }
 
-  private finishIfDone(id: string, state: Pending, abortMayStandIn = false): void {
-    if (!state.end) return;
-    const request = state.request ?? (abortMayStandIn && state.end.kind === 'abort' ? state.end.aborted : undefined);
-    if (!request) return;
-    if (!state.request && !this.options.isIncluded(hostnameOf(request.url))) {
-      this.pending.delete(id);
-      return;
-    }
+  /** Done when aborted, or when both bodies ended (a server may answer before the upload ends). */
+  private finishIfDone(id: string, state: Pending): void {
+    const done = state.aborted !== undefined || (state.responseEndedAt !== undefined && state.requestEnded);
+    if (!done || !state.request) return;
     this.pending.delete(id);
+    const request = state.request;
     const job = this.build(request, state)
       .then((exchange) => this.options.onExchange(exchange))
       // A bug in assembling one exchange must not take the proxy (and every other client) down.
@@ -145,31 +150,30 @@ export class ExchangeRecorder {
     this.building.add(job);
   }
 
-  private async build(request: CompletedRequest | AbortedRequest, state: Pending): Promise<Exchange> {
+  private async build(request: InitiatedRequest, state: Pending): Promise<Exchange> {
     const start = request.timingEvents.startTimestamp;
     const host = hostnameOf(request.url);
     const mapping = this.options.mappingFor(host);
     const tags: string[] = [];
     if (mapping) tags.push(`mapped:${mapping.host}=${mapping.origin}`);
     if (request.httpVersion.startsWith('2')) tags.push('http2');
-    const head = state.head;
+    const { head, aborted } = state;
     const body = await state.tap?.finish();
-    const end = state.end!;
-    const endTimestamp = end.kind === 'response' ? end.response.timingEvents.responseSentTimestamp : end.aborted.timingEvents.abortedTimestamp;
     let error: Exchange['error'];
-    if (end.kind === 'abort') {
-      const cause = end.aborted.error;
-      const upstream = cause?.message?.startsWith('Upstream') === true;
+    if (aborted) {
+      const cause = aborted.error;
       const code = cause ? classifyNetError({ code: cause.code }) : 'ABORTED';
       error = { code, message: cause?.message ?? 'the client closed the connection before the response was complete' };
-      tags.push(upstream ? `upstream-error:${code}` : 'client-aborted');
+      // mockttp words failures it mirrors from the upstream side this way.
+      tags.push(cause?.message?.startsWith('Upstream') === true ? `upstream-error:${code}` : 'client-aborted');
       if (head) tags.push('stream-cut');
     }
     if (body?.decodeFailed) tags.push('body-undecodable');
-    const headersSent = end.kind === 'response' ? end.response.timingEvents.headersSentTimestamp : head?.timingEvents.headersSentTimestamp;
-    const wait = headersSent !== undefined ? round(headersSent - start) : undefined;
-    const total = endTimestamp !== undefined ? round(endTimestamp - start) : undefined;
-    const exchangeRequest = toExchangeRequest(request);
+    const headers = toHeaders(request.rawHeaders);
+    const requestBody = Buffer.concat(state.requestBody);
+    const endAt = aborted?.timingEvents.abortedTimestamp ?? state.responseEndedAt;
+    const wait = head?.timingEvents.headersSentTimestamp !== undefined ? round(head.timingEvents.headersSentTimestamp - start) : undefined;
+    const total = endAt !== undefined ? round(endAt - start) : undefined;
     const endpoint = classifyEndpoint(request.method, request.url);
     const notes = notesFor(host, mapping, error);
     return {
@@ -179,7 +183,13 @@ export class ExchangeRecorder {
       ...(tags.length > 0 ? { tags } : {}),
       ...(notes ? { notes } : {}),
       startedAt: new Date(request.timingEvents.startTime).toISOString(),
-      request: exchangeRequest,
+      request: {
+        method: request.method,
+        url: request.url,
+        httpVersion: httpVersionOf(request.httpVersion),
+        headers,
+        ...(requestBody.byteLength > 0 ? encodeBody(requestBody, headerValue(headers, 'content-type')) : {}),
+      },
       ...(head
         ? {
             response: {
@@ -199,61 +209,4 @@ export class ExchangeRecorder {
       ...(error ? { error } : {}),
     };
   }
-}
-
-/** The human side of the facts in `tags`: what the mapping did and what to do about a failure. */
-function notesFor(host: string, mapping: HostMapping | undefined, error: Exchange['error']): string | undefined {
-  const notes: string[] = [];
-  if (mapping) notes.push(`${mapping.host} was mapped to ${mapping.origin}; the URL is the one the client asked for.`);
-  if (error?.code === 'ENOTFOUND' && !mapping) notes.push(`${host} could not be resolved (no network?). To work offline, map it: --map ${host}=http://127.0.0.1:PORT.`);
-  if (error?.code === 'ECONNREFUSED' && mapping) notes.push(`Nothing accepted the connection at ${mapping.origin}: is the mapped server running?`);
-  return notes.length > 0 ? notes.join(' ') : undefined;
-}
-
-function toExchangeRequest(request: CompletedRequest | AbortedRequest): ExchangeRequest {
-  const headers = toHeaders(request.rawHeaders);
-  const base = { method: request.method, url: request.url, httpVersion: httpVersionOf(request.httpVersion), headers };
-  if (!('body' in request) || request.body.buffer.byteLength === 0) return base;
-  return { ...base, ...encodeBody(request.body.buffer, headerValue(headers, 'content-type')) };
-}
-
-/** Request bodies are small and complete by the time of the `request` event, so they are decoded whole. */
-function encodeBody(bytes: Buffer, contentType: string | undefined): { body: string; bodyEncoding?: 'base64' } {
-  if (contentType && /^(?:image|audio|video|font)\/|octet-stream|protobuf/i.test(contentType)) return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
-  try {
-    return { body: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
-  }
-}
-
-function toTimedBody(body: TappedBody, start: number): Pick<ExchangeResponse, 'body' | 'bodyEncoding' | 'sse' | 'chunks'> {
-  const rel = (ts: number): number => round(ts - start);
-  return {
-    body: body.body,
-    ...(body.bodyEncoding ? { bodyEncoding: body.bodyEncoding } : {}),
-    ...(body.sse ? { sse: body.sse.map((e) => ({ ...e, t: rel(e.t) })) } : {}),
-    chunks: body.chunks.map((c) => ({ t: rel(c.t), size: c.size })),
-  };
-}
-
-function toHeaders(raw: readonly (readonly [string, string])[]): Header[] {
-  return raw.map(([name, value]) => ({ name, value }));
-}
-
-function httpVersionOf(version: string): string {
-  return version.startsWith('2') ? 'HTTP/2' : `HTTP/${version}`;
-}
-
-function hostnameOf(url: string): string {
-  try {
-    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-  } catch {
-    return '';
-  }
-}
-
-/** Milliseconds to 0.01 ms: mockttp's timestamps are sub-microsecond, which is noise in a capture. */
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -111,10 +111,11 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
   });
   try {
     await addRules(server, mappings);
-    await server.on('request', (r) => recorder.onRequest(r));
+    // Not `request`/`response`: see exchange-recorder.ts for why the chunk events are enough.
+    await server.on('request-initiated', (r) => recorder.onRequestInitiated(r));
+    await server.on('request-body-data', (d) => recorder.onRequestBodyData(d));
     await server.on('response-initiated', (r) => recorder.onResponseInitiated(r));
     await server.on('response-body-data', (d) => recorder.onResponseBodyData(d));
-    await server.on('response', (r) => recorder.onResponse(r));
     await server.on('abort', (r) => recorder.onAbort(r));
     await server.on('tls-client-error', (f) => recorder.onTlsClientError(f));
     await server.start(0);
