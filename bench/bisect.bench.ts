@@ -15,14 +15,18 @@ const DIFFERENCES = 40;
 const TRIALS = 25;
 
 /**
- * Deterministic positions from a small LCG, so every run measures the same cases: anywhere among
+ * Deterministic positions from a small xorshift generator, so every run measures the same cases: anywhere among
  * the 40, or (`within`) among the first few, as when diff's ranking puts the culprits near the top.
  */
 function positions(k: number, seed: number, within = DIFFERENCES): number[] {
-  let x = seed * 7919 + k;
+  let x = (seed * 7919 + k) >>> 0 || 1;
   const picked = new Set<number>();
   while (picked.size < k) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
+    // xorshift32 in 32-bit integer arithmetic: exact in JS numbers, unlike a float LCG.
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     picked.add(x % within);
   }
   return [...picked];

@@ -98,8 +98,22 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Requests per second of CONNECTIONS sequential loops for THROUGHPUT_MS (after a short warm-up). */
-async function throughput(base: string, dispatcher: Dispatcher): Promise<number> {
+/** CPU time (user + system) a process has used, in ms; NaN where /proc is not there. */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Requests per second of CONNECTIONS sequential loops for THROUGHPUT_MS (after a short warm-up), and
+ * the proxy's CPU ms per request: on a shared machine, the CPU cost is steadier than the rate.
+ */
+async function throughput(base: string, dispatcher: Dispatcher, pid?: number): Promise<{ rps: number; cpuPerRequest: number }> {
   const loop = async (until: number): Promise<number> => {
     let n = 0;
     while (performance.now() < until) {
@@ -111,9 +125,12 @@ async function throughput(base: string, dispatcher: Dispatcher): Promise<number>
     return n;
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(performance.now() + 500)));
+  const cpuBefore = await cpuMs(pid);
   const start = performance.now();
   const counts = await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(start + THROUGHPUT_MS)));
-  return counts.reduce((a, b) => a + b, 0) / ((performance.now() - start) / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  const total = counts.reduce((a, b) => a + b, 0);
+  return { rps: total / seconds, cpuPerRequest: ((await cpuMs(pid)) - cpuBefore) / total };
 }
 
 /** Per-event delay (arrival minus upstream send, ms) over `streams` concurrent streams, a few rounds. */
@@ -136,20 +153,23 @@ async function eventDelays(base: string, dispatcher: Dispatcher, streams: number
 
 interface Measured {
   readonly rps: number;
+  readonly cpuPerRequest: number;
   readonly p50At1: number;
   readonly p50At10: number;
 }
 
-async function measure(base: string, dispatcher: Dispatcher, withThroughput = true): Promise<Measured> {
-  const rps = withThroughput ? await throughput(base, dispatcher) : 0;
+async function measure(base: string, dispatcher: Dispatcher, pid: number | undefined, withThroughput = true): Promise<Measured> {
+  const { rps, cpuPerRequest } = withThroughput ? await throughput(base, dispatcher, pid) : { rps: 0, cpuPerRequest: Number.NaN };
   const p50At1 = percentile(await eventDelays(base, dispatcher, 1), 50);
   const p50At10 = percentile(await eventDelays(base, dispatcher, 10), 50);
   await dispatcher.close();
-  return { rps, p50At1, p50At10 };
+  return { rps, cpuPerRequest, p50At1, p50At10 };
 }
 
-async function startIntercept(children: Child[], dir: string, upstreamPort: number): Promise<{ child: Child; url: string; ca: string }> {
-  const child = startChild(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'intercept', '--port', '0', '--map', `${HOST}=https://127.0.0.1:${upstreamPort}`, '--out', join(dir, 'bench.har'), '--ca-dir', join(dir, 'ca')]);
+/** `qwen-probe intercept` as users start it; `record: false` includes no host, to show mockttp's own cost. */
+async function startIntercept(children: Child[], dir: string, upstreamPort: number, record = true): Promise<{ child: Child; url: string; ca: string }> {
+  const args = ['--port', '0', '--map', `${HOST}=https://127.0.0.1:${upstreamPort}`, '--out', join(dir, `bench-${record}.har`), '--ca-dir', join(dir, 'ca')];
+  const child = startChild(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'intercept', ...args, ...(record ? [] : ['--include', 'nothing.invalid'])]);
   children.push(child);
   const [, url] = await waitForOutput(child, /^listening on (\S+)$/m);
   const [, caPath] = await waitForOutput(child, /^CA certificate: (.+)$/m);
@@ -183,15 +203,18 @@ export default async function bench(): Promise<BenchResult> {
     const upstreamPort = Number((await waitForOutput(upstream, /^port (\d+)$/m))[1]);
     const target = `https://${HOST}`;
 
-    const direct = await measure(`https://127.0.0.1:${upstreamPort}`, new Agent({ connect: { rejectUnauthorized: false } }));
+    const direct = await measure(`https://127.0.0.1:${upstreamPort}`, new Agent({ connect: { rejectUnauthorized: false } }), upstream.process.pid);
     const ours = await startIntercept(children, dir, upstreamPort);
-    const intercept = await measure(target, new ProxyAgent({ uri: ours.url, requestTls: { ca: ours.ca } }));
+    const intercept = await measure(target, new ProxyAgent({ uri: ours.url, requestTls: { ca: ours.ca } }), ours.child.process.pid);
     await ours.child.stop();
+    const bare = await startIntercept(children, dir, upstreamPort, false);
+    const { rps: bareRps, cpuPerRequest: bareCpu } = await throughput(target, new ProxyAgent({ uri: bare.url, requestTls: { ca: bare.ca } }), bare.child.process.pid);
+    await bare.child.stop();
     const mitm = await startMitmdump(children, dir, upstreamPort, false);
-    const mitmBuffered = await measure(target, new ProxyAgent({ uri: mitm.url, requestTls: { ca: mitm.ca } }));
+    const mitmBuffered = await measure(target, new ProxyAgent({ uri: mitm.url, requestTls: { ca: mitm.ca } }), mitm.child.process.pid);
     await mitm.child.stop();
     const mitmS = await startMitmdump(children, dir, upstreamPort, true);
-    const mitmStreaming = await measure(target, new ProxyAgent({ uri: mitmS.url, requestTls: { ca: mitmS.ca } }), false);
+    const mitmStreaming = await measure(target, new ProxyAgent({ uri: mitmS.url, requestTls: { ca: mitmS.ca } }), mitmS.child.process.pid, false);
     await mitmS.child.stop();
 
     const added = (m: Measured, key: 'p50At1' | 'p50At10'): number => m[key] - direct[key];
@@ -199,10 +222,16 @@ export default async function bench(): Promise<BenchResult> {
     const figures: BenchFigure[] = [
       { label: 'direct: small JSON HTTPS requests/s', value: direct.rps, unit: 'req/s' },
       { label: 'intercept: requests/s (recording to a capture)', value: intercept.rps, unit: 'req/s' },
+      { label: 'intercept recording nothing (mockttp alone): requests/s', value: bareRps, unit: 'req/s' },
       { label: 'mitmdump 8.1.1: requests/s', value: mitmBuffered.rps, unit: 'req/s' },
       { label: 'intercept / mitmdump requests/s', value: intercept.rps / mitmBuffered.rps, unit: 'x', goal: '>= 3x', met: intercept.rps / mitmBuffered.rps >= 3 },
       { label: 'intercept / direct requests/s', value: intercept.rps / direct.rps, unit: 'x' },
       { label: 'mitmdump / direct requests/s', value: mitmBuffered.rps / direct.rps, unit: 'x' },
+      { label: 'upstream alone: CPU per request (direct)', value: direct.cpuPerRequest, unit: 'ms' },
+      { label: 'intercept: proxy CPU per request', value: intercept.cpuPerRequest, unit: 'ms' },
+      { label: 'intercept recording nothing: proxy CPU per request', value: bareCpu, unit: 'ms' },
+      { label: 'mitmdump: proxy CPU per request', value: mitmBuffered.cpuPerRequest, unit: 'ms' },
+      { label: 'mitmdump / intercept CPU per request', value: mitmBuffered.cpuPerRequest / intercept.cpuPerRequest, unit: 'x' },
       { label: 'direct: per-event delay p50, 1 stream', value: direct.p50At1, unit: 'ms' },
       { label: 'intercept: added per-event p50, 1 stream', value: added(intercept, 'p50At1'), unit: 'ms' },
       { label: 'intercept: added per-event p50, 10 streams', value: added(intercept, 'p50At10'), unit: 'ms', goal: '<= 0.5 ms', met: added(intercept, 'p50At10') <= 0.5 },

@@ -37,6 +37,7 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
   await mkdir(dirname(out), { recursive: true }).catch((error: unknown) => {
     throw new ProbeError('E_INPUT', `cannot create the directory of ${out}: ${(error as Error).message}`, { cause: error });
   });
+  const lines = lineBatcher(io);
   // Loaded here, not at the top: mockttp takes seconds to load and every other command would pay for it.
   const { startIntercept } = await import('../capture/intercept/intercept-proxy.js');
   const { summarizeExchange } = await import('../capture/intercept/exchange-summary.js');
@@ -49,15 +50,42 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
     include: args.include,
     caDir: args['ca-dir'],
     redact: args.redact,
-    onExchange: (exchange) => io.out(summarizeExchange(exchange)),
+    onExchange: (exchange) => lines.push(summarizeExchange(exchange)),
     onError: (error) => io.err(`warning: ${error instanceof Error ? error.message : String(error)}`),
   });
   for (const line of proxy.settings()) io.out(line);
   await stop;
   io.err('stopping: writing the last exchanges…');
   await proxy.close();
+  lines.flush();
   io.err(`${proxy.exchanges} exchange${proxy.exchanges === 1 ? '' : 's'} recorded in ${out}`);
   return 0;
+}
+
+/**
+ * Collects summary lines and prints them once per event-loop turn. stdout to a pipe or terminal is
+ * a blocking write on Linux: one per exchange would stall a busy proxy on a slow reader.
+ */
+function lineBatcher(io: CommandIo): { push(line: string): void; flush(): void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('\n');
+    pending = [];
+    io.out(text);
+  };
+  return {
+    push(line) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
 }
 
 /**

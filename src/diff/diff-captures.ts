@@ -86,22 +86,21 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
   });
   const rules = options.rules ?? VOLATILE_RULES;
   const pairing = pairExchanges(good, bad, { endpoint: options.endpoint, includeNonApi: options.includeNonApi });
-  const normalized = new Map<Exchange, NormalizedRequest>();
-  const norm = (ex: Exchange, endpoint?: string): NormalizedRequest => {
-    let n = normalized.get(ex);
-    if (!n) {
-      n = normalizeRequest(ex.request, { endpoint, maxBodyChars: options.maxBodyChars });
-      normalized.set(ex, n);
-    }
-    return n;
-  };
+  const normalize = (ex: Exchange, endpoint?: string): NormalizedRequest => normalizeRequest(ex.request, { endpoint, maxBodyChars: options.maxBodyChars });
+  // Only the sampled working requests are kept normalised; the others are normalised when their
+  // pair is compared and dropped afterwards, so memory stays near the size of the captures.
+  const sampled = new Map<Exchange, NormalizedRequest>();
 
   // Learning needs two working requests of one key; a sample per key keeps it linear.
   const groups = new Map<string, NormalizedRequest[]>();
   const learnItems = [...pairing.pairs.map((p) => p.good), ...pairing.unpairedGood];
   for (const item of learnItems) {
     const list = groups.get(item.key) ?? [];
-    if (list.length < LEARN_SAMPLE) list.push(norm(item.exchange, item.endpoint));
+    if (list.length < LEARN_SAMPLE) {
+      const n = normalize(item.exchange, item.endpoint);
+      sampled.set(item.exchange, n);
+      list.push(n);
+    }
     groups.set(item.key, list);
   }
   for (const ex of options.learnFrom ?? []) {
@@ -118,8 +117,8 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     // GOOD is the reference: its endpoint picks the volatile rules and facts, also for a forced
     // pair whose BAD side went elsewhere (so applying the path finding cannot change the rules).
     const endpoint = pair.good.endpoint;
-    const g = norm(pair.good.exchange, pair.good.endpoint);
-    const b = norm(pair.bad.exchange, pair.bad.endpoint);
+    const g = sampled.get(pair.good.exchange) ?? normalize(pair.good.exchange, pair.good.endpoint);
+    const b = normalize(pair.bad.exchange, pair.bad.endpoint);
     const raw = [
       ...compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs, memo }),
       ...checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES),
@@ -127,8 +126,16 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     const kept = ignore.length === 0 ? raw : raw.filter((f) => !ignore.some((p) => matchesIgnore(p, f)));
     ignored += raw.length - kept.length;
     const findings = rankFindings(kept, endpoint);
-    const base = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings, requests: { good: g, bad: b } };
-    return { ...base, explanation: explainPair(base) };
+    const base = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings };
+    const result = { ...base, explanation: explainPair(base) } as Omit<PairDiff, 'requests'> as PairDiff;
+    // The side-by-side view needs the normalised requests; normalising again on first read (it is
+    // deterministic) beats holding two parsed bodies per pair for the whole diff.
+    let requests: PairDiff['requests'] | undefined;
+    Object.defineProperty(result, 'requests', {
+      enumerable: true,
+      get: () => (requests ??= { good: normalize(pair.good.exchange, pair.good.endpoint), bad: normalize(pair.bad.exchange, pair.bad.endpoint) }),
+    });
+    return result;
   });
 
   let top: Finding | undefined;

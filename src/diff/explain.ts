@@ -79,7 +79,7 @@ export function explainFinding(f: Explainable): string {
 }
 
 /** One sentence on a pair: the response outcomes and the top finding. */
-export function explainPair(pair: Omit<PairDiff, 'explanation'>): string {
+export function explainPair(pair: Pick<PairDiff, 'findings' | 'forced' | 'good' | 'bad'>): string {
   const breaking = pair.findings.filter((f) => !f.volatile);
   const what = pair.forced ? `${pair.good.label} and ${pair.bad.label} (paired because each side holds one request)` : pair.good.label;
   if (breaking.length === 0) {

@@ -4,6 +4,7 @@
  * (rate limit) is set aside for a while so the next request goes straight to another one. A
  * session signed in with email and password is signed in again when its token is refused.
  */
+import { ProbeError } from '../exchange/errors.js';
 
 /** What the upstream needs to act for an account; never logged, never in a report. */
 export interface SessionCredentials {
@@ -66,7 +67,7 @@ export class SessionPool {
   private readonly rateLimitCooldownMs: number;
 
   constructor(specs: readonly SessionSpec[], options: SessionPoolOptions = {}) {
-    if (specs.length === 0) throw new Error('a session pool needs at least one session');
+    if (specs.length === 0) throw new ProbeError('E_USAGE', 'serve needs at least one session: --session FILE, --token JWT or --user EMAIL:PASSWORD');
     this.slots = specs.map((spec) => ({ spec, credentials: spec.credentials, until: 0, reason: undefined, refreshing: undefined }));
     this.now = options.now ?? Date.now;
     this.authCooldownMs = options.authCooldownMs ?? 5 * 60_000;

@@ -173,6 +173,10 @@ describe('startIntercept', () => {
     const direct = await request(`${upstream.url}/json`, { dispatcher: agent });
     expect(direct.statusCode).toBe(200);
     await direct.body.text();
+    // Not intercepted at all (tunnelled raw), and with no such host it fails at once rather than hang.
+    const started = Date.now();
+    await expect(request('https://elsewhere.invalid/', { dispatcher: agent })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5000);
     await new Promise((r) => setTimeout(r, 200));
     expect(proxy.exchanges).toBe(before);
     await agent.close();
