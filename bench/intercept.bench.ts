@@ -24,7 +24,8 @@ import { percentile, type BenchFigure, type BenchResult } from './bench-result.j
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const HOST = 'bench.test'; // never resolved: both proxies map it to the upstream
 const CONNECTIONS = 16;
-const THROUGHPUT_MS = 4000;
+const ROUNDS = 6;
+const SLICE_MS = 700;
 const EVENTS = 40;
 const EVENT_GAP_MS = 10;
 const STREAM_ROUNDS = 3;
@@ -109,61 +110,68 @@ async function cpuMs(pid: number | undefined): Promise<number> {
   }
 }
 
-/**
- * Requests per second of CONNECTIONS sequential loops for THROUGHPUT_MS (after a short warm-up), and
- * the proxy's CPU ms per request: on a shared machine, the CPU cost is steadier than the rate.
- */
-async function throughput(base: string, dispatcher: Dispatcher, pid?: number): Promise<{ rps: number; cpuPerRequest: number }> {
-  const loop = async (until: number): Promise<number> => {
-    let n = 0;
-    while (performance.now() < until) {
-      const res = await request(`${base}/json`, { dispatcher });
-      await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-      n++;
-    }
-    return n;
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(performance.now() + 500)));
-  const cpuBefore = await cpuMs(pid);
-  const start = performance.now();
-  const counts = await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(start + THROUGHPUT_MS)));
-  const seconds = (performance.now() - start) / 1000;
-  const total = counts.reduce((a, b) => a + b, 0);
-  return { rps: total / seconds, cpuPerRequest: ((await cpuMs(pid)) - cpuBefore) / total };
+/** One way to reach the upstream: direct, or through one of the proxies (whose CPU we watch). */
+interface Target {
+  readonly name: string;
+  readonly base: string;
+  readonly dispatcher: Dispatcher;
+  readonly pid?: number;
 }
 
-/** Per-event delay (arrival minus upstream send, ms) over `streams` concurrent streams, a few rounds. */
-async function eventDelays(base: string, dispatcher: Dispatcher, streams: number): Promise<number[]> {
-  const delays: number[] = [];
-  const one = async (): Promise<void> => {
-    const res = await request(`${base}/sse?n=${EVENTS}&gap=${EVENT_GAP_MS}`, { dispatcher });
+/**
+ * Requests/s and the proxy's CPU ms per request, measured in short slices that take turns across
+ * targets (ROUNDS rounds): load from other processes on a shared machine then weighs on every target
+ * alike instead of on whichever happened to run during a busy spell.
+ */
+async function throughput(targets: readonly Target[]): Promise<Map<string, { rps: number; cpuPerRequest: number }>> {
+  const slice = async (t: Target, ms: number): Promise<number> => {
+    const until = performance.now() + ms;
+    const loop = async (): Promise<number> => {
+      let n = 0;
+      while (performance.now() < until) {
+        const res = await request(`${t.base}/json`, { dispatcher: t.dispatcher });
+        await res.body.text();
+        if (res.statusCode !== 200) throw new Error(`${t.name}: status ${res.statusCode}`);
+        n++;
+      }
+      return n;
+    };
+    return (await Promise.all(Array.from({ length: CONNECTIONS }, loop))).reduce((a, b) => a + b, 0);
+  };
+  for (const t of targets) await slice(t, 300); // warm-up: connections, certificates, JIT
+  const tally = new Map(targets.map((t) => [t.name, { requests: 0, ms: 0, cpu: 0 }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) {
+      const cpuBefore = await cpuMs(t.pid);
+      const started = performance.now();
+      const requests = await slice(t, SLICE_MS);
+      const sum = tally.get(t.name)!;
+      sum.ms += performance.now() - started;
+      sum.requests += requests;
+      sum.cpu += (await cpuMs(t.pid)) - cpuBefore;
+    }
+  }
+  return new Map([...tally].map(([name, s]) => [name, { rps: s.requests / (s.ms / 1000), cpuPerRequest: s.cpu / s.requests }]));
+}
+
+/** Per-event delay (arrival minus upstream send, ms) over `streams` concurrent streams, rounds taking turns. */
+async function eventDelays(targets: readonly Target[], streams: number): Promise<Map<string, number[]>> {
+  const delays = new Map(targets.map((t) => [t.name, [] as number[]]));
+  const one = async (t: Target): Promise<void> => {
+    const res = await request(`${t.base}/sse?n=${EVENTS}&gap=${EVENT_GAP_MS}`, { dispatcher: t.dispatcher });
     let pending = '';
     for await (const chunk of res.body) {
       const arrived = performance.timeOrigin + performance.now();
       pending += String(chunk);
       const frames = pending.split('\n\n');
       pending = frames.pop() ?? '';
-      for (const frame of frames) delays.push(arrived - Number(frame.slice('data: '.length)));
+      for (const frame of frames) delays.get(t.name)!.push(arrived - Number(frame.slice('data: '.length)));
     }
   };
-  for (let round = 0; round < STREAM_ROUNDS; round++) await Promise.all(Array.from({ length: streams }, one));
+  for (let round = 0; round < STREAM_ROUNDS; round++) {
+    for (const t of targets) await Promise.all(Array.from({ length: streams }, () => one(t)));
+  }
   return delays;
-}
-
-interface Measured {
-  readonly rps: number;
-  readonly cpuPerRequest: number;
-  readonly p50At1: number;
-  readonly p50At10: number;
-}
-
-async function measure(base: string, dispatcher: Dispatcher, pid: number | undefined, withThroughput = true): Promise<Measured> {
-  const { rps, cpuPerRequest } = withThroughput ? await throughput(base, dispatcher, pid) : { rps: 0, cpuPerRequest: Number.NaN };
-  const p50At1 = percentile(await eventDelays(base, dispatcher, 1), 50);
-  const p50At10 = percentile(await eventDelays(base, dispatcher, 10), 50);
-  await dispatcher.close();
-  return { rps, cpuPerRequest, p50At1, p50At10 };
 }
 
 /** `qwen-probe intercept` as users start it; `record: false` includes no host, to show mockttp's own cost. */
@@ -202,50 +210,56 @@ export default async function bench(): Promise<BenchResult> {
     children.push(upstream);
     const upstreamPort = Number((await waitForOutput(upstream, /^port (\d+)$/m))[1]);
     const target = `https://${HOST}`;
-
-    const direct = await measure(`https://127.0.0.1:${upstreamPort}`, new Agent({ connect: { rejectUnauthorized: false } }), upstream.process.pid);
+    // All proxies run at once (an idle one costs nothing) so that the measurements can take turns.
     const ours = await startIntercept(children, dir, upstreamPort);
-    const intercept = await measure(target, new ProxyAgent({ uri: ours.url, requestTls: { ca: ours.ca } }), ours.child.process.pid);
-    await ours.child.stop();
     const bare = await startIntercept(children, dir, upstreamPort, false);
-    const { rps: bareRps, cpuPerRequest: bareCpu } = await throughput(target, new ProxyAgent({ uri: bare.url, requestTls: { ca: bare.ca } }), bare.child.process.pid);
-    await bare.child.stop();
     const mitm = await startMitmdump(children, dir, upstreamPort, false);
-    const mitmBuffered = await measure(target, new ProxyAgent({ uri: mitm.url, requestTls: { ca: mitm.ca } }), mitm.child.process.pid);
-    await mitm.child.stop();
     const mitmS = await startMitmdump(children, dir, upstreamPort, true);
-    const mitmStreaming = await measure(target, new ProxyAgent({ uri: mitmS.url, requestTls: { ca: mitmS.ca } }), mitmS.child.process.pid, false);
-    await mitmS.child.stop();
+    const via = (name: string, p: { child: Child; url: string; ca: string }): Target => ({
+      name,
+      base: target,
+      dispatcher: new ProxyAgent({ uri: p.url, requestTls: { ca: p.ca } }),
+      pid: p.child.process.pid,
+    });
+    const direct: Target = { name: 'direct', base: `https://127.0.0.1:${upstreamPort}`, dispatcher: new Agent({ connect: { rejectUnauthorized: false } }), pid: upstream.process.pid };
+    const [intercept, bareIntercept, mitmdump, mitmStreaming] = [via('intercept', ours), via('bare', bare), via('mitm', mitm), via('mitmStreaming', mitmS)];
+    const rates = await throughput([direct, intercept, bareIntercept, mitmdump]);
+    const at1 = await eventDelays([direct, intercept, mitmStreaming, mitmdump], 1);
+    const at10 = await eventDelays([direct, intercept, mitmStreaming], 10);
+    for (const t of [direct, intercept, bareIntercept, mitmdump, mitmStreaming]) await t.dispatcher.close();
 
-    const added = (m: Measured, key: 'p50At1' | 'p50At10'): number => m[key] - direct[key];
+    const rate = (name: string): { rps: number; cpuPerRequest: number } => rates.get(name)!;
+    const p50 = (m: Map<string, number[]>, name: string): number => percentile(m.get(name)!, 50);
+    const added = (m: Map<string, number[]>, name: string): number => p50(m, name) - p50(m, 'direct');
+    const [d, i, m] = [rate('direct'), rate('intercept'), rate('mitm')];
     const streamMs = (EVENTS - 1) * EVENT_GAP_MS;
     const figures: BenchFigure[] = [
-      { label: 'direct: small JSON HTTPS requests/s', value: direct.rps, unit: 'req/s' },
-      { label: 'intercept: requests/s (recording to a capture)', value: intercept.rps, unit: 'req/s' },
-      { label: 'intercept recording nothing (mockttp alone): requests/s', value: bareRps, unit: 'req/s' },
-      { label: 'mitmdump 8.1.1: requests/s', value: mitmBuffered.rps, unit: 'req/s' },
-      { label: 'intercept / mitmdump requests/s', value: intercept.rps / mitmBuffered.rps, unit: 'x', goal: '>= 3x', met: intercept.rps / mitmBuffered.rps >= 3 },
-      { label: 'intercept / direct requests/s', value: intercept.rps / direct.rps, unit: 'x' },
-      { label: 'mitmdump / direct requests/s', value: mitmBuffered.rps / direct.rps, unit: 'x' },
-      { label: 'upstream alone: CPU per request (direct)', value: direct.cpuPerRequest, unit: 'ms' },
-      { label: 'intercept: proxy CPU per request', value: intercept.cpuPerRequest, unit: 'ms' },
-      { label: 'intercept recording nothing: proxy CPU per request', value: bareCpu, unit: 'ms' },
-      { label: 'mitmdump: proxy CPU per request', value: mitmBuffered.cpuPerRequest, unit: 'ms' },
-      { label: 'mitmdump / intercept CPU per request', value: mitmBuffered.cpuPerRequest / intercept.cpuPerRequest, unit: 'x' },
-      { label: 'direct: per-event delay p50, 1 stream', value: direct.p50At1, unit: 'ms' },
-      { label: 'intercept: added per-event p50, 1 stream', value: added(intercept, 'p50At1'), unit: 'ms' },
-      { label: 'intercept: added per-event p50, 10 streams', value: added(intercept, 'p50At10'), unit: 'ms', goal: '<= 0.5 ms', met: added(intercept, 'p50At10') <= 0.5 },
-      { label: 'mitmdump streaming addon: added per-event p50, 1 stream', value: added(mitmStreaming, 'p50At1'), unit: 'ms' },
-      { label: 'mitmdump streaming addon: added per-event p50, 10 streams', value: added(mitmStreaming, 'p50At10'), unit: 'ms' },
-      { label: 'mitmdump as installed (buffers SSE): added p50, 1 stream', value: added(mitmBuffered, 'p50At1'), unit: 'ms' },
-      { label: 'mitmdump streaming / intercept added p50, 10 streams', value: added(mitmStreaming, 'p50At10') / Math.max(added(intercept, 'p50At10'), 0.01), unit: 'x' },
-      { label: 'intercept streams unbuffered (added p50 < 1/4 of a stream)', value: added(intercept, 'p50At1') < streamMs / 4 ? 1 : 0, unit: 'yes=1', goal: '1', met: added(intercept, 'p50At1') < streamMs / 4 },
+      { label: 'direct: small JSON HTTPS requests/s', value: d.rps, unit: 'req/s' },
+      { label: 'intercept: requests/s (recording to a capture)', value: i.rps, unit: 'req/s' },
+      { label: 'intercept recording nothing (mockttp alone): requests/s', value: rate('bare').rps, unit: 'req/s' },
+      { label: 'mitmdump 8.1.1: requests/s', value: m.rps, unit: 'req/s' },
+      { label: 'intercept / mitmdump requests/s', value: i.rps / m.rps, unit: 'x', goal: '>= 3x', met: i.rps / m.rps >= 3 },
+      { label: 'intercept / direct requests/s', value: i.rps / d.rps, unit: 'x' },
+      { label: 'mitmdump / direct requests/s', value: m.rps / d.rps, unit: 'x' },
+      { label: 'upstream alone: CPU per request (direct)', value: d.cpuPerRequest, unit: 'ms' },
+      { label: 'intercept: proxy CPU per request', value: i.cpuPerRequest, unit: 'ms' },
+      { label: 'intercept recording nothing: proxy CPU per request', value: rate('bare').cpuPerRequest, unit: 'ms' },
+      { label: 'mitmdump: proxy CPU per request', value: m.cpuPerRequest, unit: 'ms' },
+      { label: 'mitmdump / intercept CPU per request', value: m.cpuPerRequest / i.cpuPerRequest, unit: 'x' },
+      { label: 'direct: per-event delay p50, 1 stream', value: p50(at1, 'direct'), unit: 'ms' },
+      { label: 'intercept: added per-event p50, 1 stream', value: added(at1, 'intercept'), unit: 'ms' },
+      { label: 'intercept: added per-event p50, 10 streams', value: added(at10, 'intercept'), unit: 'ms', goal: '<= 0.5 ms', met: added(at10, 'intercept') <= 0.5 },
+      { label: 'mitmdump streaming addon: added per-event p50, 1 stream', value: added(at1, 'mitmStreaming'), unit: 'ms' },
+      { label: 'mitmdump streaming addon: added per-event p50, 10 streams', value: added(at10, 'mitmStreaming'), unit: 'ms' },
+      { label: 'mitmdump as installed (buffers SSE): added p50, 1 stream', value: added(at1, 'mitm'), unit: 'ms' },
+      { label: 'mitmdump streaming / intercept added p50, 10 streams', value: added(at10, 'mitmStreaming') / Math.max(added(at10, 'intercept'), 0.01), unit: 'x' },
+      { label: 'intercept streams unbuffered (added p50 < 1/4 of a stream)', value: added(at1, 'intercept') < streamMs / 4 ? 1 : 0, unit: 'yes=1', goal: '1', met: added(at1, 'intercept') < streamMs / 4 },
     ];
     return {
       name: 'intercept',
       figures,
       notes: [
-        `loopback, ${CONNECTIONS} keep-alive connections for ${THROUGHPUT_MS / 1000} s; SSE ${EVENTS} events ${EVENT_GAP_MS} ms apart, ${STREAM_ROUNDS} rounds`,
+        `loopback, ${CONNECTIONS} keep-alive connections, ${ROUNDS} rounds of ${SLICE_MS} ms per target taking turns; SSE ${EVENTS} events ${EVENT_GAP_MS} ms apart, ${STREAM_ROUNDS} rounds`,
         'intercept runs as `qwen-probe intercept` (tsx), recording every exchange into a capture; mitmdump regular mode, own CA, map_remote, connection_strategy=lazy',
       ],
     };

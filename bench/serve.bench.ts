@@ -7,12 +7,17 @@
  * asks the proxy for a streamed OpenAI completion (which does the same upstream). Figures:
  * - time to first token and per-chunk latency, p50 added by the proxy at 1/10/100 streams;
  * - streams/s and chunks/s through the proxy as a ratio of direct at 1/10/100/500 streams;
- * - the proxy's memory per open stream and peak RSS at 500 streams, and RSS after the load.
+ * - the proxy's CPU per stream and per chunk (the one figure a busy machine does not distort);
+ * - its peak RSS at 500 streams, its live heap per open stream (500 long answers open at once),
+ *   and its live heap after the load against the start (from heap snapshots).
  * Every streamed text is checked against the simulator's deterministic answer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { loadavg } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
+import { loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
@@ -29,7 +34,23 @@ const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
-type Message = { kind: 'url'; url: string } | { kind: 'mem'; rss: number; heapUsed: number; external: number; open: number; cpuMs: number };
+type Message = { kind: 'url'; url: string } | { kind: 'mem'; rss: number; live: number; open: number; cpuMs: number };
+
+/** Bytes of live JS objects: the sum of self sizes in a heap snapshot (which collects garbage first). */
+function liveHeapBytes(): number {
+  const file = join(tmpdir(), `qwen-probe-serve-bench-${process.pid}.heapsnapshot`);
+  writeHeapSnapshot(file);
+  try {
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
+    const fields = snapshot.snapshot.meta.node_fields;
+    const self = fields.indexOf('self_size');
+    let total = 0;
+    for (let i = self; i < snapshot.nodes.length; i += fields.length) total += snapshot.nodes[i]!;
+    return total;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
 
 // ---- child roles -------------------------------------------------------------------------------
 
@@ -50,22 +71,14 @@ async function runChild(role: string): Promise<void> {
     const target = process.env.QWEN_PROBE_BENCH_TARGET!;
     const credentials = await resolveCredentials({ target, user: 'demo@qwen-probe.test:demo-password' });
     const proxy = await startProxyServer({ target, port: 0, sessions: [{ label: 'bench', credentials }] });
-    // 'mem' reports memory; 'gc-mem' collects garbage first, so the figure is what is retained.
-    process.on('message', async (m: unknown) => {
-      if (m !== 'mem' && m !== 'gc-mem') return;
-      if (m === 'gc-mem') {
-        // Several full collections with pauses between them: V8 sweeps concurrently, and on a
-        // busy machine its sweeper threads lag, so a figure read right after one gc() still
-        // counts tens of MiB of garbage (a heap snapshot at that moment shows none of it).
-        const gc = (globalThis as { gc?: () => void }).gc;
-        for (let i = 0; i < 3; i++) {
-          gc?.();
-          await new Promise((r) => setTimeout(r, 300));
-        }
-      }
+    // 'mem' reports process figures; 'live-mem' also measures the live heap exactly, from a heap
+    // snapshot. (heapUsed after gc() is no use here: V8 sweeps concurrently, and on a busy machine
+    // it still counted tens of MiB of garbage that a snapshot taken at the same moment did not hold.)
+    process.on('message', (m: unknown) => {
+      if (m !== 'mem' && m !== 'live-mem') return;
       const u = process.memoryUsage();
       const cpu = process.cpuUsage();
-      send({ kind: 'mem', rss: u.rss, heapUsed: u.heapUsed, external: u.external, open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
+      send({ kind: 'mem', rss: u.rss, live: m === 'live-mem' ? liveHeapBytes() : 0, open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
     });
     send({ kind: 'url', url: proxy.url });
   }
@@ -84,9 +97,9 @@ async function childEntry(): Promise<{ file: string; execArgv: string[]; bundled
     const esbuild = (await import('esbuild' as string)) as { build(options: Record<string, unknown>): Promise<unknown> };
     const outfile = fileURLToPath(new URL('./results/serve-bench-child.mjs', import.meta.url));
     await esbuild.build({ entryPoints: [SELF], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
-    return { file: outfile, execArgv: ['--expose-gc'], bundled: true };
+    return { file: outfile, execArgv: [], bundled: true };
   } catch {
-    return { file: SELF, execArgv: ['--import', 'tsx', '--expose-gc'], bundled: false };
+    return { file: SELF, execArgv: ['--import', 'tsx'], bundled: false };
   }
 }
 
@@ -106,7 +119,7 @@ function startChild(entry: { file: string; execArgv: string[] }, role: string, e
   });
 }
 
-function memoryOf(child: ChildProcess, collect = false): Promise<Extract<Message, { kind: 'mem' }>> {
+function memoryOf(child: ChildProcess, live = false): Promise<Extract<Message, { kind: 'mem' }>> {
   return new Promise((resolve) => {
     const on = (m: Message) => {
       if (m.kind !== 'mem') return;
@@ -114,7 +127,7 @@ function memoryOf(child: ChildProcess, collect = false): Promise<Extract<Message
       resolve(m);
     };
     child.on('message', on);
-    child.send(collect ? 'gc-mem' : 'mem');
+    child.send(live ? 'live-mem' : 'mem');
   });
 }
 
@@ -201,7 +214,7 @@ interface LevelResult {
   readonly failed: number;
 }
 
-async function runLevel(target: Target, concurrency: number, seconds: number, onTick?: () => void): Promise<LevelResult> {
+async function runLevel(target: Target, concurrency: number, seconds: number, onTick?: () => void, words = WORDS): Promise<LevelResult> {
   const { expectedAnswer } = await import('../src/simulator/answers.js');
   const timings: StreamTiming[] = [];
   let failed = 0;
@@ -211,7 +224,7 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
   const worker = async (w: number) => {
     // Bounded: each iteration is one stream, and none starts after the deadline.
     while (performance.now() < deadline) {
-      const prompt = `bench ${w} ${n++} [[words=${WORDS}]]`;
+      const prompt = `bench ${w} ${n++} [[words=${words}]]`;
       try {
         const timing = await oneStream(target, prompt, expectedAnswer(prompt).answer);
         if (timing.ok) timings.push(timing);
@@ -245,7 +258,6 @@ export default async function bench(): Promise<BenchResult> {
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   const loadBefore = loadavg()[0]!;
-  let retainedAt500: Extract<Message, { kind: 'mem' }> | undefined;
   try {
     const { resolveCredentials } = await import('../src/client/credentials.js');
     const { token } = await resolveCredentials({ target: sim.url, user: 'demo@qwen-probe.test:demo-password' });
@@ -260,19 +272,15 @@ export default async function bench(): Promise<BenchResult> {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
       const d = await runLevel(direct, concurrency, seconds);
       let peak = baseline;
-      let retained: Extract<Message, { kind: 'mem' }> | undefined;
       const sampler = setInterval(() => {
         void memoryOf(proxy.child).then((m) => {
           if (m.rss > peak.rss) peak = m;
         });
       }, 250);
-      // Mid-run, with every stream open: what the proxy keeps per stream once garbage is collected.
-      const probe = concurrency === 500 ? setTimeout(() => void memoryOf(proxy.child, true).then((m) => (retained = m)), (seconds * 1000) / 2) : undefined;
       const cpuBefore = (await memoryOf(proxy.child)).cpuMs;
       const v = await runLevel(via, concurrency, seconds);
       const cpuUsed = (await memoryOf(proxy.child)).cpuMs - cpuBefore;
       clearInterval(sampler);
-      clearTimeout(probe);
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
       if (concurrency <= 100) {
         const ttftAdded = median(v.timings.map((t) => t.ttft)) - median(d.timings.map((t) => t.ttft));
@@ -291,25 +299,25 @@ export default async function bench(): Promise<BenchResult> {
       notes.push(`${label}: direct ${round(d.streams / d.seconds, 1)} streams/s (${d.failed} failed), via ${round(v.streams / v.seconds, 1)} streams/s (${v.failed} failed)`);
       if (d.failed + v.failed > 0) figures.push({ label: `streams failed or wrong text, ${label}`, value: d.failed + v.failed, unit: '', goal: '0', met: false });
       if (concurrency === 500) {
-        retainedAt500 = retained;
         figures.push({ label: 'proxy peak RSS, 500 streams', value: round(peak.rss / MIB, 1), unit: 'MiB', goal: '< 133 MiB (half the peer)', met: peak.rss / MIB < 133 });
       }
     }
+    // Memory held per open stream: 500 long streams (about 100 chunks each) open at once, the
+    // live heap measured while they are all mid-answer, against the live heap after they ended.
+    const longRun = runLevel(via, 500, 1, undefined, 300);
+    for (let i = 0; i < 100 && (await memoryOf(proxy.child)).open < 490; i++) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 2000)); // well into the answers
+    const open = await memoryOf(proxy.child, true);
+    await longRun;
     // Idle keep-alive connections (both sides, ~50 KiB each) are state, not leaks: let them go first.
     await agent.close();
     await new Promise((r) => setTimeout(r, 11_000));
     const after = await memoryOf(proxy.child, true);
-    // Per open stream: mid-run (all streams open) minus after the run (same warm code and pools).
-    if (retainedAt500 && retainedAt500.open > 0) {
-      const heapPer = (retainedAt500.heapUsed + retainedAt500.external - after.heapUsed - after.external) / retainedAt500.open;
-      if (heapPer < 0) notes.push('the per-stream memory probe came out negative (garbage the busy machine had not swept yet): ignore those two figures');
-      figures.push({ label: `proxy heap+external retained per open stream (${retainedAt500.open} open)`, value: round(heapPer / 1024, 1), unit: 'KiB' });
-      figures.push({ label: `proxy RSS per open stream (${retainedAt500.open} open)`, value: round((retainedAt500.rss - after.rss) / retainedAt500.open / 1024, 1), unit: 'KiB' });
-    }
+    figures.push({ label: `proxy live heap per open stream (${open.open} open, ~30 chunks in)`, value: round((open.live - after.live) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
+    figures.push({ label: `proxy RSS per open stream (${open.open} open)`, value: round((open.rss - after.rss) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy heap after the load and idle connections closed, minus at start', value: round((after.heapUsed - baseline.heapUsed) / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy external memory after the load, minus at start', value: round((after.external - baseline.external) / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy RSS after the load, minus at start', value: round((after.rss - baseline.rss) / MIB, 1), unit: 'MiB' });
+    figures.push({ label: 'proxy live heap at start', value: round(baseline.live / MIB, 1), unit: 'MiB' });
+    figures.push({ label: 'proxy live heap after the load, minus at start', value: round((after.live - baseline.live) / MIB, 2), unit: 'MiB', goal: 'about 0 (back to start)', met: after.live - baseline.live < 4 * MIB });
     notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
     notes.push(entry.bundled ? 'simulator and proxy run as plain node (an esbuild bundle of this file), no tsx' : 'esbuild missing: children run under tsx, whose loader adds about 30 MiB RSS to each');
     notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);

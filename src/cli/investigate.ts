@@ -61,11 +61,14 @@ export interface InvestigateArgs {
 /** Numbered progress lines, one step at a time, and the steps as the report lists them. */
 class InvestigationLog {
   readonly steps: InvestigationStep[] = [];
-  constructor(private readonly io: CommandIo) {}
+  /** `toStderr`: step lines go to stderr, so that `--json` leaves stdout to the JSON alone. */
+  constructor(private readonly io: CommandIo, private readonly toStderr = false) {}
 
   record(name: string, status: InvestigationStep['status'], detail: string, ms: number): void {
     this.steps.push({ name, status, detail, ms });
-    this.io.out(`[${this.steps.length}] ${name}: ${status === 'done' ? '' : `${status}: `}${detail}${ms > 0 ? ` (${(ms / 1000).toFixed(1)} s)` : ''}`);
+    const line = `[${this.steps.length}] ${name}: ${status === 'done' ? '' : `${status}: `}${detail}${ms > 0 ? ` (${(ms / 1000).toFixed(1)} s)` : ''}`;
+    if (this.toStderr) this.io.err(line);
+    else this.io.out(line);
   }
 
   /** A line of detail under the current step. */
@@ -126,6 +129,7 @@ async function browserChat(options: { target: string; prompt: string; log: Inves
         await recorder.stop();
       }
       const turn = done[0];
+      if (options.signal?.aborted) throw new ProbeError('E_INTERRUPTED', 'interrupted during the browser\'s chat; nothing was bisected yet', { exitCode: 130 });
       if (turn?.outcome !== 'answered') {
         throw new ProbeError('E_UPSTREAM_PROTOCOL', `the browser's own chat did not work: ${turn?.reason ?? 'no turn was recorded'}`, { hint: goodFailsHint(turn?.authFailure ? 'auth' : undefined) });
       }
@@ -161,7 +165,7 @@ export async function investigate(args: InvestigateArgs, io: CommandIo = process
   const started = new Date();
   const dir = args.out ?? join('reports', `investigation-${timestampForFile(started)}`);
   await mkdir(dir, { recursive: true });
-  const log = new InvestigationLog(io);
+  const log = new InvestigationLog(io, args.json === true);
   const files: InvestigationReport['files'][number][] = [];
   let sim: RunningSimulator | undefined;
   let report: InvestigationReport | undefined;

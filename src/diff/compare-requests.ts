@@ -6,7 +6,7 @@
  */
 import { secretNameMatcher } from '../exchange/secret-names.js';
 import type { FieldLocation, VolatileRule } from '../upstream/volatile-rules.js';
-import type { FindingCategory, FindingChange, JsonValue, RawFinding, ValueKindInfo } from './finding.js';
+import type { FindingCategory, FindingChange, JsonValue, RawFinding, TextDiffPart, ValueKindInfo } from './finding.js';
 import { findingId } from './finding.js';
 import { joinPath } from './field-path.js';
 import { bodyValue, type NameValue, type NormalizedRequest } from './normalize-request.js';
@@ -185,27 +185,38 @@ function compareLeaf(location: FieldLocation, path: string, good: JsonValue | un
 
 function makeLeafFinding(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext): RawFinding | undefined {
   const kinds = { good: classifyValue(good), bad: classifyValue(bad) };
-  const base = { id: findingId(location, path), location, path, kinds, secret: isSecretField(location, path, [kinds.good, kinds.bad]) };
-  const values = { ...(good !== undefined ? { good } : {}), ...(bad !== undefined ? { bad } : {}) };
+  const secret = isSecretField(location, path, [kinds.good, kinds.bad]);
   const headerLike = location === 'header' || location === 'cookie';
-  if (bad === undefined) {
-    return { ...base, ...values, change: 'missing', category: headerLike ? 'header' : 'required-missing', volatile: false };
-  }
-  if (good === undefined) {
-    return { ...base, ...values, change: 'extra', category: headerLike ? 'header' : 'extra-field', volatile: false };
-  }
+  // One literal with every field (absent values as undefined) keeps findings one object shape,
+  // which matters when a diff makes hundreds of thousands of them.
+  const finding = (change: FindingChange, category: FindingCategory, extra?: { volatile?: boolean; volatileReason?: string; textDiff?: TextDiffPart[] }): RawFinding => ({
+    id: findingId(location, path),
+    location,
+    path,
+    change,
+    category,
+    good,
+    bad,
+    kinds,
+    volatile: extra?.volatile ?? false,
+    volatileReason: extra?.volatileReason,
+    secret,
+    textDiff: extra?.textDiff,
+  });
+  if (bad === undefined) return finding('missing', headerLike ? 'header' : 'required-missing');
+  if (good === undefined) return finding('extra', headerLike ? 'header' : 'extra-field');
   const typeChanged = jsonType(good) !== jsonType(bad);
   const change: FindingChange = typeChanged ? 'type-changed' : 'changed';
   const volatile = volatileField(location, path, ctx.endpoint, ctx.pairKey, ctx.rules, ctx.learned);
   if (volatile) {
     const compatible = kindsCompatible(volatile, kinds.good, kinds.bad);
-    return { ...base, ...values, change, category: compatible ? 'volatile' : 'kind-mismatch', volatile: compatible, volatileReason: volatile.reason };
+    return finding(change, compatible ? 'volatile' : 'kind-mismatch', { volatile: compatible, volatileReason: volatile.reason });
   }
   let category: FindingCategory;
   if (typeChanged) category = headerLike ? 'header' : 'type-changed';
   else if (headerLike) category = 'header';
   else if (isEnumLike(kinds.good) || isEnumLike(kinds.bad)) category = 'enum-changed';
   else category = 'value-changed';
-  const diff = ctx.textDiffs !== false && !base.secret && typeof good === 'string' && typeof bad === 'string' ? textDiff(good, bad) : undefined;
-  return { ...base, ...values, change, category, volatile: false, ...(diff ? { textDiff: diff } : {}) };
+  const diff = ctx.textDiffs !== false && !secret && typeof good === 'string' && typeof bad === 'string' ? textDiff(good, bad) : undefined;
+  return finding(change, category, { textDiff: diff });
 }

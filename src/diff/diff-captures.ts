@@ -54,28 +54,73 @@ export function summarizeResponse(ex: Exchange): ResponseSummary {
   return { status, ok: failure === undefined, outcome: failure ? failureName(failure) : `HTTP ${status}`, events };
 }
 
-function ref(item: Indexed): ExchangeRef {
-  const ex = item.exchange;
-  const out = {
-    id: ex.id,
-    index: item.index,
-    source: ex.source,
-    method: ex.request.method,
-    url: ex.request.url,
-    ...(item.endpoint !== undefined ? { endpoint: item.endpoint } : {}),
-    label: `${item.key} #${item.ordinal}`,
-    exchange: ex,
-  };
-  // Reading a whole event stream costs more than comparing its request, and a report of a large
-  // diff shows only some pairs: the summary is worked out on first read (an enumerable getter, so
-  // it still serialises like a plain field).
-  let summary: ResponseSummary | undefined;
-  Object.defineProperty(out, 'response', {
-    enumerable: true,
-    get: () => (summary ??= summarizeResponse(item.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: item.endpoint } : ex)),
-  });
-  return out as ExchangeRef;
+/**
+ * An ExchangeRef whose response summary is worked out on first read: reading a whole event stream
+ * costs more than comparing its request, and a report of a large diff shows only some pairs.
+ */
+class LazyExchangeRef implements ExchangeRef {
+  readonly id: string;
+  readonly index: number;
+  readonly source: ExchangeRef['source'];
+  readonly method: string;
+  readonly url: string;
+  readonly endpoint?: string;
+  readonly label: string;
+  readonly exchange: Exchange;
+  #summary: ResponseSummary | undefined;
+
+  constructor(item: Indexed) {
+    const ex = item.exchange;
+    this.id = ex.id;
+    this.index = item.index;
+    this.source = ex.source;
+    this.method = ex.request.method;
+    this.url = ex.request.url;
+    if (item.endpoint !== undefined) this.endpoint = item.endpoint;
+    this.label = `${item.key} #${item.ordinal}`;
+    this.exchange = ex;
+  }
+
+  get response(): ResponseSummary {
+    const ex = this.exchange;
+    return (this.#summary ??= summarizeResponse(this.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: this.endpoint } : ex));
+  }
 }
+
+/**
+ * A PairDiff whose normalised requests (for side-by-side views) are made again on first read:
+ * normalising is deterministic, and holding two parsed bodies per pair for a whole diff is not.
+ */
+class LazyPairDiff implements PairDiff {
+  readonly index: number;
+  readonly key: string;
+  readonly endpoint?: string;
+  readonly good: ExchangeRef;
+  readonly bad: ExchangeRef;
+  readonly forced: boolean;
+  readonly findings: readonly Finding[];
+  readonly explanation: string;
+  readonly #normalize: (ref: ExchangeRef) => NormalizedRequest;
+  #requests: PairDiff['requests'] | undefined;
+
+  constructor(fields: Omit<PairDiff, 'requests' | 'explanation'>, normalize: (ref: ExchangeRef) => NormalizedRequest) {
+    this.index = fields.index;
+    this.key = fields.key;
+    if (fields.endpoint !== undefined) this.endpoint = fields.endpoint;
+    this.good = fields.good;
+    this.bad = fields.bad;
+    this.forced = fields.forced;
+    this.findings = fields.findings;
+    this.explanation = explainPair(fields);
+    this.#normalize = normalize;
+  }
+
+  get requests(): PairDiff['requests'] {
+    return (this.#requests ??= { good: this.#normalize(this.good), bad: this.#normalize(this.bad) });
+  }
+}
+
+const ref = (item: Indexed): ExchangeRef => new LazyExchangeRef(item);
 
 /** Compares two captures. Throws ProbeError only for unusable options (a bad ignore pattern). */
 export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[], options: DiffOptions = {}): DiffResult {
@@ -119,23 +164,13 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     const endpoint = pair.good.endpoint;
     const g = sampled.get(pair.good.exchange) ?? normalize(pair.good.exchange, pair.good.endpoint);
     const b = normalize(pair.bad.exchange, pair.bad.endpoint);
-    const raw = [
-      ...compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs, memo }),
-      ...checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES),
-    ];
+    const raw = compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs, memo });
+    for (const f of checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES)) raw.push(f);
     const kept = ignore.length === 0 ? raw : raw.filter((f) => !ignore.some((p) => matchesIgnore(p, f)));
     ignored += raw.length - kept.length;
     const findings = rankFindings(kept, endpoint);
-    const base = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings };
-    const result = { ...base, explanation: explainPair(base) } as Omit<PairDiff, 'requests'> as PairDiff;
-    // The side-by-side view needs the normalised requests; normalising again on first read (it is
-    // deterministic) beats holding two parsed bodies per pair for the whole diff.
-    let requests: PairDiff['requests'] | undefined;
-    Object.defineProperty(result, 'requests', {
-      enumerable: true,
-      get: () => (requests ??= { good: normalize(pair.good.exchange, pair.good.endpoint), bad: normalize(pair.bad.exchange, pair.bad.endpoint) }),
-    });
-    return result;
+    const fields = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings };
+    return new LazyPairDiff(fields, (r) => normalize(r.exchange, r.endpoint));
   });
 
   let top: Finding | undefined;

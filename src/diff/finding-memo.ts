@@ -1,8 +1,7 @@
 /**
  * Findings already made, shared across the pairs of one diff. A leaf finding depends only on its
  * field, the two values and the pair's key (rules, learned volatility), and large captures repeat
- * the same differences thousands of times: each repeat becomes three map lookups. Nested maps keyed
- * by the value strings themselves avoid building (and hashing) long concatenated keys.
+ * the same differences thousands of times: each repeat becomes two map lookups.
  */
 import type { JsonValue, RawFinding } from './finding.js';
 
@@ -26,34 +25,31 @@ function valueKey(value: JsonValue | undefined): string | undefined {
 }
 
 export class FindingMemo {
-  private readonly scopes = new Map<string, Map<string, Map<string, RawFinding | null>>>();
+  private readonly scopes = new Map<string, Map<string, RawFinding | null>>();
   private entries = 0;
 
   /**
-   * The memoised finding (`null`: the values compare equal modulo nothing to report), or what
-   * `make` returns, remembered. `scope` names the pair key, endpoint and field.
+   * The memoised finding (`null`: nothing to report), or what `make` returns, remembered. `scope`
+   * names the pair key, endpoint and field.
    */
   resolve(scope: string, good: JsonValue | undefined, bad: JsonValue | undefined, make: () => RawFinding | undefined): RawFinding | undefined {
     const g = valueKey(good);
     const b = g === undefined ? undefined : valueKey(bad);
     if (g === undefined || b === undefined) return make();
-    let byGood = this.scopes.get(scope);
-    if (!byGood) this.scopes.set(scope, (byGood = new Map()));
-    let byBad = byGood.get(g);
-    if (!byBad) byGood.set(g, (byBad = new Map()));
-    const hit = byBad.get(b);
+    // GOOD's key length first makes the pair unambiguous whatever characters the values hold.
+    const key = `${g.length}:${g}${b}`;
+    let byValues = this.scopes.get(scope);
+    if (!byValues) this.scopes.set(scope, (byValues = new Map()));
+    const hit = byValues.get(key);
     if (hit !== undefined) return hit ?? undefined;
     const made = make();
     if (this.entries >= LIMIT) {
+      // Clearing drops the map this entry belongs in too: start that one again.
       this.scopes.clear();
       this.entries = 0;
+      this.scopes.set(scope, (byValues = new Map()));
     }
-    // Re-fetch: a clear just dropped the maps this entry would have gone into.
-    let g2 = this.scopes.get(scope);
-    if (!g2) this.scopes.set(scope, (g2 = new Map()));
-    let b2 = g2.get(g);
-    if (!b2) g2.set(g, (b2 = new Map()));
-    b2.set(b, made ?? null);
+    byValues.set(key, made ?? null);
     this.entries += 1;
     return made;
   }

@@ -103,6 +103,8 @@ function judge(f: RawFinding, endpoint: string | undefined): Judged {
 const ranked = new WeakMap<RawFinding, Finding[]>();
 
 function rankedFinding(raw: RawFinding, j: Judged, rank: number): Finding {
+  // Volatile noise holds fresh values: it never repeats, so caching it would only cost.
+  if (raw.volatile) return { ...j.f, score: j.score, rank, explanation: j.explanation };
   let byRank = ranked.get(raw);
   if (!byRank) ranked.set(raw, (byRank = []));
   return (byRank[rank] ??= { ...j.f, score: j.score, rank, explanation: j.explanation });

@@ -26,6 +26,7 @@ const KNOWN_KINDS = new Set<string>([
 // Captures repeat the same tokens, cookies and enum values thousands of times; JWT decoding is the
 // expensive part, so string results are memoised (bounded, cleared when full).
 const cache = new Map<string, ValueKindInfo>();
+const ONE_OFF_KINDS: ReadonlySet<ValueKind> = new Set(['uuid', 'timestamp-ms', 'timestamp-s', 'date-string', 'url', 'hex']);
 const CACHE_LIMIT = 20_000;
 
 /** The kind of a JSON value. */
@@ -52,7 +53,8 @@ export function classifyString(value: string): ValueKindInfo {
   const hit = cache.get(value);
   if (hit) return hit;
   const info = classifyUncached(value);
-  if (value.length <= 4096) {
+  // Fresh ids and times are one-offs: caching them would only push out the values that repeat.
+  if (value.length <= 4096 && !ONE_OFF_KINDS.has(info.kind)) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(value, info);
   }
