@@ -57,9 +57,9 @@ async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; wallMs: 
   return { ms: (used.user + used.system) / 1000, wallMs: performance.now() - started, value };
 }
 
-async function measure(dir: string, n: number): Promise<{ readMs: number; diffMs: number; diffWallMs: number; findings: number }> {
-  const goodPath = join(dir, `good-${n}.har`);
-  const badPath = join(dir, `bad-${n}.har`);
+async function measure(dir: string, n: number, tag: string): Promise<{ readMs: number; diffMs: number; diffWallMs: number; findings: number }> {
+  const goodPath = join(dir, `good-${tag}-${n}.har`);
+  const badPath = join(dir, `bad-${tag}-${n}.har`);
   await write(goodPath, capture('web', n, 1));
   await write(badPath, capture('seed-v4', n, 2));
   const reads: number[] = [];
@@ -84,9 +84,9 @@ export default async function diffBench(): Promise<BenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'qp-bench-diff-'));
   try {
     // Warm-up: the first diff of a process also pays for compiling the code paths.
-    await measure(dir, Math.min(1_000, BASE_N));
-    const small = await measure(dir, BASE_N);
-    const large = await measure(dir, BASE_N * 2);
+    await measure(dir, Math.min(1_000, BASE_N), 'warm-up');
+    const small = await measure(dir, BASE_N, 'base');
+    const large = await measure(dir, BASE_N * 2, 'double');
     const ratio = small.diffMs / small.readMs;
     const growth = large.diffMs / small.diffMs;
     return {

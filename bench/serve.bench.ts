@@ -34,7 +34,9 @@ const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
-type Message = { kind: 'url'; url: string } | { kind: 'mem'; rss: number; live: number; open: number; cpuMs: number };
+type Message = { kind: 'url'; url: string } | { kind: 'mem'; id: number; rss: number; live: number; open: number; cpuMs: number };
+/** A memory request from the bench to the proxy child; the reply carries the same id. */
+type MemoryRequest = { kind: 'mem'; id: number; live: boolean };
 
 /** Bytes of live JS objects: the sum of self sizes in a heap snapshot (which collects garbage first). */
 function liveHeapBytes(): number {
@@ -74,11 +76,11 @@ async function runChild(role: string): Promise<void> {
     // 'mem' reports process figures; 'live-mem' also measures the live heap exactly, from a heap
     // snapshot. (heapUsed after gc() is no use here: V8 sweeps concurrently, and on a busy machine
     // it still counted tens of MiB of garbage that a snapshot taken at the same moment did not hold.)
-    process.on('message', (m: unknown) => {
-      if (m !== 'mem' && m !== 'live-mem') return;
+    process.on('message', (m: MemoryRequest) => {
+      if (m?.kind !== 'mem') return;
       const u = process.memoryUsage();
       const cpu = process.cpuUsage();
-      send({ kind: 'mem', rss: u.rss, live: m === 'live-mem' ? liveHeapBytes() : 0, open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
+      send({ kind: 'mem', id: m.id, rss: u.rss, live: m.live ? liveHeapBytes() : 0, open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
     });
     send({ kind: 'url', url: proxy.url });
   }
@@ -119,15 +121,19 @@ function startChild(entry: { file: string; execArgv: string[] }, role: string, e
   });
 }
 
+let memoryRequests = 0;
+
+/** Asks the proxy child for its memory figures; `live` adds the live heap from a heap snapshot. */
 function memoryOf(child: ChildProcess, live = false): Promise<Extract<Message, { kind: 'mem' }>> {
+  const id = ++memoryRequests;
   return new Promise((resolve) => {
     const on = (m: Message) => {
-      if (m.kind !== 'mem') return;
+      if (m.kind !== 'mem' || m.id !== id) return;
       child.off('message', on);
       resolve(m);
     };
     child.on('message', on);
-    child.send(live ? 'live-mem' : 'mem');
+    child.send({ kind: 'mem', id, live } satisfies MemoryRequest);
   });
 }
 

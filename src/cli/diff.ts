@@ -18,6 +18,7 @@ import { parseRequestInput } from '../diff/read-request-input.js';
 import { REPORT_FORMATS, renderDiff, reportFormatFor, type ReportFormat } from '../report/render-diff.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
 
+/** The flags of `diff`, after yargs. */
 export interface DiffArgs {
   readonly good: string;
   readonly bad: string;
@@ -113,6 +114,7 @@ export async function diff(args: DiffArgs, io: CommandIo = processIo, env: NodeJ
   return result.verdict === 'match' ? 0 : 1;
 }
 
+/** The yargs module: arguments, flags, examples and the handler. */
 export const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <good> <bad>',
   describe: 'compare working (GOOD) with failing (BAD) requests field by field, ranked by how likely each difference breaks the request',

@@ -54,6 +54,9 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
     onError: (error) => io.err(`warning: ${error instanceof Error ? error.message : String(error)}`),
   });
   for (const line of proxy.settings()) io.out(line);
+  if (!/^(127\.|::1$|localhost$)/.test(args.host)) {
+    io.err(`warning: listening on ${args.host}: anyone who can reach it can use this proxy, and read what passes through it`);
+  }
   await stop;
   io.err('stopping: writing the last exchanges…');
   await proxy.close();

@@ -15,6 +15,7 @@ import { textDiff } from './text-diff.js';
 import { classifyValue, isEnumLike, jsonType } from './value-kind.js';
 import { kindsCompatible, volatileField, type LearnedVolatility } from './volatility.js';
 
+/** What a comparison needs besides the two requests. */
 export interface CompareContext {
   /** The pairing key (endpoint name or `METHOD template`), for learned volatility. */
   readonly pairKey: string;
@@ -52,6 +53,7 @@ export function isSecretField(location: FieldLocation, path: string, kinds: read
   return kinds.some((k) => k?.kind === 'jwt' || k?.redacted === true);
 }
 
+/** Every difference between two normalised requests, unranked (volatile noise included, flagged). */
 export function compareRequests(good: NormalizedRequest, bad: NormalizedRequest, ctx: CompareContext): RawFinding[] {
   const out: RawFinding[] = [];
   const emit = (location: FieldLocation, path: string, goodValue: JsonValue | undefined, badValue: JsonValue | undefined) =>
@@ -178,7 +180,13 @@ function compareLeaf(location: FieldLocation, path: string, good: JsonValue | un
   if (good !== undefined && bad !== undefined && (good === bad || (typeof good === 'object' && JSON.stringify(good) === JSON.stringify(bad)))) return;
   const memo = ctx.memo;
   const finding = memo
-    ? memo.resolve(`${ctx.pairKey}\u0001${ctx.endpoint ?? ''}\u0001${location}\u0001${path}`, good, bad, () => makeLeafFinding(location, path, good, bad, ctx))
+    ? memo.resolve(
+        `${ctx.pairKey}\u0001${ctx.endpoint ?? ''}\u0001${location}\u0001${path}`,
+        good,
+        bad,
+        () => makeLeafFinding(location, path, good, bad, ctx),
+        () => volatileField(location, path, ctx.endpoint, ctx.pairKey, ctx.rules, ctx.learned) !== undefined,
+      )
     : makeLeafFinding(location, path, good, bad, ctx);
   if (finding) out.push(finding);
 }

@@ -21,6 +21,7 @@ import { rankFindings } from './rank-findings.js';
 import { checkSharedValues } from './shared-values.js';
 import { learnVolatility, LEARN_SAMPLE } from './volatility.js';
 
+/** How `diffCaptures` pairs, compares and filters. */
 export interface DiffOptions {
   /** Compare only exchanges of this endpoint (`chat.completions`, or `METHOD template`). */
   readonly endpoint?: string;

@@ -35,6 +35,7 @@ export interface ExchangeRef {
   readonly exchange: Exchange;
 }
 
+/** One GOOD exchange, the BAD exchange paired with it, and their ranked findings. */
 export interface PairDiff {
   /** 1-based position among the pairs. */
   readonly index: number;
@@ -52,6 +53,7 @@ export interface PairDiff {
   readonly explanation: string;
 }
 
+/** The outcome of a diff; the CLI exits 0 for `match`, 1 otherwise. */
 export type DiffVerdict =
   /** Every pair matches modulo volatile values and nothing is unpaired. */
   | 'match'
@@ -59,6 +61,7 @@ export type DiffVerdict =
   /** No pair could be formed. */
   | 'nothing-to-compare';
 
+/** Counts over all pairs. */
 export interface DiffSummary {
   readonly pairs: number;
   /** Findings that are not volatile noise, across all pairs. */
@@ -72,6 +75,7 @@ export interface DiffSummary {
   readonly top?: string;
 }
 
+/** Everything `diffCaptures` found. */
 export interface DiffResult {
   /** Version of this structure; the JSON report carries its own `schemaVersion`. */
   readonly schemaVersion: 1;

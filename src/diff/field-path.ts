@@ -6,6 +6,7 @@
  */
 import type { JsonValue } from './finding.js';
 
+/** One step of a body path: an object key or an array index. */
 export type PathSegment = string | number;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;

@@ -24,32 +24,34 @@ function valueKey(value: JsonValue | undefined): string | undefined {
   return text.length > MAX_VALUE_CHARS ? undefined : `\u0000j${text}`;
 }
 
+/** A per-diff memo of leaf findings (see the file comment). */
 export class FindingMemo {
-  private readonly scopes = new Map<string, Map<string, RawFinding | null>>();
+  private readonly scopes = new Map<string, { readonly oneOff: boolean; byValues: Map<string, RawFinding | null> }>();
   private entries = 0;
 
   /**
    * The memoised finding (`null`: nothing to report), or what `make` returns, remembered. `scope`
-   * names the pair key, endpoint and field.
+   * names the pair key, endpoint and field; `oneOff` (asked once per scope) says the field holds
+   * fresh values (a volatile field), which never repeat and are not worth remembering.
    */
-  resolve(scope: string, good: JsonValue | undefined, bad: JsonValue | undefined, make: () => RawFinding | undefined): RawFinding | undefined {
+  resolve(scope: string, good: JsonValue | undefined, bad: JsonValue | undefined, make: () => RawFinding | undefined, oneOff: () => boolean): RawFinding | undefined {
+    let entry = this.scopes.get(scope);
+    if (!entry) this.scopes.set(scope, (entry = { oneOff: oneOff(), byValues: new Map() }));
+    if (entry.oneOff) return make();
     const g = valueKey(good);
     const b = g === undefined ? undefined : valueKey(bad);
     if (g === undefined || b === undefined) return make();
     // GOOD's key length first makes the pair unambiguous whatever characters the values hold.
     const key = `${g.length}:${g}${b}`;
-    let byValues = this.scopes.get(scope);
-    if (!byValues) this.scopes.set(scope, (byValues = new Map()));
-    const hit = byValues.get(key);
+    const hit = entry.byValues.get(key);
     if (hit !== undefined) return hit ?? undefined;
     const made = make();
     if (this.entries >= LIMIT) {
-      // Clearing drops the map this entry belongs in too: start that one again.
-      this.scopes.clear();
+      // Start over, keeping what is known about each scope.
+      for (const e of this.scopes.values()) e.byValues = new Map();
       this.entries = 0;
-      this.scopes.set(scope, (byValues = new Map()));
     }
-    byValues.set(key, made ?? null);
+    entry.byValues.set(key, made ?? null);
     this.entries += 1;
     return made;
   }

@@ -108,6 +108,7 @@ export interface TextDiffPart {
   readonly text: string;
 }
 
+/** A ranked, explained difference between GOOD and BAD at one field. */
 export interface Finding extends FieldRef {
   /**
    * Stable id: `location:path` (`body:messages[0].chat_type`, `header:x-request-id`), `body` for a

@@ -6,6 +6,7 @@
 import { rulePathMatches, type FieldLocation } from '../upstream/volatile-rules.js';
 import type { FieldRef } from './finding.js';
 
+/** A parsed `--ignore` pattern. */
 export interface IgnorePattern {
   /** `header-order` and `shared:<rule>` match finding ids directly. */
   readonly id?: string;

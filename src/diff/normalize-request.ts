@@ -27,6 +27,7 @@ export const IGNORED_HEADERS: Readonly<Record<string, string>> = {
 /** Bodies above this many characters are compared as a whole, not field by field. */
 export const DEFAULT_MAX_BODY_CHARS = 8 * 1024 * 1024;
 
+/** One compared header: all its occurrences under the lower-case name. */
 export interface NormalizedHeader {
   /** Lower case. */
   readonly name: string;
@@ -36,11 +37,13 @@ export interface NormalizedHeader {
   readonly value: string;
 }
 
+/** A cookie (or any name/value pair). */
 export interface NameValue {
   readonly name: string;
   readonly value: string;
 }
 
+/** A body as the comparison reads it. */
 export type NormalizedBody =
   | { readonly kind: 'none' }
   | { readonly kind: 'json'; readonly value: JsonValue }
@@ -50,6 +53,7 @@ export type NormalizedBody =
   | { readonly kind: 'binary'; readonly base64: string; readonly bytes: number }
   | { readonly kind: 'too-large'; readonly text: string; readonly chars: number };
 
+/** A request in comparable form. */
 export interface NormalizedRequest {
   readonly method: string;
   readonly url: string;
@@ -69,6 +73,7 @@ export interface NormalizedRequest {
   readonly body: NormalizedBody;
 }
 
+/** How to normalise: the endpoint when the caller knows it, the size above which bodies stay whole. */
 export interface NormalizeOptions {
   readonly endpoint?: string;
   readonly maxBodyChars?: number;
@@ -107,6 +112,7 @@ export function splitUrl(url: string): { origin: string; path: string; query: st
   return { origin, path, query };
 }
 
+/** A request in comparable form (see the file comment for what is normalised and why). */
 export function normalizeRequest(request: ExchangeRequest, options: NormalizeOptions = {}): NormalizedRequest {
   const { origin, path, query } = splitUrl(request.url);
   const method = request.method.toUpperCase();

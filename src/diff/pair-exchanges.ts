@@ -17,6 +17,7 @@ export interface Indexed {
   readonly ordinal: number;
 }
 
+/** A GOOD exchange and the BAD one it was paired with. */
 export interface ExchangePair {
   readonly good: Indexed;
   readonly bad: Indexed;
@@ -25,6 +26,7 @@ export interface ExchangePair {
   readonly forced: boolean;
 }
 
+/** The pairs, what could not be paired, and what was skipped. */
 export interface Pairing {
   readonly pairs: ExchangePair[];
   readonly unpairedGood: Indexed[];
@@ -33,6 +35,7 @@ export interface Pairing {
   readonly skippedBad: number;
 }
 
+/** Which exchanges take part in pairing. */
 export interface PairOptions {
   /** Only exchanges of this endpoint (name, or `METHOD template` for unknown ones). */
   readonly endpoint?: string;

@@ -8,8 +8,10 @@ import type { Exchange, ExchangeRequest, Header } from '../exchange/exchange.js'
 import { harToExchanges } from '../exchange/har-codec.js';
 import { parseCurl } from './curl-command.js';
 
+/** What an input turned out to be. */
 export type RequestInputFormat = 'har' | 'json' | 'curl';
 
+/** GOOD or BAD, read. */
 export interface RequestInput {
   readonly format: RequestInputFormat;
   readonly exchanges: Exchange[];

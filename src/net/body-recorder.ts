@@ -55,9 +55,12 @@ export class BodyRecorder {
       : undefined;
   }
 
-  /** Records one raw chunk that arrived `t` ms after the request started. */
-  push(bytes: Uint8Array, t: number): void {
-    this.chunks.push({ t, size: bytes.byteLength });
+  /**
+   * Records one chunk that arrived `t` ms after the request started. `wireSize` is its size before
+   * content decoding, when the bytes given here were decompressed.
+   */
+  push(bytes: Uint8Array, t: number, wireSize = bytes.byteLength): void {
+    this.chunks.push({ t, size: wireSize });
     if (this.options.binary) {
       this.buffers.push(Buffer.from(bytes));
       return;

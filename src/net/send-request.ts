@@ -10,6 +10,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import { ProbeError } from '../exchange/errors.js';
 import { headerValue, isEventStream, type Exchange, type ExchangeError, type ExchangeResponse, type ExchangeSource, type Header, type SseEvent } from '../exchange/exchange.js';
 import { BodyRecorder, isBinaryContentType } from './body-recorder.js';
+import { createContentDecoder, type ContentDecoder } from './content-decoder.js';
 import { classifyNetError, isInputError, netErrorMessage } from './net-error.js';
 import { fromRawHeaders, toWireHeaders } from './wire-headers.js';
 
@@ -117,6 +118,7 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
 
   let response: ExchangeResponse | undefined;
   let recorder: BodyRecorder | undefined;
+  let decoder: ContentDecoder | undefined;
   let tHeaders: number | undefined;
   let error: ExchangeError | undefined;
   try {
@@ -143,11 +145,15 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
       onChunk: guard(options.onChunk),
       onEvent: guard(options.onEvent),
     });
+    // undici hands over the bytes as sent; a compressed stream is decoded chunk by chunk, live.
+    decoder = createContentDecoder(headerValue(headers, 'content-encoding'));
     guard(options.onResponseStart)(res.statusCode, headers);
     armIdle();
     for await (const chunk of res.body) {
       armIdle();
-      recorder.push(chunk as Uint8Array, rel());
+      const t = rel();
+      const raw = chunk as Uint8Array;
+      recorder.push(decoder ? await decoder.decode(raw) : raw, t, raw.byteLength);
     }
   } catch (thrown) {
     if (thrown instanceof CallbackFailure) throw thrown.error;
@@ -161,6 +167,7 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
     clearTimeout(timers.idle);
     clearTimeout(timers.total);
     options.signal?.removeEventListener('abort', onAbort);
+    decoder?.close();
   }
 
   const tEnd = rel();

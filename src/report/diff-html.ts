@@ -9,6 +9,7 @@ import { describeKindInfo, findingLabel, findingSide, scrubText, shortUrl } from
 import { escapeHtml, highlightIndex, renderRequestView } from './html-request-view.js';
 import { renderTimeline } from './html-timeline.js';
 
+/** Options of the HTML report. */
 export interface HtmlReportOptions {
   readonly title?: string;
   /** Pairs drawn in full (findings, requests, timelines); the rest are listed. Default 200. */
@@ -85,6 +86,7 @@ function pairSection(pair: PairDiff, open: boolean): string {
     + '</div></section>';
 }
 
+/** The HTML report of a diff: one self-contained page. */
 export function renderDiffHtml(result: DiffResult, options: HtmlReportOptions = {}): string {
   const title = options.title ?? 'qwen-probe diff';
   const maxPairs = options.maxPairs ?? 200;

@@ -41,6 +41,7 @@ export interface DiffJsonExchange {
   readonly response: { readonly status?: number; readonly ok: boolean; readonly outcome: string; readonly events: number };
 }
 
+/** One pair in the JSON report. */
 export interface DiffJsonPair {
   /** 1-based. */
   readonly index: number;
@@ -56,6 +57,7 @@ export interface DiffJsonPair {
   readonly findings: readonly DiffJsonFinding[];
 }
 
+/** One finding in the JSON report; secrets as stand-ins. */
 export interface DiffJsonFinding {
   /** Stable within a pair: `body:messages[0].chat_type`, `header:x-request-id`, `header-order`, `shared:chat_id`. */
   readonly id: string;

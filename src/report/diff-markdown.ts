@@ -7,6 +7,7 @@ import type { DiffResult, ExchangeRef, PairDiff } from '../diff/diff-result.js';
 import type { Finding } from '../diff/finding.js';
 import { findingLabel, findingSide, scrubText, shortUrl } from './format-value.js';
 
+/** Options of the Markdown report. */
 export interface MarkdownReportOptions {
   /** List volatile findings in the main table instead of a folded block. */
   readonly showVolatile?: boolean;
@@ -71,6 +72,7 @@ function pairSection(pair: PairDiff, options: MarkdownReportOptions): string[] {
   return out;
 }
 
+/** The Markdown report of a diff. */
 export function renderDiffMarkdown(result: DiffResult, options: MarkdownReportOptions = {}): string {
   const s = result.summary;
   const out = ['# qwen-probe diff', '', `**Verdict: ${result.verdict}.** ${scrubText(result.explanation)}`, ''];

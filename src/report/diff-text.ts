@@ -6,6 +6,7 @@ import type { DiffResult, ExchangeRef, PairDiff } from '../diff/diff-result.js';
 import type { Finding, FindingCategory } from '../diff/finding.js';
 import { findingLabel, findingSide, scrubText, shortUrl } from './format-value.js';
 
+/** Options of the terminal report. */
 export interface TextReportOptions {
   /** ANSI colours (the CLI turns them off for NO_COLOR and non-TTY output). */
   readonly color?: boolean;
@@ -56,6 +57,7 @@ function fit(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
+/** The terminal report of a diff. */
 export function renderDiffText(result: DiffResult, options: TextReportOptions = {}): string {
   const width = options.width ?? 100;
   const paint = (style: Style, text: string) => (options.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);

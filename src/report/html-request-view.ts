@@ -12,6 +12,7 @@ const isSecretName = secretNameMatcher();
 /** Body text shown at most, per side. */
 const MAX_BODY_CHARS = 200_000;
 
+/** Text safe inside HTML elements and quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
@@ -19,12 +20,14 @@ export function escapeHtml(text: string): string {
 // Must write paths exactly as src/diff/field-path.ts `joinPath` does (the report may import only
 // types from diff); test/report/diff-html.test.ts checks the two agree.
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+/** Appends a segment to a body path (`messages` + 0 → `messages[0]`). */
 export function joinBodyPath(base: string, segment: string | number): string {
   if (typeof segment === 'number') return `${base}[${segment}]`;
   if (IDENTIFIER.test(segment)) return base === '' ? segment : `${base}.${segment}`;
   return `${base}[${JSON.stringify(segment)}]`;
 }
 
+/** Which request of a pair a view draws. */
 export type Side = 'good' | 'bad';
 
 /** The highlight class of a field on one side, from the findings of its pair. */

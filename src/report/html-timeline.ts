@@ -7,6 +7,7 @@ import type { Exchange } from '../exchange/exchange.js';
 import { escapeHtml } from './html-request-view.js';
 import { scrubText } from './format-value.js';
 
+/** Tick colour per event phase in timelines. */
 export const PHASE_COLORS: Readonly<Record<string, string>> = {
   created: '#888888',
   think: '#8e44ad',

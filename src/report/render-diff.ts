@@ -8,9 +8,12 @@ import { renderDiffJson } from './diff-json.js';
 import { renderDiffMarkdown } from './diff-markdown.js';
 import { renderDiffText } from './diff-text.js';
 
+/** The formats `--format` accepts. */
 export const REPORT_FORMATS = ['text', 'md', 'json', 'html'] as const;
+/** One of REPORT_FORMATS. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** Options passed to whichever renderer the format picks. */
 export interface RenderOptions {
   readonly color?: boolean;
   readonly showVolatile?: boolean;
@@ -39,6 +42,7 @@ export function reportFormatFor(fileName: string): ReportFormat | undefined {
   }
 }
 
+/** A diff report in the given format. */
 export function renderDiff(result: DiffResult, format: ReportFormat, options: RenderOptions = {}): string {
   switch (format) {
     case 'text':

@@ -20,8 +20,10 @@ export const FACT_LIKELIHOOD_ORDER: Readonly<Record<FactLikelihood, number>> = {
   low: 1,
 };
 
+/** The kinds of difference a fact can explain (as diff names them). */
 export type FactChange = 'missing' | 'extra' | 'changed' | 'type-changed';
 
+/** One fact about a request field, with the conditions under which it applies. */
 export interface ProtocolFact {
   readonly id: string;
   /** Endpoints it applies to; all when absent. */
@@ -55,6 +57,7 @@ const ENVELOPE = ['messages[*].fid', 'messages[*].parentId', 'messages[*].childr
   'messages[*].timestamp', 'messages[*].models', 'messages[*].extra.meta', 'messages[*].extra', 'messages[*].parent_id', 'version', 'parent_id', 'timestamp'];
 const WAF_HEADERS = ['x-request-id', 'source', 'version', 'bx-v', 'timezone'];
 
+/** The facts, from the research notes; likeliest causes first within each group. */
 export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
   { id: 'message-chat-type-unknown', endpoints: COMPLETIONS, location: 'body', path: 'messages[*].chat_type', changes: ['changed', 'type-changed', 'extra'],
     badNotIn: CHAT_TYPES, likelihood: 'high', webSends: 't2t', source: `${NOTES} §4 ranked item 1`,

@@ -68,6 +68,7 @@ export class ExchangeRecorder {
     while (this.building.size > 0) await Promise.all([...this.building]);
   }
 
+  /** `request-initiated`: the head; decides at once whether this request is recorded at all. */
   onRequestInitiated(request: InitiatedRequest): void {
     if (!this.options.isIncluded(hostnameOf(request.url))) {
       this.ignored.add(request.id);
@@ -76,6 +77,7 @@ export class ExchangeRecorder {
     this.stateOf(request.id).request = request;
   }
 
+  /** `request-body-data`: one piece of the upload; the last one has `isEnded`. */
   onRequestBodyData(data: BodyData): void {
     if (this.ignored.has(data.id)) return;
     const state = this.stateOf(data.id);
@@ -86,6 +88,7 @@ export class ExchangeRecorder {
     }
   }
 
+  /** `response-initiated`: status and headers as sent to the client. */
   onResponseInitiated(head: InitiatedResponse): void {
     if (this.ignored.has(head.id)) return;
     const state = this.stateOf(head.id);
@@ -94,6 +97,7 @@ export class ExchangeRecorder {
     for (const data of state.early.splice(0)) this.onResponseBodyData(data);
   }
 
+  /** `response-body-data`: one chunk as written to the client, with its time; the last one has `isEnded`. */
   onResponseBodyData(data: BodyData): void {
     if (this.ignored.has(data.id)) {
       if (data.isEnded) this.ignored.delete(data.id);
@@ -111,6 +115,7 @@ export class ExchangeRecorder {
     }
   }
 
+  /** `abort`: the client or the upstream broke the exchange off; what arrived so far is kept. */
   onAbort(aborted: AbortedRequest): void {
     if (this.ignored.delete(aborted.id)) return;
     // An abort can come first and alone (a request cut before its head was reported).
@@ -121,6 +126,7 @@ export class ExchangeRecorder {
     this.finishIfDone(aborted.id, state);
   }
 
+  /** `tls-client-error`: a client refused our certificate; recorded when its host is included. */
   onTlsClientError(failure: TlsHandshakeFailure): void {
     const host = failure.tlsMetadata.sniHostname ?? failure.destination?.hostname;
     if (host !== undefined && !this.options.isIncluded(host)) return;

@@ -8,9 +8,9 @@
  * An uncompressed body (the usual case for event streams) is parsed live; a compressed one is kept
  * and decoded chunk by chunk at the end, so each event still gets the time of the chunk that carried it.
  */
-import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip, type Inflate } from 'node:zlib';
 import type { Chunk, SseEvent } from '../../exchange/exchange.js';
 import { BodyRecorder, isBinaryContentType } from '../../net/body-recorder.js';
+import { createContentDecoder, type ContentDecoder } from '../../net/content-decoder.js';
 
 /** A recorded body; times are in the caller's clock (mockttp's monotonic timestamps). */
 export interface TappedBody {
@@ -21,8 +21,6 @@ export interface TappedBody {
   /** The content-encoding could not be undone: `body` is then the raw bytes in base64. */
   readonly decodeFailed: boolean;
 }
-
-type Decompressor = Gunzip | Inflate | BrotliDecompress;
 
 /** One response body being recorded: `push` per chunk as reported, `finish` once at the end. */
 export class ResponseBodyTap {
@@ -59,10 +57,10 @@ export class ResponseBodyTap {
   /** Ends the body (complete or cut) and returns what was recorded. */
   async finish(): Promise<TappedBody> {
     if (this.identity) return { ...this.recorder.finish(this.lastT), chunks: this.chunks, decodeFailed: false };
-    const decompressor = decompressorFor(this.encoding);
-    if (decompressor) {
+    const decoder = createContentDecoder(this.encoding);
+    if (decoder) {
       try {
-        await decodeInto(decompressor, this.raw, this.recorder);
+        await decodeInto(decoder, this.raw, this.recorder);
         return { ...this.recorder.finish(this.lastT), chunks: this.chunks, decodeFailed: false };
       } catch {
         // Fall through: an unreadable body is still worth keeping, as the bytes that went over the wire.
@@ -73,43 +71,28 @@ export class ResponseBodyTap {
   }
 }
 
-function decompressorFor(encoding: string): Decompressor | undefined {
-  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
-  if (encoding === 'deflate') return createInflate();
-  if (encoding === 'br') return createBrotliDecompress();
-  return undefined;
-}
-
 /**
- * Feeds the raw chunks through the decompressor one at a time, flushing after each, so the decoded
- * bytes of chunk k are known to belong to chunk k (and carry its arrival time). Throws only when
- * nothing could be decoded: a stream cut mid-body lacks the compressor's trailer, yet what was
- * decoded before the cut is the body the client saw.
+ * Feeds the raw chunks through the decoder one at a time, so the decoded bytes of chunk k carry its
+ * arrival time. Throws only when nothing could be decoded: a stream cut mid-body lacks the
+ * compressor's trailer, yet what was decoded before the cut is the body the client saw.
  */
-async function decodeInto(decompressor: Decompressor, raw: readonly { bytes: Buffer; t: number }[], recorder: BodyRecorder): Promise<void> {
-  let failure: Error | undefined;
+async function decodeInto(decoder: ContentDecoder, raw: readonly { bytes: Buffer; t: number }[], recorder: BodyRecorder): Promise<void> {
   let decodedAny = false;
-  const out: Buffer[] = [];
-  decompressor.on('data', (b: Buffer) => out.push(b));
-  const failed = new Promise<void>((done) =>
-    decompressor.once('error', (e: Error) => {
-      failure = e;
-      done();
-    }),
-  );
   try {
     for (const { bytes, t } of raw) {
-      decompressor.write(bytes);
-      // An errored stream may never call the flush callback: whichever comes first ends the wait.
-      await Promise.race([new Promise<void>((done) => decompressor.flush(() => done())), failed]);
-      for (const piece of out.splice(0)) {
+      let piece: Buffer;
+      try {
+        piece = await decoder.decode(bytes);
+      } catch (error) {
+        if (!decodedAny) throw error;
+        return;
+      }
+      if (piece.length > 0) {
         decodedAny = true;
         recorder.push(piece, t);
       }
-      if (failure) break;
     }
   } finally {
-    decompressor.destroy();
+    decoder.close();
   }
-  if (failure && !decodedAny) throw failure;
 }
