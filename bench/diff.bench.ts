@@ -30,7 +30,7 @@ function capture(shape: 'web' | 'seed-v4', n: number, seed: number): Exchange[] 
   for (let turn = 0; out.length < n; turn += 1) {
     const hex = (seed * 1_000_000 + turn).toString(16).padStart(12, '0');
     const prompt = shape === 'seed-v4' && turn % 10 === 0 ? `Please summarise the history of tea in ${turn % 7} sentences, politely.` : 'Please summarise the history of tea in three sentences, politely.';
-    for (const ex of shapeCapture(shape, { startMs: 1_760_000_000_000 + seed * 1e9 + turn * 10_000, chatId: `00000000-0000-4000-8000-${hex}`, idPrefix: `${shape}-${turn}`, prompt })) {
+    for (const ex of shapeCapture(shape, { startMs: 1_760_000_000_000 + seed * 1e9 + turn * 10_000, chatId: `00000000-0000-4000-8000-${hex}`, idPrefix: `${shape}-${turn}`, idSeed: seed * 1_000_000 + turn, prompt })) {
       if (out.length < n) out.push(ex);
     }
   }

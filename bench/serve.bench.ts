@@ -34,14 +34,18 @@ const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
-type Message = { kind: 'url'; url: string } | { kind: 'mem'; id: number; rss: number; live: number; open: number; cpuMs: number };
+type Message = { kind: 'url'; url: string } | { kind: 'mem'; id: number; rss: number; snapshot?: string; open: number; cpuMs: number };
+/** A memory reply with the live heap read from its snapshot (0 when none was asked for). */
+type Memory = Extract<Message, { kind: 'mem' }> & { readonly live: number };
 /** A memory request from the bench to the proxy child; the reply carries the same id. */
 type MemoryRequest = { kind: 'mem'; id: number; live: boolean };
 
-/** Bytes of live JS objects: the sum of self sizes in a heap snapshot (which collects garbage first). */
-function liveHeapBytes(): number {
-  const file = join(tmpdir(), `qwen-probe-serve-bench-${process.pid}.heapsnapshot`);
-  writeHeapSnapshot(file);
+/**
+ * Bytes of live JS objects in a heap snapshot (which collects garbage first): the sum of the
+ * nodes' self sizes. Read here, in the bench process, so that parsing a snapshot of tens of MiB
+ * does not inflate the proxy's own RSS. The file is removed afterwards.
+ */
+function liveHeapBytes(file: string): number {
   try {
     const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
     const fields = snapshot.snapshot.meta.node_fields;
@@ -80,7 +84,8 @@ async function runChild(role: string): Promise<void> {
       if (m?.kind !== 'mem') return;
       const u = process.memoryUsage();
       const cpu = process.cpuUsage();
-      send({ kind: 'mem', id: m.id, rss: u.rss, live: m.live ? liveHeapBytes() : 0, open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
+      const snapshot = m.live ? writeHeapSnapshot(join(tmpdir(), `qwen-probe-serve-bench-${process.pid}-${m.id}.heapsnapshot`)) : undefined;
+      send({ kind: 'mem', id: m.id, rss: u.rss, ...(snapshot ? { snapshot } : {}), open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
     });
     send({ kind: 'url', url: proxy.url });
   }
@@ -124,13 +129,13 @@ function startChild(entry: { file: string; execArgv: string[] }, role: string, e
 let memoryRequests = 0;
 
 /** Asks the proxy child for its memory figures; `live` adds the live heap from a heap snapshot. */
-function memoryOf(child: ChildProcess, live = false): Promise<Extract<Message, { kind: 'mem' }>> {
+function memoryOf(child: ChildProcess, live = false): Promise<Memory> {
   const id = ++memoryRequests;
   return new Promise((resolve) => {
     const on = (m: Message) => {
       if (m.kind !== 'mem' || m.id !== id) return;
       child.off('message', on);
-      resolve(m);
+      resolve({ ...m, live: m.snapshot ? liveHeapBytes(m.snapshot) : 0 });
     };
     child.on('message', on);
     child.send({ kind: 'mem', id, live } satisfies MemoryRequest);
@@ -146,7 +151,8 @@ interface StreamTiming {
   readonly ok: boolean;
 }
 
-const agent = new Agent({ connections: 4096, pipelining: 1, keepAliveTimeout: 30_000 });
+const newAgent = () => new Agent({ connections: 4096, pipelining: 1, keepAliveTimeout: 30_000 });
+let agent = newAgent();
 
 /** Reads an SSE body, calling `onText` per chunk; returns the concatenated body. */
 async function readBody(body: AsyncIterable<Uint8Array>, onChunk: (text: string, t: number) => void): Promise<string> {
@@ -272,7 +278,7 @@ export default async function bench(): Promise<BenchResult> {
     // Warm both paths (JIT, connection pools, the proxy's model list).
     await runLevel(direct, 20, 1);
     await runLevel(via, 20, 1);
-    const baseline = await memoryOf(proxy.child, true);
+    const baseline = await memoryOf(proxy.child);
 
     for (const concurrency of [1, 10, 100, 500]) {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
@@ -306,24 +312,35 @@ export default async function bench(): Promise<BenchResult> {
       if (d.failed + v.failed > 0) figures.push({ label: `streams failed or wrong text, ${label}`, value: d.failed + v.failed, unit: '', goal: '0', met: false });
       if (concurrency === 500) {
         figures.push({ label: 'proxy peak RSS, 500 streams', value: round(peak.rss / MIB, 1), unit: 'MiB', goal: '< 133 MiB (half the peer)', met: peak.rss / MIB < 133 });
+        figures.push({ label: 'proxy RSS growth to that peak (the peer: 97 -> 267, +170 MiB)', value: round((peak.rss - baseline.rss) / MIB, 1), unit: 'MiB', goal: '< 85 MiB (half)', met: (peak.rss - baseline.rss) / MIB < 85 });
       }
     }
-    // Memory held per open stream: 500 long streams (about 100 chunks each) open at once, the
-    // live heap measured while they are all mid-answer, against the live heap after they ended.
-    const longRun = runLevel(via, 500, 1, undefined, 300);
-    for (let i = 0; i < 100 && (await memoryOf(proxy.child)).open < 490; i++) await new Promise((r) => setTimeout(r, 200));
-    await new Promise((r) => setTimeout(r, 2000)); // well into the answers
-    const open = await memoryOf(proxy.child, true);
-    await longRun;
-    // Idle keep-alive connections (both sides, ~50 KiB each) are state, not leaks: let them go first.
+    // Memory held per open stream, on a fresh proxy so that nothing above is counted: the live
+    // heap with 500 long streams (about 100 chunks each) all mid-answer, and after they ended.
     await agent.close();
-    await new Promise((r) => setTimeout(r, 11_000));
-    const after = await memoryOf(proxy.child, true);
-    figures.push({ label: `proxy live heap per open stream (${open.open} open, ~30 chunks in)`, value: round((open.live - after.live) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
-    figures.push({ label: `proxy RSS per open stream (${open.open} open)`, value: round((open.rss - after.rss) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
+    agent = newAgent();
+    const fresh = await startChild(entry, 'proxy', { QWEN_PROBE_BENCH_TARGET: sim.url });
+    try {
+      const viaFresh: Target = { via: true, url: fresh.url, token };
+      await runLevel(viaFresh, 20, 1);
+      await new Promise((r) => setTimeout(r, 11_000)); // warm-up connections idle out
+      const start = await memoryOf(fresh.child, true);
+      const longRun = runLevel(viaFresh, 500, 1, undefined, 300);
+      for (let i = 0; i < 100 && (await memoryOf(fresh.child)).open < 490; i++) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 2000)); // well into the answers
+      const open = await memoryOf(fresh.child, true);
+      await longRun;
+      // Idle keep-alive connections (both sides, ~50 KiB each) are state, not leaks: let them go.
+      await agent.close();
+      agent = newAgent();
+      await new Promise((r) => setTimeout(r, 11_000));
+      const after = await memoryOf(fresh.child, true);
+      figures.push({ label: `proxy live heap per open stream (${open.open} open, ~30 chunks in)`, value: round((open.live - start.live) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
+      figures.push({ label: 'proxy live heap after 500 long streams, minus before', value: round((after.live - start.live) / MIB, 2), unit: 'MiB', goal: 'about 0 (back to start)', met: after.live - start.live < 2 * MIB });
+    } finally {
+      fresh.child.disconnect();
+    }
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy live heap at start', value: round(baseline.live / MIB, 1), unit: 'MiB' });
-    figures.push({ label: 'proxy live heap after the load, minus at start', value: round((after.live - baseline.live) / MIB, 2), unit: 'MiB', goal: 'about 0 (back to start)', met: after.live - baseline.live < 4 * MIB });
     notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
     notes.push(entry.bundled ? 'simulator and proxy run as plain node (an esbuild bundle of this file), no tsx' : 'esbuild missing: children run under tsx, whose loader adds about 30 MiB RSS to each');
     notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);

@@ -69,7 +69,9 @@ export function compareRequests(good: NormalizedRequest, bad: NormalizedRequest,
 
   compareNamed('header', good.headers, bad.headers, emit);
   compareNamed('cookie', good.cookies, bad.cookies, emit);
-  const order = headerOrderFinding(good.headerOrder, bad.headerOrder);
+  const order = ctx.memo
+    ? ctx.memo.resolveKeyed(`header-order\u0001${good.headerOrder.join(',')}\u0001${bad.headerOrder.join(',')}`, () => headerOrderFinding(good.headerOrder, bad.headerOrder))
+    : headerOrderFinding(good.headerOrder, bad.headerOrder);
   if (order) out.push(order);
 
   // Query parameters are leaves named as sent (`chat_id`); a repeated one compares as a list.
@@ -109,15 +111,19 @@ function compareNamed(
   emit: (location: FieldLocation, path: string, g: JsonValue | undefined, b: JsonValue | undefined) => void,
 ): void {
   // Headers arrive lower-cased; cookie names are case-sensitive on the wire, so they stay as sent.
-  const badByName = new Map<string, string>();
-  for (const { name, value } of bad) if (!badByName.has(name)) badByName.set(name, value);
-  const seen = new Set<string>();
-  for (const { name, value } of good) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    emit(location, name, value, badByName.get(name));
-  }
-  for (const [name, value] of badByName) if (!seen.has(name)) emit(location, name, undefined, value);
+  // A request has a few dozen of them: linear scans allocate nothing, unlike a map per pair.
+  const firstIndex = (list: readonly NameValue[], name: string, end = list.length) => {
+    for (let i = 0; i < end; i += 1) if (list[i]!.name === name) return i;
+    return -1;
+  };
+  good.forEach(({ name, value }, i) => {
+    if (firstIndex(good, name, i) !== -1) return;
+    const j = firstIndex(bad, name);
+    emit(location, name, value, j === -1 ? undefined : bad[j]!.value);
+  });
+  bad.forEach(({ name, value }, i) => {
+    if (firstIndex(bad, name, i) === -1 && firstIndex(good, name) === -1) emit(location, name, undefined, value);
+  });
 }
 
 function headerOrderFinding(good: readonly string[], bad: readonly string[]): RawFinding | undefined {
@@ -185,14 +191,27 @@ function compareLeaf(location: FieldLocation, path: string, good: JsonValue | un
         good,
         bad,
         () => makeLeafFinding(location, path, good, bad, ctx),
-        () => volatileField(location, path, ctx.endpoint, ctx.pairKey, ctx.rules, ctx.learned) !== undefined,
       )
     : makeLeafFinding(location, path, good, bad, ctx);
   if (finding) out.push(finding);
 }
 
+// Kind infos are interned (value-kind.ts), so their pairs can be too: one object per combination.
+const kindPairs = new Map<ValueKindInfo | undefined, Map<ValueKindInfo | undefined, RawFinding['kinds']>>();
+
+function kindPair(good: ValueKindInfo | undefined, bad: ValueKindInfo | undefined): RawFinding['kinds'] {
+  let byBad = kindPairs.get(good);
+  if (!byBad) {
+    if (kindPairs.size >= 10_000) kindPairs.clear();
+    kindPairs.set(good, (byBad = new Map()));
+  }
+  let pair = byBad.get(bad);
+  if (!pair) byBad.set(bad, (pair = Object.freeze({ good, bad })));
+  return pair;
+}
+
 function makeLeafFinding(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext): RawFinding | undefined {
-  const kinds = { good: classifyValue(good), bad: classifyValue(bad) };
+  const kinds = kindPair(classifyValue(good), classifyValue(bad));
   const secret = isSecretField(location, path, [kinds.good, kinds.bad]);
   const headerLike = location === 'header' || location === 'cookie';
   // One literal with every field (absent values as undefined) keeps findings one object shape,

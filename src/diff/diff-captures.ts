@@ -12,7 +12,7 @@ import { SHARED_VALUE_RULES, VOLATILE_RULES, type SharedValueRule, type Volatile
 import { compareRequests } from './compare-requests.js';
 import type { DiffResult, ExchangeRef, PairDiff, ResponseSummary } from './diff-result.js';
 import { explainDiff, explainPair, fieldLabel } from './explain.js';
-import type { Finding } from './finding.js';
+import type { Finding, RawFinding } from './finding.js';
 import { FindingMemo } from './finding-memo.js';
 import { matchesIgnore, parseIgnorePattern, type IgnorePattern } from './ignore-pattern.js';
 import { normalizeRequest, type NormalizedRequest } from './normalize-request.js';
@@ -159,6 +159,8 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
 
   let ignored = 0;
   const memo = new FindingMemo();
+  const isShared = (f: RawFinding) => memo.isShared(f);
+  const normalizeRef = (r: ExchangeRef) => normalize(r.exchange, r.endpoint);
   const pairs: PairDiff[] = pairing.pairs.map((pair, i) => {
     // GOOD is the reference: its endpoint picks the volatile rules and facts, also for a forced
     // pair whose BAD side went elsewhere (so applying the path finding cannot change the rules).
@@ -169,9 +171,9 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     for (const f of checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES)) raw.push(f);
     const kept = ignore.length === 0 ? raw : raw.filter((f) => !ignore.some((p) => matchesIgnore(p, f)));
     ignored += raw.length - kept.length;
-    const findings = rankFindings(kept, endpoint);
+    const findings = rankFindings(kept, endpoint, isShared);
     const fields = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings };
-    return new LazyPairDiff(fields, (r) => normalize(r.exchange, r.endpoint));
+    return new LazyPairDiff(fields, normalizeRef);
   });
 
   let top: Finding | undefined;

@@ -7,6 +7,8 @@ import type { JsonValue, RawFinding } from './finding.js';
 
 /** Entries held before the memo is cleared (volatile values make most keys unique). */
 const LIMIT = 200_000;
+/** Misses after which a scope that (almost) never hits is no longer memoised. */
+const ONE_OFF_AFTER_MISSES = 64;
 /** Values longer than this (as text) are not memoised: hashing them costs more than the work. */
 const MAX_VALUE_CHARS = 2_000;
 
@@ -26,17 +28,34 @@ function valueKey(value: JsonValue | undefined): string | undefined {
 
 /** A per-diff memo of leaf findings (see the file comment). */
 export class FindingMemo {
-  private readonly scopes = new Map<string, { readonly oneOff: boolean; byValues: Map<string, RawFinding | null> }>();
+  private readonly scopes = new Map<string, { oneOff: boolean; hits: number; misses: number; byValues: Map<string, RawFinding | null> }>();
+  private readonly remembered = new Set<RawFinding>();
+  private readonly keyed = new Map<string, RawFinding | null>();
   private entries = 0;
+
+  /** True for a finding this memo hands out again: worth caching its rank and sentence by identity. */
+  isShared(finding: RawFinding): boolean {
+    return this.remembered.has(finding);
+  }
+
+  /** Like `resolve`, for findings that depend on one key alone (the header order). */
+  resolveKeyed(key: string, make: () => RawFinding | undefined): RawFinding | undefined {
+    if (this.keyed.has(key)) return this.keyed.get(key) ?? undefined;
+    const made = make();
+    if (this.keyed.size >= LIMIT) this.keyed.clear();
+    this.keyed.set(key, made ?? null);
+    if (made) this.remembered.add(made);
+    return made;
+  }
 
   /**
    * The memoised finding (`null`: nothing to report), or what `make` returns, remembered. `scope`
-   * names the pair key, endpoint and field; `oneOff` (asked once per scope) says the field holds
-   * fresh values (a volatile field), which never repeat and are not worth remembering.
+   * names the pair key, endpoint and field. A scope whose values keep changing (fresh ids, times)
+   * stops being memoised after a few dozen misses: its findings never repeat.
    */
-  resolve(scope: string, good: JsonValue | undefined, bad: JsonValue | undefined, make: () => RawFinding | undefined, oneOff: () => boolean): RawFinding | undefined {
+  resolve(scope: string, good: JsonValue | undefined, bad: JsonValue | undefined, make: () => RawFinding | undefined): RawFinding | undefined {
     let entry = this.scopes.get(scope);
-    if (!entry) this.scopes.set(scope, (entry = { oneOff: oneOff(), byValues: new Map() }));
+    if (!entry) this.scopes.set(scope, (entry = { oneOff: false, hits: 0, misses: 0, byValues: new Map() }));
     if (entry.oneOff) return make();
     const g = valueKey(good);
     const b = g === undefined ? undefined : valueKey(bad);
@@ -44,14 +63,26 @@ export class FindingMemo {
     // GOOD's key length first makes the pair unambiguous whatever characters the values hold.
     const key = `${g.length}:${g}${b}`;
     const hit = entry.byValues.get(key);
-    if (hit !== undefined) return hit ?? undefined;
+    if (hit !== undefined) {
+      entry.hits += 1;
+      return hit ?? undefined;
+    }
     const made = make();
+    entry.misses += 1;
+    if (entry.misses >= ONE_OFF_AFTER_MISSES && entry.hits * 8 < entry.misses) {
+      entry.oneOff = true;
+      this.entries -= entry.byValues.size;
+      entry.byValues = new Map();
+      return made;
+    }
     if (this.entries >= LIMIT) {
       // Start over, keeping what is known about each scope.
       for (const e of this.scopes.values()) e.byValues = new Map();
+      this.remembered.clear();
       this.entries = 0;
     }
     entry.byValues.set(key, made ?? null);
+    if (made) this.remembered.add(made);
     this.entries += 1;
     return made;
   }

@@ -67,17 +67,19 @@ interface Judged {
 }
 
 // A memoised raw finding (compare-requests.ts) is one object shared by every pair that shows the
-// same difference; its fact, score and sentence are worked out once. The endpoint is part of the
-// memo key there, so it is the same for every use of one object.
+// same difference; its fact, score and sentence are worked out once, and so is the ranked finding
+// per rank. The endpoint is part of the memo key there, so it is the same for every use of one
+// object. One-off findings (fresh values) skip these caches: weak maps churning through hundreds of
+// thousands of short-lived keys cost the garbage collector more than they save.
 const judged = new WeakMap<RawFinding, Judged>();
+const ranked = new WeakMap<RawFinding, Finding[]>();
 
 // Volatile noise is new in every pair (fresh ids), but its sentence names only the field, the
 // kind and the rule's reason: those sentences are shared by key.
 const noiseSentences = new Map<string, string>();
 
-function judge(f: RawFinding, endpoint: string | undefined): Judged {
-  let j = judged.get(f);
-  if (!j && f.volatile) {
+function judgeOnce(f: RawFinding, endpoint: string | undefined): Judged {
+  if (f.volatile) {
     const key = `${f.id}\u0001${f.kinds.bad?.kind ?? ''}\u0001${f.volatileReason ?? ''}`;
     let explanation = noiseSentences.get(key);
     if (explanation === undefined) {
@@ -85,34 +87,34 @@ function judge(f: RawFinding, endpoint: string | undefined): Judged {
       if (noiseSentences.size >= 10_000) noiseSentences.clear();
       noiseSentences.set(key, explanation);
     }
-    j = { f, score: CATEGORY_SCORES.volatile, explanation };
-    judged.set(f, j);
+    return { f, score: CATEGORY_SCORES.volatile, explanation };
   }
-  if (!j) {
-    const fact = factFor(f, endpoint);
-    const withFact = fact ? { ...f, fact } : f;
-    const score = CATEGORY_SCORES[f.category] + (fact ? FACT_LIKELIHOOD_ORDER[fact.likelihood] * FACT_POINTS_PER_STEP : 0);
-    j = { f: withFact, score, explanation: explainFinding(withFact) };
-    judged.set(f, j);
-  }
+  const fact = factFor(f, endpoint);
+  const withFact = fact ? { ...f, fact } : f;
+  const score = CATEGORY_SCORES[f.category] + (fact ? FACT_LIKELIHOOD_ORDER[fact.likelihood] * FACT_POINTS_PER_STEP : 0);
+  return { f: withFact, score, explanation: explainFinding(withFact) };
+}
+
+function judge(f: RawFinding, endpoint: string | undefined, shared: boolean): Judged {
+  if (!shared) return judgeOnce(f, endpoint);
+  let j = judged.get(f);
+  if (!j) judged.set(f, (j = judgeOnce(f, endpoint)));
   return j;
 }
 
-// The ranked finding itself is shared too, per raw finding and rank: identical pairs of a large
-// capture then allocate nothing new. Findings are readonly data, so sharing is invisible.
-const ranked = new WeakMap<RawFinding, Finding[]>();
-
-function rankedFinding(raw: RawFinding, j: Judged, rank: number): Finding {
-  // Volatile noise holds fresh values: it never repeats, so caching it would only cost.
-  if (raw.volatile) return { ...j.f, score: j.score, rank, explanation: j.explanation };
+function rankedFinding(raw: RawFinding, j: Judged, rank: number, shared: boolean): Finding {
+  if (!shared) return { ...j.f, score: j.score, rank, explanation: j.explanation };
   let byRank = ranked.get(raw);
   if (!byRank) ranked.set(raw, (byRank = []));
   return (byRank[rank] ??= { ...j.f, score: j.score, rank, explanation: j.explanation });
 }
 
 /** Attaches facts, scores, ranks and explains the findings of one pair. */
-export function rankFindings(raw: readonly RawFinding[], endpoint: string | undefined): Finding[] {
-  const items = raw.map((f, order) => ({ raw: f, j: judge(f, endpoint), order }));
+export function rankFindings(raw: readonly RawFinding[], endpoint: string | undefined, isShared: (f: RawFinding) => boolean = () => false): Finding[] {
+  const items = raw.map((f, order) => {
+    const shared = isShared(f);
+    return { raw: f, j: judge(f, endpoint, shared), order, shared };
+  });
   const likelihood = (j: Judged) => (j.f.fact ? FACT_LIKELIHOOD_ORDER[j.f.fact.likelihood] : 0);
   // Ties: the likelier fact first (a high-likelihood kind mismatch before a low envelope field),
   // then body before query before headers, then the order GOOD lists the fields in.
@@ -123,5 +125,5 @@ export function rankFindings(raw: readonly RawFinding[], endpoint: string | unde
       (LOCATION_ORDER[a.raw.location] ?? 9) - (LOCATION_ORDER[b.raw.location] ?? 9) ||
       a.order - b.order,
   );
-  return items.map(({ raw: f, j }, i) => rankedFinding(f, j, i + 1));
+  return items.map(({ raw: f, j, shared }, i) => rankedFinding(f, j, i + 1, shared));
 }

@@ -11,6 +11,18 @@ import { bodyValue, type NormalizedRequest } from './normalize-request.js';
 import { classifyValue } from './value-kind.js';
 import { isSecretField } from './compare-requests.js';
 
+// Rule paths are few and asked about for every pair: parse each once.
+const parsedPaths = new Map<string, ReturnType<typeof parsePath>>();
+function segmentsOf(path: string): ReturnType<typeof parsePath> {
+  let segments = parsedPaths.get(path);
+  if (segments === undefined && !parsedPaths.has(path)) {
+    segments = parsePath(path);
+    if (parsedPaths.size >= 10_000) parsedPaths.clear();
+    parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
 /** The value of a field of a normalised request, or undefined when absent. */
 export function fieldValue(request: NormalizedRequest, ref: FieldRef): JsonValue | undefined {
   switch (ref.location) {
@@ -21,7 +33,7 @@ export function fieldValue(request: NormalizedRequest, ref: FieldRef): JsonValue
     case 'query':
       return Object.hasOwn(request.query, ref.path) ? request.query[ref.path] : undefined;
     case 'body': {
-      const segments = parsePath(ref.path);
+      const segments = segmentsOf(ref.path);
       if (!segments) return undefined;
       const found = getAtPath(bodyValue(request.body), segments);
       return found.found ? found.value : undefined;

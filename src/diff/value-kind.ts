@@ -29,15 +29,29 @@ const cache = new Map<string, ValueKindInfo>();
 const ONE_OFF_KINDS: ReadonlySet<ValueKind> = new Set(['uuid', 'timestamp-ms', 'timestamp-s', 'date-string', 'url', 'hex']);
 const CACHE_LIMIT = 20_000;
 
-/** The kind of a JSON value. */
+// Kind facts are tiny and few (a uuid is always `uuid, 36 chars`): one shared, frozen object per
+// distinct description, so that a diff of thousands of fresh ids does not allocate one per value.
+const interned = new Map<string, ValueKindInfo>();
+
+function intern(info: ValueKindInfo): ValueKindInfo {
+  const key = `${info.kind}|${info.length ?? ''}|${info.exp ?? ''}|${info.bearer ? 1 : 0}|${info.redacted ? 1 : 0}`;
+  let hit = interned.get(key);
+  if (!hit) {
+    if (interned.size >= 10_000) interned.clear();
+    interned.set(key, (hit = Object.freeze(info)));
+  }
+  return hit;
+}
+
+/** The kind of a JSON value. Returned objects are shared and frozen. */
 export function classifyValue(value: JsonValue | undefined): ValueKindInfo | undefined {
   if (value === undefined) return undefined;
-  if (value === null) return { kind: 'null' };
-  if (typeof value === 'boolean') return { kind: 'boolean' };
-  if (typeof value === 'number') return { kind: numberKind(value) };
+  if (value === null) return intern({ kind: 'null' });
+  if (typeof value === 'boolean') return intern({ kind: 'boolean' });
+  if (typeof value === 'number') return intern({ kind: numberKind(value) });
   if (typeof value === 'string') return classifyString(value);
-  if (Array.isArray(value)) return { kind: 'array', length: value.length };
-  return { kind: 'object', length: Object.keys(value).length };
+  if (Array.isArray(value)) return intern({ kind: 'array', length: value.length });
+  return intern({ kind: 'object', length: Object.keys(value).length });
 }
 
 function numberKind(n: number): ValueKind {
@@ -52,7 +66,7 @@ function numberKind(n: number): ValueKind {
 export function classifyString(value: string): ValueKindInfo {
   const hit = cache.get(value);
   if (hit) return hit;
-  const info = classifyUncached(value);
+  const info = intern(classifyUncached(value));
   // Fresh ids and times are one-offs: caching them would only push out the values that repeat.
   if (value.length <= 4096 && !ONE_OFF_KINDS.has(info.kind)) {
     if (cache.size >= CACHE_LIMIT) cache.clear();

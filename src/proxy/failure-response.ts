@@ -49,8 +49,8 @@ export function errorForFailure(failure: UpstreamFailure, options: { retryAfterS
     case 'truncated': {
       // The reader only knows the stream stopped; the connection says why (a stall is a timeout).
       const why = options.transport ? ` Cause: ${options.transport.code} (${options.transport.message}).` : '';
-      const code = options.transport?.code === 'ETIMEDOUT' ? 'upstream_timeout' : failure.reason === 'cut' ? 'upstream_stream_cut' : 'upstream_stream_incomplete';
-      return upstreamError(502, explained + why, code, true);
+      if (options.transport?.code === 'ETIMEDOUT') return upstreamError(504, explained + why, 'upstream_timeout', true);
+      return upstreamError(502, explained + why, failure.reason === 'cut' ? 'upstream_stream_cut' : 'upstream_stream_incomplete', true);
     }
     case 'malformed':
       return upstreamError(502, explained, 'upstream_malformed', false);

@@ -49,7 +49,7 @@ function onCompletion(fault: FaultName, stream: boolean): Expected {
     case 'reset-mid-stream':
       return stream ? { code: 'upstream_stream_cut', midStream: true } : { status: 502, code: 'upstream_stream_cut' };
     case 'stall':
-      return stream ? { code: 'upstream_timeout', midStream: true } : { status: 502, code: 'upstream_timeout' };
+      return stream ? { code: 'upstream_timeout', midStream: true } : { status: 504, code: 'upstream_timeout' };
     case 'malformed-sse':
       return stream ? { code: 'upstream_malformed', midStream: true } : { status: 502, code: 'upstream_malformed' };
     default:

@@ -32,5 +32,8 @@ describe('errorForFailure', () => {
     expect(errorForFailure({ kind: 'truncated', reason: 'cut', events: 3 })).toMatchObject({ status: 502, code: 'upstream_stream_cut', headers: {} });
     expect(errorForFailure({ kind: 'transport', code: 'ECONNREFUSED', message: 'x' })).toMatchObject({ status: 502, code: 'upstream_unreachable' });
     expect(errorForFailure({ kind: 'transport', code: 'ETIMEDOUT', message: 'x' })).toMatchObject({ status: 504, code: 'upstream_timeout' });
+    const stalled = errorForFailure({ kind: 'truncated', reason: 'cut', events: 3 }, { transport: { code: 'ETIMEDOUT', message: 'no data for 300 ms' } });
+    expect(stalled).toMatchObject({ status: 504, code: 'upstream_timeout' });
+    expect(stalled.message).toContain('no data for 300 ms');
   });
 });

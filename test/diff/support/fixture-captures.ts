@@ -29,6 +29,8 @@ export interface ShapeCaptureOptions {
   readonly idPrefix?: string;
   /** Seconds offset of `startedAt` within the fixed minute. */
   readonly second?: number;
+  /** Makes the uuids unique to this capture (the first 8 hex digits); the clock's counter restarts per capture. */
+  readonly idSeed?: number;
 }
 
 function json(status: number, body: unknown): ExchangeResponse {
@@ -65,7 +67,9 @@ function responseFor(shape: ShapeName, request: ExchangeRequest, chatId: string,
 
 /** One first turn of a shape (chats/new where the shape makes one, then the completion), with responses. */
 export function shapeCapture(shape: ShapeName, options: ShapeCaptureOptions): Exchange[] {
-  const clock = sequentialIdClock(options.startMs);
+  const base = sequentialIdClock(options.startMs);
+  const seed = options.idSeed;
+  const clock = seed === undefined ? base : { nowMs: () => base.nowMs(), uuid: () => `${(seed >>> 0).toString(16).padStart(8, '0')}${base.uuid().slice(8)}` };
   const ctx = { baseUrl: BASE_URL, token: FIXTURE_TOKEN, idClock: clock, ...(shape === 'web' ? { cookies: FIXTURE_COOKIES } : {}), ...(options.prompt ? { prompt: options.prompt } : {}) };
   const s = SHAPES[shape];
   const requests = [...(s.createChat ? [s.createChat(ctx)] : []), s.completion(ctx, { chatId: options.chatId, parentId: null })];
