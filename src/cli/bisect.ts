@@ -25,7 +25,7 @@ import { renderBisectJson } from '../report/bisect-json.js';
 import { bisectProgressLine, renderBisectText } from '../report/bisect-text.js';
 import { renderBisectMarkdown } from '../report/bisect-markdown.js';
 import { readDiffInput } from './diff.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 
 export interface BisectArgs {
   readonly good: string;
@@ -155,19 +155,11 @@ export const bisectCommand: CommandModule<object, BisectArgs> = {
       .epilog('Exit codes: 0 culprits found, 1 other verdicts or target unreachable, 2 bad input, 130 Ctrl-C (what was learned is written first).') as unknown as Argv<BisectArgs>,
   handler: (args) =>
     runCommand(async () => {
-      const stop = new AbortController();
-      let presses = 0;
-      const onSignal = () => {
-        presses += 1;
-        if (presses > 1) process.exit(130);
-        processIo.err('stopping: the probe in flight is abandoned and what was learned is written (Ctrl-C again to quit at once)');
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
+      const stop = interruptSignal('stopping: the probe in flight is abandoned and what was learned is written (Ctrl-C again to quit at once)');
       try {
         return await bisect(args, processIo, stop.signal);
       } finally {
-        process.off('SIGINT', onSignal);
+        stop.dispose();
       }
     }),
 };

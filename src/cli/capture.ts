@@ -26,7 +26,7 @@ import { captureChat, type ChatTurn } from '../capture/capture-chat.js';
 import { loadSiteProfile, type SiteProfile } from '../capture/site-profiles.js';
 import { resolveAccount } from './browser-account.js';
 import { timestampForFile } from './file-names.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 import { captureFlags, turnLine, turnProblem, untilStopped, withInterrupt, type CaptureArgs } from './capture-support.js';
 
 export type { CaptureArgs } from './capture-support.js';
@@ -133,21 +133,11 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
   builder: (yargs: Argv<object>) => captureFlags(yargs),
   handler: (args) =>
     runCommand(async () => {
-      const stop = new AbortController();
-      let presses = 0;
-      const onSignal = () => {
-        presses += 1;
-        if (presses > 1) process.exit(130);
-        processIo.err('stopping: saving what was recorded (press Ctrl-C again to quit at once)');
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const stop = interruptSignal('stopping: saving what was recorded (press Ctrl-C again to quit at once)', { sigterm: true });
       try {
         return await capture(args, processIo, stop.signal);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stop.dispose();
       }
     }),
 };

@@ -25,7 +25,8 @@ export interface DiffArgs {
   readonly endpoint?: string;
   readonly format?: string;
   readonly out?: string;
-  readonly ignore?: readonly string[];
+  /** One pattern, or several from a repeated flag. */
+  readonly ignore?: string | readonly string[];
   readonly showVolatile?: boolean;
 }
 
@@ -102,7 +103,8 @@ export async function diff(args: DiffArgs, io: CommandIo = processIo, env: NodeJ
   const format = chooseFormat(args);
   const good = await readDiffInput(args.good, 'GOOD', io);
   const bad = await readDiffInput(args.bad, 'BAD', io);
-  const result = diffCaptures(good, bad, { endpoint: args.endpoint, ignore: args.ignore });
+  const ignore = args.ignore === undefined ? [] : typeof args.ignore === 'string' ? [args.ignore] : [...args.ignore];
+  const result = diffCaptures(good, bad, { endpoint: args.endpoint, ignore });
   const color = format === 'text' && args.out === undefined && isTty && !env.NO_COLOR;
   const width = Math.min(100, Math.max(60, process.stdout.columns ?? 100));
   const text = renderDiff(result, format, { color, showVolatile: args.showVolatile, width: isTty ? width : 100 });
@@ -125,7 +127,8 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option('endpoint', { type: 'string', describe: 'compare only this endpoint (chat.completions, chats.new, models, ...)' })
       .option('format', { type: 'string', choices: [...REPORT_FORMATS], describe: 'report format; default text, or from the --out extension' })
       .option('out', { type: 'string', describe: 'write the report to this file (.txt, .md, .json, .html) instead of stdout' })
-      .option('ignore', { type: 'string', array: true, describe: 'a field to leave out, e.g. "body messages[*].content", "header:x-foo", header-order (repeatable)' })
+      // Not `array: true`: an array flag would swallow the GOOD and BAD paths that follow it.
+      .option('ignore', { type: 'string', describe: 'a field to leave out, e.g. "body messages[*].content", "header:x-foo", header-order; repeat the flag for more' })
       .option('show-volatile', { type: 'boolean', default: false, describe: 'list volatile values (fresh ids, timestamps, tokens) that differ as expected' })
       .example('$0 diff captures/browser.har captures/library.har', 'rank what the library does differently')
       .example('$0 diff captures/browser.har bad-request.json --out reports/diff.html', 'an HTML report with both requests side by side')

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_CA_DIR } from '../capture/intercept/ca-store.js';
 import { ProbeError } from '../exchange/errors.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
 import { timestampForFile } from './file-names.js';
 
 /** Flags of `intercept`, as yargs hands them over. */
@@ -91,27 +91,6 @@ function lineBatcher(io: CommandIo): { push(line: string): void; flush(): void }
   };
 }
 
-/**
- * Resolves on the first SIGINT or SIGTERM. A second Ctrl-C a moment later exits at once; one that
- * follows within a second is the same keypress delivered twice (npx and the terminal both forward it).
- */
-function untilSignalled(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const first = (signal: NodeJS.Signals): void => {
-      const at = Date.now();
-      process.off('SIGINT', first);
-      process.off('SIGTERM', first);
-      // Each append leaves valid HAR behind, so an impatient second Ctrl-C loses nothing written.
-      process.on('SIGINT', () => {
-        if (Date.now() - at > 1000) process.exit(130);
-      });
-      resolve(signal);
-    };
-    process.on('SIGINT', first);
-    process.on('SIGTERM', first);
-  });
-}
-
 function asList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
@@ -137,5 +116,5 @@ export const interceptCommand: CommandModule<object, InterceptArgs> = {
         return true;
       }) as unknown as Argv<InterceptArgs>,
   handler: (argv: ArgumentsCamelCase<InterceptArgs>) =>
-    runCommand(() => runIntercept({ ...argv, map: asList(argv.map), include: asList(argv.include) }, processIo, untilSignalled())),
+    runCommand(() => runIntercept({ ...argv, map: asList(argv.map), include: asList(argv.include) }, processIo, untilStopSignal())),
 };

@@ -41,7 +41,7 @@ import { goodFailsHint } from '../bisect/explain-bisect.js';
 import type { InvestigationStep } from '../report/investigation-model.js';
 import { resolveAccount } from './browser-account.js';
 import { timestampForFile } from './file-names.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 
 /** The flags of `investigate`, after yargs. */
 export interface InvestigateArgs {
@@ -292,17 +292,11 @@ export const investigateCommand: CommandModule<object, InvestigateArgs> = {
       .epilog('Exit codes: 0 culprits found and the repaired request works, 1 not solved, 2 bad input, 130 Ctrl-C (the report keeps what was learned).') as unknown as Argv<InvestigateArgs>,
   handler: (args) =>
     runCommand(async () => {
-      const stop = new AbortController();
-      const onSignal = () => {
-        if (stop.signal.aborted) process.exit(130);
-        processIo.err('stopping: writing the report with what was learned (Ctrl-C again to quit at once)');
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
+      const stop = interruptSignal('stopping: writing the report with what was learned (Ctrl-C again to quit at once)');
       try {
         return await investigate(args, processIo, stop.signal);
       } finally {
-        process.off('SIGINT', onSignal);
+        stop.dispose();
       }
     }),
 };

@@ -15,7 +15,7 @@ import { replayCapture, type ReplayResult, type ReplayTurn } from '../replay/rep
 import { parseOverride } from '../replay/field-override.js';
 import { createStreamPrinter, replayJson, statusLine } from '../replay/replay-output.js';
 import { curlScript } from '../replay/curl-export.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 
 export interface ReplayArgs {
   readonly capture: string;
@@ -129,13 +129,11 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .epilog('Exit codes: 0 every request worked, 1 one failed or the target was unreachable, 2 bad input, 130 Ctrl-C.') as unknown as Argv<ReplayArgs>,
   handler: (args) =>
     runCommand(async () => {
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once('SIGINT', onSignal);
+      const stop = interruptSignal('');
       try {
         return await replay(args, processIo, { signal: stop.signal, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
       } finally {
-        process.off('SIGINT', onSignal);
+        stop.dispose();
       }
     }),
 };

@@ -39,3 +39,43 @@ export async function runCommand(body: () => Promise<number | void>, io: Command
     process.exitCode = reportError(error, io);
   }
 }
+
+/**
+ * A stop signal for long commands: the first Ctrl-C (and SIGTERM, when asked) prints `message` and
+ * aborts the returned signal, so the command can write what it has; a second Ctrl-C more than a
+ * second later exits 130 at once. One within a second is the same keypress delivered twice (npx and
+ * the terminal both forward it). Call `dispose` when the command is done.
+ */
+export function interruptSignal(
+  message: string,
+  options: { readonly sigterm?: boolean; readonly io?: CommandIo } = {},
+): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const signals: NodeJS.Signals[] = options.sigterm ? ['SIGINT', 'SIGTERM'] : ['SIGINT'];
+  let firstAt = 0;
+  const onSignal = () => {
+    if (controller.signal.aborted) {
+      if (Date.now() - firstAt > 1000) process.exit(130);
+      return;
+    }
+    firstAt = Date.now();
+    if (message) (options.io ?? processIo).err(message);
+    controller.abort();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const s of signals) process.off(s, onSignal);
+    },
+  };
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM: how servers (`simulate`, `serve`, `intercept`) run until
+ * stopped. The double-press guard of `interruptSignal` stays installed while the server shuts down.
+ */
+export function untilStopSignal(): Promise<void> {
+  const { signal } = interruptSignal('', { sigterm: true });
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

@@ -10,7 +10,7 @@ import { normaliseTarget } from '../client/target.js';
 import { ProbeError } from '../exchange/errors.js';
 import { isLoopbackHost, startProxyServer, type SessionSpec } from '../proxy/index.js';
 import { isShapeName, SHAPE_NAMES } from '../upstream/shapes.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
 
 export interface ServeArgs {
   target: string;
@@ -86,15 +86,7 @@ export async function runServe(args: ServeArgs, io: CommandIo = processIo): Prom
   if (args.record) io.out(`recording upstream exchanges (redacted) to ${args.record}`);
   io.out('stop with Ctrl-C');
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await server.close();
   io.out('serve stopped');
   return 0;

@@ -17,7 +17,7 @@ import {
   type FaultSpec,
   type SimulatorCredentials,
 } from '../simulator/index.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
 
 export interface SimulateArgs {
   port: number;
@@ -65,15 +65,7 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
     io.err(`warning: listening on ${args.host}, reachable from other machines; the simulator has demo credentials and no TLS`);
   }
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await sim.close();
   io.out('simulator stopped');
   return 0;

@@ -17,6 +17,13 @@ export interface BodyRecorderOptions extends BodyRecorderCallbacks {
   readonly sse: boolean;
   /** Keep the body as base64 instead of text (images, octet streams). */
   readonly binary: boolean;
+  /**
+   * What to keep for `finish`: `'all'` (the default) keeps the text, the events and the chunk
+   * records; `'none'` keeps nothing (`finish` then returns an empty body and no chunks), for a
+   * caller that consumes the body live through the callbacks and would otherwise hold every long
+   * stream whole until it ends.
+   */
+  readonly keep?: 'all' | 'none';
 }
 
 /** What a finished (or cut) body amounts to, in `ExchangeResponse` terms. */
@@ -37,9 +44,13 @@ export class BodyRecorder {
   private readonly parser: EventSourceParser | undefined;
   /** Arrival time of the chunk being parsed: the parser calls back synchronously inside `feed`. */
   private currentT = 0;
+  private readonly keep: boolean;
 
   constructor(private readonly options: BodyRecorderOptions) {
-    this.parser = options.sse
+    this.keep = options.keep !== 'none';
+    // Without a list to fill or a listener to call, parsing SSE here would only burn CPU: a live
+    // consumer (the proxy) parses the text it gets from `onChunk` itself.
+    this.parser = options.sse && (this.keep || options.onEvent !== undefined)
       ? createParser({
           onEvent: (message) => {
             const event: SseEvent = {
@@ -48,7 +59,7 @@ export class BodyRecorder {
               ...(message.event !== undefined ? { event: message.event } : {}),
               ...(message.id !== undefined ? { id: message.id } : {}),
             };
-            this.events.push(event);
+            if (this.keep) this.events.push(event);
             this.options.onEvent?.(event);
           },
         })
@@ -60,11 +71,13 @@ export class BodyRecorder {
    * content decoding, when the bytes given here were decompressed.
    */
   push(bytes: Uint8Array, t: number, wireSize = bytes.byteLength): void {
-    this.chunks.push({ t, size: wireSize });
     if (this.options.binary) {
+      if (!this.keep) return;
+      this.chunks.push({ t, size: wireSize });
       this.buffers.push(Buffer.from(bytes));
       return;
     }
+    if (this.keep) this.chunks.push({ t, size: wireSize });
     // stream: true keeps a multi-byte character split across chunks intact.
     const text = this.decoder.decode(bytes, { stream: true });
     this.deliver(text, t);
@@ -72,7 +85,7 @@ export class BodyRecorder {
 
   private deliver(text: string, t: number): void {
     if (text === '') return;
-    this.parts.push(text);
+    if (this.keep) this.parts.push(text);
     this.options.onChunk?.(text, t);
     if (this.parser) {
       this.currentT = t;
@@ -85,6 +98,11 @@ export class BodyRecorder {
    * the stream never terminated, and the cut is visible in `body` anyway.
    */
   finish(t: number): RecordedBody {
+    if (!this.keep) {
+      // Nothing was kept: this only hands a multi-byte character cut at the very end to `onChunk`.
+      if (!this.options.binary) this.deliver(this.decoder.decode(), t);
+      return { body: '', chunks: [] };
+    }
     if (this.options.binary) {
       return { body: Buffer.concat(this.buffers).toString('base64'), bodyEncoding: 'base64', chunks: this.chunks };
     }

@@ -36,6 +36,14 @@ export interface SendOptions {
   readonly id?: string;
   /** Monotonic clock in ms (tests inject one); defaults to `performance.now`. */
   readonly now?: () => number;
+  /**
+   * What the returned exchange keeps of the response body. `'all'` (the default): the text, the
+   * SSE events and the chunk records. `'none'`: none of them; the callbacks still fire live, and
+   * the exchange's response has status and headers only and is tagged `body-not-kept`. For a
+   * caller that consumes the body through the callbacks (the proxy), so that memory per open
+   * stream does not grow with the answer.
+   */
+  readonly keep?: 'all' | 'none';
 }
 
 type StopCause = 'signal' | 'connect' | 'idle' | 'total';
@@ -81,6 +89,7 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
   const t0 = now();
   const startedAt = new Date().toISOString();
   const rel = () => Math.max(0, Math.round((now() - t0) * 10) / 10);
+  const keep = options.keep ?? 'all';
 
   const body = request.body === undefined ? undefined : request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64') : request.body;
   const bodyBytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -94,10 +103,22 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
     controller.abort(new Error(why));
   };
   const timers: { connect?: NodeJS.Timeout; idle?: NodeJS.Timeout; total?: NodeJS.Timeout } = {};
-  const armIdle = () => {
-    if (options.idleTimeoutMs === undefined) return;
-    clearTimeout(timers.idle);
-    timers.idle = setTimeout(() => stop('idle'), options.idleTimeoutMs);
+  // The idle timeout: each chunk only records the time. Re-arming a timer per chunk costs a
+  // timer-list update per chunk on the hot path; instead one timer fires when the silence could
+  // at the earliest have reached the limit, and re-arms itself for the remainder if data came.
+  // Real monotonic time, not `options.now`: it must agree with the clock the timer runs on.
+  const idleMs = options.idleTimeoutMs;
+  let lastActivity = 0;
+  const checkIdle = () => {
+    if (idleMs === undefined || cause !== undefined) return;
+    const quiet = performance.now() - lastActivity;
+    if (quiet >= idleMs) stop('idle');
+    else timers.idle = setTimeout(checkIdle, idleMs - quiet);
+  };
+  const startIdle = () => {
+    if (idleMs === undefined) return;
+    lastActivity = performance.now();
+    timers.idle = setTimeout(checkIdle, idleMs);
   };
   const onAbort = () => stop('signal');
   if (options.signal?.aborted) stop('signal');
@@ -142,15 +163,17 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
     recorder = new BodyRecorder({
       sse: isEventStream(response),
       binary: isBinaryContentType(contentType),
-      onChunk: guard(options.onChunk),
-      onEvent: guard(options.onEvent),
+      keep,
+      ...(options.onChunk ? { onChunk: guard(options.onChunk) } : {}),
+      // Only when asked for: a recorder that neither keeps nor reports events skips SSE parsing.
+      ...(options.onEvent ? { onEvent: guard(options.onEvent) } : {}),
     });
     // undici hands over the bytes as sent; a compressed stream is decoded chunk by chunk, live.
     decoder = createContentDecoder(headerValue(headers, 'content-encoding'));
     guard(options.onResponseStart)(res.statusCode, headers);
-    armIdle();
+    startIdle();
     for await (const chunk of res.body) {
-      armIdle();
+      if (idleMs !== undefined) lastActivity = performance.now();
       const t = rel();
       const raw = chunk as Uint8Array;
       recorder.push(decoder ? await decoder.decode(raw) : raw, t, raw.byteLength);
@@ -171,9 +194,13 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
   }
 
   const tEnd = rel();
-  if (response && recorder) response = { ...response, ...recorder.finish(tEnd) };
+  if (response && recorder) {
+    const recorded = recorder.finish(tEnd);
+    if (keep === 'all') response = { ...response, ...recorded };
+  }
   const tags = [
     ...wire.dropped.map((name) => `net-dropped-header:${name}`),
+    ...(response && keep === 'none' ? ['body-not-kept'] : []),
     ...(error ? [`upstream-error:${error.code}`] : []),
     ...(error && response ? ['stream-cut'] : []),
   ];

@@ -8,11 +8,12 @@
  */
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { isEventStream, type ExchangeError, type ExchangeResponse } from '../exchange/exchange.js';
-import { DeltaEventSchema, normaliseUsage, parseCreated, SummaryRenderer, type QwenDelta } from './stream-schemas.js';
+import { normaliseUsage, parseCreated, parseDeltaEvent, sameUsage, SummaryRenderer, type QwenDelta } from './stream-schemas.js';
 import type { EndOptions, QwenCreated, QwenStreamResult, QwenStreamUpdate, QwenUsage, ReasoningPhase } from './stream-types.js';
 import { classifyBody, classifyResponse, failureFromJson, sampleOf, type UpstreamFailure } from './upstream-failure.js';
 
 // Enough of the start of a body to recognise an error page or envelope that came instead of SSE.
+// Only needed while no event has been seen: `end` classifies the head only for an event-less body.
 const HEAD_LIMIT = 64 * 1024;
 
 /** Incremental reader: `push` chunks as they arrive, then `end` once. */
@@ -25,7 +26,6 @@ export class QwenStreamReader {
   private reasoningPhase: ReasoningPhase | undefined;
   private sawSummary = false;
   private usage: QwenUsage | undefined;
-  private usageKey = '';
   private created: QwenCreated | undefined;
   private finished = false;
   private events = 0;
@@ -56,12 +56,14 @@ export class QwenStreamReader {
       this.started = true;
       if (chunk.startsWith('\uFEFF')) chunk = chunk.slice(1);
     }
-    if (this.head.length < HEAD_LIMIT) this.head += chunk.slice(0, HEAD_LIMIT - this.head.length);
+    if (this.events === 0 && this.head.length < HEAD_LIMIT) this.head += chunk.slice(0, HEAD_LIMIT - this.head.length);
     try {
       this.parser.feed(chunk);
     } catch (err) {
       this.fail({ kind: 'malformed', reason: `parser error: ${String(err)}`, sample: sampleOf(chunk, 60) });
     }
+    // Once an event arrived the head can never be classified: free it rather than hold 64 KiB per stream.
+    if (this.events > 0) this.head = '';
     const out = this.pending;
     this.pending = [];
     return out;
@@ -164,22 +166,20 @@ export class QwenStreamReader {
       this.emit({ kind: 'created', ...created });
       return;
     }
-    const parsed = DeltaEventSchema.safeParse(value);
-    if (!parsed.success) return this.emit({ kind: 'other', data: value });
-    this.onUsage(parsed.data.usage);
-    const delta = parsed.data.choices?.[0]?.delta;
+    const parsed = parseDeltaEvent(value);
+    if (!parsed) return this.emit({ kind: 'other', data: value });
+    this.onUsage(parsed.usage);
+    const delta = parsed.choices?.[0]?.delta;
     if (delta) this.onDelta(delta, value);
-    else if (parsed.data.usage === undefined) this.emit({ kind: 'other', data: value });
+    else if (parsed.usage === undefined) this.emit({ kind: 'other', data: value });
   }
 
   private onUsage(raw: unknown): void {
     const usage = raw === undefined ? undefined : normaliseUsage(raw);
     if (!usage) return;
+    const changed = !sameUsage(this.usage, usage);
     this.usage = usage;
-    const key = JSON.stringify(usage);
-    if (key === this.usageKey) return;
-    this.usageKey = key;
-    this.emit({ kind: 'usage', usage });
+    if (changed) this.emit({ kind: 'usage', usage });
   }
 
   private onDelta(delta: QwenDelta, raw: unknown): void {

@@ -59,8 +59,70 @@ export const DeltaEventSchema = z.looseObject({
 export type QwenDelta = z.infer<typeof DeltaSchema>;
 export type QwenDeltaEvent = z.infer<typeof DeltaEventSchema>;
 
+// Hand-written checks for the shapes nearly every event has. They run once per upstream event,
+// where a zod `safeParse` (and the issue list of a failing one) was a sizeable part of the CPU.
+// Each check is conservative: `true` only where the schema above would accept the value as it
+// is, so the value itself can stand in for zod's output. Anything else goes to zod, which then
+// decides exactly as before.
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOptString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
+/** Like zod's `z.number()`: finite numbers only. */
+function isOptCount(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function isSummaryPart(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (!isRecord(value)) return false;
+  const content = value['content'];
+  if (!Array.isArray(content)) return false;
+  for (let i = 0; i < content.length; i++) if (typeof content[i] !== 'string') return false;
+  return true;
+}
+
+function isDelta(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (!isRecord(value)) return false;
+  if (!isOptString(value['role']) || !isOptString(value['content']) || !isOptString(value['phase'])) return false;
+  if (!isOptString(value['status']) || !isOptString(value['name'])) return false;
+  const extra = value['extra'];
+  if (extra === undefined || extra === null) return true;
+  return isRecord(extra) && isSummaryPart(extra['summary_title']) && isSummaryPart(extra['summary_thought']);
+}
+
+function isDeltaEvent(value: Record<string, unknown>): boolean {
+  const choices = value['choices'];
+  if (choices !== undefined) {
+    if (!Array.isArray(choices)) return false;
+    for (let i = 0; i < choices.length; i++) {
+      const choice: unknown = choices[i];
+      if (!isRecord(choice) || !isDelta(choice['delta'])) return false;
+    }
+  }
+  return isOptString(value['response_id']) && isOptCount(value['timestamp']);
+}
+
+/**
+ * Reads a delta event (`DeltaEventSchema`), or `undefined` when the value is not one. Same
+ * verdict as the schema's `safeParse`; the common shapes skip zod.
+ */
+export function parseDeltaEvent(value: unknown): QwenDeltaEvent | undefined {
+  if (isRecord(value) && isDeltaEvent(value)) return value as QwenDeltaEvent;
+  const parsed = DeltaEventSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Reads the `response.created` ids, or `undefined` when the value is not that event. */
 export function parseCreated(value: unknown): QwenCreated | undefined {
+  // The schema requires the key: without it (every event but the first) zod would only fail.
+  if (isRecord(value) && value['response.created'] === undefined) return undefined;
   const parsed = CreatedEventSchema.safeParse(value);
   if (!parsed.success) return undefined;
   const c = parsed.data['response.created'];
@@ -73,11 +135,47 @@ export function parseCreated(value: unknown): QwenCreated | undefined {
   };
 }
 
+function isDetails(value: unknown, key: string): boolean {
+  return value === undefined || value === null || (isRecord(value) && isOptCount(value[key]));
+}
+
+/** True where `UsageSchema` accepts the value as it is (see the fast checks above). */
+function isUsage(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isOptCount(value['input_tokens']) &&
+    isOptCount(value['output_tokens']) &&
+    isOptCount(value['total_tokens']) &&
+    isOptCount(value['prompt_tokens']) &&
+    isOptCount(value['completion_tokens']) &&
+    isDetails(value['input_tokens_details'], 'cached_tokens') &&
+    isDetails(value['output_tokens_details'], 'reasoning_tokens') &&
+    isDetails(value['prompt_tokens_details'], 'cached_tokens') &&
+    isDetails(value['completion_tokens_details'], 'reasoning_tokens')
+  );
+}
+
+/** True when two usages carry the same counts (cheaper than comparing their JSON per event). */
+export function sameUsage(a: QwenUsage | undefined, b: QwenUsage): boolean {
+  return (
+    a !== undefined &&
+    a.inputTokens === b.inputTokens &&
+    a.outputTokens === b.outputTokens &&
+    a.totalTokens === b.totalTokens &&
+    a.reasoningTokens === b.reasoningTokens &&
+    a.cachedTokens === b.cachedTokens
+  );
+}
+
 /** Normalises a `usage` object; `undefined` when it has neither input nor output counts. */
 export function normaliseUsage(value: unknown): QwenUsage | undefined {
-  const parsed = UsageSchema.safeParse(value);
-  if (!parsed.success) return undefined;
-  const u = parsed.data;
+  let u: z.infer<typeof UsageSchema>;
+  if (isUsage(value)) u = value as z.infer<typeof UsageSchema>;
+  else {
+    const parsed = UsageSchema.safeParse(value);
+    if (!parsed.success) return undefined;
+    u = parsed.data;
+  }
   const input = u.input_tokens ?? u.prompt_tokens ?? undefined;
   const output = u.output_tokens ?? u.completion_tokens ?? undefined;
   if (input === undefined && output === undefined) return undefined;

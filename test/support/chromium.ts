@@ -1,22 +1,15 @@
 /**
- * Launches Debian's Chromium through playwright-core for e2e tests, with the flags this machine
- * needs (docs/toolchain.md): no sandbox, no GPU, and no background calls to Google hosts.
+ * Launches Debian's Chromium through playwright-core for e2e tests, with the same flags and path
+ * rules as the recorder (src/capture/browser-launch.ts): no sandbox, no GPU, no background calls.
  */
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../src/capture/browser-launch.js';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-] as const;
+export { CHROMIUM_ARGS };
 
 /** The Chromium binary: `CHROMIUM_PATH`, else /usr/bin/chromium. */
 export function chromiumPath(): string {
-  return process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  return process.env['CHROMIUM_PATH'] ?? DEFAULT_CHROMIUM_PATH;
 }
 
 /** A headless Chromium; close it in afterAll. Extra args are appended to CHROMIUM_ARGS. */
