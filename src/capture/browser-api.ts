@@ -6,6 +6,9 @@
  *     const recorder = await startBrowserRecorder(context, { origin: target, onExchange });
  *     const turns = await captureChat({ page, target, profile, recorder, prompts: ['Hello'] });
  *     const exchanges = await recorder.stop();
+ *
+ * For the request headers' wire order, launch with `launchBrowser({ netLogPath })` and, after
+ * closing the browser, `applyNetLogHeaderOrder(exchanges, netLogPath)`.
  */
 export { launchBrowser, chromiumPath, closeQuietly, CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from './browser-launch.js';
 export type { LaunchBrowserOptions, LaunchedBrowser } from './browser-launch.js';
@@ -19,3 +22,5 @@ export { SITE_PROFILES, loadSiteProfile, mergeSiteProfile, profileForTarget, sit
 export type { SiteProfile, SiteProfileName, SiteSelectors } from './site-profiles.js';
 export { CdpExchangeAssembler, ASSEMBLER_EVENTS } from './cdp-recorder.js';
 export type { AssemblerOptions } from './cdp-recorder.js';
+export { applyNetLogHeaderOrder, applyWireOrder, orderHeadersByWire, parseNetLog, readNetLog, netLogArgs } from './net-log.js';
+export type { NetLogRequest } from './net-log.js';

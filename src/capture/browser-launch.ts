@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { ProbeError } from '../exchange/errors.js';
+import { netLogArgs } from './net-log.js';
 
 /** Where Chromium is looked for when CHROMIUM_PATH is not set. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -43,6 +44,12 @@ export interface LaunchBrowserOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra Chromium flags after the standard ones. */
   readonly extraArgs?: readonly string[];
+  /**
+   * Write Chromium's NetLog here, secrets included (mode IncludeSensitive): the only record of the
+   * request headers' wire order; `applyNetLogHeaderOrder` reads it once the browser is closed.
+   * Put it in a private directory and delete it afterwards: it holds cookies and tokens.
+   */
+  readonly netLogPath?: string;
 }
 
 /** A started browser and, when asked for, the DevTools endpoint others can connect to. */
@@ -50,6 +57,8 @@ export interface LaunchedBrowser {
   readonly browser: Browser;
   /** `http://127.0.0.1:PORT` when `cdpPort` was given. */
   readonly cdpEndpoint?: string;
+  /** The NetLog file, when `netLogPath` was given. */
+  readonly netLogPath?: string;
 }
 
 /** The Chromium binary to use: CHROMIUM_PATH when set, else the Debian default. */
@@ -95,7 +104,7 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     });
   }
   const port = options.cdpPort === undefined ? undefined : options.cdpPort === 0 ? await freePort() : options.cdpPort;
-  const args = [...CHROMIUM_ARGS, ...(port === undefined ? [] : [`--remote-debugging-port=${port}`, '--remote-debugging-address=127.0.0.1']), ...(options.extraArgs ?? [])];
+  const args = [...CHROMIUM_ARGS, ...(port === undefined ? [] : [`--remote-debugging-port=${port}`, '--remote-debugging-address=127.0.0.1']), ...(options.netLogPath ? netLogArgs(options.netLogPath) : []), ...(options.extraArgs ?? [])];
   try {
     const browser = await chromium.launch({
       executablePath,
@@ -106,7 +115,7 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    return { browser, ...(port === undefined ? {} : { cdpEndpoint: `http://127.0.0.1:${port}` }) };
+    return { browser, ...(port === undefined ? {} : { cdpEndpoint: `http://127.0.0.1:${port}` }), ...(options.netLogPath ? { netLogPath: options.netLogPath } : {}) };
   } catch (error) {
     // Playwright's launch errors run to dozens of lines of browser log; the first line says what failed.
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';

@@ -2,10 +2,14 @@
  * The parts of `capture` that are not the recording itself: its flags, its per-turn lines, how a
  * failed turn becomes one error line, and the waits that Ctrl-C or a closed window end.
  */
+import { rename, rm } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
+import { openCaptureWriter, type CaptureWriterOptions } from '../exchange/capture-writer.js';
 import type { ChatTurn } from '../capture/capture-chat.js';
+import { applyNetLogHeaderOrder } from '../capture/net-log.js';
 
 /** The flags of `capture`, after yargs. */
 export interface CaptureArgs {
@@ -105,4 +109,31 @@ export function untilStopped(browser: Browser, context: BrowserContext, signal?:
     context.on('page', (page) => page.once('close', check));
     check();
   });
+}
+
+/**
+ * Once the browser is closed (its NetLog complete), rewrites the capture at `out` with each request's
+ * headers in wire order: the same exchanges, in the same order, with the same writer options, into
+ * a temporary file that then replaces `out`. Any failure leaves `out` as it was (sorted headers,
+ * still a valid capture). Returns how many exchanges got their wire order (the rest are tagged
+ * `headers:sorted`).
+ */
+export async function rewriteInWireOrder(out: string, written: readonly Exchange[], netLogPath: string, options: CaptureWriterOptions): Promise<number> {
+  if (written.length === 0) return 0;
+  const ordered = await applyNetLogHeaderOrder(written, netLogPath);
+  const matched = ordered.filter((e) => e.tags?.includes('headers:wire-order')).length;
+  const temp = `${out}.reorder-${process.pid}`;
+  try {
+    const writer = await openCaptureWriter(temp, { ...options, overwrite: true });
+    try {
+      for (const exchange of ordered) await writer.append(exchange);
+    } finally {
+      await writer.close();
+    }
+    await rename(temp, out);
+    return matched;
+  } catch {
+    await rm(temp, { force: true }).catch(() => undefined);
+    return 0;
+  }
 }

@@ -9,8 +9,9 @@
  * or the target/browser could not be used (the capture still holds what happened); 2 bad flags;
  * 130 interrupted (Ctrl-C) outside --interactive.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ProbeError } from '../exchange/errors.js';
@@ -27,7 +28,7 @@ import { loadSiteProfile, type SiteProfile } from '../capture/site-profiles.js';
 import { resolveAccount } from './browser-account.js';
 import { timestampForFile } from './file-names.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
-import { captureFlags, turnLine, turnProblem, untilStopped, withInterrupt, type CaptureArgs } from './capture-support.js';
+import { captureFlags, rewriteInWireOrder, turnLine, turnProblem, untilStopped, withInterrupt, type CaptureArgs } from './capture-support.js';
 
 export type { CaptureArgs } from './capture-support.js';
 
@@ -70,13 +71,25 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   const session = args.session ? await readSessionFile(args.session) : undefined;
   const out = args.out ?? defaultCapturePath(target);
   await mkdir(dirname(out), { recursive: true });
-  const { browser, cdpEndpoint } = await launchBrowser({ headed: args.headed || args.interactive, ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}) });
-  if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
-  // The file exists (valid, empty HAR) from here on, whatever happens next.
-  const writer = await openCaptureWriter(out, { source: 'browser', redacted: args.redact, comment: `qwen-probe capture --target ${target}` }).catch(async (error: unknown) => {
-    await closeQuietly(browser);
+  // Chromium's NetLog is the only record of the request headers' wire order (CDP sorts them). It
+  // holds cookies and tokens: a private directory, removed once the capture is rewritten.
+  const netLogDir = await mkdtemp(join(tmpdir(), 'qwen-probe-netlog-'));
+  const netLogPath = join(netLogDir, 'netlog.json');
+  const dropNetLog = () => rm(netLogDir, { recursive: true, force: true }).catch(() => undefined);
+  const launched = await launchBrowser({ headed: args.headed || args.interactive, netLogPath, ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}) }).catch(async (error: unknown) => {
+    await dropNetLog();
     throw error;
   });
+  const { browser, cdpEndpoint } = launched;
+  if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
+  const writerOptions = { source: 'browser' as const, redacted: args.redact, comment: `qwen-probe capture --target ${target}` };
+  // The file exists (valid, empty HAR) from here on, whatever happens next.
+  const writer = await openCaptureWriter(out, writerOptions).catch(async (error: unknown) => {
+    await closeQuietly(browser);
+    await dropNetLog();
+    throw error;
+  });
+  const written: Exchange[] = [];
   let appended: Promise<void> = Promise.resolve();
   let turns: ChatTurn[] = [];
   let recorded: Exchange[] = [];
@@ -89,7 +102,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
       include: args.include ?? [],
       exclude: args.exclude ?? [],
       onExchange: (exchange) => {
-        appended = appended.then(() => writer.append(exchange));
+        appended = appended.then(() => writer.append(exchange)).then(() => void written.push(exchange));
         io.out(exchangeLine(exchange));
       },
       // Progress on stderr: a stream is open (its summary line follows when it ends).
@@ -115,6 +128,11 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
     await appended.catch(() => undefined);
     await writer.close();
     await closeQuietly(browser);
+    // Exchanges were written as they completed, headers sorted by name; now the NetLog is complete,
+    // the file is rewritten with wire order. A crash before this point leaves the sorted capture.
+    const ordered = written.length === writer.count ? await rewriteInWireOrder(out, written, netLogPath, writerOptions).catch(() => 0) : 0;
+    await dropNetLog();
+    if (written.length > 0) io.err(`request headers in wire order: ${ordered} of ${written.length} exchange${written.length === 1 ? '' : 's'}`);
     const cut = recorded.filter((e) => e.tags?.includes('stream-cut')).length;
     io.out(`captured ${writer.count} exchange${writer.count === 1 ? '' : 's'}${cut > 0 ? ` (${cut} cut)` : ''} to ${out}`);
   }

@@ -1,4 +1,7 @@
-/** Every command of the CLI, in the order `--help` lists them. Add a command here and in its own file. */
+/**
+ * Every command of the CLI, in the order `--help` lists them: the main job first, then the steps of an
+ * investigation in the order a person takes them. Add a command here and in its own file.
+ */
 import type { CommandModule } from 'yargs';
 import { simulateCommand } from './simulate.js';
 import { generateCommand } from './generate.js';
@@ -14,4 +17,17 @@ import { bisectCommand } from './bisect.js';
 import { investigateCommand } from './investigate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [demoCommand, simulateCommand, generateCommand, interceptCommand, serveCommand, loginCommand, whoamiCommand, captureCommand, diffCommand, replayCommand, bisectCommand, investigateCommand];
+export const commands: CommandModule<any, any>[] = [
+  investigateCommand,
+  loginCommand,
+  whoamiCommand,
+  captureCommand,
+  interceptCommand,
+  generateCommand,
+  diffCommand,
+  bisectCommand,
+  replayCommand,
+  serveCommand,
+  simulateCommand,
+  demoCommand,
+];

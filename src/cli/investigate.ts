@@ -7,7 +7,8 @@
  * Exit codes: 0 culprits found and the repaired request works; 1 not solved (each step says why);
  * 2 bad input; 130 Ctrl-C (the report holds what was learned).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Exchange } from '../exchange/exchange.js';
@@ -35,6 +36,7 @@ import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
 import { contextForSession, loginWithBrowser } from '../capture/browser-login.js';
 import { startBrowserRecorder } from '../capture/browser-recorder.js';
 import { captureChat } from '../capture/capture-chat.js';
+import { applyNetLogHeaderOrder } from '../capture/net-log.js';
 import { loadSiteProfile } from '../capture/site-profiles.js';
 import { readSessionFile } from '../client/session-file.js';
 import { goodFailsHint } from '../bisect/explain-bisect.js';
@@ -107,7 +109,13 @@ interface BrowserChat {
 /** Logs in with Chromium (form, session file, or by hand) and records one chat turn. */
 async function browserChat(options: { target: string; prompt: string; log: InvestigationLog; user?: string; session?: string; headed: boolean; signal?: AbortSignal }): Promise<BrowserChat> {
   const profile = await loadSiteProfile(options.target);
-  const { browser } = await launchBrowser({ headed: options.headed });
+  // The NetLog gives the request headers' wire order (CDP sorts them); it holds secrets, so it is private and removed.
+  const netLogDir = await mkdtemp(join(tmpdir(), 'qwen-probe-netlog-'));
+  const netLogPath = join(netLogDir, 'netlog.json');
+  const { browser } = await launchBrowser({ headed: options.headed, netLogPath }).catch(async (error: unknown) => {
+    await rm(netLogDir, { recursive: true, force: true });
+    throw error;
+  });
   try {
     const login = await options.log.step('log in with the browser', async () => {
       if (options.session) {
@@ -135,9 +143,12 @@ async function browserChat(options: { target: string; prompt: string; log: Inves
       }
       return { value: done, detail: `answered in ${(turn.ms / 1000).toFixed(1)} s, ${recorder.exchanges.length} exchanges recorded` };
     });
-    return { exchanges: await recorder.stop(), token: login.session.token, cookies: login.session.cookies, ...(turns[0]?.answer !== undefined ? { answer: turns[0].answer } : {}) };
+    const exchanges = await recorder.stop();
+    await closeQuietly(browser); // completes the NetLog
+    return { exchanges: await applyNetLogHeaderOrder(exchanges, netLogPath), token: login.session.token, cookies: login.session.cookies, ...(turns[0]?.answer !== undefined ? { answer: turns[0].answer } : {}) };
   } finally {
     await closeQuietly(browser);
+    await rm(netLogDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

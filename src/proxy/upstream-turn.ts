@@ -8,8 +8,9 @@
  * updates straight to the caller. `createdChatId` and the shapes are shared with the client.
  */
 import type { Dispatcher } from 'undici';
-import type { Exchange, ExchangeError, ExchangeRequest } from '../exchange/exchange.js';
+import { headerValue, type Exchange, type ExchangeError, type ExchangeRequest } from '../exchange/exchange.js';
 import { createdChatId, failedResult } from '../client/run-shape.js';
+import { isBinaryContentType } from '../net/body-recorder.js';
 import { sendRequest } from '../net/index.js';
 import { browserHeaders } from '../upstream/browser-headers.js';
 import { authsMeResponseSchema, modelsResponseSchema, parseJson, type ModelEntry } from '../upstream/schemas.js';
@@ -98,16 +99,27 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
   const request = config.shape.completion(ctx, { ...(chatId !== undefined ? { chatId } : {}), parentId: turn.parentId ?? null });
   const reader = new QwenStreamReader();
   let live = false;
+  // Unless recording, the exchange keeps no body: the reader consumes the stream from `onChunk`
+  // (one SSE parse, in the reader), and an open stream costs the same memory however long its
+  // answer. An error status's body is collected here instead, to be classified whole.
+  const keepAll = config.record !== undefined;
+  let binaryError = false;
+  let errorBody = '';
   const exchange = await sendRequest(request, {
     ...timeouts(config),
     endpoint: 'chat.completions',
     signal: turn.signal,
+    keep: keepAll ? 'all' : 'none',
     // Only a 2xx body is a stream; an error status is classified whole once it has arrived.
-    onResponseStart: (status) => {
+    onResponseStart: (status, headers) => {
       live = status >= 200 && status < 300;
+      binaryError = !live && isBinaryContentType(headerValue(headers, 'content-type'));
     },
     onChunk: (text) => {
-      if (!live) return;
+      if (!live) {
+        if (!keepAll) errorBody += text;
+        return;
+      }
       const updates = reader.push(text);
       for (let i = 0; i < updates.length; i++) turn.onUpdate(updates[i]!);
     },
@@ -118,7 +130,9 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
     for (const update of reader.flush()) turn.onUpdate(update);
     result = reader.end({ cut: exchange.error !== undefined });
   } else {
-    result = judgeQwenResponse(exchange.response, exchange.error);
+    // What `keep: 'all'` would have recorded: the text, or the marker of a binary body.
+    const response = keepAll || !exchange.response ? exchange.response : { ...exchange.response, body: errorBody, ...(binaryError ? { bodyEncoding: 'base64' as const } : {}) };
+    result = judgeQwenResponse(response, exchange.error);
   }
   const resolvedChat = chatId ?? result.created?.chatId;
   return {

@@ -80,6 +80,79 @@ describe('sendRequest streaming', () => {
     expect(ex.tags).toContain('stream-cut');
   });
 
+  it('does not time out a body whose chunks keep coming, however long it lasts', async () => {
+    // Ten gaps of 30 ms under a 150 ms idle limit: 300 ms in all, never 150 ms of silence.
+    server = await startLoopbackServer(async (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      for (let i = 0; i < 10; i++) {
+        res.write(sse(String(i)));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      res.end();
+    });
+    const ex = await sendRequest(get(server.url), { source: 'library', idleTimeoutMs: 150 });
+    expect(ex.error).toBeUndefined();
+    expect(ex.response?.sse?.map((e) => e.data)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
+  it('times out a stall that follows a run of chunks', async () => {
+    server = await startLoopbackServer(async (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      for (let i = 0; i < 4; i++) {
+        res.write(sse(String(i)));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    });
+    const started = performance.now();
+    const ex = await sendRequest(get(server.url), { source: 'library', idleTimeoutMs: 150 });
+    expect(ex.error).toEqual({ code: 'ETIMEDOUT', message: expect.stringContaining('150 ms') });
+    expect(ex.response?.sse?.map((e) => e.data)).toEqual(['0', '1', '2', '3']);
+    // The limit counts from the last chunk (~90 ms in), not from the headers.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(230);
+  });
+
+  it("with keep 'none' reports everything live and keeps no body, events or chunks", async () => {
+    server = await startLoopbackServer(async (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write(sse('one'));
+      await new Promise((r) => setTimeout(r, 20));
+      res.end(sse('two'));
+    });
+    const texts: string[] = [];
+    const events: string[] = [];
+    const ex = await sendRequest(get(server.url), {
+      source: 'library',
+      keep: 'none',
+      onChunk: (text) => texts.push(text),
+      onEvent: (event) => events.push(event.data),
+    });
+    expect(texts.join('')).toBe(sse('one') + sse('two'));
+    expect(events).toEqual(['one', 'two']);
+    expect(ex.response?.status).toBe(200);
+    expect(ex.response?.headers.length).toBeGreaterThan(0);
+    expect(ex.response).not.toHaveProperty('body');
+    expect(ex.response).not.toHaveProperty('sse');
+    expect(ex.response).not.toHaveProperty('chunks');
+    expect(ex.tags).toContain('body-not-kept');
+    expect(ex.error).toBeUndefined();
+  });
+
+  it("with keep 'none' still hands over a multi-byte character cut at the end and tags a cut stream", async () => {
+    server = await startLoopbackServer(async (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      const bytes = Buffer.from('héllo 你', 'utf8');
+      res.write(bytes.subarray(0, bytes.length - 1));
+      await new Promise((r) => setTimeout(r, 20));
+      res.socket?.destroy();
+    });
+    const texts: string[] = [];
+    const ex = await sendRequest(get(server.url), { source: 'library', keep: 'none', onChunk: (text) => texts.push(text) });
+    expect(texts.join('')).toBe('héllo \uFFFD');
+    expect(ex.error?.code).toBe('ECONNRESET');
+    expect(ex.tags).toEqual(expect.arrayContaining(['body-not-kept', 'stream-cut']));
+    expect(ex.response).not.toHaveProperty('body');
+  });
+
   it('gives up waiting for headers after the connect timeout', async () => {
     server = await startLoopbackServer(() => undefined);
     const ex = await sendRequest(get(server.url), { source: 'library', connectTimeoutMs: 100 });

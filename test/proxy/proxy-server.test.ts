@@ -273,6 +273,34 @@ describe('the HTTP surface of serve', () => {
     expect(await readFile(path, 'utf8')).not.toContain(token);
   });
 
+  it('classifies an upstream error body the same with and without --record (only recording keeps bodies)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qp-serve-keep-'));
+    const bodies: Record<string, { type: string; body: Buffer }> = {
+      waf: { type: 'text/html', body: Buffer.from('<!doctype html><html><head><meta name="aliyun_waf_aa" content="x"></head><body>aliyun_waf_aa</body></html>') },
+      envelope: { type: 'application/json', body: Buffer.from(JSON.stringify({ success: false, request_id: 'r9', data: { code: 'Internal_Server_Error', details: 'boom' } })) },
+      binary: { type: 'image/png', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]) },
+    };
+    const outcomes: Record<string, unknown>[] = [];
+    for (const record of [false, true]) {
+      const outcome: Record<string, unknown> = {};
+      for (const [name, { type, body }] of Object.entries(bodies)) {
+        await start(record ? { recordPath: join(dir, `${name}.har`) } : {});
+        upstream.onCompletion((call) => {
+          call.res.writeHead(502, { 'content-type': type });
+          call.res.end(body);
+        });
+        const res = await post(hello());
+        const json = (await res.json()) as { error: { code: string; message: string } };
+        outcome[name] = { status: res.status, code: json.error.code, message: json.error.message };
+        await proxy!.close();
+        proxy = undefined;
+      }
+      outcomes.push(outcome);
+    }
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[0]).toMatchObject({ waf: { code: 'upstream_waf' }, envelope: { code: 'Internal_Server_Error' }, binary: { code: 'upstream_malformed' } });
+  });
+
   it('survives an upstream that answers garbage where events were due', async () => {
     await start();
     upstream.onCompletion((call) => {
