@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs what qwen-probe needs on a fresh Debian/Ubuntu machine: Debian's Chromium (for the browser
-# recorder and the end-to-end tests) and the npm dependencies (npm ci also builds dist/).
+# recorder and the end-to-end tests), Xvfb (a display for the tests of headed login and interactive
+# capture) and the npm dependencies (npm ci also builds dist/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium_path" ]; then
-  echo "[setup] installing Debian's chromium (about a minute)"
+missing=()
+[ -x "$chromium_path" ] || missing+=(chromium)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "[setup] installing Debian's ${missing[*]} (about a minute)"
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 echo "[setup] $("$chromium_path" --version 2>/dev/null || echo "chromium at $chromium_path")"
 
