@@ -154,9 +154,9 @@ export class TurnWriter {
     if (this.state.ended) return;
     const usage = this.usage ? openAiUsage(this.usage) : undefined;
     if (this.request.stream) {
-      this.write(this.writer.finish(reason));
-      if (this.request.includeUsage) this.write(this.writer.usage(usage));
-      this.write(DONE_FRAME);
+      // The closing frames go out in one write: one chunked-encoding frame instead of up to three.
+      const tail = this.writer.finish(reason) + (this.request.includeUsage ? this.writer.usage(usage) : '') + DONE_FRAME;
+      this.write(tail);
       this.end();
     } else {
       this.state.ended = true;
