@@ -13,7 +13,7 @@ export interface BrowserAccount {
 }
 
 /** `EMAIL:PASSWORD`, split at the first colon; the error never quotes the value (it holds the password). */
-export function parseAccount(value: string): BrowserAccount {
+function parseAccount(value: string): BrowserAccount {
   const colon = value.indexOf(':');
   if (colon <= 0 || colon === value.length - 1) throw new ProbeError('E_USAGE', '--user takes EMAIL:PASSWORD (both parts, joined by the first colon)');
   return { email: value.slice(0, colon).trim(), password: value.slice(colon + 1) };

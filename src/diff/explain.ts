@@ -16,7 +16,7 @@ export function fieldLabel(f: { readonly location: string; readonly path: string
 }
 
 /** A value as a sentence mentions it. */
-export function showValue(value: JsonValue | undefined, info: ValueKindInfo | undefined, secret: boolean): string {
+function showValue(value: JsonValue | undefined, info: ValueKindInfo | undefined, secret: boolean): string {
   if (value === undefined) return 'nothing';
   if (secret) return article(describeKind(info));
   if (typeof value === 'string') return value.length <= 40 ? `'${value}'` : `a ${value.length}-char ${info?.kind ?? 'string'}`;

@@ -155,7 +155,7 @@ export function normalizeRequest(request: ExchangeRequest, options: NormalizeOpt
 }
 
 /** `a=1; b=2` to name/value pairs; a cookie without `=` has an empty value. */
-export function splitCookies(header: string): NameValue[] {
+function splitCookies(header: string): NameValue[] {
   const out: NameValue[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -167,7 +167,7 @@ export function splitCookies(header: string): NameValue[] {
 }
 
 /** A query string or form body as an object; repeated names collect into arrays. */
-export function parseQuery(query: string): { [name: string]: JsonValue } {
+function parseQuery(query: string): { [name: string]: JsonValue } {
   const out: { [name: string]: JsonValue } = {};
   if (query === '') return out;
   for (const [name, value] of new URLSearchParams(query)) {

@@ -46,7 +46,7 @@ function cachedFact(query: FactQuery): ProtocolFact | undefined {
 }
 
 /** The best protocol fact for a finding, with its sentence filled in. */
-export function factFor(f: RawFinding, endpoint: string | undefined): FindingFact | undefined {
+function factFor(f: RawFinding, endpoint: string | undefined): FindingFact | undefined {
   if (f.volatile || f.change === 'reordered' || f.category === 'shared-mismatch') return undefined;
   const bad = f.bad !== null && typeof f.bad === 'object' ? undefined : f.bad;
   const fact = cachedFact({ endpoint, location: f.location, path: f.path, change: f.change as FactChange, bad, badKind: f.kinds.bad?.kind });

@@ -28,7 +28,7 @@ const NEVER_LEARNED: ReadonlySet<ValueKind> = new Set(['enum', 'boolean', 'null'
 const ID_KINDS: ReadonlySet<ValueKind> = new Set(['null', 'uuid', 'hex', 'enum', 'base64', 'number', 'secret']);
 
 /** `messages[3].fid` → `messages[*].fid`. */
-export function genericPath(path: string): string {
+function genericPath(path: string): string {
   return path.replace(/\[\d+\]/g, '[*]');
 }
 

@@ -20,6 +20,9 @@ import type { QwenStreamResult, QwenStreamUpdate } from '../upstream/stream-type
 import { classifyResponse, sampleOf, type UpstreamFailure } from '../upstream/upstream-failure.js';
 import type { PooledSession } from './session-pool.js';
 
+/** How much of an error status's body is kept for classification. */
+const MAX_ERROR_BODY_CHARS = 256 * 1024;
+
 /** How the proxy reaches the upstream; shared by every request. */
 export interface UpstreamConfig {
   /** Origin of the target, no trailing slash. */
@@ -117,7 +120,8 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
     },
     onChunk: (text) => {
       if (!live) {
-        if (!keepAll) errorBody += text;
+        // Enough to classify (an envelope, a WAF page's markers); a huge error page is not held whole.
+        if (!keepAll && errorBody.length < MAX_ERROR_BODY_CHARS) errorBody += text.slice(0, MAX_ERROR_BODY_CHARS - errorBody.length);
         return;
       }
       const updates = reader.push(text);

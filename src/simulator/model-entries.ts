@@ -3,7 +3,6 @@
  * (qwen-web-protocol.md §5, cristminix models.json of 2025-07-30): top-level id/name/object/owned_by,
  * `info.meta` with capabilities (booleans), abilities (0/1), chat_type list and length limits.
  */
-import { CHAT_TYPES } from '../upstream/schemas.js';
 import type { ModelSpec } from './profile-schema.js';
 
 /** The chat types a model offers when its spec does not narrow them (the capture's full list). */
@@ -68,9 +67,4 @@ export function modelEntry(spec: ModelSpec, options: ModelEntryOptions): Record<
 /** The `{"data":[…]}` body of GET /api/models and GET /api/v2/models/. */
 export function modelsBody(models: readonly ModelSpec[], options: ModelEntryOptions): { data: Record<string, unknown>[] } {
   return { data: models.map((m) => modelEntry(m, options)) };
-}
-
-/** True when the chat types list only holds real chat types (for profile self-checks in tests). */
-export function isRealChatType(value: string): boolean {
-  return (CHAT_TYPES as readonly string[]).includes(value);
 }
