@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ProbeError } from '../exchange/errors.js';
 import { reportError } from './run-command.js';
-import { commands } from './commands.js';
+import { loadCommands } from './commands.js';
 import { packageVersion } from './package-version.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -18,10 +18,12 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
       // yargs calls this for its own parse errors (message) and for errors thrown by handlers (error).
+      // A typo makes it call twice ("Did you mean …", then "Unknown argument"): one line is enough.
+      if (process.exitCode) return;
       const problem = error ?? new ProbeError('E_USAGE', `${message} (see qwen-probe --help)`);
       process.exitCode = reportError(problem);
     });
-  for (const command of commands) parser.command(command);
+  for (const command of await loadCommands(argv)) parser.command(command);
   await parser.parseAsync();
 }
 
