@@ -29,6 +29,13 @@ describe('golden diff reports', () => {
     expect(completions.bad.response.outcome).toBe('Internal_Server_Error');
   });
 
+  it('seed-v4 against a real Chromium capture ranks the same two culprits first', () => {
+    const report = JSON.parse(expected('seed-v4-vs-chromium', 'expected.json')) as DiffJsonReport;
+    const completions = report.pairs.find((p) => p.key === 'chat.completions')!;
+    expect(completions.findings.slice(0, 2).map((f) => f.id)).toEqual(['body:messages[0].chat_type', 'body:model']);
+    expect(completions.good.source).toBe('browser');
+  });
+
   it('seed-v1 against the browser finds the token kind mismatch without printing either token', () => {
     const text = expected('seed-v1-vs-web', 'expected.json');
     const report = JSON.parse(text) as DiffJsonReport;

@@ -16,6 +16,8 @@ import { renderDiffMarkdown } from '../../../src/report/diff-markdown.js';
 import { browserWebCapture, shapeCapture } from './fixture-captures.js';
 
 export const GOLDEN_DIR = join(import.meta.dirname, '../../../fixtures/diff');
+/** Real captures: a Chromium session and the library's seed-v4, both against the simulator. */
+const SAMPLES_DIR = join(import.meta.dirname, '../../../captures/samples');
 
 export interface GoldenCase {
   readonly name: string;
@@ -68,6 +70,14 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
     name: 'curl-vs-json',
     description: 'a pasted curl command (the library) against a JSON request file (the browser), completions only',
     inputs: { good: ['good.json', () => toRequestJson(completionOf(browserWebCapture()))], bad: ['bad.curl', () => toCurl(completionOf(seedV4()))] },
+  },
+  {
+    name: 'seed-v4-vs-chromium',
+    description: "seed-v4 as sent to the simulator against Debian's Chromium chatting on the simulator's page (captured by `investigate`, redacted)",
+    inputs: {
+      good: ['good.har', () => readFileSync(join(SAMPLES_DIR, 'browser-simulator-redacted.har'), 'utf8')],
+      bad: ['bad.har', () => readFileSync(join(SAMPLES_DIR, 'seed-v4-simulator-redacted.har'), 'utf8')],
+    },
   },
   {
     name: 'web-vs-web',
