@@ -4,8 +4,13 @@ import { DeltaEventSchema, normaliseUsage, parseCreated, parseDeltaEvent, sameUs
 
 // The fast paths stand in for zod on the hot path; these properties hold them to zod's verdicts.
 
-/** Values close to the real shapes, with every field sometimes of the wrong type. */
-const loose = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+/**
+ * Values close to the real shapes, with every field sometimes of the wrong type. No `__proto__` keys:
+ * zod rebuilds objects by assignment, which drops an own `__proto__` property that the fast path (like
+ * JSON.parse) keeps; the difference is not one the stream reader can observe.
+ */
+const key = fc.string().filter((k) => k !== '__proto__');
+const loose = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1, key }));
 const summaryPart = fc.oneof(loose, fc.record({ content: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), loose) }, { requiredKeys: [] }));
 const delta = fc.oneof(
   { weight: 1, arbitrary: loose },
