@@ -20,6 +20,7 @@ import { exchangeLine, verdictLine } from '../client/describe-exchange.js';
 import { runShapeTurn, shapeSender } from '../client/run-shape.js';
 import { describeTransportError, normaliseTarget } from '../client/target.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { timestampForFile } from './file-names.js';
 
 /** The flags of `generate`, after yargs. */
 export interface GenerateArgs {
@@ -50,10 +51,9 @@ export const PLACEHOLDER_TOKEN = [
   'placeholder',
 ].join('.');
 
-/** `captures/<shape>-<UTC timestamp>.har`, sortable and free of colons. */
+/** `captures/<shape>-<UTC timestamp>.har`, named like every other command's captures. */
 export function defaultCapturePath(shape: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
-  return `captures/${shape}-${stamp}.har`;
+  return `captures/${shape}-${timestampForFile(now)}.har`;
 }
 
 async function credentialsFor(args: GenerateArgs, baseUrl: string): Promise<Credentials | undefined> {

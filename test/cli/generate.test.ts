@@ -59,7 +59,7 @@ describe('generate offline', () => {
   });
 
   it('names the default capture after the shape and the time', () => {
-    expect(defaultCapturePath('seed-v4', new Date('2026-06-15T12:34:56.789Z'))).toBe('captures/seed-v4-20260615T123456Z.har');
+    expect(defaultCapturePath('seed-v4', new Date('2026-06-15T12:34:56.789Z'))).toBe('captures/seed-v4-2026-06-15T12-34-56.har');
   });
 });
 
