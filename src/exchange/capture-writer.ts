@@ -1,7 +1,9 @@
 /**
  * Writes a capture incrementally and crash-safely (layout and guarantees in `capture-file.ts`).
  * A process killed at any moment leaves a file that holds every exchange whose `append()` had
- * resolved; after every completed append the file is complete, valid HAR.
+ * resolved; after every completed write the file is complete, valid HAR. Appends that queue up
+ * while a write is in flight go out together in the next one (group commit), so a busy proxy pays
+ * one write per batch rather than one per exchange.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -33,11 +35,14 @@ export interface CaptureWriterOptions {
   readonly mode?: number;
   /** Replace an existing file. Default: refuse with `E_INPUT`, a capture is not lightly thrown away. */
   readonly overwrite?: boolean;
-  /** `fdatasync` after every append (default true): the append then also survives a power cut. */
+  /** `fdatasync` after every write, before its appends resolve (default true): they then also survive a power cut. */
   readonly sync?: boolean;
 }
 
-/** An open capture. Appends run one at a time in call order, whatever the caller awaits. */
+/**
+ * An open capture. Exchanges land in the file in call order, whatever the caller awaits; appends
+ * made while a write is in flight share the next write.
+ */
 export interface CaptureWriter {
   readonly path: string;
   /** Exchanges written so far (appends that resolved). */
@@ -83,10 +88,34 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
 
 const TRAILER_BYTES = Buffer.byteLength(CAPTURE_TRAILER);
 
+/**
+ * Most characters one write gathers before it goes out; appends beyond it wait for the next write.
+ * Large enough that a busy proxy's backlog drains in a few writes, small enough that one write
+ * does not hold a burst of big bodies twice in memory (as strings and as bytes).
+ */
+const MAX_BATCH_CHARS = 1 << 20;
+
+/** An append waiting for its bytes to be written. */
+interface QueuedAppend {
+  readonly exchange: Exchange;
+  readonly done: () => void;
+  readonly fail: (error: unknown) => void;
+}
+
+/**
+ * Group commit: appends that arrive while a write is in flight (or in the same tick as the first)
+ * go out together in the next write, over the old trailer, so the file goes from "valid, n
+ * entries" to "valid, n+k entries" in one step. A busy proxy then pays one write (and one sync)
+ * per batch instead of one per exchange, and every append still resolves only once its own bytes
+ * are down.
+ */
 class FileCaptureWriter implements CaptureWriter {
-  private queue: Promise<void> = Promise.resolve();
+  private queued: QueuedAppend[] = [];
+  /** The running flush loop, while there is one. */
+  private flushing: Promise<void> | undefined;
   private written = 0;
   private closed = false;
+  private closing: Promise<void> | undefined;
   /** Set by a failed write: the tail of the file is then unknown, so no further append may run. */
   private failure: ProbeError | undefined;
 
@@ -105,34 +134,71 @@ class FileCaptureWriter implements CaptureWriter {
 
   append(ex: Exchange): Promise<void> {
     if (this.closed) return Promise.reject(new ProbeError('E_INTERNAL', `capture ${this.path} is closed; cannot append ${ex.id}`));
-    const task = this.queue.then(() => this.write(ex));
-    this.queue = task.catch(() => undefined); // one failed append must not stall the ones queued after it
-    return task;
+    return new Promise<void>((done, fail) => {
+      this.queued.push({ exchange: ex, done, fail });
+      this.flushing ??= this.flush();
+    });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return this.queue;
+  close(): Promise<void> {
     this.closed = true;
-    await this.queue;
-    await this.handle.close();
+    return (this.closing ??= (async () => {
+      await this.flushing;
+      await this.handle.close();
+    })());
   }
 
-  private async write(ex: Exchange): Promise<void> {
-    if (this.failure) throw this.failure;
-    // Encoding errors reject this append only: nothing has touched the file yet.
-    const entry = exchangeToHarEntry(this.redactor ? this.redactor.redact(ex) : ex);
-    const bytes = Buffer.from(`${this.written === 0 ? '\n' : ',\n'}${JSON.stringify(entry)}${CAPTURE_TRAILER}`);
+  private async flush(): Promise<void> {
+    // One microtask first: appends made in the same synchronous run (a batch from a worker) join the first write.
+    await undefined;
     try {
-      // One write over the old trailer: the file goes from "valid, n entries" to "valid, n+1 entries".
+      while (this.queued.length > 0) await this.writeBatch();
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /** Encodes queued appends in call order (up to MAX_BATCH_CHARS) and writes them in one go. */
+  private async writeBatch(): Promise<void> {
+    const parts: string[] = [];
+    const batch: QueuedAppend[] = [];
+    let chars = 0;
+    while (this.queued.length > 0 && chars < MAX_BATCH_CHARS) {
+      const item = this.queued.shift()!;
+      if (this.failure) {
+        item.fail(this.failure);
+        continue;
+      }
+      let json: string;
+      try {
+        // Redacted here, in append order, by the one redactor: a token learnt from one exchange's
+        // header is then also caught in a later body. Encoding errors reject this append only.
+        json = JSON.stringify(exchangeToHarEntry(this.redactor ? this.redactor.redact(item.exchange) : item.exchange));
+      } catch (error) {
+        item.fail(error);
+        continue;
+      }
+      const part = `${this.written === 0 && batch.length === 0 ? '\n' : ',\n'}${json}`;
+      parts.push(part);
+      chars += part.length;
+      batch.push(item);
+    }
+    if (batch.length === 0) return;
+    parts.push(CAPTURE_TRAILER);
+    const bytes = Buffer.from(parts.join(''));
+    try {
+      // One write over the old trailer: the file goes from "valid, n entries" to "valid, n+k entries".
       await writeAll(this.handle, bytes, this.trailerOffset);
       if (this.sync) await this.handle.datasync();
     } catch (error) {
       const message = `writing capture ${this.path} failed (${(error as Error).message}); it holds the first ${this.written} exchanges`;
       this.failure = new ProbeError('E_INTERNAL', message, { cause: error });
-      throw this.failure;
+      for (const item of batch) item.fail(this.failure);
+      return;
     }
     this.trailerOffset += bytes.length - TRAILER_BYTES;
-    this.written += 1;
+    this.written += batch.length;
+    for (const item of batch) item.done();
   }
 }
 
