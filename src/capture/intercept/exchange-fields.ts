@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TlsHandshakeFailure } from 'mockttp';
-import type { Exchange, ExchangeResponse, Header } from '../../exchange/exchange.js';
+import type { Chunk, Exchange, ExchangeResponse, Header, SseEvent } from '../../exchange/exchange.js';
 import type { HostMapping } from './host-rules.js';
 import type { TappedBody } from './response-body-tap.js';
 
@@ -35,25 +35,37 @@ export function round(ms: number): number {
 
 const BINARY_TYPE = /^(?:image|audio|video|font)\/|octet-stream|protobuf/i;
 
+/** One decoder for every body: without `stream` a decode call keeps no state, and making one per body showed in profiles. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** A request body as text when it is UTF-8 text, else base64 (uploads, protobuf). */
 export function encodeBody(bytes: Buffer, contentType: string | undefined): { body: string; bodyEncoding?: 'base64' } {
   if (contentType && BINARY_TYPE.test(contentType)) return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
   try {
-    return { body: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    return { body: STRICT_UTF8.decode(bytes) };
   } catch {
     return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
   }
 }
 
-/** A tapped response body with its times made relative to the request start. */
-export function toTimedBody(body: TappedBody, start: number): Pick<ExchangeResponse, 'body' | 'bodyEncoding' | 'sse' | 'chunks'> {
-  const rel = (ts: number): number => round(ts - start);
-  return {
-    body: body.body,
-    ...(body.bodyEncoding ? { bodyEncoding: body.bodyEncoding } : {}),
-    ...(body.sse ? { sse: body.sse.map((e) => ({ ...e, t: rel(e.t) })) } : {}),
-    chunks: body.chunks.map((c) => ({ t: rel(c.t), size: c.size })),
-  };
+/** An Exchange part under construction: built by assignment, then handed over as the readonly type. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Sets a tapped response body on `response`, with its times made relative to the request start. */
+export function addTimedBody(response: Writable<ExchangeResponse>, body: TappedBody, start: number): void {
+  response.body = body.body;
+  if (body.bodyEncoding) response.bodyEncoding = body.bodyEncoding;
+  if (body.sse) {
+    const sse: SseEvent[] = new Array<SseEvent>(body.sse.length);
+    for (let i = 0; i < sse.length; i++) {
+      const e = body.sse[i]!;
+      sse[i] = { ...e, t: round(e.t - start) };
+    }
+    response.sse = sse;
+  }
+  const chunks: Chunk[] = new Array<Chunk>(body.chunks.length);
+  for (let i = 0; i < chunks.length; i++) chunks[i] = { t: round(body.chunks[i]!.t - start), size: body.chunks[i]!.size };
+  response.chunks = chunks;
 }
 
 /** The human side of the facts in `tags`: what the mapping did and what to do about a failure. */
