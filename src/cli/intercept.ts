@@ -2,12 +2,18 @@
  * `qwen-probe intercept`: run the HTTPS-intercepting proxy until Ctrl-C, printing the client settings
  * once and one line per recorded exchange. Every exchange is on disk as soon as it is printed, so
  * stopping (or crashing) leaves a capture complete up to the last finished exchange.
+ *
+ * `--workers` spreads the proxy over processes (`intercept-cluster.ts` says why): mockttp's work per
+ * request is the cost, and one event loop uses one core.
  */
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_CA_DIR } from '../capture/intercept/ca-store.js';
+import { MAX_AUTO_WORKERS } from '../capture/intercept/intercept-cluster.js';
 import { ProbeError } from '../exchange/errors.js';
+import type { Exchange } from '../exchange/exchange.js';
 import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
 import { timestampForFile } from './file-names.js';
 
@@ -21,6 +27,22 @@ export interface InterceptArgs {
   readonly 'ca-dir': string;
   readonly redact: boolean;
   readonly overwrite: boolean;
+  /** `auto` or a positive whole number, as typed. */
+  readonly workers: string | number;
+}
+
+/** Most workers `--workers` accepts: more processes than this only fight over the cores. */
+const MAX_WORKERS = 64;
+
+/** `--workers` as a count: `auto` is one per core up to MAX_AUTO_WORKERS (`availableParallelism` is the caller's). */
+export function parseWorkers(value: string | number, cores: number): number {
+  const text = String(value).trim().toLowerCase();
+  if (text === 'auto') return Math.max(1, Math.min(cores, MAX_AUTO_WORKERS));
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_WORKERS) {
+    throw new ProbeError('E_USAGE', `--workers must be auto or a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(String(value))}`);
+  }
+  return n;
 }
 
 /** Where a capture goes when `--out` is not given: `captures/intercept-2026-11-28T01-29-16.har`. */
@@ -37,11 +59,13 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
   await mkdir(dirname(out), { recursive: true }).catch((error: unknown) => {
     throw new ProbeError('E_INPUT', `cannot create the directory of ${out}: ${(error as Error).message}`, { cause: error });
   });
+  const workers = parseWorkers(args.workers, availableParallelism());
   const lines = lineBatcher(io);
   // Loaded here, not at the top: mockttp takes seconds to load and every other command would pay for it.
   const { startIntercept } = await import('../capture/intercept/intercept-proxy.js');
+  const { startInterceptCluster } = await import('../capture/intercept/intercept-cluster.js');
   const { summarizeExchange } = await import('../capture/intercept/exchange-summary.js');
-  const proxy = await startIntercept({
+  const options = {
     port: args.port,
     host: args.host,
     out,
@@ -50,18 +74,22 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
     include: args.include,
     caDir: args['ca-dir'],
     redact: args.redact,
-    onExchange: (exchange) => lines.push(summarizeExchange(exchange)),
-    onError: (error) => io.err(`warning: ${error instanceof Error ? error.message : String(error)}`),
-  });
+    onExchange: (exchange: Exchange) => lines.push(summarizeExchange(exchange)),
+    onError: (error: unknown) => io.err(`warning: ${error instanceof Error ? error.message : String(error)}`),
+  };
+  // One worker is today's single process: no IPC, nothing to restart.
+  const proxy = workers === 1 ? await startIntercept(options) : await startInterceptCluster({ ...options, workers });
   for (const line of proxy.settings()) io.out(line);
   if (!/^(127\.|::1$|localhost$)/.test(args.host)) {
     io.err(`warning: listening on ${args.host}: anyone who can reach it can use this proxy, and read what passes through it`);
   }
-  await stop;
-  io.err('stopping: writing the last exchanges…');
+  const gaveUp = 'failed' in proxy ? proxy.failed : new Promise<never>(() => undefined);
+  const failure = await Promise.race([stop.then(() => undefined), gaveUp]);
+  io.err(failure ? 'stopping: the workers keep crashing; writing the last exchanges…' : 'stopping: writing the last exchanges…');
   await proxy.close();
   lines.flush();
   io.err(`${proxy.exchanges} exchange${proxy.exchanges === 1 ? '' : 's'} recorded in ${out}`);
+  if (failure) throw failure;
   return 0;
 }
 
@@ -110,9 +138,15 @@ export const interceptCommand: CommandModule<object, InterceptArgs> = {
       .option('ca-dir', { type: 'string', default: DEFAULT_CA_DIR, describe: 'where the CA is generated once and kept' })
       .option('redact', { type: 'boolean', default: false, describe: 'redact tokens, cookies and passwords before writing' })
       .option('overwrite', { type: 'boolean', default: false, describe: 'replace --out if it exists' })
+      .option('workers', {
+        type: 'string',
+        default: 'auto',
+        describe: `proxy processes sharing the port: auto (one per core, at most ${MAX_AUTO_WORKERS}) or a number; 1 runs everything in this one process`,
+      })
       .example('$0 intercept --map chat.qwen.ai=http://127.0.0.1:8787', 'point a library that hard-codes chat.qwen.ai at the simulator')
       .check((argv) => {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new ProbeError('E_USAGE', `--port must be 0-65535, got ${argv.port}`);
+        parseWorkers(argv.workers, 1);
         return true;
       }) as unknown as Argv<InterceptArgs>,
   handler: (argv: ArgumentsCamelCase<InterceptArgs>) =>

@@ -26,6 +26,13 @@ describe('formatClientSettings', () => {
     expect(text).toContain('mapped: chat.qwen.ai -> http://127.0.0.1:8787');
   });
 
+  it('says how many worker processes share the port, and only when there are several', () => {
+    expect(text).not.toContain('workers:');
+    const several = formatClientSettings({ proxyUrl: 'http://h:1', caCertPath: '/ca.pem', spki: 'x', include: [], mappings: [], workers: 3 });
+    expect(several).toContain('workers: 3 processes share the port (--workers)');
+    expect(several[0]).toBe('listening on http://h:1');
+  });
+
   it('quotes a CA path that a shell would split', () => {
     const quoted = formatClientSettings({ proxyUrl: 'http://h:1', caCertPath: "/tmp/my ca/it's.pem", spki: 'x', include: [], mappings: [] }).join('\n');
     expect(quoted).toContain(`NODE_EXTRA_CA_CERTS='/tmp/my ca/it'\\''s.pem'`);

@@ -18,6 +18,8 @@ export interface ClientSettingsInput {
   readonly mappings: readonly { readonly host: string; readonly origin: string }[];
   /** Where the capture goes, if anywhere. */
   readonly capturePath?: string;
+  /** Worker processes sharing the port, when more than one. */
+  readonly workers?: number;
 }
 
 /** Quotes a value for a POSIX shell only when it needs it. */
@@ -39,6 +41,7 @@ export function formatClientSettings(input: ClientSettingsInput): string[] {
     `recording: ${input.include.join(', ')}${input.capturePath ? ` -> ${input.capturePath}` : ' (no --out: summaries only)'}`,
   ];
   for (const m of input.mappings) lines.push(`mapped: ${m.host} -> ${m.origin}`);
+  if (input.workers !== undefined && input.workers > 1) lines.push(`workers: ${input.workers} processes share the port (--workers)`);
   lines.push(
     '',
     'Point a client at the proxy (paste into the shell that starts it):',

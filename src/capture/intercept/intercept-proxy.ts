@@ -16,11 +16,11 @@ import type { Server } from 'node:net';
 import { getLocal, type Mockttp } from 'mockttp';
 import type { Exchange } from '../../exchange/exchange.js';
 import { ProbeError } from '../../exchange/errors.js';
-import { openCaptureWriter, type CaptureWriter } from '../../exchange/capture-writer.js';
 import { loadOrCreateCa, type CaMaterial } from './ca-store.js';
 import { effectiveIncludes, hostMatcher, parseMappings, type HostMapping } from './host-rules.js';
 import { ExchangeRecorder } from './exchange-recorder.js';
 import { formatClientSettings } from './client-settings.js';
+import { openCaptureSink } from './capture-sink.js';
 
 /** Options of `startIntercept`; every field has a default. */
 export interface InterceptOptions {
@@ -78,27 +78,14 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
   const isIncluded = hostMatcher(include);
   const byHost = new Map(mappings.map((m) => [m.host, m]));
   const ca = options.ca ?? (await loadOrCreateCa(options.caDir));
-  const writer = options.out
-    ? await openCaptureWriter(options.out, { source: 'intercept', redacted: options.redact === true, overwrite: options.overwrite === true, sync: false })
-    : undefined;
-  // Without fsync an append still survives a crash or Ctrl-C (the bytes are in the kernel); syncing
-  // every exchange would cap a busy proxy at the disk's sync rate for a power-cut guarantee nobody asked for.
   const reportError = options.onError ?? (() => undefined);
-  const writes = new Set<Promise<void>>();
-  let recorded = 0;
+  const sink = await openCaptureSink({ ...options, onError: reportError });
   const recorder = new ExchangeRecorder({
     isIncluded,
     mappingFor: (h) => byHost.get(h.toLowerCase()),
-    tlsHint: `Trust ${ca.certPath} (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE/REQUESTS_CA_BUNDLE, curl --cacert) or, for Chromium, pass --ignore-certificate-errors-spki-list=${ca.spki}.`,
+    tlsHint: tlsHintFor(ca),
     onError: reportError,
-    onExchange: (exchange) => {
-      recorded++;
-      if (writer) {
-        const write = writer.append(exchange).catch(reportError).finally(() => writes.delete(write));
-        writes.add(write);
-      }
-      options.onExchange?.(exchange);
-    },
+    onExchange: (exchange) => sink.push(exchange),
   });
 
   const interceptHosts = include.includes('*') ? undefined : [...new Set([...include, ...mappings.map((m) => m.host)])];
@@ -122,7 +109,7 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
     await rebind(server, host, options.port ?? 8080);
   } catch (error) {
     await server.stop().catch(() => undefined);
-    await writer?.close().catch(() => undefined);
+    await sink.close().catch(() => undefined);
     throw error;
   }
 
@@ -139,7 +126,7 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
     include,
     mappings,
     get exchanges() {
-      return recorded;
+      return sink.count;
     },
     settings: () =>
       formatClientSettings({ proxyUrl: url, caCertPath: ca.certPath, spki: ca.spki, include, mappings, ...(options.out ? { capturePath: options.out } : {}) }),
@@ -149,10 +136,14 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
         // mockttp dispatches its events on later ticks: let the last ones in before draining.
         await new Promise((done) => setImmediate(done));
         await recorder.drain();
-        while (writes.size > 0) await Promise.all([...writes]);
-        await writer?.close();
+        await sink.close();
       })()),
   };
+}
+
+/** Sentences added to a TLS failure: how to make a client trust this CA. */
+function tlsHintFor(ca: CaMaterial): string {
+  return `Trust ${ca.certPath} (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE/REQUESTS_CA_BUNDLE, curl --cacert) or, for Chromium, pass --ignore-certificate-errors-spki-list=${ca.spki}.`;
 }
 
 async function addRules(server: Mockttp, mappings: readonly HostMapping[]): Promise<void> {
