@@ -2,7 +2,7 @@
  * `npm run bench -- serve`: what `qwen-probe serve` adds on top of talking to the upstream directly.
  *
  * Three processes, so that the proxy's CPU and memory are its own: the simulator (child), the
- * proxy (child) and this load generator. The same load runs twice per concurrency level, in the
+ * proxy (`node bin/qwen-probe.js serve`, as users start it, freshly built) and this load generator. The same load runs twice per concurrency level, in the
  * same run: "direct" speaks the web shape to the simulator (chats/new, then the completion), "via"
  * asks the proxy for a streamed OpenAI completion (which does the same upstream). Figures:
  * - time to first token and per-chunk latency, p50 added by the proxy at 1/10/100 streams;
@@ -12,11 +12,10 @@
  *   and its live heap after the load against the start (from heap snapshots).
  * Every streamed text is checked against the simulator's deterministic answer.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
 import { loadavg, tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +33,15 @@ const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
-type Message = { kind: 'url'; url: string } | { kind: 'mem'; id: number; rss: number; snapshot?: string; open: number; cpuMs: number };
-/** A memory reply with the live heap read from its snapshot (0 when none was asked for). */
-type Memory = Extract<Message, { kind: 'mem' }> & { readonly live: number };
-/** A memory request from the bench to the proxy child; the reply carries the same id. */
-type MemoryRequest = { kind: 'mem'; id: number; live: boolean };
-
+type Message = { kind: 'url'; url: string };
+/** The proxy's figures at one moment; `live` is 0 unless a heap snapshot was asked for. */
+interface Memory {
+  readonly rss: number;
+  readonly cpuMs: number;
+  readonly live: number;
+  /** Streams the load generator had open (first chunk in, not ended) at that moment. */
+  readonly open: number;
+}
 /**
  * Bytes of live JS objects in a heap snapshot (which collects garbage first): the sum of the
  * nodes' self sizes. Read here, in the bench process, so that parsing a snapshot of tens of MiB
@@ -71,23 +73,6 @@ async function runChild(role: string): Promise<void> {
     const { startSimulator } = await import('../src/simulator/index.js');
     const sim = await startSimulator({ port: 0, chunkIntervalMs: CHUNK_INTERVAL_MS });
     send({ kind: 'url', url: sim.url });
-  } else {
-    const { resolveCredentials } = await import('../src/client/credentials.js');
-    const { startProxyServer } = await import('../src/proxy/index.js');
-    const target = process.env.QWEN_PROBE_BENCH_TARGET!;
-    const credentials = await resolveCredentials({ target, user: 'demo@qwen-probe.test:demo-password' });
-    const proxy = await startProxyServer({ target, port: 0, sessions: [{ label: 'bench', credentials }] });
-    // 'mem' reports process figures; 'live-mem' also measures the live heap exactly, from a heap
-    // snapshot. (heapUsed after gc() is no use here: V8 sweeps concurrently, and on a busy machine
-    // it still counted tens of MiB of garbage that a snapshot taken at the same moment did not hold.)
-    process.on('message', (m: MemoryRequest) => {
-      if (m?.kind !== 'mem') return;
-      const u = process.memoryUsage();
-      const cpu = process.cpuUsage();
-      const snapshot = m.live ? writeHeapSnapshot(join(tmpdir(), `qwen-probe-serve-bench-${process.pid}-${m.id}.heapsnapshot`)) : undefined;
-      send({ kind: 'mem', id: m.id, rss: u.rss, ...(snapshot ? { snapshot } : {}), open: proxy.handler.openResponses, cpuMs: (cpu.user + cpu.system) / 1000 });
-    });
-    send({ kind: 'url', url: proxy.url });
   }
   process.on('disconnect', () => process.exit(0));
 }
@@ -126,20 +111,82 @@ function startChild(entry: { file: string; execArgv: string[] }, role: string, e
   });
 }
 
-let memoryRequests = 0;
+/** The proxy under test: `qwen-probe serve` as users start it, read from the outside. */
+interface ProxyProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** RSS and CPU from /proc; `live` adds the live heap from a heap snapshot (SIGUSR2). */
+  memory(live?: boolean): Promise<Memory>;
+  stop(): Promise<void>;
+}
 
-/** Asks the proxy child for its memory figures; `live` adds the live heap from a heap snapshot. */
-function memoryOf(child: ChildProcess, live = false): Promise<Memory> {
-  const id = ++memoryRequests;
-  return new Promise((resolve) => {
-    const on = (m: Message) => {
-      if (m.kind !== 'mem' || m.id !== id) return;
-      child.off('message', on);
-      resolve({ ...m, live: m.snapshot ? liveHeapBytes(m.snapshot) : 0 });
-    };
-    child.on('message', on);
-    child.send({ kind: 'mem', id, live } satisfies MemoryRequest);
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+let builtOnce = false;
+
+/**
+ * Starts `node bin/qwen-probe.js serve` against the simulator, after building dist/ from the current
+ * source (once per bench run), so the figures are those of the command users run, with its
+ * start-up and its heap settings. `--heapsnapshot-signal` only lets the bench ask for a heap
+ * snapshot; it changes nothing else. Snapshots land in a private directory and are deleted after
+ * reading.
+ */
+async function startProxy(target: string): Promise<ProxyProcess> {
+  if (!builtOnce) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+    builtOnce = true;
+  }
+  const snapshots = mkdtempSync(join(tmpdir(), 'qwen-probe-serve-bench-'));
+  const child = spawn(
+    process.execPath,
+    ['--heapsnapshot-signal=SIGUSR2', join(ROOT, 'bin/qwen-probe.js'), 'serve', '--target', target, '--user', 'demo@qwen-probe.test:demo-password', '--port', '0'],
+    { cwd: snapshots, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /^listening on (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
+  child.stdout!.resume();
+  const pid = child.pid!;
+  const closed = new Promise<void>((done) => child.once('exit', () => done()));
+  const snapshotLive = async (): Promise<number> => {
+    const before = new Set(readdirSync(snapshots));
+    process.kill(pid, 'SIGUSR2');
+    // The file appears at once and grows while V8 writes it: done when its size holds still.
+    for (let last = -1, i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const file = readdirSync(snapshots).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+      if (!file) continue;
+      const size = statSync(join(snapshots, file)).size;
+      if (size > 0 && size === last) return liveHeapBytes(join(snapshots, file));
+      last = size;
+    }
+    throw new Error('no heap snapshot from serve');
+  };
+  return {
+    child,
+    url,
+    memory: async (live = false) => {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const cpuMs = (Number(stat[11]) + Number(stat[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+      return { rss, cpuMs, live: live ? await snapshotLive() : 0, open: openStreams };
+    },
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      await closed;
+      rmSync(snapshots, { recursive: true, force: true });
+    },
+  };
 }
 
 // ---- load generator ----------------------------------------------------------------------------
@@ -186,34 +233,46 @@ interface Target {
   readonly token: string;
 }
 
+/** Streams that received their first chunk and have not ended, across all targets. */
+let openStreams = 0;
+
 async function oneStream(target: Target, prompt: string, expected: string): Promise<StreamTiming> {
   const t0 = performance.now();
   const offsets: number[] = [];
   let ttft = -1;
+  let counted = false;
   const marker = target.via ? /"content":"[^"]/g : /"content": "[^"]/g;
   const onChunk = (text: string, t: number) => {
+    if (!counted) {
+      counted = true;
+      openStreams++;
+    }
     const hits = text.match(marker)?.length ?? 0;
     for (let i = 0; i < hits; i++) offsets.push(t - t0);
     if (hits > 0 && ttft < 0) ttft = t - t0;
   };
   let body: string;
-  if (target.via) {
-    const res = await request(`${target.url}/v1/chat/completions`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
-      body: JSON.stringify({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }),
-    });
-    body = await readBody(res.body, onChunk);
-  } else {
-    const { SHAPES, systemIdClock } = await import('../src/upstream/shapes.js');
-    const ctx = { baseUrl: target.url, token: target.token, model: MODEL, prompt, idClock: systemIdClock };
-    const create = SHAPES.web.createChat!(ctx);
-    const created = await request(create.url, { method: 'POST', dispatcher: agent, headers: create.headers.flatMap((h) => [h.name, h.value]), body: create.body });
-    const chatId = ((await created.body.json()) as { data: { id: string } }).data.id;
-    const completion = SHAPES.web.completion(ctx, { chatId, parentId: null });
-    const res = await request(completion.url, { method: 'POST', dispatcher: agent, headers: completion.headers.flatMap((h) => [h.name, h.value]), body: completion.body });
-    body = await readBody(res.body, onChunk);
+  try {
+    if (target.via) {
+      const res = await request(`${target.url}/v1/chat/completions`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+        body: JSON.stringify({ model: MODEL, stream: true, messages: [{ role: 'user', content: prompt }] }),
+      });
+      body = await readBody(res.body, onChunk);
+    } else {
+      const { SHAPES, systemIdClock } = await import('../src/upstream/shapes.js');
+      const ctx = { baseUrl: target.url, token: target.token, model: MODEL, prompt, idClock: systemIdClock };
+      const create = SHAPES.web.createChat!(ctx);
+      const created = await request(create.url, { method: 'POST', dispatcher: agent, headers: create.headers.flatMap((h) => [h.name, h.value]), body: create.body });
+      const chatId = ((await created.body.json()) as { data: { id: string } }).data.id;
+      const completion = SHAPES.web.completion(ctx, { chatId, parentId: null });
+      const res = await request(completion.url, { method: 'POST', dispatcher: agent, headers: completion.headers.flatMap((h) => [h.name, h.value]), body: completion.body });
+      body = await readBody(res.body, onChunk);
+    }
+  } finally {
+    if (counted) openStreams--;
   }
   return { ttft, offsets, ok: answerOf(body, target.via) === expected };
 }
@@ -234,6 +293,7 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
   const deadline = t0 + seconds * 1000;
   let n = 0;
   const worker = async (w: number) => {
+    if (process.env.QWEN_PROBE_BENCH_STAGGER === '1') await new Promise((r) => setTimeout(r, (w / concurrency) * CHUNK_INTERVAL_MS));
     // Bounded: each iteration is one stream, and none starts after the deadline.
     while (performance.now() < deadline) {
       const prompt = `bench ${w} ${n++} [[words=${words}]]`;
@@ -266,7 +326,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 export default async function bench(): Promise<BenchResult> {
   const entry = await childEntry();
   const sim = await startChild(entry, 'simulator');
-  const proxy = await startChild(entry, 'proxy', { QWEN_PROBE_BENCH_TARGET: sim.url });
+  const proxy = await startProxy(sim.url);
   const figures: BenchFigure[] = [];
   const notes: string[] = [];
   const loadBefore = loadavg()[0]!;
@@ -278,20 +338,20 @@ export default async function bench(): Promise<BenchResult> {
     // Warm both paths (JIT, connection pools, the proxy's model list).
     await runLevel(direct, 20, 1);
     await runLevel(via, 20, 1);
-    const baseline = await memoryOf(proxy.child);
+    const baseline = await proxy.memory();
 
-    for (const concurrency of [1, 10, 100, 500]) {
+    for (const concurrency of (process.env.QWEN_PROBE_BENCH_LEVELS ?? '1,10,100,500').split(',').map(Number)) {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
       const d = await runLevel(direct, concurrency, seconds);
       let peak = baseline;
       const sampler = setInterval(() => {
-        void memoryOf(proxy.child).then((m) => {
+        void proxy.memory().then((m) => {
           if (m.rss > peak.rss) peak = m;
         });
-      }, 250);
-      const cpuBefore = (await memoryOf(proxy.child)).cpuMs;
+      }, 100);
+      const cpuBefore = (await proxy.memory()).cpuMs;
       const v = await runLevel(via, concurrency, seconds);
-      const cpuUsed = (await memoryOf(proxy.child)).cpuMs - cpuBefore;
+      const cpuUsed = (await proxy.memory()).cpuMs - cpuBefore;
       clearInterval(sampler);
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
       if (concurrency <= 100) {
@@ -319,34 +379,34 @@ export default async function bench(): Promise<BenchResult> {
     // heap with 500 long streams (about 100 chunks each) all mid-answer, and after they ended.
     await agent.close();
     agent = newAgent();
-    const fresh = await startChild(entry, 'proxy', { QWEN_PROBE_BENCH_TARGET: sim.url });
+    const fresh = await startProxy(sim.url);
     try {
       const viaFresh: Target = { via: true, url: fresh.url, token };
       await runLevel(viaFresh, 20, 1);
       await new Promise((r) => setTimeout(r, 11_000)); // warm-up connections idle out
-      const start = await memoryOf(fresh.child, true);
+      const start = await fresh.memory(true);
       const longRun = runLevel(viaFresh, 500, 1, undefined, 300);
-      for (let i = 0; i < 100 && (await memoryOf(fresh.child)).open < 490; i++) await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 100 && (await fresh.memory()).open < 490; i++) await new Promise((r) => setTimeout(r, 200));
       await new Promise((r) => setTimeout(r, 2000)); // well into the answers
-      const open = await memoryOf(fresh.child, true);
+      const open = await fresh.memory(true);
       await longRun;
       // Idle keep-alive connections (both sides, ~50 KiB each) are state, not leaks: let them go.
       await agent.close();
       agent = newAgent();
       await new Promise((r) => setTimeout(r, 11_000));
-      const after = await memoryOf(fresh.child, true);
+      const after = await fresh.memory(true);
       figures.push({ label: `proxy live heap per open stream (${open.open} open, ~30 chunks in)`, value: round((open.live - start.live) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
       figures.push({ label: 'proxy live heap after 500 long streams, minus before', value: round((after.live - start.live) / MIB, 2), unit: 'MiB', goal: 'about 0 (back to start)', met: after.live - start.live < 2 * MIB });
     } finally {
-      fresh.child.disconnect();
+      await fresh.stop();
     }
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
     notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
-    notes.push(entry.bundled ? 'simulator and proxy run as plain node (an esbuild bundle of this file), no tsx' : 'esbuild missing: children run under tsx, whose loader adds about 30 MiB RSS to each');
+    notes.push(`proxy: \`node bin/qwen-probe.js serve\` built from this source (RSS and CPU read from /proc, live heap from heap snapshots); simulator: ${entry.bundled ? 'plain node (an esbuild bundle of this file)' : 'tsx (esbuild missing)'}`);
     notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);
   } finally {
     sim.child.disconnect();
-    proxy.child.disconnect();
+    await proxy.stop();
     if (!agent.closed) await agent.close();
   }
   return { name: 'serve', figures, notes };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `qwen-probe` command line: one module per command, each exporting a yargs CommandModule. */
+import './serve-heap.js'; // first: it must run before the other modules are evaluated
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ProbeError } from '../exchange/errors.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { ProbeError } from '../exchange/errors.js';
-import { headerValue, isEventStream, type Exchange, type ExchangeError, type ExchangeResponse, type ExchangeSource, type Header, type SseEvent } from '../exchange/exchange.js';
+import { headerValue, isEventStream, type Exchange, type ExchangeError, type ExchangeRequest, type ExchangeResponse, type ExchangeSource, type Header, type SseEvent } from '../exchange/exchange.js';
 import { BodyRecorder, isBinaryContentType } from './body-recorder.js';
 import { createContentDecoder, type ContentDecoder } from './content-decoder.js';
 import { classifyNetError, isInputError, netErrorMessage } from './net-error.js';
@@ -39,7 +39,8 @@ export interface SendOptions {
   /**
    * What the returned exchange keeps of the response body. `'all'` (the default): the text, the
    * SSE events and the chunk records. `'none'`: none of them; the callbacks still fire live, and
-   * the exchange's response has status and headers only and is tagged `body-not-kept`. For a
+   * the exchange's response has status and headers only and is tagged `body-not-kept`, and its
+   * request has method and URL only (`request-not-kept`). For a
    * caller that consumes the body through the callbacks (the proxy), so that memory per open
    * stream does not grow with the answer.
    */
@@ -83,17 +84,44 @@ function stopMessage(cause: StopCause, options: SendOptions): string {
 }
 
 /** Sends one request and records the exchange; see the module comment for the guarantees. */
-export async function sendRequest(request: Exchange['request'], options: SendOptions): Promise<Exchange> {
-  const url = parseUrl(request.url);
+export function sendRequest(request: Exchange['request'], options: SendOptions): Promise<Exchange> {
+  try {
+    const url = parseUrl(request.url);
+    const body = request.body === undefined ? undefined : request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64') : request.body;
+    const bodyBytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const wire = toWireHeaders(request.headers, bodyBytes);
+    // With `keep: 'none'` the exchange keeps no request headers or body either: nothing of the
+    // request outlives its sending, however long the response streams (this function returns
+    // without awaiting, so its frame, which holds `request`, is gone once the round trip started).
+    const sent: ExchangeRequest =
+      (options.keep ?? 'all') === 'all'
+        ? {
+            method: request.method,
+            url: request.url,
+            ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }),
+            headers: wire.sent,
+            ...(request.body !== undefined ? { body: request.body } : {}),
+            ...(request.bodyEncoding ? { bodyEncoding: request.bodyEncoding } : {}),
+          }
+        : { method: request.method, url: request.url, ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }), headers: [] };
+    return roundTrip(url, { flat: wire.flat, dropped: wire.dropped }, body, sent, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function roundTrip(
+  url: URL,
+  wire: { flat?: string[]; readonly dropped: readonly string[] },
+  body: string | Buffer | undefined,
+  sent: ExchangeRequest,
+  options: SendOptions,
+): Promise<Exchange> {
   const now = options.now ?? (() => performance.now());
   const t0 = now();
   const startedAt = new Date().toISOString();
   const rel = () => Math.max(0, Math.round((now() - t0) * 10) / 10);
   const keep = options.keep ?? 'all';
-
-  const body = request.body === undefined ? undefined : request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64') : request.body;
-  const bodyBytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  const wire = toWireHeaders(request.headers, bodyBytes);
 
   const controller = new AbortController();
   let cause: StopCause | undefined;
@@ -144,8 +172,8 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
   let error: ExchangeError | undefined;
   try {
     if (cause !== undefined) throw new Error('aborted before sending');
-    const res = await undiciRequest(url, {
-      method: request.method as Dispatcher.HttpMethod,
+    const pending = undiciRequest(url, {
+      method: sent.method as Dispatcher.HttpMethod,
       headers: wire.flat,
       body,
       signal: controller.signal,
@@ -155,6 +183,10 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
       ...(options.connectTimeoutMs !== undefined ? { headersTimeout: 0 } : {}),
       ...(options.idleTimeoutMs !== undefined ? { bodyTimeout: 0 } : {}),
     });
+    // undici has copied what it sends: drop our references for the rest of a long stream.
+    wire.flat = undefined;
+    body = undefined;
+    const res = await pending;
     tHeaders = rel();
     clearTimeout(timers.connect);
     const headers = fromRawHeaders(res.headers);
@@ -181,7 +213,7 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
   } catch (thrown) {
     if (thrown instanceof CallbackFailure) throw thrown.error;
     if (cause === undefined && response === undefined && isInputError(thrown)) {
-      throw new ProbeError('E_INPUT', `cannot send ${request.method} ${request.url}: ${netErrorMessage(thrown)}`, { cause: thrown });
+      throw new ProbeError('E_INPUT', `cannot send ${sent.method} ${sent.url}: ${netErrorMessage(thrown)}`, { cause: thrown });
     }
     const code = cause === 'signal' ? 'ABORTED' : cause !== undefined ? 'ETIMEDOUT' : classifyNetError(thrown);
     error = { code, message: cause !== undefined ? stopMessage(cause, options) : netErrorMessage(thrown) };
@@ -200,6 +232,7 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
   }
   const tags = [
     ...wire.dropped.map((name) => `net-dropped-header:${name}`),
+    ...(keep === 'none' ? ['request-not-kept'] : []),
     ...(response && keep === 'none' ? ['body-not-kept'] : []),
     ...(error ? [`upstream-error:${error.code}`] : []),
     ...(error && response ? ['stream-cut'] : []),
@@ -210,14 +243,7 @@ export async function sendRequest(request: Exchange['request'], options: SendOpt
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(tags.length > 0 ? { tags } : {}),
     startedAt,
-    request: {
-      method: request.method,
-      url: request.url,
-      ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }),
-      headers: wire.sent,
-      ...(request.body !== undefined ? { body: request.body } : {}),
-      ...(request.bodyEncoding ? { bodyEncoding: request.bodyEncoding } : {}),
-    },
+    request: sent,
     ...(response ? { response } : {}),
     timings: {
       wait: tHeaders ?? -1,

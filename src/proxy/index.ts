@@ -15,3 +15,4 @@ export type { OpenAiUsage, FinishReason, ResponseIdentity } from './chunk-writer
 export { parseChatRequest, openAiErrorBody, proxyError, chatCompletionRequestSchema } from './openai-schemas.js';
 export type { ChatRequest, ChatMessage, ChatRole, ProxyError, OpenAiErrorBody } from './openai-schemas.js';
 export { errorForFailure, AUTH_HINT } from './failure-response.js';
+export { useLeanHeap, LEAN_HEAP_DEFAULTS, type LeanHeapOptions } from './lean-heap.js';

@@ -99,8 +99,8 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
     chatId = outcome.chatId;
   }
   if (chatId !== undefined) turn.onChat?.(chatId);
-  const request = config.shape.completion(ctx, { ...(chatId !== undefined ? { chatId } : {}), parentId: turn.parentId ?? null });
-  const reader = new QwenStreamReader();
+  // The proxy takes the texts from the updates: the reader need not build them a second time.
+  const reader = new QwenStreamReader({ keepText: false });
   let live = false;
   // Unless recording, the exchange keeps no body: the reader consumes the stream from `onChunk`
   // (one SSE parse, in the reader), and an open stream costs the same memory however long its
@@ -108,7 +108,8 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
   const keepAll = config.record !== undefined;
   let binaryError = false;
   let errorBody = '';
-  const exchange = await sendRequest(request, {
+  // The request is built in the call, not held here: nothing keeps it while the answer streams.
+  const exchange = await sendRequest(config.shape.completion(ctx, { ...(chatId !== undefined ? { chatId } : {}), parentId: turn.parentId ?? null }), {
     ...timeouts(config),
     endpoint: 'chat.completions',
     signal: turn.signal,

@@ -16,6 +16,16 @@ import { classifyBody, classifyResponse, failureFromJson, sampleOf, type Upstrea
 // Only needed while no event has been seen: `end` classifies the head only for an event-less body.
 const HEAD_LIMIT = 64 * 1024;
 
+/** Options of a reader. */
+export interface QwenStreamReaderOptions {
+  /**
+   * Keep the answer and reasoning text for the result (default true). A live consumer that takes
+   * the text from the updates (the proxy) says false: the result then has empty texts (`ok` is
+   * still judged on whether answer text came), and an open stream does not hold its answer twice.
+   */
+  readonly keepText?: boolean;
+}
+
 /** Incremental reader: `push` chunks as they arrive, then `end` once. */
 export class QwenStreamReader {
   private readonly parser: EventSourceParser;
@@ -23,6 +33,8 @@ export class QwenStreamReader {
   private pending: QwenStreamUpdate[] = [];
   private answer = '';
   private reasoning = '';
+  private sawAnswer = false;
+  private readonly keepText: boolean;
   private reasoningPhase: ReasoningPhase | undefined;
   private sawSummary = false;
   private usage: QwenUsage | undefined;
@@ -37,7 +49,8 @@ export class QwenStreamReader {
   private state: 'open' | 'flushing' | 'flushed' = 'open';
   private result: QwenStreamResult | undefined;
 
-  constructor() {
+  constructor(options: QwenStreamReaderOptions = {}) {
+    this.keepText = options.keepText !== false;
     this.parser = createParser({
       onEvent: (e) => this.onEvent(e),
       onComment: (c) => this.comments.push(c),
@@ -94,7 +107,7 @@ export class QwenStreamReader {
     }
     const summary = this.sawSummary ? this.summary.summary : undefined;
     this.result = {
-      ok: this.answer !== '' && this.finished && this.failure === undefined,
+      ok: this.sawAnswer && this.finished && this.failure === undefined,
       answer: this.answer,
       reasoning: this.reasoning,
       ...(this.reasoningPhase ? { reasoningPhase: this.reasoningPhase } : {}),
@@ -190,7 +203,8 @@ export class QwenStreamReader {
       this.emit({ kind: 'other', data: raw });
     } else if (phase === 'answer') {
       if (content !== '') {
-        this.answer += content;
+        this.sawAnswer = true;
+        if (this.keepText) this.answer += content;
         this.emit({ kind: 'answer', text: content });
       }
     } else if (phase === 'think') {
@@ -214,7 +228,7 @@ export class QwenStreamReader {
 
   private onReasoning(text: string, phase: ReasoningPhase): void {
     if (text === '') return;
-    this.reasoning += text;
+    if (this.keepText) this.reasoning += text;
     this.reasoningPhase = phase;
     this.emit({ kind: 'reasoning', text, phase });
   }

@@ -134,6 +134,8 @@ describe('sendRequest streaming', () => {
     expect(ex.response).not.toHaveProperty('sse');
     expect(ex.response).not.toHaveProperty('chunks');
     expect(ex.tags).toContain('body-not-kept');
+    expect(ex.tags).toContain('request-not-kept');
+    expect(ex.request).toEqual({ method: 'GET', url: server.url, httpVersion: 'HTTP/1.1', headers: [] });
     expect(ex.error).toBeUndefined();
   });
 

@@ -54,6 +54,16 @@ describe('QwenStreamReader on real captures', () => {
     ]);
   });
 
+  it('without keepText gives the same updates and verdict but leaves the texts to the consumer', () => {
+    const kept = readChunks([THINKING]);
+    const reader = new QwenStreamReader({ keepText: false });
+    const updates = [...reader.push(THINKING), ...reader.flush()];
+    const result = reader.end();
+    expect(updates).toEqual(kept.updates);
+    expect(result).toMatchObject({ ok: true, finished: true, answer: '', reasoning: '', reasoningPhase: 'thinking_summary' });
+    expect(textOf(updates, 'answer')).toBe(kept.result.answer);
+  });
+
   it('gives the same updates and result for every two-way split of both captures', () => {
     for (const text of [FAST, THINKING]) {
       const whole = readChunks([text]);
