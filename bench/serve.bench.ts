@@ -30,6 +30,10 @@ const CHUNK_INTERVAL_MS = Number(process.env.QWEN_PROBE_BENCH_INTERVAL ?? 100);
 const WORDS = Number(process.env.QWEN_PROBE_BENCH_WORDS ?? 30);
 /** Seconds each load level runs (new streams start until then; running ones finish). */
 const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
+/** Concurrency levels; `QWEN_PROBE_BENCH_LEVELS=100` runs one while investigating. */
+const LEVELS = (process.env.QWEN_PROBE_BENCH_LEVELS ?? '1,10,100,500').split(',').map(Number);
+/** Turns direct and via take within each level. */
+const ROUNDS = 3;
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
@@ -293,7 +297,6 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
   const deadline = t0 + seconds * 1000;
   let n = 0;
   const worker = async (w: number) => {
-    if (process.env.QWEN_PROBE_BENCH_STAGGER === '1') await new Promise((r) => setTimeout(r, (w / concurrency) * CHUNK_INTERVAL_MS));
     // Bounded: each iteration is one stream, and none starts after the deadline.
     while (performance.now() < deadline) {
       const prompt = `bench ${w} ${n++} [[words=${words}]]`;
@@ -310,6 +313,17 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const elapsed = (performance.now() - t0) / 1000;
   return { streams: timings.length, chunks: timings.reduce((s, t) => s + t.offsets.length, 0), seconds: elapsed, timings, failed };
+}
+
+/** Rounds of one level taken together. */
+function mergeLevels(rounds: readonly LevelResult[]): LevelResult {
+  return {
+    streams: rounds.reduce((n, r) => n + r.streams, 0),
+    chunks: rounds.reduce((n, r) => n + r.chunks, 0),
+    seconds: rounds.reduce((n, r) => n + r.seconds, 0),
+    timings: rounds.flatMap((r) => r.timings),
+    failed: rounds.reduce((n, r) => n + r.failed, 0),
+  };
 }
 
 /** Median over chunk index k of (median offset of chunk k via − the same direct). */
@@ -340,19 +354,27 @@ export default async function bench(): Promise<BenchResult> {
     await runLevel(via, 20, 1);
     const baseline = await proxy.memory();
 
-    for (const concurrency of (process.env.QWEN_PROBE_BENCH_LEVELS ?? '1,10,100,500').split(',').map(Number)) {
+    for (const concurrency of LEVELS) {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
-      const d = await runLevel(direct, concurrency, seconds);
+      // Direct and via take turns in ROUNDS slices, so that a busy spell of the shared machine
+      // weighs on both alike instead of on whichever ran during it.
+      const directRounds: LevelResult[] = [];
+      const viaRounds: LevelResult[] = [];
       let peak = baseline;
-      const sampler = setInterval(() => {
-        void proxy.memory().then((m) => {
-          if (m.rss > peak.rss) peak = m;
-        });
-      }, 100);
-      const cpuBefore = (await proxy.memory()).cpuMs;
-      const v = await runLevel(via, concurrency, seconds);
-      const cpuUsed = (await proxy.memory()).cpuMs - cpuBefore;
-      clearInterval(sampler);
+      let cpuUsed = 0;
+      for (let r = 0; r < ROUNDS; r++) {
+        directRounds.push(await runLevel(direct, concurrency, seconds / ROUNDS));
+        const sampler = setInterval(() => {
+          void proxy.memory().then((m) => {
+            if (m.rss > peak.rss) peak = m;
+          });
+        }, 100);
+        const cpuBefore = (await proxy.memory()).cpuMs;
+        viaRounds.push(await runLevel(via, concurrency, seconds / ROUNDS));
+        cpuUsed += (await proxy.memory()).cpuMs - cpuBefore;
+        clearInterval(sampler);
+      }
+      const [d, v] = [mergeLevels(directRounds), mergeLevels(viaRounds)];
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
       if (concurrency <= 100) {
         const ttftAdded = median(v.timings.map((t) => t.ttft)) - median(d.timings.map((t) => t.ttft));
@@ -403,7 +425,7 @@ export default async function bench(): Promise<BenchResult> {
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
     notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
     notes.push(`proxy: \`node bin/qwen-probe.js serve\` built from this source (RSS and CPU read from /proc, live heap from heap snapshots); simulator: ${entry.bundled ? 'plain node (an esbuild bundle of this file)' : 'tsx (esbuild missing)'}`);
-    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level (500: +3 s); simulator, proxy and load generator in three processes on the same cores`);
+    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level and target (500: +3 s) in ${ROUNDS} alternating rounds; simulator, proxy and load generator in three processes on the same cores`);
   } finally {
     sim.child.disconnect();
     await proxy.stop();

@@ -18,10 +18,12 @@ async function youngSizes(setup: string): Promise<number[]> {
     const young = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576;
     const churn = async () => {
       let keep = [];
-      for (let round = 0; round < 40; round++) {
-        for (let i = 0; i < 20000; i++) keep.push({ i, text: 'x' + i });
+      // Small rounds with a turn after each: at most one scavenge between two looks of the
+      // observer, as in a server (a long synchronous stretch may double past the cap once more).
+      for (let round = 0; round < 160; round++) {
+        for (let i = 0; i < 5000; i++) keep.push({ i, text: 'x' + i });
         if (keep.length > 100000) keep = keep.slice(50000);
-        await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setImmediate(r));
       }
     };
     const sizes = [];
