@@ -29,11 +29,18 @@ const CHUNK_INTERVAL_MS = Number(process.env.QWEN_PROBE_BENCH_INTERVAL ?? 100);
 /** Extra words per answer (`[[words=N]]`): about 20 content chunks per stream. */
 const WORDS = Number(process.env.QWEN_PROBE_BENCH_WORDS ?? 30);
 /** Seconds each load level runs (new streams start until then; running ones finish). */
-const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 6);
+const LEVEL_SECONDS = Number(process.env.QWEN_PROBE_BENCH_SECONDS ?? 8);
+/**
+ * How stream starts are spread: worker w of N starts its first stream w/N of this later, then
+ * each starts its next when its last ended. About one answer's length, so that N concurrent
+ * streams arrive the way N independent clients do. Starting all N in the same millisecond (and
+ * so keeping them in lockstep, since every answer lasts the same) is measured too, as the worst case.
+ */
+const SPREAD_MS = CHUNK_INTERVAL_MS * 20;
 /** Concurrency levels; `QWEN_PROBE_BENCH_LEVELS=100` runs one while investigating. */
 const LEVELS = (process.env.QWEN_PROBE_BENCH_LEVELS ?? '1,10,100,500').split(',').map(Number);
 /** Turns direct and via take within each level. */
-const ROUNDS = 3;
+const ROUNDS = 2;
 const MODEL = 'qwen3-max';
 const MIB = 1024 * 1024;
 
@@ -289,7 +296,8 @@ interface LevelResult {
   readonly failed: number;
 }
 
-async function runLevel(target: Target, concurrency: number, seconds: number, onTick?: () => void, words = WORDS): Promise<LevelResult> {
+async function runLevel(target: Target, concurrency: number, seconds: number, options: { spreadMs?: number; words?: number } = {}): Promise<LevelResult> {
+  const { spreadMs = SPREAD_MS, words = WORDS } = options;
   const { expectedAnswer } = await import('../src/simulator/answers.js');
   const timings: StreamTiming[] = [];
   let failed = 0;
@@ -297,6 +305,7 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
   const deadline = t0 + seconds * 1000;
   let n = 0;
   const worker = async (w: number) => {
+    if (spreadMs > 0 && w > 0) await new Promise((r) => setTimeout(r, (w / concurrency) * spreadMs));
     // Bounded: each iteration is one stream, and none starts after the deadline.
     while (performance.now() < deadline) {
       const prompt = `bench ${w} ${n++} [[words=${words}]]`;
@@ -307,7 +316,6 @@ async function runLevel(target: Target, concurrency: number, seconds: number, on
       } catch {
         failed++;
       }
-      onTick?.();
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
@@ -350,38 +358,48 @@ export default async function bench(): Promise<BenchResult> {
     const direct: Target = { via: false, url: sim.url, token };
     const via: Target = { via: true, url: proxy.url, token };
     // Warm both paths (JIT, connection pools, the proxy's model list).
-    await runLevel(direct, 20, 1);
-    await runLevel(via, 20, 1);
+    await runLevel(direct, 20, 1, { spreadMs: 0 });
+    await runLevel(via, 20, 1, { spreadMs: 0 });
     const baseline = await proxy.memory();
 
-    for (const concurrency of LEVELS) {
+    /** One level: direct and via take turns in ROUNDS slices, so that a busy spell of the shared machine weighs on both alike. */
+    const measure = async (concurrency: number, spreadMs: number) => {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
-      // Direct and via take turns in ROUNDS slices, so that a busy spell of the shared machine
-      // weighs on both alike instead of on whichever ran during it.
       const directRounds: LevelResult[] = [];
       const viaRounds: LevelResult[] = [];
       let peak = baseline;
       let cpuUsed = 0;
       for (let r = 0; r < ROUNDS; r++) {
-        directRounds.push(await runLevel(direct, concurrency, seconds / ROUNDS));
+        directRounds.push(await runLevel(direct, concurrency, seconds / ROUNDS, { spreadMs }));
         const sampler = setInterval(() => {
           void proxy.memory().then((m) => {
             if (m.rss > peak.rss) peak = m;
           });
         }, 100);
         const cpuBefore = (await proxy.memory()).cpuMs;
-        viaRounds.push(await runLevel(via, concurrency, seconds / ROUNDS));
+        viaRounds.push(await runLevel(via, concurrency, seconds / ROUNDS, { spreadMs }));
         cpuUsed += (await proxy.memory()).cpuMs - cpuBefore;
         clearInterval(sampler);
       }
-      const [d, v] = [mergeLevels(directRounds), mergeLevels(viaRounds)];
+      return { d: mergeLevels(directRounds), v: mergeLevels(viaRounds), peak, cpuUsed };
+    };
+    const ttftP50 = (l: LevelResult) => median(l.timings.map((t) => t.ttft));
+
+    for (const concurrency of LEVELS) {
+      const { d, v, peak, cpuUsed } = await measure(concurrency, SPREAD_MS);
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
       if (concurrency <= 100) {
         const ttftAdded = median(v.timings.map((t) => t.ttft)) - median(d.timings.map((t) => t.ttft));
         figures.push({ label: `TTFT p50 added, ${label}`, value: round(ttftAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: ttftAdded <= 2 } : {}) });
         const chunkAdded = addedChunkLatency(d.timings, v.timings);
         figures.push({ label: `per-chunk latency p50 added, ${label}`, value: round(chunkAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: chunkAdded <= 2 } : {}) });
-        notes.push(`${label}: TTFT p50 direct ${round(median(d.timings.map((t) => t.ttft)), 1)} ms, via ${round(median(v.timings.map((t) => t.ttft)), 1)} ms; p99 via ${round(percentile(v.timings.map((t) => t.ttft), 99), 1)} ms`);
+        notes.push(`${label}: TTFT p50 direct ${round(ttftP50(d), 1)} ms, via ${round(ttftP50(v), 1)} ms; p99 via ${round(percentile(v.timings.map((t) => t.ttft), 99), 1)} ms`);
+      }
+      if (concurrency === 100) {
+        const lockstep = await measure(concurrency, 0);
+        figures.push({ label: 'TTFT p50 added, 100 streams all starting at once', value: round(ttftP50(lockstep.v) - ttftP50(lockstep.d)), unit: 'ms' });
+        figures.push({ label: 'per-chunk latency p50 added, 100 streams at once', value: round(addedChunkLatency(lockstep.d.timings, lockstep.v.timings)), unit: 'ms' });
+        notes.push(`100 streams all starting at once (worst case, in lockstep): TTFT p50 direct ${round(ttftP50(lockstep.d), 1)} ms, via ${round(ttftP50(lockstep.v), 1)} ms`);
       }
       // CPU time does not depend on how busy the machine is, unlike every wall-clock figure here.
       figures.push({ label: `proxy CPU per stream, ${label}`, value: round(cpuUsed / Math.max(1, v.streams + v.failed), 2), unit: 'ms' });
@@ -404,10 +422,10 @@ export default async function bench(): Promise<BenchResult> {
     const fresh = await startProxy(sim.url);
     try {
       const viaFresh: Target = { via: true, url: fresh.url, token };
-      await runLevel(viaFresh, 20, 1);
+      await runLevel(viaFresh, 20, 1, { spreadMs: 0 });
       await new Promise((r) => setTimeout(r, 11_000)); // warm-up connections idle out
       const start = await fresh.memory(true);
-      const longRun = runLevel(viaFresh, 500, 1, undefined, 300);
+      const longRun = runLevel(viaFresh, 500, 1, { spreadMs: 0, words: 300 });
       for (let i = 0; i < 100 && (await fresh.memory()).open < 490; i++) await new Promise((r) => setTimeout(r, 200));
       await new Promise((r) => setTimeout(r, 2000)); // well into the answers
       const open = await fresh.memory(true);
@@ -425,7 +443,7 @@ export default async function bench(): Promise<BenchResult> {
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
     notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
     notes.push(`proxy: \`node bin/qwen-probe.js serve\` built from this source (RSS and CPU read from /proc, live heap from heap snapshots); simulator: ${entry.bundled ? 'plain node (an esbuild bundle of this file)' : 'tsx (esbuild missing)'}`);
-    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level and target (500: +3 s) in ${ROUNDS} alternating rounds; simulator, proxy and load generator in three processes on the same cores`);
+    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level and target (500: +3 s) in ${ROUNDS} alternating rounds, starts spread over ${SPREAD_MS} ms; simulator, proxy and load generator in three processes on the same cores`);
   } finally {
     sim.child.disconnect();
     await proxy.stop();
