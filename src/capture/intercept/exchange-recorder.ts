@@ -17,7 +17,7 @@ import { headerValue } from '../../exchange/exchange.js';
 import { classifyEndpoint } from '../../upstream/endpoints.js';
 import { classifyNetError } from '../../net/net-error.js';
 import type { HostMapping } from './host-rules.js';
-import { ResponseBodyTap } from './response-body-tap.js';
+import { ResponseBodyTap, type TappedBody } from './response-body-tap.js';
 import { addTimedBody, encodeBody, hostnameOf, httpVersionOf, notesFor, round, tlsFailureExchange, toHeaders, type Writable } from './exchange-fields.js';
 
 /** What the recorder needs to know about the proxy it records for. */
@@ -57,6 +57,7 @@ export class ExchangeRecorder {
   private readonly ignored = new Set<string>();
   /** Exchanges being assembled (decoding a compressed body is asynchronous). */
   private readonly building = new Set<Promise<void>>();
+  private readonly mappingFacts = new WeakMap<HostMapping, { readonly tag: string; readonly note: string | undefined }>();
 
   constructor(private readonly options: RecorderOptions) {}
 
@@ -157,26 +158,47 @@ export class ExchangeRecorder {
     if (!done || !state.request) return;
     this.pending.delete(id);
     const request = state.request;
-    const job = this.build(request, state)
-      .then((exchange) => this.options.onExchange(exchange))
-      // A bug in assembling one exchange must not take the proxy (and every other client) down.
-      .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => this.building.delete(job));
-    this.building.add(job);
+    const tap = state.tap;
+    if (tap?.decodesAtEnd) {
+      const job = tap
+        .finish()
+        .then((body) => this.options.onExchange(this.build(request, state, body)))
+        // A bug in assembling one exchange must not take the proxy (and every other client) down.
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => this.building.delete(job));
+      this.building.add(job);
+      return;
+    }
+    // No content-encoding (nearly every exchange): assembled and handed over now, without promises.
+    try {
+      this.options.onExchange(this.build(request, state, tap?.finishNow()));
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+
+  /** The tag and note of a mapping: the same strings for every exchange it maps, so made once. */
+  private factsOf(mapping: HostMapping): { readonly tag: string; readonly note: string | undefined } {
+    let facts = this.mappingFacts.get(mapping);
+    if (!facts) {
+      facts = { tag: `mapped:${mapping.host}=${mapping.origin}`, note: notesFor(mapping.host, mapping, undefined) };
+      this.mappingFacts.set(mapping, facts);
+    }
+    return facts;
   }
 
   /**
    * Assembles the Exchange. Written as plain assignments rather than conditional spreads: this runs
    * once per proxied request, and spreading temporary objects was its largest cost.
    */
-  private async build(request: InitiatedRequest, state: Pending): Promise<Exchange> {
+  private build(request: InitiatedRequest, state: Pending, body: TappedBody | undefined): Exchange {
     const start = request.timingEvents.startTimestamp;
     const mapping = this.options.mappingFor(state.host);
+    const facts = mapping ? this.factsOf(mapping) : undefined;
     const tags: string[] = [];
-    if (mapping) tags.push(`mapped:${mapping.host}=${mapping.origin}`);
+    if (facts) tags.push(facts.tag);
     if (request.httpVersion.startsWith('2')) tags.push('http2');
     const { head, aborted } = state;
-    const body = await state.tap?.finish();
     let error: Exchange['error'];
     if (aborted) {
       const cause = aborted.error;
@@ -210,7 +232,7 @@ export class ExchangeRecorder {
     const endpoint = classifyEndpoint(request.method, request.url);
     if (endpoint) exchange.endpoint = endpoint;
     if (tags.length > 0) exchange.tags = tags;
-    const notes = notesFor(state.host, mapping, error);
+    const notes = error ? notesFor(state.host, mapping, error) : facts?.note;
     if (notes) exchange.notes = notes;
     exchange.startedAt = new Date(request.timingEvents.startTime).toISOString();
     exchange.request = req;

@@ -54,20 +54,39 @@ export class ResponseBodyTap {
     else this.raw.push({ bytes: Buffer.from(content), t });
   }
 
+  /** True when the body carries a content-encoding: only the asynchronous `finish` can end it. */
+  get decodesAtEnd(): boolean {
+    return !this.identity;
+  }
+
+  /** Ends a body without content-encoding (complete or cut), at once: the common case, kept free of promises. */
+  finishNow(): TappedBody {
+    if (!this.identity) throw new Error('finishNow() on an encoded body: use finish()');
+    return this.recorded();
+  }
+
   /** Ends the body (complete or cut) and returns what was recorded. */
   async finish(): Promise<TappedBody> {
-    if (this.identity) return { ...this.recorder.finish(this.lastT), chunks: this.chunks, decodeFailed: false };
+    if (this.identity) return this.recorded();
     const decoder = createContentDecoder(this.encoding);
     if (decoder) {
       try {
         await decodeInto(decoder, this.raw, this.recorder);
-        return { ...this.recorder.finish(this.lastT), chunks: this.chunks, decodeFailed: false };
+        return this.recorded();
       } catch {
         // Fall through: an unreadable body is still worth keeping, as the bytes that went over the wire.
       }
     }
     const bytes = Buffer.concat(this.raw.map((r) => r.bytes));
     return { body: bytes.toString('base64'), bodyEncoding: 'base64', chunks: this.chunks, decodeFailed: true };
+  }
+
+  private recorded(): TappedBody {
+    const { body, bodyEncoding, sse } = this.recorder.finish(this.lastT);
+    const tapped: { -readonly [K in keyof TappedBody]: TappedBody[K] } = { body, chunks: this.chunks, decodeFailed: false };
+    if (bodyEncoding) tapped.bodyEncoding = bodyEncoding;
+    if (sse) tapped.sse = sse;
+    return tapped;
   }
 }
 
