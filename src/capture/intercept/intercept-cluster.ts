@@ -38,6 +38,24 @@ export function autoWorkerCount(): number {
   return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS));
 }
 
+/**
+ * The workers' node flags: the primary's own (`--import tsx` when running from source), plus two
+ * garbage-collector settings measured on a busy 2-core machine to save about 7% of the CPU per
+ * request:
+ * - a young generation of 32 MB semi-spaces (V8's default tops out at 16 MB): a proxied request
+ *   allocates some 100 KB, nearly all dead by the next collection, so fewer collections cost less;
+ * - with a worker per core, collecting on the worker's own thread: V8's helper threads find no idle
+ *   core and only preempt the other workers (and the clients on the same machine).
+ * A flag the user set, on the command line or in NODE_OPTIONS, is left alone.
+ */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined, workers: number, cores: number): string[] {
+  const given = `${execArgv.join(' ')} ${nodeOptions ?? ''}`;
+  const flags = [...execArgv];
+  if (!/--max-semi-space-size\b/.test(given)) flags.push('--max-semi-space-size=32');
+  if (workers >= cores && !/--(?:no-)?single-threaded-gc\b/.test(given)) flags.push('--single-threaded-gc');
+  return flags;
+}
+
 /** Options of `startInterceptCluster`: those of `startIntercept`, plus how many workers. */
 export interface InterceptClusterOptions extends InterceptOptions {
   /** Worker processes to run (at least 1). */
@@ -72,7 +90,7 @@ export async function startInterceptCluster(options: InterceptClusterOptions): P
   const reportError = options.onError ?? (() => undefined);
   const sink = await openCaptureSink({ ...options, onError: reportError });
 
-  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: process.execArgv });
+  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS, options.workers, availableParallelism()) });
   let nextId = 1;
   const pool = new WorkerPool({
     size: options.workers,
