@@ -10,11 +10,17 @@
  *   sub-ms precision, comparable across processes); the client subtracts it on arrival. Added =
  *   p50 through a proxy minus p50 direct, at 1 and 10 concurrent streams. mitmdump is measured as
  *   installed (buffers SSE) and with an addon that streams every response (`flow.response.stream`).
+ *
+ * `intercept` runs from dist/ (`node bin/qwen-probe.js`; run `npm run build` first) with the default
+ * `--workers auto`, i.e. what a user gets. Beside it: `--workers 1` (one process), and the same
+ * workers recording nothing (mockttp's own cost). Proxy CPU is summed over the primary and its
+ * workers. Every target is warmed up before measuring (see WARM_UP_MS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
@@ -26,6 +32,16 @@ const HOST = 'bench.test'; // never resolved: both proxies map it to the upstrea
 const CONNECTIONS = 16;
 const ROUNDS = 6;
 const SLICE_MS = 700;
+const SETTLE_MS = 250;
+/**
+ * Warm-up, per target: WARM_UP_MS of continuous load, then WARM_UP_ROUNDS unmeasured rounds taking
+ * turns like the measured ones. V8 needs seconds of load before mockttp's hot paths run optimised
+ * (a fresh 2-worker intercept goes from ~400 to ~2400 requests/s over its first 8 s), and a target
+ * left idle while the others warm up runs its next slice cold again. Python's mitmdump has no JIT
+ * to warm: a short warm-up measured the Node processes' start-up against it.
+ */
+const WARM_UP_MS = 5000;
+const WARM_UP_ROUNDS = 2;
 const EVENTS = 40;
 const EVENT_GAP_MS = 10;
 const STREAM_ROUNDS = 3;
@@ -110,6 +126,42 @@ async function cpuMs(pid: number | undefined): Promise<number> {
   }
 }
 
+/** Child process ids of `pid` (an intercept primary's workers), from /proc; empty where it is not there. */
+async function childPids(pid: number): Promise<number[]> {
+  try {
+    const tasks = await Promise.all(
+      readdirSync(`/proc/${pid}/task`).map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')),
+    );
+    return tasks.flatMap((text) => text.split(' ').filter((p) => p !== '').map(Number));
+  } catch {
+    return [];
+  }
+}
+
+/** CPU ms of a process and of its children, apart: `[own, children]`. Workers restarted mid-slice would be missed, but none are. */
+async function treeCpuMs(pid: number | undefined): Promise<[number, number]> {
+  if (pid === undefined) return [Number.NaN, Number.NaN];
+  const children = await Promise.all((await childPids(pid)).map((c) => cpuMs(c)));
+  return [await cpuMs(pid), children.reduce((a, b) => a + b, 0)];
+}
+
+/** dist/ must hold the code under test: refuse to measure a stale build of what intercept runs. */
+function assertFreshBuild(): void {
+  const newest = (path: string): number => {
+    const full = join(ROOT, path);
+    if (!statSync(full).isDirectory()) return statSync(full).mtimeMs;
+    return readdirSync(full).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
+  };
+  const sources = Math.max(...['src/capture/intercept', 'src/exchange', 'src/cli/intercept.ts', 'src/cli/main.ts'].map(newest));
+  let built = 0;
+  try {
+    built = Math.min(newest('dist/capture/intercept/intercept-cluster.js'), newest('dist/cli/intercept.js'), newest('dist/cli/main.js'));
+  } catch {
+    // missing: stale by definition
+  }
+  if (built < sources) throw new Error('dist/ is older than src/: run `npm run build` before `npm run bench -- intercept`');
+}
+
 /** One way to reach the upstream: direct, or through one of the proxies (whose CPU we watch). */
 interface Target {
   readonly name: string;
@@ -118,40 +170,66 @@ interface Target {
   readonly pid?: number;
 }
 
+/** Throughput of one target: requests/s, and the proxy's CPU ms per request (own process, its children). */
+interface Rate {
+  readonly rps: number;
+  /** CPU ms per request of this bench process, the client. */
+  readonly clientCpuPerRequest: number;
+  readonly cpuPerRequest: number;
+  readonly ownCpuPerRequest: number;
+  readonly childrenCpuPerRequest: number;
+}
+
 /**
  * Requests/s and the proxy's CPU ms per request, measured in short slices that take turns across
  * targets (ROUNDS rounds): load from other processes on a shared machine then weighs on every target
  * alike instead of on whichever happened to run during a busy spell.
  */
-async function throughput(targets: readonly Target[]): Promise<Map<string, { rps: number; cpuPerRequest: number }>> {
+async function throughput(targets: readonly Target[]): Promise<Map<string, Rate>> {
   const slice = async (t: Target, ms: number): Promise<number> => {
     const until = performance.now() + ms;
     const loop = async (): Promise<number> => {
       let n = 0;
       while (performance.now() < until) {
         const res = await request(`${t.base}/json`, { dispatcher: t.dispatcher });
-        await res.body.text();
-        if (res.statusCode !== 200) throw new Error(`${t.name}: status ${res.statusCode}`);
+        const text = await res.body.text();
+        if (res.statusCode !== 200) throw new Error(`${t.name}: status ${res.statusCode}: ${text.slice(0, 300)}`);
         n++;
       }
       return n;
     };
     return (await Promise.all(Array.from({ length: CONNECTIONS }, loop))).reduce((a, b) => a + b, 0);
   };
-  for (const t of targets) await slice(t, 300); // warm-up: connections, certificates, JIT
-  const tally = new Map(targets.map((t) => [t.name, { requests: 0, ms: 0, cpu: 0 }]));
+  for (const t of targets) await slice(t, WARM_UP_MS);
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    for (const t of targets) await slice(t, SLICE_MS);
+  }
+  const tally = new Map(targets.map((t) => [t.name, { requests: 0, ms: 0, own: 0, children: 0, client: 0 }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {
-      const cpuBefore = await cpuMs(t.pid);
+      // A pause first: the previous slice's leftovers (its client's and upstream's garbage
+      // collection, closing sockets) must not weigh on whichever target comes next.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const [ownBefore, childrenBefore] = await treeCpuMs(t.pid);
+      const clientBefore = process.cpuUsage();
       const started = performance.now();
       const requests = await slice(t, SLICE_MS);
       const sum = tally.get(t.name)!;
       sum.ms += performance.now() - started;
+      const client = process.cpuUsage(clientBefore);
+      sum.client += (client.user + client.system) / 1000;
       sum.requests += requests;
-      sum.cpu += (await cpuMs(t.pid)) - cpuBefore;
+      const [ownAfter, childrenAfter] = await treeCpuMs(t.pid);
+      sum.own += ownAfter - ownBefore;
+      sum.children += childrenAfter - childrenBefore;
     }
   }
-  return new Map([...tally].map(([name, s]) => [name, { rps: s.requests / (s.ms / 1000), cpuPerRequest: s.cpu / s.requests }]));
+  return new Map(
+    [...tally].map(([name, s]) => [
+      name,
+      { rps: s.requests / (s.ms / 1000), clientCpuPerRequest: s.client / s.requests, cpuPerRequest: (s.own + s.children) / s.requests, ownCpuPerRequest: s.own / s.requests, childrenCpuPerRequest: s.children / s.requests },
+    ]),
+  );
 }
 
 /** Per-event delay (arrival minus upstream send, ms) over `streams` concurrent streams, rounds taking turns. */
@@ -174,14 +252,25 @@ async function eventDelays(targets: readonly Target[], streams: number): Promise
   return delays;
 }
 
-/** `qwen-probe intercept` as users start it; `record: false` includes no host, to show mockttp's own cost. */
-async function startIntercept(children: Child[], dir: string, upstreamPort: number, record = true): Promise<{ child: Child; url: string; ca: string }> {
-  const args = ['--port', '0', '--map', `${HOST}=https://127.0.0.1:${upstreamPort}`, '--out', join(dir, `bench-${record}.har`), '--ca-dir', join(dir, 'ca')];
-  const child = startChild(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'intercept', ...args, ...(record ? [] : ['--include', 'nothing.invalid'])]);
+/**
+ * `qwen-probe intercept` as users start it (dist/, `--workers` as given); `record: false` includes no
+ * host, to show mockttp's own cost. Resolves once it listens, with the number of workers it runs.
+ */
+async function startIntercept(
+  children: Child[],
+  dir: string,
+  upstreamPort: number,
+  workers: string,
+  record = true,
+): Promise<{ child: Child; url: string; ca: string; workers: number }> {
+  const name = `bench-${workers}-${record ? 'record' : 'bare'}`;
+  const args = ['--port', '0', '--workers', workers, '--map', `${HOST}=https://127.0.0.1:${upstreamPort}`, '--out', join(dir, `${name}.har`), '--ca-dir', join(dir, 'ca')];
+  const child = startChild(process.execPath, ['bin/qwen-probe.js', 'intercept', ...args, ...(record ? [] : ['--include', 'nothing.invalid'])]);
   children.push(child);
   const [, url] = await waitForOutput(child, /^listening on (\S+)$/m);
   const [, caPath] = await waitForOutput(child, /^CA certificate: (.+)$/m);
-  return { child, url: url!, ca: await readFile(caPath!, 'utf8') };
+  const count = child.output().match(/^workers: (\d+) processes/m)?.[1];
+  return { child, url: url!, ca: await readFile(caPath!, 'utf8'), workers: count ? Number(count) : 1 };
 }
 
 async function startMitmdump(children: Child[], dir: string, upstreamPort: number, streaming: boolean): Promise<{ child: Child; url: string; ca: string }> {
@@ -202,6 +291,7 @@ async function startMitmdump(children: Child[], dir: string, upstreamPort: numbe
 
 /** Runs the whole comparison; every child process is stopped on the way out. */
 export default async function bench(): Promise<BenchResult> {
+  assertFreshBuild();
   const dir = await mkdtemp(join(tmpdir(), 'qp-bench-intercept-'));
   const tlsMaterial = await generateCACertificate({ subject: { commonName: HOST } });
   const children: Child[] = [];
@@ -211,8 +301,10 @@ export default async function bench(): Promise<BenchResult> {
     const upstreamPort = Number((await waitForOutput(upstream, /^port (\d+)$/m))[1]);
     const target = `https://${HOST}`;
     // All proxies run at once (an idle one costs nothing) so that the measurements can take turns.
-    const ours = await startIntercept(children, dir, upstreamPort);
-    const bare = await startIntercept(children, dir, upstreamPort, false);
+    // One after another: each loads mockttp, which takes seconds of both cores.
+    const ours = await startIntercept(children, dir, upstreamPort, 'auto');
+    const single = await startIntercept(children, dir, upstreamPort, '1');
+    const bare = await startIntercept(children, dir, upstreamPort, 'auto', false);
     const mitm = await startMitmdump(children, dir, upstreamPort, false);
     const mitmS = await startMitmdump(children, dir, upstreamPort, true);
     const via = (name: string, p: { child: Child; url: string; ca: string }): Target => ({
@@ -222,28 +314,44 @@ export default async function bench(): Promise<BenchResult> {
       pid: p.child.process.pid,
     });
     const direct: Target = { name: 'direct', base: `https://127.0.0.1:${upstreamPort}`, dispatcher: new Agent({ connect: { rejectUnauthorized: false } }), pid: upstream.process.pid };
-    const [intercept, bareIntercept, mitmdump, mitmStreaming] = [via('intercept', ours), via('bare', bare), via('mitm', mitm), via('mitmStreaming', mitmS)];
-    const rates = await throughput([direct, intercept, bareIntercept, mitmdump]);
+    const [intercept, singleIntercept, bareIntercept, mitmdump, mitmStreaming] = [
+      via('intercept', ours),
+      via('single', single),
+      via('bare', bare),
+      via('mitm', mitm),
+      via('mitmStreaming', mitmS),
+    ];
+    const rates = await throughput([direct, intercept, singleIntercept, bareIntercept, mitmdump]);
     const at1 = await eventDelays([direct, intercept, mitmStreaming, mitmdump], 1);
     const at10 = await eventDelays([direct, intercept, mitmStreaming], 10);
-    for (const t of [direct, intercept, bareIntercept, mitmdump, mitmStreaming]) await t.dispatcher.close();
+    for (const t of [direct, intercept, singleIntercept, bareIntercept, mitmdump, mitmStreaming]) await t.dispatcher.close();
 
-    const rate = (name: string): { rps: number; cpuPerRequest: number } => rates.get(name)!;
+    const rate = (name: string): Rate => rates.get(name)!;
     const p50 = (m: Map<string, number[]>, name: string): number => percentile(m.get(name)!, 50);
     const added = (m: Map<string, number[]>, name: string): number => p50(m, name) - p50(m, 'direct');
     const [d, i, m] = [rate('direct'), rate('intercept'), rate('mitm')];
     const streamMs = (EVENTS - 1) * EVENT_GAP_MS;
+    const [one, bareRate] = [rate('single'), rate('bare')];
     const figures: BenchFigure[] = [
+      { label: 'intercept: worker processes (--workers auto)', value: ours.workers, unit: 'procs' },
       { label: 'direct: small JSON HTTPS requests/s', value: d.rps, unit: 'req/s' },
       { label: 'intercept: requests/s (recording to a capture)', value: i.rps, unit: 'req/s' },
-      { label: 'intercept recording nothing (mockttp alone): requests/s', value: rate('bare').rps, unit: 'req/s' },
+      { label: 'intercept --workers 1: requests/s (recording)', value: one.rps, unit: 'req/s' },
+      { label: 'same workers recording nothing (mockttp alone): requests/s', value: bareRate.rps, unit: 'req/s' },
       { label: 'mitmdump 8.1.1: requests/s', value: m.rps, unit: 'req/s' },
       { label: 'intercept / mitmdump requests/s', value: i.rps / m.rps, unit: 'x', goal: '>= 3x', met: i.rps / m.rps >= 3 },
+      { label: 'intercept --workers 1 / mitmdump requests/s', value: one.rps / m.rps, unit: 'x' },
+      { label: 'intercept / recording nothing requests/s', value: i.rps / bareRate.rps, unit: 'x' },
       { label: 'intercept / direct requests/s', value: i.rps / d.rps, unit: 'x' },
       { label: 'mitmdump / direct requests/s', value: m.rps / d.rps, unit: 'x' },
       { label: 'upstream alone: CPU per request (direct)', value: d.cpuPerRequest, unit: 'ms' },
-      { label: 'intercept: proxy CPU per request', value: i.cpuPerRequest, unit: 'ms' },
-      { label: 'intercept recording nothing: proxy CPU per request', value: rate('bare').cpuPerRequest, unit: 'ms' },
+      { label: 'bench client: CPU per request through intercept', value: i.clientCpuPerRequest, unit: 'ms' },
+      { label: 'bench client: CPU per request through mitmdump', value: m.clientCpuPerRequest, unit: 'ms' },
+      { label: 'intercept: proxy CPU per request (all processes)', value: i.cpuPerRequest, unit: 'ms' },
+      { label: 'intercept: of which the workers', value: i.childrenCpuPerRequest, unit: 'ms' },
+      { label: 'intercept: of which the primary (capture, summaries)', value: i.ownCpuPerRequest, unit: 'ms' },
+      { label: 'intercept --workers 1: proxy CPU per request', value: one.cpuPerRequest, unit: 'ms' },
+      { label: 'recording nothing: proxy CPU per request (all processes)', value: bareRate.cpuPerRequest, unit: 'ms' },
       { label: 'mitmdump: proxy CPU per request', value: m.cpuPerRequest, unit: 'ms' },
       { label: 'mitmdump / intercept CPU per request', value: m.cpuPerRequest / i.cpuPerRequest, unit: 'x' },
       { label: 'direct: per-event delay p50, 1 stream', value: p50(at1, 'direct'), unit: 'ms' },
@@ -259,8 +367,9 @@ export default async function bench(): Promise<BenchResult> {
       name: 'intercept',
       figures,
       notes: [
-        `loopback, ${CONNECTIONS} keep-alive connections, ${ROUNDS} rounds of ${SLICE_MS} ms per target taking turns; SSE ${EVENTS} events ${EVENT_GAP_MS} ms apart, ${STREAM_ROUNDS} rounds`,
-        'intercept runs as `qwen-probe intercept` (tsx), recording every exchange into a capture; mitmdump regular mode, own CA, map_remote, connection_strategy=lazy',
+        `loopback, ${CONNECTIONS} keep-alive connections; warm-up ${WARM_UP_MS} ms per target, then ${WARM_UP_ROUNDS} unmeasured rounds; ${ROUNDS} rounds of ${SLICE_MS} ms per target taking turns (${SETTLE_MS} ms pause before each); SSE ${EVENTS} events ${EVENT_GAP_MS} ms apart, ${STREAM_ROUNDS} rounds`,
+        'intercept runs as `node bin/qwen-probe.js intercept --workers auto` (dist/), recording every exchange into a capture; mitmdump regular mode, own CA, map_remote, connection_strategy=lazy',
+        `${availableParallelism()} cores shared by the bench client, the upstream and the proxy measured`,
       ],
     };
   } finally {

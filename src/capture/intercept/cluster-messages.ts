@@ -8,7 +8,7 @@
  *                  <- ready           (listening for messages)
  *     start ->                        (loads nothing from disk: the CA comes in the message)
  *                  <- listening | failed
- *                  <- exchanges*      (batched once per event-loop turn)
+ *                  <- exchanges*      (batched: every 25 ms, see intercept-worker.ts)
  *                  <- warning*
  *     stop ->                         (stops accepting, drains, sends what is left)
  *                  <- stopped         (then exits)
