@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_CA_DIR } from '../capture/intercept/ca-store.js';
-import { MAX_AUTO_WORKERS } from '../capture/intercept/intercept-cluster.js';
+import { MAX_AUTO_WORKERS, autoWorkerCount } from '../capture/intercept/intercept-cluster.js';
 import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
@@ -37,7 +37,7 @@ const MAX_WORKERS = 64;
 /** `--workers` as a count: `auto` is one per core up to MAX_AUTO_WORKERS (`availableParallelism` is the caller's). */
 export function parseWorkers(value: string | number, cores: number): number {
   const text = String(value).trim().toLowerCase();
-  if (text === 'auto') return Math.max(1, Math.min(cores, MAX_AUTO_WORKERS));
+  if (text === 'auto') return autoWorkerCount(cores);
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > MAX_WORKERS) {
     throw new ProbeError('E_USAGE', `--workers must be auto or a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(String(value))}`);

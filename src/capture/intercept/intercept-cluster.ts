@@ -33,27 +33,9 @@ import { WorkerPool, type WorkerHandle } from './worker-pool.js';
 /** Most workers `auto` starts: past four, the client and the upstream on the same machine starve first. */
 export const MAX_AUTO_WORKERS = 4;
 
-/** The worker count `--workers auto` means on this machine: one per core, at most MAX_AUTO_WORKERS. */
-export function autoWorkerCount(): number {
-  return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_WORKERS));
-}
-
-/**
- * The workers' node flags: the primary's own (`--import tsx` when running from source), plus two
- * garbage-collector settings measured on a busy 2-core machine to save about 7% of the CPU per
- * request:
- * - a young generation of 32 MB semi-spaces (V8's default tops out at 16 MB): a proxied request
- *   allocates some 100 KB, nearly all dead by the next collection, so fewer collections cost less;
- * - with a worker per core, collecting on the worker's own thread: V8's helper threads find no idle
- *   core and only preempt the other workers (and the clients on the same machine).
- * A flag the user set, on the command line or in NODE_OPTIONS, is left alone.
- */
-export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined, workers: number, cores: number): string[] {
-  const given = `${execArgv.join(' ')} ${nodeOptions ?? ''}`;
-  const flags = [...execArgv];
-  if (!/--max-semi-space-size\b/.test(given)) flags.push('--max-semi-space-size=32');
-  if (workers >= cores && !/--(?:no-)?single-threaded-gc\b/.test(given)) flags.push('--single-threaded-gc');
-  return flags;
+/** The worker count `--workers auto` means: one per core, at most MAX_AUTO_WORKERS. */
+export function autoWorkerCount(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_AUTO_WORKERS));
 }
 
 /** Options of `startInterceptCluster`: those of `startIntercept`, plus how many workers. */
@@ -90,7 +72,7 @@ export async function startInterceptCluster(options: InterceptClusterOptions): P
   const reportError = options.onError ?? (() => undefined);
   const sink = await openCaptureSink({ ...options, onError: reportError });
 
-  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS, options.workers, availableParallelism()) });
+  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: process.execArgv });
   let nextId = 1;
   const pool = new WorkerPool({
     size: options.workers,
