@@ -30,7 +30,10 @@ import { effectiveIncludes, parseMappings } from './host-rules.js';
 import type { InterceptOptions, InterceptProxy } from './intercept-proxy.js';
 import { WorkerPool, type WorkerHandle } from './worker-pool.js';
 
-/** Most workers `auto` starts: past four, the client and the upstream on the same machine starve first. */
+/**
+ * Most workers `auto` starts. Each is a whole Node process with mockttp loaded (memory, seconds to
+ * start), and a tool that records a few clients at a time rarely needs more than four cores.
+ */
 export const MAX_AUTO_WORKERS = 4;
 
 /** The worker count `--workers auto` means: one per core, at most MAX_AUTO_WORKERS. */
