@@ -10,10 +10,11 @@
  * - The log fields come first and `entries` last, so a streaming reader knows the format version
  *   before the first entry.
  * - One entry per line keeps captures greppable and diffs of captures readable.
- * - The closing `\n]}}\n` (the trailer) is rewritten after every entry: each append writes
- *   `,\n<entry>\n]}}\n` over the old trailer and then syncs, so after every completed append the
- *   file is valid HAR that any tool opens. A crash in the middle of that one write leaves a torn
- *   last entry that no append had reported as done; `readCapture` drops it and says so.
+ * - The closing `\n]}}\n` (the trailer) is rewritten after every write: a write carries
+ *   `,\n<entry>` for each append queued since the last one (group commit), then `\n]}}\n`, over
+ *   the old trailer, and then syncs, so after every completed write the file is valid HAR that any
+ *   tool opens. A crash in the middle of a write can leave a torn last entry, which no append had
+ *   reported as done; `readCapture` drops it and says so (entries of that write that are whole stay).
  *
  * Permissions: a capture may hold tokens and cookies, so files are created 0600 (owner only),
  * unless the writer redacts every entry (`redacted: true`), in which case they are 0644.
