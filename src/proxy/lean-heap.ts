@@ -14,8 +14,10 @@
  * - `--semi-space-growth-factor`: the young generation doubles after busy scavenges up to 16 MiB a
  *   semi-space. The maximum itself is fixed once the heap exists (only a command-line flag sets it),
  *   so a garbage-collection observer lets it grow while it is below `youngMiB` and stops it there
- *   (factor 1). Observations come between event-loop turns, so a long synchronous stretch can
- *   double it more than once: `pinYoungGeneration` holds it still while a program loads.
+ *   (factor 1). Node reports a collection to the observer a turn or two after it, so on a busy
+ *   process one more doubling can slip in first (the young generation then ends at twice the
+ *   cap, still half V8's default); a long synchronous stretch could double it more than once,
+ *   which is why `pinYoungGeneration` holds it still while a program loads.
  *
  * What it costs is CPU: more frequent collections. The bench prints both sides.
  */

@@ -42,13 +42,15 @@ describe('useLeanHeap', () => {
       restore();
       await churn(); sizes.push(young());
     `);
-    expect(lean).toBeLessThanOrEqual(4);
-    expect(restored).toBeGreaterThan(4);
+    // The observer looks after each collection, a turn or two late: on a busy machine one more
+    // doubling can slip in before it does (lean-heap.ts), never two.
+    expect(lean).toBeLessThanOrEqual(8);
+    expect(restored).toBeGreaterThan(8);
   }, 30_000);
 
-  it('without it the same churn grows the young generation past that cap (the test is meaningful)', async () => {
+  it('without it the same churn grows the young generation past twice that cap (the test is meaningful)', async () => {
     const [plain] = await youngSizes('await churn(); sizes.push(young());');
-    expect(plain).toBeGreaterThan(4);
+    expect(plain).toBeGreaterThan(8);
   }, 30_000);
 
   it('pinYoungGeneration holds the young generation at its start size until useLeanHeap takes over', async () => {
@@ -61,6 +63,6 @@ describe('useLeanHeap', () => {
     `);
     expect(pinned).toBe(start);
     expect(lean).toBeGreaterThan(start!);
-    expect(lean).toBeLessThanOrEqual(8);
+    expect(lean).toBeLessThanOrEqual(16);
   }, 30_000);
 });
