@@ -93,17 +93,16 @@ export function sendRequest(request: Exchange['request'], options: SendOptions):
     // With `keep: 'none'` the exchange keeps no request headers or body either: nothing of the
     // request outlives its sending, however long the response streams (this function returns
     // without awaiting, so its frame, which holds `request`, is gone once the round trip started).
+    const line = { method: request.method, url: request.url, ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }) };
     const sent: ExchangeRequest =
       (options.keep ?? 'all') === 'all'
         ? {
-            method: request.method,
-            url: request.url,
-            ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }),
+            ...line,
             headers: wire.sent,
             ...(request.body !== undefined ? { body: request.body } : {}),
             ...(request.bodyEncoding ? { bodyEncoding: request.bodyEncoding } : {}),
           }
-        : { method: request.method, url: request.url, ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }), headers: [] };
+        : { ...line, headers: [] };
     return roundTrip(url, { flat: wire.flat, dropped: wire.dropped }, body, sent, options);
   } catch (error) {
     return Promise.reject(error);
