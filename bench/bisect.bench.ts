@@ -45,11 +45,15 @@ async function synthetic(k: number, within = DIFFERENCES): Promise<BenchFigure[]
   let naive = 0;
   for (let trial = 0; trial < TRIALS; trial++) {
     const culprits = positions(k, trial + 1, within);
-    const works = (subset: readonly number[]): ProbeOutcome => (culprits.every((c) => subset.includes(c)) ? 'works' : 'fails');
+    const works = (subset: readonly number[]): ProbeOutcome =>
+      culprits.every((c) => subset.includes(c)) ? 'works' : 'fails';
     const raw = await ddmin(DIFFERENCES, async (s) => works(s), { budget: 10_000 });
     ddminProbes.push(raw.probes);
     naive = (await leaveOneOut(DIFFERENCES, async (s) => works(s))).probes;
-    const changes: BisectChange[] = Array.from({ length: DIFFERENCES }, (_, i) => ({ id: String(i), label: String(i) }));
+    const changes: BisectChange[] = Array.from({ length: DIFFERENCES }, (_, i) => ({
+      id: String(i),
+      label: String(i),
+    }));
     const result = await bisectRequests<BisectChange, number[]>({
       changes,
       apply: (subset) => subset.map((c) => Number(c.id)),
@@ -63,10 +67,18 @@ async function synthetic(k: number, within = DIFFERENCES): Promise<BenchFigure[]
   const med = median(ddminProbes);
   const worst = Math.max(...ddminProbes);
   const bound = ddminBound(k);
-  const label = `${k} culprit${k === 1 ? '' : 's'} ${within === DIFFERENCES ? `among ${DIFFERENCES}` : `in the top ${within} of ${DIFFERENCES}`}`;
+  const label =
+    `${k} culprit${k === 1 ? '' : 's'} ` +
+    `${within === DIFFERENCES ? `among ${DIFFERENCES}` : `in the top ${within} of ${DIFFERENCES}`}`;
   return [
     { label: `${label}: ddmin probes, median of ${TRIALS}`, value: med, unit: 'probes' },
-    { label: `${label}: ddmin probes, worst of ${TRIALS}`, value: worst, unit: 'probes', goal: `<= ${bound.value} (ddmin bound ${bound.words})`, met: worst <= bound.value },
+    {
+      label: `${label}: ddmin probes, worst of ${TRIALS}`,
+      value: worst,
+      unit: 'probes',
+      goal: `<= ${bound.value} (ddmin bound ${bound.words})`,
+      met: worst <= bound.value,
+    },
     { label: `${label}: ddmin / one at a time (${naive}), median`, value: med / naive, unit: 'x' },
     { label: `${label}: whole bisect (baselines, confirm, path), median`, value: median(bisectProbes), unit: 'probes' },
   ];
@@ -88,9 +100,19 @@ export default async function bench(): Promise<BenchResult> {
     const full = await bisectAgainst(session, web, seed, { required: true, budget: 200 });
     const requiredSeconds = (performance.now() - withRequired) / 1000;
     figures.push(
-      { label: `seed-v4 vs web (simulator): probes for the ${result.culprits.length} culprits`, value: result.culpritProbes, unit: 'probes', goal: `< ${result.naiveProbes} (one at a time)`, met: result.culpritProbes < result.naiveProbes },
+      {
+        label: `seed-v4 vs web (simulator): probes for the ${result.culprits.length} culprits`,
+        value: result.culpritProbes,
+        unit: 'probes',
+        goal: `< ${result.naiveProbes} (one at a time)`,
+        met: result.culpritProbes < result.naiveProbes,
+      },
       { label: 'seed-v4 vs web (simulator): seconds for the culprits', value: seconds, unit: 's' },
-      { label: `seed-v4 vs web: probes incl. required fields (${full.result.requiredCandidates} fields)`, value: full.result.probes, unit: 'probes' },
+      {
+        label: `seed-v4 vs web: probes incl. required fields (${full.result.requiredCandidates} fields)`,
+        value: full.result.probes,
+        unit: 'probes',
+      },
       { label: 'seed-v4 vs web: seconds incl. required fields', value: requiredSeconds, unit: 's' },
     );
   } finally {
@@ -100,9 +122,11 @@ export default async function bench(): Promise<BenchResult> {
     name: 'bisect',
     figures,
     notes: [
-      'one at a time = leave-one-out from the working set: always one probe per difference, and it misses nothing only when culprits do not interact',
+      'one at a time = leave-one-out from the working set: always one probe per difference, and it misses nothing ' +
+        'only when culprits do not interact',
       'whole bisect adds the two baselines, the all-differences check, one confirmation and the repair path to ddmin',
-      'culprits that only work together and sit far apart are ddmin\'s hard case; diff ranks likely culprits first, which keeps them close (the top-8 rows)',
+      "culprits that only work together and sit far apart are ddmin's hard case; diff ranks likely culprits first, " +
+        'which keeps them close (the top-8 rows)',
     ],
   };
 }

@@ -26,10 +26,14 @@ const DEMO = { email: 'demo@qwen-probe.test', password: 'demo-password' };
 /** Starts `qwen-probe simulate` and resolves with its URL and a stop function. */
 function startSimulatorProcess(): Promise<{ url: string; stop: () => void }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', '--port', '0', '--chunk-interval', String(CHUNK_INTERVAL_MS)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'simulate', '--port', '0', '--chunk-interval', String(CHUNK_INTERVAL_MS)],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     child.once('error', reject);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       const url = /listening on (http:\/\/\S+)/.exec(d)?.[1];
@@ -43,13 +47,23 @@ async function timedTurn(page: Page): Promise<number> {
   await page.evaluate(() => {
     const w = window as unknown as { __ttlt: { start: number; last: number } };
     w.__ttlt = { start: 0, last: 0 };
-    document.getElementById('send-button')!.addEventListener('click', () => (w.__ttlt.start = performance.now()), { capture: true, once: true });
-    new MutationObserver(() => (w.__ttlt.last = performance.now())).observe(document.getElementById('messages')!, { subtree: true, childList: true, characterData: true });
+    document
+      .getElementById('send-button')!
+      .addEventListener('click', () => (w.__ttlt.start = performance.now()), { capture: true, once: true });
+    new MutationObserver(() => (w.__ttlt.last = performance.now())).observe(document.getElementById('messages')!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
   });
   const before = await page.locator(profile.selectors.assistantMessage).count();
   await page.locator(profile.selectors.chatInput).fill(PROMPT);
   await page.locator(profile.selectors.sendButton).click();
-  await page.locator(profile.selectors.assistantMessage).nth(before).and(page.locator('[data-status="done"]')).waitFor({ timeout: 60_000 });
+  await page
+    .locator(profile.selectors.assistantMessage)
+    .nth(before)
+    .and(page.locator('[data-status="done"]'))
+    .waitFor({ timeout: 60_000 });
   return page.evaluate(() => {
     const t = (window as unknown as { __ttlt: { start: number; last: number } }).__ttlt;
     return t.last - t.start;
@@ -94,12 +108,25 @@ export default async function captureBench(): Promise<BenchResult> {
     return {
       name: 'capture',
       figures: [
-        { label: 'time-to-last-token, recorded / not recorded (median)', value: ratio, unit: 'x', goal: '<= 1.10x', met: ratio <= 1.1 },
-        { label: 'time-to-last-token, recorded / not recorded (p90)', value: percentile(withRecorder, 90) / percentile(without, 90), unit: 'x' },
+        {
+          label: 'time-to-last-token, recorded / not recorded (median)',
+          value: ratio,
+          unit: 'x',
+          goal: '<= 1.10x',
+          met: ratio <= 1.1,
+        },
+        {
+          label: 'time-to-last-token, recorded / not recorded (p90)',
+          value: percentile(withRecorder, 90) / percentile(without, 90),
+          unit: 'x',
+        },
         { label: 'time-to-last-token without recording (median, context)', value: median(without), unit: 'ms' },
         { label: 'time-to-last-token with recording (median, context)', value: median(withRecorder), unit: 'ms' },
       ],
-      notes: [`${ROUNDS} turns per arm (ABBA order) after one warm-up each; ${median(events)} events per answer, ${CHUNK_INTERVAL_MS} ms apart; every recorded stream captured live`],
+      notes: [
+        `${ROUNDS} turns per arm (ABBA order) after one warm-up each; ${median(events)} events per answer, ` +
+          `${CHUNK_INTERVAL_MS} ms apart; every recorded stream captured live`,
+      ],
     };
   } finally {
     await browser.close();

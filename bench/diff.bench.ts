@@ -29,8 +29,17 @@ function capture(shape: 'web' | 'seed-v4', n: number, seed: number): Exchange[] 
   const out: Exchange[] = [];
   for (let turn = 0; out.length < n; turn += 1) {
     const hex = (seed * 1_000_000 + turn).toString(16).padStart(12, '0');
-    const prompt = shape === 'seed-v4' && turn % 10 === 0 ? `Please summarise the history of tea in ${turn % 7} sentences, politely.` : 'Please summarise the history of tea in three sentences, politely.';
-    for (const ex of shapeCapture(shape, { startMs: 1_760_000_000_000 + seed * 1e9 + turn * 10_000, chatId: `00000000-0000-4000-8000-${hex}`, idPrefix: `${shape}-${turn}`, idSeed: seed * 1_000_000 + turn, prompt })) {
+    const prompt =
+      shape === 'seed-v4' && turn % 10 === 0
+        ? `Please summarise the history of tea in ${turn % 7} sentences, politely.`
+        : 'Please summarise the history of tea in three sentences, politely.';
+    for (const ex of shapeCapture(shape, {
+      startMs: 1_760_000_000_000 + seed * 1e9 + turn * 10_000,
+      chatId: `00000000-0000-4000-8000-${hex}`,
+      idPrefix: `${shape}-${turn}`,
+      idSeed: seed * 1_000_000 + turn,
+      prompt,
+    })) {
       if (out.length < n) out.push(ex);
     }
   }
@@ -57,7 +66,11 @@ async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; wallMs: 
   return { ms: (used.user + used.system) / 1000, wallMs: performance.now() - started, value };
 }
 
-async function measure(dir: string, n: number, tag: string): Promise<{ readMs: number; diffMs: number; diffWallMs: number; findings: number }> {
+async function measure(
+  dir: string,
+  n: number,
+  tag: string,
+): Promise<{ readMs: number; diffMs: number; diffWallMs: number; findings: number }> {
   const goodPath = join(dir, `good-${tag}-${n}.har`);
   const badPath = join(dir, `bad-${tag}-${n}.har`);
   await write(goodPath, capture('web', n, 1));
@@ -67,7 +80,9 @@ async function measure(dir: string, n: number, tag: string): Promise<{ readMs: n
   const walls: number[] = [];
   let findings = 0;
   for (let i = 0; i < REPEATS; i += 1) {
-    const read = await time(async () => [(await readCapture(goodPath)).exchanges, (await readCapture(badPath)).exchanges] as const);
+    const read = await time(
+      async () => [(await readCapture(goodPath)).exchanges, (await readCapture(badPath)).exchanges] as const,
+    );
     reads.push(read.ms);
     const [good, bad] = read.value;
     const diff = await time(() => diffCaptures(good, bad));
@@ -92,14 +107,37 @@ export default async function diffBench(): Promise<BenchResult> {
     return {
       name: 'diff',
       figures: [
-        { label: `diff / read, ${n(BASE_N)} vs ${n(BASE_N)} exchanges`, value: ratio, unit: 'x', goal: '<= 3x', met: ratio <= 3 },
-        { label: `growth: diff time ${n(BASE_N * 2)} / ${n(BASE_N)} exchanges`, value: growth, unit: 'x', goal: '<= 2.2', met: growth <= 2.2 },
+        {
+          label: `diff / read, ${n(BASE_N)} vs ${n(BASE_N)} exchanges`,
+          value: ratio,
+          unit: 'x',
+          goal: '<= 3x',
+          met: ratio <= 3,
+        },
+        {
+          label: `growth: diff time ${n(BASE_N * 2)} / ${n(BASE_N)} exchanges`,
+          value: growth,
+          unit: 'x',
+          goal: '<= 2.2',
+          met: growth <= 2.2,
+        },
         { label: `read CPU time, ${n(BASE_N)} + ${n(BASE_N)} (context)`, value: Math.round(small.readMs), unit: 'ms' },
         { label: `diff CPU time, ${n(BASE_N)} vs ${n(BASE_N)} (context)`, value: Math.round(small.diffMs), unit: 'ms' },
-        { label: `diff CPU time, ${n(BASE_N * 2)} vs ${n(BASE_N * 2)} (context)`, value: Math.round(large.diffMs), unit: 'ms' },
-        { label: `diff wall time, ${n(BASE_N)} / ${n(BASE_N * 2)} (context)`, value: Math.round(small.diffWallMs), unit: `ms / ${Math.round(large.diffWallMs)} ms` },
+        {
+          label: `diff CPU time, ${n(BASE_N * 2)} vs ${n(BASE_N * 2)} (context)`,
+          value: Math.round(large.diffMs),
+          unit: 'ms',
+        },
+        {
+          label: `diff wall time, ${n(BASE_N)} / ${n(BASE_N * 2)} (context)`,
+          value: Math.round(small.diffWallMs),
+          unit: `ms / ${Math.round(large.diffWallMs)} ms`,
+        },
       ],
-      notes: [`${small.findings} findings at ${n(BASE_N)} exchanges per side; CPU times, medians of ${REPEATS} runs, after a warm-up`],
+      notes: [
+        `${small.findings} findings at ${n(BASE_N)} exchanges per side; CPU times, medians of ${REPEATS} runs, after ` +
+          `a warm-up`,
+      ],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -109,6 +147,10 @@ export default async function diffBench(): Promise<BenchResult> {
 // Standalone: `npx tsx bench/diff.bench.ts` prints the figures without the runner.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await diffBench();
-  for (const f of result.figures) process.stdout.write(`${f.label}: ${f.value.toFixed(2)} ${f.unit}${f.goal ? ` (goal ${f.goal}${f.met ? ', met' : ', NOT met'})` : ''}\n`);
+  for (const f of result.figures)
+    process.stdout.write(
+      `${f.label}: ${f.value.toFixed(2)} ` +
+        `${f.unit}${f.goal ? ` (goal ${f.goal}${f.met ? ', met' : ', NOT met'})` : ''}\n`,
+    );
   for (const note of result.notes ?? []) process.stdout.write(`note: ${note}\n`);
 }

@@ -132,7 +132,12 @@ async function childPids(pid: number): Promise<number[]> {
     const tasks = await Promise.all(
       readdirSync(`/proc/${pid}/task`).map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')),
     );
-    return tasks.flatMap((text) => text.split(' ').filter((p) => p !== '').map(Number));
+    return tasks.flatMap((text) =>
+      text
+        .split(' ')
+        .filter((p) => p !== '')
+        .map(Number),
+    );
   } catch {
     return [];
   }
@@ -152,14 +157,21 @@ function assertFreshBuild(): void {
     if (!statSync(full).isDirectory()) return statSync(full).mtimeMs;
     return readdirSync(full).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
   };
-  const sources = Math.max(...['src/capture/intercept', 'src/exchange', 'src/cli/intercept.ts', 'src/cli/main.ts'].map(newest));
+  const sources = Math.max(
+    ...['src/capture/intercept', 'src/exchange', 'src/cli/intercept.ts', 'src/cli/main.ts'].map(newest),
+  );
   let built = 0;
   try {
-    built = Math.min(newest('dist/capture/intercept/intercept-cluster.js'), newest('dist/cli/intercept.js'), newest('dist/cli/main.js'));
+    built = Math.min(
+      newest('dist/capture/intercept/intercept-cluster.js'),
+      newest('dist/cli/intercept.js'),
+      newest('dist/cli/main.js'),
+    );
   } catch {
     // missing: stale by definition
   }
-  if (built < sources) throw new Error('dist/ is older than src/: run `npm run build` before `npm run bench -- intercept`');
+  if (built < sources)
+    throw new Error('dist/ is older than src/: run `npm run build` before `npm run bench -- intercept`');
 }
 
 /** One way to reach the upstream: direct, or through one of the proxies (whose CPU we watch). */
@@ -227,7 +239,13 @@ async function throughput(targets: readonly Target[]): Promise<Map<string, Rate>
   return new Map(
     [...tally].map(([name, s]) => [
       name,
-      { rps: s.requests / (s.ms / 1000), clientCpuPerRequest: s.client / s.requests, cpuPerRequest: (s.own + s.children) / s.requests, ownCpuPerRequest: s.own / s.requests, childrenCpuPerRequest: s.children / s.requests },
+      {
+        rps: s.requests / (s.ms / 1000),
+        clientCpuPerRequest: s.client / s.requests,
+        cpuPerRequest: (s.own + s.children) / s.requests,
+        ownCpuPerRequest: s.own / s.requests,
+        childrenCpuPerRequest: s.children / s.requests,
+      },
     ]),
   );
 }
@@ -264,8 +282,24 @@ async function startIntercept(
   record = true,
 ): Promise<{ child: Child; url: string; ca: string; workers: number }> {
   const name = `bench-${workers}-${record ? 'record' : 'bare'}`;
-  const args = ['--port', '0', '--workers', workers, '--map', `${HOST}=https://127.0.0.1:${upstreamPort}`, '--out', join(dir, `${name}.har`), '--ca-dir', join(dir, 'ca')];
-  const child = startChild(process.execPath, ['bin/qwen-probe.js', 'intercept', ...args, ...(record ? [] : ['--include', 'nothing.invalid'])]);
+  const args = [
+    '--port',
+    '0',
+    '--workers',
+    workers,
+    '--map',
+    `${HOST}=https://127.0.0.1:${upstreamPort}`,
+    '--out',
+    join(dir, `${name}.har`),
+    '--ca-dir',
+    join(dir, 'ca'),
+  ];
+  const child = startChild(process.execPath, [
+    'bin/qwen-probe.js',
+    'intercept',
+    ...args,
+    ...(record ? [] : ['--include', 'nothing.invalid']),
+  ]);
   children.push(child);
   const [, url] = await waitForOutput(child, /^listening on (\S+)$/m);
   const [, caPath] = await waitForOutput(child, /^CA certificate: (.+)$/m);
@@ -273,15 +307,29 @@ async function startIntercept(
   return { child, url: url!, ca: await readFile(caPath!, 'utf8'), workers: count ? Number(count) : 1 };
 }
 
-async function startMitmdump(children: Child[], dir: string, upstreamPort: number, streaming: boolean): Promise<{ child: Child; url: string; ca: string }> {
+async function startMitmdump(
+  children: Child[],
+  dir: string,
+  upstreamPort: number,
+  streaming: boolean,
+): Promise<{ child: Child; url: string; ca: string }> {
   const port = await freePort();
   const confdir = join(dir, streaming ? 'mitm-stream' : 'mitm');
   const addon = join(dir, 'stream_all.py');
   await writeFile(addon, MITM_STREAM_ADDON);
   const child = startChild('mitmdump', [
-    '--listen-host', '127.0.0.1', '--listen-port', String(port),
-    '--set', `confdir=${confdir}`, '--set', 'ssl_insecure=true', '--set', 'connection_strategy=lazy',
-    '--map-remote', `|//${HOST.replace('.', '\\.')}|//127.0.0.1:${upstreamPort}`,
+    '--listen-host',
+    '127.0.0.1',
+    '--listen-port',
+    String(port),
+    '--set',
+    `confdir=${confdir}`,
+    '--set',
+    'ssl_insecure=true',
+    '--set',
+    'connection_strategy=lazy',
+    '--map-remote',
+    `|//${HOST.replace('.', '\\.')}|//127.0.0.1:${upstreamPort}`,
     ...(streaming ? ['-s', addon] : []),
   ]);
   children.push(child);
@@ -313,7 +361,12 @@ export default async function bench(): Promise<BenchResult> {
       dispatcher: new ProxyAgent({ uri: p.url, requestTls: { ca: p.ca } }),
       pid: p.child.process.pid,
     });
-    const direct: Target = { name: 'direct', base: `https://127.0.0.1:${upstreamPort}`, dispatcher: new Agent({ connect: { rejectUnauthorized: false } }), pid: upstream.process.pid };
+    const direct: Target = {
+      name: 'direct',
+      base: `https://127.0.0.1:${upstreamPort}`,
+      dispatcher: new Agent({ connect: { rejectUnauthorized: false } }),
+      pid: upstream.process.pid,
+    };
     const [intercept, singleIntercept, bareIntercept, mitmdump, mitmStreaming] = [
       via('intercept', ours),
       via('single', single),
@@ -324,7 +377,8 @@ export default async function bench(): Promise<BenchResult> {
     const rates = await throughput([direct, intercept, singleIntercept, bareIntercept, mitmdump]);
     const at1 = await eventDelays([direct, intercept, mitmStreaming, mitmdump], 1);
     const at10 = await eventDelays([direct, intercept, mitmStreaming], 10);
-    for (const t of [direct, intercept, singleIntercept, bareIntercept, mitmdump, mitmStreaming]) await t.dispatcher.close();
+    for (const t of [direct, intercept, singleIntercept, bareIntercept, mitmdump, mitmStreaming])
+      await t.dispatcher.close();
 
     const rate = (name: string): Rate => rates.get(name)!;
     const p50 = (m: Map<string, number[]>, name: string): number => percentile(m.get(name)!, 50);
@@ -339,7 +393,13 @@ export default async function bench(): Promise<BenchResult> {
       { label: 'intercept --workers 1: requests/s (recording)', value: one.rps, unit: 'req/s' },
       { label: 'same workers recording nothing (mockttp alone): requests/s', value: bareRate.rps, unit: 'req/s' },
       { label: 'mitmdump 8.1.1: requests/s', value: m.rps, unit: 'req/s' },
-      { label: 'intercept / mitmdump requests/s', value: i.rps / m.rps, unit: 'x', goal: '>= 3x', met: i.rps / m.rps >= 3 },
+      {
+        label: 'intercept / mitmdump requests/s',
+        value: i.rps / m.rps,
+        unit: 'x',
+        goal: '>= 3x',
+        met: i.rps / m.rps >= 3,
+      },
       { label: 'intercept --workers 1 / mitmdump requests/s', value: one.rps / m.rps, unit: 'x' },
       { label: 'intercept / recording nothing requests/s', value: i.rps / bareRate.rps, unit: 'x' },
       { label: 'intercept / direct requests/s', value: i.rps / d.rps, unit: 'x' },
@@ -356,19 +416,47 @@ export default async function bench(): Promise<BenchResult> {
       { label: 'mitmdump / intercept CPU per request', value: m.cpuPerRequest / i.cpuPerRequest, unit: 'x' },
       { label: 'direct: per-event delay p50, 1 stream', value: p50(at1, 'direct'), unit: 'ms' },
       { label: 'intercept: added per-event p50, 1 stream', value: added(at1, 'intercept'), unit: 'ms' },
-      { label: 'intercept: added per-event p50, 10 streams', value: added(at10, 'intercept'), unit: 'ms', goal: '<= 0.5 ms', met: added(at10, 'intercept') <= 0.5 },
-      { label: 'mitmdump streaming addon: added per-event p50, 1 stream', value: added(at1, 'mitmStreaming'), unit: 'ms' },
-      { label: 'mitmdump streaming addon: added per-event p50, 10 streams', value: added(at10, 'mitmStreaming'), unit: 'ms' },
+      {
+        label: 'intercept: added per-event p50, 10 streams',
+        value: added(at10, 'intercept'),
+        unit: 'ms',
+        goal: '<= 0.5 ms',
+        met: added(at10, 'intercept') <= 0.5,
+      },
+      {
+        label: 'mitmdump streaming addon: added per-event p50, 1 stream',
+        value: added(at1, 'mitmStreaming'),
+        unit: 'ms',
+      },
+      {
+        label: 'mitmdump streaming addon: added per-event p50, 10 streams',
+        value: added(at10, 'mitmStreaming'),
+        unit: 'ms',
+      },
       { label: 'mitmdump as installed (buffers SSE): added p50, 1 stream', value: added(at1, 'mitm'), unit: 'ms' },
-      { label: 'mitmdump streaming / intercept added p50, 10 streams', value: added(at10, 'mitmStreaming') / Math.max(added(at10, 'intercept'), 0.01), unit: 'x' },
-      { label: 'intercept streams unbuffered (added p50 < 1/4 of a stream)', value: added(at1, 'intercept') < streamMs / 4 ? 1 : 0, unit: 'yes=1', goal: '1', met: added(at1, 'intercept') < streamMs / 4 },
+      {
+        label: 'mitmdump streaming / intercept added p50, 10 streams',
+        value: added(at10, 'mitmStreaming') / Math.max(added(at10, 'intercept'), 0.01),
+        unit: 'x',
+      },
+      {
+        label: 'intercept streams unbuffered (added p50 < 1/4 of a stream)',
+        value: added(at1, 'intercept') < streamMs / 4 ? 1 : 0,
+        unit: 'yes=1',
+        goal: '1',
+        met: added(at1, 'intercept') < streamMs / 4,
+      },
     ];
     return {
       name: 'intercept',
       figures,
       notes: [
-        `loopback, ${CONNECTIONS} keep-alive connections; warm-up ${WARM_UP_MS} ms per target, then ${WARM_UP_ROUNDS} unmeasured rounds; ${ROUNDS} rounds of ${SLICE_MS} ms per target taking turns (${SETTLE_MS} ms pause before each); SSE ${EVENTS} events ${EVENT_GAP_MS} ms apart, ${STREAM_ROUNDS} rounds`,
-        'intercept runs as `node bin/qwen-probe.js intercept --workers auto` (dist/), recording every exchange into a capture; mitmdump regular mode, own CA, map_remote, connection_strategy=lazy',
+        `loopback, ${CONNECTIONS} keep-alive connections; warm-up ${WARM_UP_MS} ms per target, then ` +
+          `${WARM_UP_ROUNDS} unmeasured rounds; ${ROUNDS} rounds of ${SLICE_MS} ms per target taking turns ` +
+          `(${SETTLE_MS} ms ` +
+          `pause before each); SSE ${EVENTS} events ${EVENT_GAP_MS} ms apart, ${STREAM_ROUNDS} rounds`,
+        'intercept runs as `node bin/qwen-probe.js intercept --workers auto` (dist/), recording every exchange into ' +
+          'a capture; mitmdump regular mode, own CA, map_remote, connection_strategy=lazy',
         `${availableParallelism()} cores shared by the bench client, the upstream and the proxy measured`,
       ],
     };

@@ -60,7 +60,10 @@ interface Memory {
  */
 function liveHeapBytes(file: string): number {
   try {
-    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[] } };
+      nodes: number[];
+    };
     const fields = snapshot.snapshot.meta.node_fields;
     const self = fields.indexOf('self_size');
     let total = 0;
@@ -97,16 +100,31 @@ if (ROLE) await runChild(ROLE);
  */
 async function childEntry(): Promise<{ file: string; execArgv: string[]; bundled: boolean }> {
   try {
-    const esbuild = (await import('esbuild' as string)) as { build(options: Record<string, unknown>): Promise<unknown> };
+    const esbuild = (await import('esbuild' as string)) as {
+      build(options: Record<string, unknown>): Promise<unknown>;
+    };
     const outfile = fileURLToPath(new URL('./results/serve-bench-child.mjs', import.meta.url));
-    await esbuild.build({ entryPoints: [SELF], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' });
+    await esbuild.build({
+      entryPoints: [SELF],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    });
     return { file: outfile, execArgv: [], bundled: true };
   } catch {
     return { file: SELF, execArgv: ['--import', 'tsx'], bundled: false };
   }
 }
 
-function startChild(entry: { file: string; execArgv: string[] }, role: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+function startChild(
+  entry: { file: string; execArgv: string[] },
+  role: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(entry.file, [], {
     execArgv: entry.execArgv,
     env: { ...process.env, ...env, QWEN_PROBE_BENCH_ROLE: role },
@@ -143,13 +161,27 @@ let builtOnce = false;
  */
 async function startProxy(target: string): Promise<ProxyProcess> {
   if (!builtOnce) {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+      { stdio: 'inherit' },
+    );
     builtOnce = true;
   }
   const snapshots = mkdtempSync(join(tmpdir(), 'qwen-probe-serve-bench-'));
   const child = spawn(
     process.execPath,
-    ['--heapsnapshot-signal=SIGUSR2', join(ROOT, 'bin/qwen-probe.js'), 'serve', '--target', target, '--user', 'demo@qwen-probe.test:demo-password', '--port', '0'],
+    [
+      '--heapsnapshot-signal=SIGUSR2',
+      join(ROOT, 'bin/qwen-probe.js'),
+      'serve',
+      '--target',
+      target,
+      '--user',
+      'demo@qwen-probe.test:demo-password',
+      '--port',
+      '0',
+    ],
     { cwd: snapshots, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -276,10 +308,20 @@ async function oneStream(target: Target, prompt: string, expected: string): Prom
       const { SHAPES, systemIdClock } = await import('../src/upstream/shapes.js');
       const ctx = { baseUrl: target.url, token: target.token, model: MODEL, prompt, idClock: systemIdClock };
       const create = SHAPES.web.createChat!(ctx);
-      const created = await request(create.url, { method: 'POST', dispatcher: agent, headers: create.headers.flatMap((h) => [h.name, h.value]), body: create.body });
+      const created = await request(create.url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: create.headers.flatMap((h) => [h.name, h.value]),
+        body: create.body,
+      });
       const chatId = ((await created.body.json()) as { data: { id: string } }).data.id;
       const completion = SHAPES.web.completion(ctx, { chatId, parentId: null });
-      const res = await request(completion.url, { method: 'POST', dispatcher: agent, headers: completion.headers.flatMap((h) => [h.name, h.value]), body: completion.body });
+      const res = await request(completion.url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: completion.headers.flatMap((h) => [h.name, h.value]),
+        body: completion.body,
+      });
       body = await readBody(res.body, onChunk);
     }
   } finally {
@@ -296,7 +338,12 @@ interface LevelResult {
   readonly failed: number;
 }
 
-async function runLevel(target: Target, concurrency: number, seconds: number, options: { spreadMs?: number; words?: number } = {}): Promise<LevelResult> {
+async function runLevel(
+  target: Target,
+  concurrency: number,
+  seconds: number,
+  options: { spreadMs?: number; words?: number } = {},
+): Promise<LevelResult> {
   const { spreadMs = SPREAD_MS, words = WORDS } = options;
   const { expectedAnswer } = await import('../src/simulator/answers.js');
   const timings: StreamTiming[] = [];
@@ -320,7 +367,13 @@ async function runLevel(target: Target, concurrency: number, seconds: number, op
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const elapsed = (performance.now() - t0) / 1000;
-  return { streams: timings.length, chunks: timings.reduce((s, t) => s + t.offsets.length, 0), seconds: elapsed, timings, failed };
+  return {
+    streams: timings.length,
+    chunks: timings.reduce((s, t) => s + t.offsets.length, 0),
+    seconds: elapsed,
+    timings,
+    failed,
+  };
 }
 
 /** Rounds of one level taken together. */
@@ -336,7 +389,8 @@ function mergeLevels(rounds: readonly LevelResult[]): LevelResult {
 
 /** Median over chunk index k of (median offset of chunk k via − the same direct). */
 function addedChunkLatency(direct: StreamTiming[], via: StreamTiming[]): number {
-  const byIndex = (list: StreamTiming[], k: number) => list.map((t) => t.offsets[k]).filter((x): x is number => x !== undefined);
+  const byIndex = (list: StreamTiming[], k: number) =>
+    list.map((t) => t.offsets[k]).filter((x): x is number => x !== undefined);
   const maxK = Math.min(...[...direct, ...via].map((t) => t.offsets.length));
   const diffs: number[] = [];
   for (let k = 0; k < maxK; k++) diffs.push(median(byIndex(via, k)) - median(byIndex(direct, k)));
@@ -390,29 +444,93 @@ export default async function bench(): Promise<BenchResult> {
       const label = `${concurrency} stream${concurrency === 1 ? '' : 's'}`;
       if (concurrency <= 100) {
         const ttftAdded = median(v.timings.map((t) => t.ttft)) - median(d.timings.map((t) => t.ttft));
-        figures.push({ label: `TTFT p50 added, ${label}`, value: round(ttftAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: ttftAdded <= 2 } : {}) });
+        figures.push({
+          label: `TTFT p50 added, ${label}`,
+          value: round(ttftAdded),
+          unit: 'ms',
+          ...(concurrency === 100 ? { goal: '<= 2 ms', met: ttftAdded <= 2 } : {}),
+        });
         const chunkAdded = addedChunkLatency(d.timings, v.timings);
-        figures.push({ label: `per-chunk latency p50 added, ${label}`, value: round(chunkAdded), unit: 'ms', ...(concurrency === 100 ? { goal: '<= 2 ms', met: chunkAdded <= 2 } : {}) });
-        notes.push(`${label}: TTFT p50 direct ${round(ttftP50(d), 1)} ms, via ${round(ttftP50(v), 1)} ms; p99 via ${round(percentile(v.timings.map((t) => t.ttft), 99), 1)} ms`);
+        figures.push({
+          label: `per-chunk latency p50 added, ${label}`,
+          value: round(chunkAdded),
+          unit: 'ms',
+          ...(concurrency === 100 ? { goal: '<= 2 ms', met: chunkAdded <= 2 } : {}),
+        });
+        notes.push(
+          `${label}: TTFT p50 direct ${round(ttftP50(d), 1)} ms, via ${round(ttftP50(v), 1)} ms; p99 via ${round(
+            percentile(
+              v.timings.map((t) => t.ttft),
+              99,
+            ),
+            1,
+          )} ms`,
+        );
       }
       if (concurrency === 100) {
         const lockstep = await measure(concurrency, 0);
-        figures.push({ label: 'TTFT p50 added, 100 streams all starting at once', value: round(ttftP50(lockstep.v) - ttftP50(lockstep.d)), unit: 'ms' });
-        figures.push({ label: 'per-chunk latency p50 added, 100 streams at once', value: round(addedChunkLatency(lockstep.d.timings, lockstep.v.timings)), unit: 'ms' });
-        notes.push(`100 streams all starting at once (worst case, in lockstep): TTFT p50 direct ${round(ttftP50(lockstep.d), 1)} ms, via ${round(ttftP50(lockstep.v), 1)} ms`);
+        figures.push({
+          label: 'TTFT p50 added, 100 streams all starting at once',
+          value: round(ttftP50(lockstep.v) - ttftP50(lockstep.d)),
+          unit: 'ms',
+        });
+        figures.push({
+          label: 'per-chunk latency p50 added, 100 streams at once',
+          value: round(addedChunkLatency(lockstep.d.timings, lockstep.v.timings)),
+          unit: 'ms',
+        });
+        notes.push(
+          `100 streams all starting at once (worst case, in lockstep): TTFT p50 direct ` +
+            `${round(ttftP50(lockstep.d), 1)} ms, via ${round(ttftP50(lockstep.v), 1)} ms`,
+        );
       }
       // CPU time does not depend on how busy the machine is, unlike every wall-clock figure here.
-      figures.push({ label: `proxy CPU per stream, ${label}`, value: round(cpuUsed / Math.max(1, v.streams + v.failed), 2), unit: 'ms' });
-      figures.push({ label: `proxy CPU per forwarded chunk, ${label}`, value: round((cpuUsed * 1000) / Math.max(1, v.chunks), 1), unit: 'us' });
+      figures.push({
+        label: `proxy CPU per stream, ${label}`,
+        value: round(cpuUsed / Math.max(1, v.streams + v.failed), 2),
+        unit: 'ms',
+      });
+      figures.push({
+        label: `proxy CPU per forwarded chunk, ${label}`,
+        value: round((cpuUsed * 1000) / Math.max(1, v.chunks), 1),
+        unit: 'us',
+      });
       const streamRatio = v.streams / v.seconds / (d.streams / d.seconds);
       const chunkRatio = v.chunks / v.seconds / (d.chunks / d.seconds);
-      figures.push({ label: `streams/s via / direct, ${label}`, value: round(streamRatio), unit: 'x', ...(concurrency === 500 ? { goal: '>= 0.8x', met: streamRatio >= 0.8 } : {}) });
+      figures.push({
+        label: `streams/s via / direct, ${label}`,
+        value: round(streamRatio),
+        unit: 'x',
+        ...(concurrency === 500 ? { goal: '>= 0.8x', met: streamRatio >= 0.8 } : {}),
+      });
       figures.push({ label: `chunks/s via / direct, ${label}`, value: round(chunkRatio), unit: 'x' });
-      notes.push(`${label}: direct ${round(d.streams / d.seconds, 1)} streams/s (${d.failed} failed), via ${round(v.streams / v.seconds, 1)} streams/s (${v.failed} failed)`);
-      if (d.failed + v.failed > 0) figures.push({ label: `streams failed or wrong text, ${label}`, value: d.failed + v.failed, unit: '', goal: '0', met: false });
+      notes.push(
+        `${label}: direct ${round(d.streams / d.seconds, 1)} streams/s (${d.failed} failed), via ` +
+          `${round(v.streams / v.seconds, 1)} streams/s (${v.failed} failed)`,
+      );
+      if (d.failed + v.failed > 0)
+        figures.push({
+          label: `streams failed or wrong text, ${label}`,
+          value: d.failed + v.failed,
+          unit: '',
+          goal: '0',
+          met: false,
+        });
       if (concurrency === 500) {
-        figures.push({ label: 'proxy peak RSS, 500 streams', value: round(peak.rss / MIB, 1), unit: 'MiB', goal: '< 133 MiB (half the peer)', met: peak.rss / MIB < 133 });
-        figures.push({ label: 'proxy RSS growth to that peak (the peer: 97 -> 267, +170 MiB)', value: round((peak.rss - baseline.rss) / MIB, 1), unit: 'MiB', goal: '< 85 MiB (half)', met: (peak.rss - baseline.rss) / MIB < 85 });
+        figures.push({
+          label: 'proxy peak RSS, 500 streams',
+          value: round(peak.rss / MIB, 1),
+          unit: 'MiB',
+          goal: '< 133 MiB (half the peer)',
+          met: peak.rss / MIB < 133,
+        });
+        figures.push({
+          label: 'proxy RSS growth to that peak (the peer: 97 -> 267, +170 MiB)',
+          value: round((peak.rss - baseline.rss) / MIB, 1),
+          unit: 'MiB',
+          goal: '< 85 MiB (half)',
+          met: (peak.rss - baseline.rss) / MIB < 85,
+        });
       }
     }
     // Memory held per open stream, on a fresh proxy so that nothing above is counted: the live
@@ -435,15 +553,36 @@ export default async function bench(): Promise<BenchResult> {
       agent = newAgent();
       await new Promise((r) => setTimeout(r, 11_000));
       const after = await fresh.memory(true);
-      figures.push({ label: `proxy live heap per open stream (${open.open} open, ~30 chunks in)`, value: round((open.live - start.live) / Math.max(1, open.open) / 1024, 1), unit: 'KiB' });
-      figures.push({ label: 'proxy live heap after 500 long streams, minus before', value: round((after.live - start.live) / MIB, 2), unit: 'MiB', goal: 'about 0 (back to start)', met: after.live - start.live < 2 * MIB });
+      figures.push({
+        label: `proxy live heap per open stream (${open.open} open, ~30 chunks in)`,
+        value: round((open.live - start.live) / Math.max(1, open.open) / 1024, 1),
+        unit: 'KiB',
+      });
+      figures.push({
+        label: 'proxy live heap after 500 long streams, minus before',
+        value: round((after.live - start.live) / MIB, 2),
+        unit: 'MiB',
+        goal: 'about 0 (back to start)',
+        met: after.live - start.live < 2 * MIB,
+      });
     } finally {
       await fresh.stop();
     }
     figures.push({ label: 'proxy RSS at start (after warm-up)', value: round(baseline.rss / MIB, 1), unit: 'MiB' });
-    notes.push(`machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 every hop between the three processes waits for a core, and the ms figures mean little)`);
-    notes.push(`proxy: \`node bin/qwen-probe.js serve\` built from this source (RSS and CPU read from /proc, live heap from heap snapshots); simulator: ${entry.bundled ? 'plain node (an esbuild bundle of this file)' : 'tsx (esbuild missing)'}`);
-    notes.push(`chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ${LEVEL_SECONDS} s per level and target (500: +3 s) in ${ROUNDS} alternating rounds, starts spread over ${SPREAD_MS} ms; simulator, proxy and load generator in three processes on the same cores`);
+    notes.push(
+      `machine load average ${round(loadBefore, 1)} before, ${round(loadavg()[0]!, 1)} after (2 cores: above ~1.5 ` +
+        `every hop between the three processes waits for a core, and the ms figures mean little)`,
+    );
+    notes.push(
+      `proxy: \`node bin/qwen-probe.js serve\` built from this source (RSS and CPU read from /proc, live heap from ` +
+        `heap snapshots); simulator: ` +
+        `${entry.bundled ? 'plain node (an esbuild bundle of this file)' : 'tsx (esbuild missing)'}`,
+    );
+    notes.push(
+      `chunk interval ${CHUNK_INTERVAL_MS} ms, ${WORDS} extra words (~20 content chunks) per stream, ` +
+        `${LEVEL_SECONDS} s per level and target (500: +3 s) in ${ROUNDS} alternating rounds, starts spread over ` +
+        `${SPREAD_MS} ms; simulator, proxy and load generator in three processes on the same cores`,
+    );
   } finally {
     sim.child.disconnect();
     await proxy.stop();

@@ -61,7 +61,12 @@ export default async function bench(): Promise<BenchResult> {
       if ('chatId' in created) chats.push(created.chatId);
     }
     const sample = SHAPES.web.completion(ctx, { chatId: chats[0]! });
-    const sampleRes = await request(sample.url, { method: 'POST', headers: flatHeaders(sample.headers), body: sample.body!, dispatcher: agent });
+    const sampleRes = await request(sample.url, {
+      method: 'POST',
+      headers: flatHeaders(sample.headers),
+      body: sample.body!,
+      dispatcher: agent,
+    });
     const sseBytes = Buffer.from(await sampleRes.body.arrayBuffer());
     chats.shift();
 
@@ -75,7 +80,11 @@ export default async function bench(): Promise<BenchResult> {
     await new Promise<void>((r) => baseline!.listen(0, '127.0.0.1', r));
     const baseUrl = `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/api/v2/chat/completions?chat_id=x`;
 
-    const direct = await drive(agent, () => ({ url: baseUrl, headers: flatHeaders(sample.headers), body: sample.body! }));
+    const direct = await drive(agent, () => ({
+      url: baseUrl,
+      headers: flatHeaders(sample.headers),
+      body: sample.body!,
+    }));
     const simulated = await drive(agent, () => {
       const chatId = chats.shift();
       if (!chatId) return undefined;
@@ -85,11 +94,22 @@ export default async function bench(): Promise<BenchResult> {
     return {
       name: 'simulate',
       figures: [
-        { label: `simulator completion streams/s (${CONCURRENCY} concurrent)`, value: simulated.perSecond, unit: 'streams/s' },
-        { label: `bare node:http, same SSE bytes (${CONCURRENCY} concurrent)`, value: direct.perSecond, unit: 'streams/s' },
+        {
+          label: `simulator completion streams/s (${CONCURRENCY} concurrent)`,
+          value: simulated.perSecond,
+          unit: 'streams/s',
+        },
+        {
+          label: `bare node:http, same SSE bytes (${CONCURRENCY} concurrent)`,
+          value: direct.perSecond,
+          unit: 'streams/s',
+        },
         { label: 'simulator / bare server', value: simulated.perSecond / direct.perSecond, unit: 'x' },
       ],
-      notes: [`each stream ${sseBytes.length} bytes; ${SECONDS} s per side; chats created before timing; ran out of chats: ${chats.length === 0}`],
+      notes: [
+        `each stream ${sseBytes.length} bytes; ${SECONDS} s per side; chats created before timing; ran out of chats: ` +
+          `${chats.length === 0}`,
+      ],
     };
   } finally {
     await simulator.close();

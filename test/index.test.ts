@@ -21,11 +21,24 @@ describe('the library entry point', () => {
 
   it('runs a generated seed request through diff without any I/O', () => {
     const ctx = { baseUrl: 'https://chat.qwen.ai', token: 'a.b.c', idClock: qwenProbe.upstream.sequentialIdClock() };
-    const seed = qwenProbe.upstream.SHAPES['seed-v4'].completion(ctx, { chatId: '11111111-1111-4111-8111-111111111111' });
+    const seed = qwenProbe.upstream.SHAPES['seed-v4'].completion(ctx, {
+      chatId: '11111111-1111-4111-8111-111111111111',
+    });
     const web = qwenProbe.upstream.SHAPES.web.completion(ctx, { chatId: '11111111-1111-4111-8111-111111111111' });
-    const asExchange = (request: typeof seed, id: string) => ({ id, source: 'library' as const, startedAt: '2026-11-28T00:00:00.000Z', endpoint: 'chat.completions', request });
+    const asExchange = (request: typeof seed, id: string) => ({
+      id,
+      source: 'library' as const,
+      startedAt: '2026-11-28T00:00:00.000Z',
+      endpoint: 'chat.completions',
+      request,
+    });
     const result = qwenProbe.diff.diffCaptures([asExchange(web, 'g')], [asExchange(seed, 'b')]);
-    const ids = result.pairs.flatMap((p) => p.findings.filter((f) => !f.volatile).slice(0, 2).map((f) => f.id));
+    const ids = result.pairs.flatMap((p) =>
+      p.findings
+        .filter((f) => !f.volatile)
+        .slice(0, 2)
+        .map((f) => f.id),
+    );
     expect(ids).toEqual(['body:messages[0].chat_type', 'body:model']);
   });
 });

@@ -39,9 +39,14 @@ export function planBisect(diff: DiffResult, options: { readonly endpoint?: stri
       hint: 'both captures need a request to the same endpoint; check them with `qwen-probe diff GOOD BAD`',
     });
   }
-  const candidates = options.endpoint ? diff.pairs.filter((p) => p.endpoint === options.endpoint || p.key === options.endpoint) : diff.pairs;
+  const candidates = options.endpoint
+    ? diff.pairs.filter((p) => p.endpoint === options.endpoint || p.key === options.endpoint)
+    : diff.pairs;
   if (candidates.length === 0) {
-    throw new ProbeError('E_INPUT', `no pair of ${options.endpoint} requests in the captures; paired: ${diff.pairs.map((p) => p.key).join(', ')}`);
+    throw new ProbeError(
+      'E_INPUT',
+      `no pair of ${options.endpoint} requests in the captures; paired: ${diff.pairs.map((p) => p.key).join(', ')}`,
+    );
   }
   const pair =
     candidates.find((p) => p.good.response.ok && !p.bad.response.ok) ??
@@ -86,7 +91,16 @@ export function bisectPlan(plan: BisectPlan, options: BisectPlanOptions): Promis
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.required === false
       ? {}
-      : { required: { candidates: fields, without: (ids: readonly string[]) => withoutFields(plan.good, fields.filter((f) => ids.includes(f.id))) } }),
+      : {
+          required: {
+            candidates: fields,
+            without: (ids: readonly string[]) =>
+              withoutFields(
+                plan.good,
+                fields.filter((f) => ids.includes(f.id)),
+              ),
+          },
+        }),
   });
 }
 

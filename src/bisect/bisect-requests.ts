@@ -9,7 +9,15 @@
  * (else `not-found`), then the search, the confirmation, the repair path, the required fields.
  */
 import { ddmin } from './ddmin.js';
-import type { BisectChange, BisectResult, BisectVerdict, FailureTransition, ProbeVerdict, RequiredField, RequiredStatus } from './bisect-result.js';
+import type {
+  BisectChange,
+  BisectResult,
+  BisectVerdict,
+  FailureTransition,
+  ProbeVerdict,
+  RequiredField,
+  RequiredStatus,
+} from './bisect-result.js';
 import { Halt, ProbeRunner, type BisectProgress } from './probe-runner.js';
 import { findRequired, type RequiredSearch } from './required-search.js';
 import { explainVerdict } from './explain-bisect.js';
@@ -42,13 +50,23 @@ export interface BisectOptions<C extends BisectChange, R> {
 }
 
 /** Runs a bisect; never throws for what the oracle says, only for bugs in `apply`. */
-export async function bisectRequests<C extends BisectChange, R>(options: BisectOptions<C, R>): Promise<BisectResult<C>> {
+export async function bisectRequests<C extends BisectChange, R>(
+  options: BisectOptions<C, R>,
+): Promise<BisectResult<C>> {
   const changes = options.changes;
   const budget = options.budget ?? DEFAULT_BUDGET;
-  const runner = new ProbeRunner<R>({ probe: options.probe, budget, delayMs: options.delayMs ?? 0, onProgress: options.onProgress, shouldStop: options.shouldStop, sleep: options.sleep });
+  const runner = new ProbeRunner<R>({
+    probe: options.probe,
+    budget,
+    delayMs: options.delayMs ?? 0,
+    onProgress: options.onProgress,
+    shouldStop: options.shouldStop,
+    sleep: options.sleep,
+  });
   const key = (idx: readonly number[]) => [...idx].sort((a, b) => a - b).join(',');
   const pick = (idx: readonly number[]) => [...idx].sort((a, b) => a - b).map((i) => changes[i]!);
-  const test = (idx: readonly number[], purpose: 'bad' | 'all' | 'search' | 'confirm' | 'path') => runner.send(options.apply(pick(idx)), purpose, pick(idx), key(idx));
+  const test = (idx: readonly number[], purpose: 'bad' | 'all' | 'search' | 'confirm' | 'path') =>
+    runner.send(options.apply(pick(idx)), purpose, pick(idx), key(idx));
 
   const baseline: { good?: ProbeVerdict; bad?: ProbeVerdict } = {};
   let culprits: C[] = [];
@@ -61,10 +79,21 @@ export async function bisectRequests<C extends BisectChange, R>(options: BisectO
 
   const finish = (verdict: BisectVerdict, note?: string): BisectResult<C> => {
     const result: Omit<BisectResult<C>, 'explanation'> = {
-      verdict, culprits, withoutEach, required, requiredStatus, requiredChecked,
+      verdict,
+      culprits,
+      withoutEach,
+      required,
+      requiredStatus,
+      requiredChecked,
       requiredCandidates: options.required?.candidates.length ?? 0,
-      changes: changes.length, probes: runner.used, culpritProbes: culpritProbes ?? runner.used, budget, naiveProbes: changes.length,
-      baseline, transitions, log: runner.log,
+      changes: changes.length,
+      probes: runner.used,
+      culpritProbes: culpritProbes ?? runner.used,
+      budget,
+      naiveProbes: changes.length,
+      baseline,
+      transitions,
+      log: runner.log,
     };
     return { ...result, explanation: explainVerdict(result, note) };
   };
@@ -89,37 +118,62 @@ export async function bisectRequests<C extends BisectChange, R>(options: BisectO
     runner.phase(`applying all ${changes.length} differences at once`);
     const whole = await test(all, 'all');
     if (whole.outcome === 'inconclusive') return halted('inconclusive');
-    if (whole.outcome === 'fails') return finish('not-found', `With all ${changes.length} differences applied the request still fails (${whole.failure ?? 'no answer'}): the cause lies outside the compared fields (a volatile value, the connection's fingerprint, the account).`);
+    if (whole.outcome === 'fails')
+      return finish(
+        'not-found',
+        `With all ${changes.length} differences applied the request still fails (${whole.failure ?? 'no answer'}): ` +
+          `the cause lies outside the compared fields (a volatile value, the connection's fingerprint, the account).`,
+      );
 
     runner.phase(`searching ${changes.length} differences for a smallest set that makes it work (ddmin)`);
     const search = await ddmin(changes.length, async (idx) => (await test(idx, 'search')).outcome, {
       budget: runner.remaining + 1_000, // the runner enforces the real budget, retries included
       shouldStop: () => runner.exhausted(),
     });
-    if (search.kind !== 'minimal') return halted(search.kind === 'inconclusive' ? 'inconclusive' : runner.stopRequested() ? 'stopped' : 'budget-exhausted', search.best);
+    if (search.kind !== 'minimal')
+      return halted(
+        search.kind === 'inconclusive' ? 'inconclusive' : runner.stopRequested() ? 'stopped' : 'budget-exhausted',
+        search.best,
+      );
     const found = [...search.subset].sort((a, b) => a - b);
     culprits = pick(found);
 
     runner.phase(`confirming ${culprits.length === 1 ? 'the culprit' : `the ${culprits.length} culprits`}`);
     const again = await runner.send(options.apply(culprits), 'confirm', culprits);
     if (again.outcome === 'inconclusive') return halted('inconclusive', found);
-    if (again.outcome === 'fails') return finish('not-found', `The smallest set worked once but failed when sent again (${again.failure ?? 'no answer'}): the service answers inconsistently, so no set can be trusted.`);
+    if (again.outcome === 'fails')
+      return finish(
+        'not-found',
+        `The smallest set worked once but failed when sent again (${again.failure ?? 'no answer'}): the service ` +
+          `answers inconsistently, so no set can be trusted.`,
+      );
     for (const i of found) {
       const rest = found.filter((x) => x !== i);
       const verdict = rest.length === 0 ? baseline.bad : await test(rest, 'confirm');
       if (verdict.outcome === 'inconclusive') return halted('inconclusive', found);
-      if (verdict.outcome === 'works') return finish('not-found', `Leaving out ${changes[i]!.label} still works, so the set is not minimal: the service answers inconsistently.`);
+      if (verdict.outcome === 'works')
+        return finish(
+          'not-found',
+          `Leaving out ${changes[i]!.label} still works, so the set is not minimal: the service answers ` +
+            `inconsistently.`,
+        );
       withoutEach[changes[i]!.id] = verdict.failure ?? 'fails';
     }
     await repairPath(found);
   } catch (error) {
-    if (error instanceof Halt) return halted(error.reason, culprits.map((c) => changes.indexOf(c)));
+    if (error instanceof Halt)
+      return halted(
+        error.reason,
+        culprits.map((c) => changes.indexOf(c)),
+      );
     throw error;
   }
 
   culpritProbes = runner.used;
   if (options.required && options.good !== undefined) {
-    runner.phase(`checking which of ${options.required.candidates.length} fields of the working request the server needs`);
+    runner.phase(
+      `checking which of ${options.required.candidates.length} fields of the working request the server needs`,
+    );
     const outcome = await findRequired(options.required, runner);
     ({ required, status: requiredStatus, checked: requiredChecked } = outcome);
   }
@@ -137,15 +191,24 @@ export async function bisectRequests<C extends BisectChange, R>(options: BisectO
       let to = 'works';
       if (remaining.length > 0) {
         // The path only illustrates confirmed culprits: running out of budget here just ends it.
-        const verdict = runner.cached(key(current)) ?? (runner.exhausted() ? undefined : await test(current, 'path').catch((e: unknown) => { if (e instanceof Halt) return undefined; throw e; }));
+        const verdict =
+          runner.cached(key(current)) ??
+          (runner.exhausted()
+            ? undefined
+            : await test(current, 'path').catch((e: unknown) => {
+                if (e instanceof Halt) return undefined;
+                throw e;
+              }));
         if (!verdict || verdict.outcome === 'inconclusive') return;
-        to = verdict.outcome === 'works' ? 'works' : verdict.failure ?? 'fails';
+        to = verdict.outcome === 'works' ? 'works' : (verdict.failure ?? 'fails');
       }
       const change = changes[next]!;
       const explanation =
-        to === from ? `Adding ${change.label} left the failure at ${from}: another culprit still blocks the request.`
-        : to === 'works' ? `Adding ${change.label} made the request work (it failed with ${from} before).`
-        : `Adding ${change.label} moved the failure from ${from} to ${to}.`;
+        to === from
+          ? `Adding ${change.label} left the failure at ${from}: another culprit still blocks the request.`
+          : to === 'works'
+            ? `Adding ${change.label} made the request work (it failed with ${from} before).`
+            : `Adding ${change.label} moved the failure from ${from} to ${to}.`;
       transitions.push({ added: change.id, label: change.label, from, to, explanation });
       from = to;
     }

@@ -27,7 +27,8 @@ export interface ProbeVerdict {
  * works now; `budget-exhausted`, `inconclusive` (the transport failed twice in a row) and `stopped`
  * (Ctrl-C) come with the best set seen so far, unconfirmed.
  */
-export type BisectVerdict = 'found' | 'not-found' | 'good-fails' | 'bad-passes' | 'budget-exhausted' | 'inconclusive' | 'stopped';
+export type BisectVerdict =
+  'found' | 'not-found' | 'good-fails' | 'bad-passes' | 'budget-exhausted' | 'inconclusive' | 'stopped';
 
 /** Why a probe was sent. */
 export type ProbePurpose = 'good' | 'bad' | 'all' | 'search' | 'confirm' | 'path' | 'required';

@@ -14,14 +14,22 @@ export interface DdminOptions {
   /** Most probes to spend (cached answers are free). */
   readonly budget: number;
   /** Called before each real probe, for progress output. */
-  readonly onProbe?: (info: { readonly probe: number; readonly budget: number; readonly subset: readonly number[] }) => void;
+  readonly onProbe?: (info: {
+    readonly probe: number;
+    readonly budget: number;
+    readonly subset: readonly number[];
+  }) => void;
   /** Checked before each probe: stop early (Ctrl-C) and return what was learned. */
   readonly shouldStop?: () => boolean;
 }
 
 export type DdminResult =
   | { readonly kind: 'minimal'; readonly subset: readonly number[]; readonly probes: number }
-  | { readonly kind: 'budget-exhausted' | 'stopped' | 'inconclusive'; readonly best: readonly number[]; readonly probes: number };
+  | {
+      readonly kind: 'budget-exhausted' | 'stopped' | 'inconclusive';
+      readonly best: readonly number[];
+      readonly probes: number;
+    };
 
 class Halt extends Error {
   constructor(readonly reason: 'budget-exhausted' | 'stopped' | 'inconclusive') {

@@ -14,7 +14,14 @@ export class Halt extends Error {
 
 /** What a progress listener hears: a probe about to go out, and its verdict once judged. */
 export type BisectProgress =
-  | { readonly kind: 'probe-start'; readonly n: number; readonly budget: number; readonly purpose: ProbePurpose; readonly labels: readonly string[]; readonly retry: boolean }
+  | {
+      readonly kind: 'probe-start';
+      readonly n: number;
+      readonly budget: number;
+      readonly purpose: ProbePurpose;
+      readonly labels: readonly string[];
+      readonly retry: boolean;
+    }
   | { readonly kind: 'probe-end'; readonly entry: ProbeLogEntry; readonly budget: number }
   | { readonly kind: 'phase'; readonly message: string };
 
@@ -72,25 +79,42 @@ export class ProbeRunner<R> {
       if (hit) return hit;
     }
     let verdict = await this.once(request, purpose, subset, false);
-    if (verdict.outcome === 'inconclusive' && !this.exhausted()) verdict = await this.once(request, purpose, subset, true);
+    if (verdict.outcome === 'inconclusive' && !this.exhausted())
+      verdict = await this.once(request, purpose, subset, true);
     if (key !== undefined && verdict.outcome !== 'inconclusive') this.cache.set(key, verdict);
     return verdict;
   }
 
-  private async once(request: R, purpose: ProbePurpose, subset: readonly BisectChange[], retry: boolean): Promise<ProbeVerdict> {
+  private async once(
+    request: R,
+    purpose: ProbePurpose,
+    subset: readonly BisectChange[],
+    retry: boolean,
+  ): Promise<ProbeVerdict> {
     if (this.stopRequested()) throw new Halt('stopped');
     if (this.used >= this.options.budget) throw new Halt('budget-exhausted');
     if (this.used > 0) await this.pause();
     if (this.stopRequested()) throw new Halt('stopped');
     const n = this.used + 1;
-    this.options.onProgress?.({ kind: 'probe-start', n, budget: this.options.budget, purpose, labels: subset.map((c) => c.label), retry });
+    this.options.onProgress?.({
+      kind: 'probe-start',
+      n,
+      budget: this.options.budget,
+      purpose,
+      labels: subset.map((c) => c.label),
+      retry,
+    });
     const started = performance.now();
     let verdict: ProbeVerdict;
     try {
       verdict = await this.options.probe(request);
     } catch (error) {
       // A probe that throws (a bug, or input the sender refuses) must not lose the log so far.
-      verdict = { outcome: 'inconclusive', failure: 'probe-error', explanation: `The probe could not be sent: ${error instanceof Error ? error.message : String(error)}.` };
+      verdict = {
+        outcome: 'inconclusive',
+        failure: 'probe-error',
+        explanation: `The probe could not be sent: ${error instanceof Error ? error.message : String(error)}.`,
+      };
     }
     const entry: ProbeLogEntry = {
       n,
@@ -104,7 +128,11 @@ export class ProbeRunner<R> {
     };
     this.log.push(entry);
     this.options.onProgress?.({ kind: 'probe-end', entry, budget: this.options.budget });
-    return { outcome: verdict.outcome, explanation: verdict.explanation, ...(entry.failure !== undefined ? { failure: entry.failure } : {}) };
+    return {
+      outcome: verdict.outcome,
+      explanation: verdict.explanation,
+      ...(entry.failure !== undefined ? { failure: entry.failure } : {}),
+    };
   }
 
   /** Waits `delayMs` in short slices, so Ctrl-C does not wait for a long pause to end. */

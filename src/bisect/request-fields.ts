@@ -21,9 +21,15 @@ const MAX_DEPTH = 2;
 function bodyFields(value: JsonValue, segments: PathSegment[], depth: number, out: PathSegment[][]): void {
   const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
   const isArray = Array.isArray(value);
-  if ((isObject || isArray) && depth < MAX_DEPTH && (isObject ? Object.keys(value).length > 0 : (value as readonly JsonValue[]).length > 0)) {
+  if (
+    (isObject || isArray) &&
+    depth < MAX_DEPTH &&
+    (isObject ? Object.keys(value).length > 0 : (value as readonly JsonValue[]).length > 0)
+  ) {
     if (isArray) (value as readonly JsonValue[]).forEach((v, i) => bodyFields(v, [...segments, i], depth, out));
-    else for (const [k, v] of Object.entries(value as Record<string, JsonValue>)) bodyFields(v, [...segments, k], depth + 1, out);
+    else
+      for (const [k, v] of Object.entries(value as Record<string, JsonValue>))
+        bodyFields(v, [...segments, k], depth + 1, out);
     return;
   }
   if (segments.length > 0) out.push(segments);
@@ -34,7 +40,9 @@ export function requestFields(request: ExchangeRequest): RequestField[] {
   const n = normalizeRequest(request);
   const refs: FieldRef[] = [
     ...Object.keys(n.query).map((path) => ({ location: 'query' as const, path })),
-    ...n.headers.filter((h) => !(h.name in IGNORED_HEADERS)).map((h) => ({ location: 'header' as const, path: h.name })),
+    ...n.headers
+      .filter((h) => !(h.name in IGNORED_HEADERS))
+      .map((h) => ({ location: 'header' as const, path: h.name })),
     ...n.cookies.map((c) => ({ location: 'cookie' as const, path: c.name })),
   ];
   if (n.body.kind === 'json' || n.body.kind === 'form') {

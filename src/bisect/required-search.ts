@@ -43,7 +43,9 @@ export async function findRequired<R>(search: RequiredSearch<R>, runner: ProbeRu
           id: field.id,
           label: field.label,
           ...(verdict.failure !== undefined ? { failure: verdict.failure } : {}),
-          explanation: `Without ${field.label} the working request fails${verdict.failure ? ` with ${verdict.failure}` : ''}: the server needs it.`,
+          explanation:
+            `Without ${field.label} the working request ` +
+            `fails${verdict.failure ? ` with ${verdict.failure}` : ''}: the server needs it.`,
         });
       } else {
         stack.push(...split(group, 2).reverse());

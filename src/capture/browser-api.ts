@@ -18,9 +18,22 @@ export { startBrowserRecorder, urlFilter } from './browser-recorder.js';
 export type { BrowserRecorder, RecorderOptions } from './browser-recorder.js';
 export { captureChat, openChat, sendTurn } from './capture-chat.js';
 export type { CaptureChatOptions, ChatTurn } from './capture-chat.js';
-export { SITE_PROFILES, loadSiteProfile, mergeSiteProfile, profileForTarget, siteProfileFileSchema } from './site-profiles.js';
+export {
+  SITE_PROFILES,
+  loadSiteProfile,
+  mergeSiteProfile,
+  profileForTarget,
+  siteProfileFileSchema,
+} from './site-profiles.js';
 export type { SiteProfile, SiteProfileName, SiteSelectors } from './site-profiles.js';
 export { CdpExchangeAssembler, ASSEMBLER_EVENTS } from './cdp-recorder.js';
 export type { AssemblerOptions } from './cdp-recorder.js';
-export { applyNetLogHeaderOrder, applyWireOrder, orderHeadersByWire, parseNetLog, readNetLog, netLogArgs } from './net-log.js';
+export {
+  applyNetLogHeaderOrder,
+  applyWireOrder,
+  orderHeadersByWire,
+  parseNetLog,
+  readNetLog,
+  netLogArgs,
+} from './net-log.js';
 export type { NetLogRequest } from './net-log.js';

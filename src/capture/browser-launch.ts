@@ -85,7 +85,9 @@ async function assertExecutable(path: string): Promise<void> {
     await access(path, constants.X_OK);
   } catch {
     throw new ProbeError('E_BROWSER', `no Chromium found at ${path}`, {
-      hint: 'install it with `sudo apt-get install chromium` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary',
+      hint:
+        'install it with `sudo apt-get install chromium` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or ' +
+        'Chrome binary',
     });
   }
 }
@@ -104,7 +106,12 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     });
   }
   const port = options.cdpPort === undefined ? undefined : options.cdpPort === 0 ? await freePort() : options.cdpPort;
-  const args = [...CHROMIUM_ARGS, ...(port === undefined ? [] : [`--remote-debugging-port=${port}`, '--remote-debugging-address=127.0.0.1']), ...(options.netLogPath ? netLogArgs(options.netLogPath) : []), ...(options.extraArgs ?? [])];
+  const args = [
+    ...CHROMIUM_ARGS,
+    ...(port === undefined ? [] : [`--remote-debugging-port=${port}`, '--remote-debugging-address=127.0.0.1']),
+    ...(options.netLogPath ? netLogArgs(options.netLogPath) : []),
+    ...(options.extraArgs ?? []),
+  ];
   try {
     const browser = await chromium.launch({
       executablePath,
@@ -115,7 +122,11 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    return { browser, ...(port === undefined ? {} : { cdpEndpoint: `http://127.0.0.1:${port}` }), ...(options.netLogPath ? { netLogPath: options.netLogPath } : {}) };
+    return {
+      browser,
+      ...(port === undefined ? {} : { cdpEndpoint: `http://127.0.0.1:${port}` }),
+      ...(options.netLogPath ? { netLogPath: options.netLogPath } : {}),
+    };
   } catch (error) {
     // Playwright's launch errors run to dozens of lines of browser log; the first line says what failed.
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';

@@ -47,11 +47,16 @@ export async function openPage(page: Page, url: string, timeoutMs: number): Prom
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     if (/Timeout .* exceeded/i.test(text)) {
-      throw new ProbeError('E_TIMEOUT', `${url} did not load within ${Math.round(timeoutMs / 1000)} s`, { hint: 'raise --timeout, or check the target' });
+      throw new ProbeError('E_TIMEOUT', `${url} did not load within ${Math.round(timeoutMs / 1000)} s`, {
+        hint: 'raise --timeout, or check the target',
+      });
     }
     const netError = /net::ERR_[A-Z_]+/.exec(text)?.[0];
     if (!netError) throw new ProbeError('E_BROWSER', `cannot open ${url}: ${text.split('\n')[0]}`, { cause: error });
-    const problem = describeTransportError(new URL(url).origin, { code: errorCodeOf({ requestId: '', timestamp: 0, errorText: netError }), message: netError });
+    const problem = describeTransportError(new URL(url).origin, {
+      code: errorCodeOf({ requestId: '', timestamp: 0, errorText: netError }),
+      message: netError,
+    });
     throw new ProbeError('E_UPSTREAM_UNREACHABLE', problem.message, { hint: problem.hint, cause: error });
   }
 }
@@ -73,9 +78,13 @@ async function fillLoginForm(page: Page, options: BrowserLoginOptions, timeoutMs
   try {
     await email.waitFor({ state: 'visible', timeout: timeoutMs });
   } catch {
-    throw new ProbeError('E_BROWSER', `the login form never appeared at ${page.url()} (looked for ${selectors.loginEmail})`, {
-      hint: 'if the site changed, give its selectors with --selectors FILE; or log in by hand with --headed',
-    });
+    throw new ProbeError(
+      'E_BROWSER',
+      `the login form never appeared at ${page.url()} (looked for ${selectors.loginEmail})`,
+      {
+        hint: 'if the site changed, give its selectors with --selectors FILE; or log in by hand with --headed',
+      },
+    );
   }
   await email.fill(account.email);
   await page.locator(selectors.loginPassword).first().fill(account.password);
@@ -94,14 +103,20 @@ async function fillLoginForm(page: Page, options: BrowserLoginOptions, timeoutMs
     .then((handle) => handle.jsonValue() as Promise<string>)
     .catch((error: unknown) => {
       if (isClosedError(error)) throw new ProbeError('E_BROWSER', 'the browser closed during login', { cause: error });
-      throw new ProbeError('E_TIMEOUT', `no token after submitting the login form (waited ${Math.round(timeoutMs / 1000)} s)`, {
-        hint: 'the site may want a captcha or a second factor: log in by hand with --headed',
-      });
+      throw new ProbeError(
+        'E_TIMEOUT',
+        `no token after submitting the login form (waited ${Math.round(timeoutMs / 1000)} s)`,
+        {
+          hint: 'the site may want a captcha or a second factor: log in by hand with --headed',
+        },
+      );
     });
   if (outcome.startsWith('error:')) {
     // The page's message, minus anything that could echo the password back.
     const reason = outcome.slice('error:'.length).split(account.password).join('***');
-    throw new ProbeError('E_UPSTREAM_AUTH', `login as ${account.email} refused: ${reason}`, { hint: 'check the email and password' });
+    throw new ProbeError('E_UPSTREAM_AUTH', `login as ${account.email} refused: ${reason}`, {
+      hint: 'check the email and password',
+    });
   }
 }
 
@@ -109,10 +124,16 @@ async function waitForManualLogin(page: Page, options: BrowserLoginOptions): Pro
   const limitMs = options.manualTimeoutMs ?? 300_000;
   options.onStatus?.(`log in in the browser window; waiting up to ${Math.round(limitMs / 1000)} s for the token`);
   try {
-    await page.waitForFunction((key) => Boolean(localStorage.getItem(key)), options.profile.tokenKey, { timeout: limitMs, polling: 500 });
+    await page.waitForFunction((key) => Boolean(localStorage.getItem(key)), options.profile.tokenKey, {
+      timeout: limitMs,
+      polling: 500,
+    });
   } catch (error) {
-    if (isClosedError(error)) throw new ProbeError('E_INTERRUPTED', 'the browser window was closed before the login finished');
-    throw new ProbeError('E_TIMEOUT', `no login within ${Math.round(limitMs / 1000)} s`, { hint: 'raise --login-timeout, or log in with --user' });
+    if (isClosedError(error))
+      throw new ProbeError('E_INTERRUPTED', 'the browser window was closed before the login finished');
+    throw new ProbeError('E_TIMEOUT', `no login within ${Math.round(limitMs / 1000)} s`, {
+      hint: 'raise --login-timeout, or log in with --user',
+    });
   }
 }
 
@@ -120,7 +141,9 @@ async function waitForManualLogin(page: Page, options: BrowserLoginOptions): Pro
 async function fetchUser(page: Page, token: string): Promise<SessionFile['user']> {
   const json = await page
     .evaluate(async (t) => {
-      const res = await fetch('/api/v1/auths/', { headers: { Accept: 'application/json', Authorization: `Bearer ${t}` } });
+      const res = await fetch('/api/v1/auths/', {
+        headers: { Accept: 'application/json', Authorization: `Bearer ${t}` },
+      });
       return res.ok ? ((await res.json()) as unknown) : undefined;
     }, token)
     .catch(() => undefined);
@@ -166,9 +189,14 @@ export async function loginWithBrowser(options: BrowserLoginOptions): Promise<Br
  * A browser context that carries a saved session: its storage state when it has one, else the
  * token put into localStorage before any page script runs, plus its cookies.
  */
-export async function contextForSession(browser: Browser, session: SessionFile, profile: SiteProfile): Promise<BrowserContext> {
+export async function contextForSession(
+  browser: Browser,
+  session: SessionFile,
+  profile: SiteProfile,
+): Promise<BrowserContext> {
   // The session file's schema is a loose superset of Playwright's storage state (passthrough fields).
-  if (session.storageState) return browser.newContext({ storageState: session.storageState as BrowserContextOptions['storageState'] });
+  if (session.storageState)
+    return browser.newContext({ storageState: session.storageState as BrowserContextOptions['storageState'] });
   const context = await browser.newContext();
   const origin = new URL(session.target).origin;
   await context.addInitScript(
@@ -177,7 +205,11 @@ export async function contextForSession(browser: Browser, session: SessionFile, 
     },
     { key: profile.tokenKey, token: session.token, at: origin },
   );
-  const cookies = Object.entries({ token: session.token, ...session.cookies }).map(([name, value]) => ({ name, value, url: origin }));
+  const cookies = Object.entries({ token: session.token, ...session.cookies }).map(([name, value]) => ({
+    name,
+    value,
+    url: origin,
+  }));
   await context.addCookies(cookies);
   return context;
 }

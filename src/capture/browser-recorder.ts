@@ -39,7 +39,10 @@ export interface BrowserRecorder {
 
 function matcher(pattern: string): (url: string) => boolean {
   if (!pattern.includes('*')) return (url) => url.includes(pattern);
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   const regex = new RegExp(`^${source}$`);
   return (url) => regex.test(url);
 }
@@ -59,7 +62,11 @@ export function urlFilter(options: Pick<RecorderOptions, 'origin' | 'include' | 
 
 // CDP's defaults keep ~10 MB per resource; long answers and model lists must not be evicted
 // before we read them. The DevTools message limit is 256 MB, so the total stays below it.
-const NETWORK_BUFFERS = { maxTotalBufferSize: 200 * 1024 * 1024, maxResourceBufferSize: 64 * 1024 * 1024, maxPostDataSize: 16 * 1024 * 1024 };
+const NETWORK_BUFFERS = {
+  maxTotalBufferSize: 200 * 1024 * 1024,
+  maxResourceBufferSize: 64 * 1024 * 1024,
+  maxPostDataSize: 16 * 1024 * 1024,
+};
 
 interface Attached {
   readonly session: CDPSession;
@@ -74,7 +81,10 @@ function isPage(target: Page | BrowserContext): target is Page {
  * Starts recording a page, or every page of a context (present and future). Start it before the
  * page navigates, or the first requests are missed.
  */
-export async function startBrowserRecorder(target: Page | BrowserContext, options: RecorderOptions = {}): Promise<BrowserRecorder> {
+export async function startBrowserRecorder(
+  target: Page | BrowserContext,
+  options: RecorderOptions = {},
+): Promise<BrowserRecorder> {
   const keep = urlFilter(options);
   const exchanges: Exchange[] = [];
   const listeners = new Set<(exchange: Exchange) => void>();
@@ -102,7 +112,9 @@ export async function startBrowserRecorder(target: Page | BrowserContext, option
     });
     for (const method of ASSEMBLER_EVENTS) {
       // CDPSession.on is typed per event; the assembler reads the params it needs itself.
-      (session as unknown as { on(event: string, fn: (params: unknown) => void): void }).on(method, (params) => assembler.handle(method, params));
+      (session as unknown as { on(event: string, fn: (params: unknown) => void): void }).on(method, (params) =>
+        assembler.handle(method, params),
+      );
     }
     attached.set(page, { session, assembler });
     // A closed page will send nothing more: what it had open is saved as cut right away.

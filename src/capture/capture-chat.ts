@@ -71,14 +71,23 @@ export async function openChat(page: Page, target: string, profile: SiteProfile,
     .then((h) => h.jsonValue() as Promise<string>)
     .catch(() => 'timeout');
   if (state === 'login') {
-    throw new ProbeError('E_UPSTREAM_AUTH', `${target} shows its login form: the session's token was refused or has expired`, {
-      hint: 'log in again with `qwen-probe login`, or capture with --user / --headed',
-    });
+    throw new ProbeError(
+      'E_UPSTREAM_AUTH',
+      `${target} shows its login form: the session's token was refused or has expired`,
+      {
+        hint: 'log in again with `qwen-probe login`, or capture with --user / --headed',
+      },
+    );
   }
   if (state === 'timeout') {
-    throw new ProbeError('E_BROWSER', `the chat page never became ready within ${Math.round(timeoutMs / 1000)} s (waited for ${profile.selectors.chatReady})`, {
-      hint: 'raise --ready-timeout, or give the site\'s selectors with --selectors FILE',
-    });
+    throw new ProbeError(
+      'E_BROWSER',
+      `the chat page never became ready within ${Math.round(timeoutMs / 1000)} s (waited for ` +
+        `${profile.selectors.chatReady})`,
+      {
+        hint: "raise --ready-timeout, or give the site's selectors with --selectors FILE",
+      },
+    );
   }
 }
 
@@ -106,7 +115,12 @@ export async function sendTurn(options: CaptureChatOptions, index: number, promp
     completion = ex;
     completedAt = Date.now();
   });
-  const turn = (rest: Omit<ChatTurn, 'index' | 'prompt' | 'ms'>): ChatTurn => ({ index, prompt, ...rest, ms: Date.now() - started });
+  const turn = (rest: Omit<ChatTurn, 'index' | 'prompt' | 'ms'>): ChatTurn => ({
+    index,
+    prompt,
+    ...rest,
+    ms: Date.now() - started,
+  });
   try {
     const input = page.locator(profile.selectors.chatInput).first();
     await input.click();
@@ -129,17 +143,27 @@ export async function sendTurn(options: CaptureChatOptions, index: number, promp
     }
     if (signal?.aborted) return turn({ outcome: 'interrupted', reason: 'recording was stopped' });
     if (!completion && dom?.status !== 'error') {
-      return turn({ outcome: 'timeout', reason: `no complete answer within ${Math.round((limit - started) / 1000)} s (the stream stalled or never started)` });
+      return turn({
+        outcome: 'timeout',
+        reason:
+          `no complete answer within ${Math.round((limit - started) / 1000)} s (the stream stalled or never ` +
+          `started)`,
+      });
     }
     if (completion) {
       const verdict = judgeQwenResponse(completion.response, completion.error);
-      if (verdict.ok && dom?.status !== 'error') return turn({ outcome: 'answered', answer: verdict.answer, exchange: completion });
+      if (verdict.ok && dom?.status !== 'error')
+        return turn({ outcome: 'answered', answer: verdict.answer, exchange: completion });
       const cause = completion.error ? ` (${completion.error.code}: ${completion.error.message})` : '';
       const reason = `${verdict.failure ? explainFailure(verdict.failure) : (dom?.error ?? 'the answer failed')}${cause}`;
       return turn({ outcome: 'failed', reason, exchange: completion, authFailure: verdict.failure?.kind === 'auth' });
     }
     const reason = dom?.error ?? 'the page reported an error';
-    return turn({ outcome: 'failed', reason: `the page reported: ${reason}`, authFailure: /\b401\b|token/i.test(reason) });
+    return turn({
+      outcome: 'failed',
+      reason: `the page reported: ${reason}`,
+      authFailure: /\b401\b|token/i.test(reason),
+    });
   } finally {
     unsubscribe();
   }

@@ -91,7 +91,11 @@ export interface CdpCommands {
 
 /** CDP header object → ordered list; values joined by `\n` become separate headers again. */
 export function headersFromCdp(headers: CdpHeaders): Header[] {
-  return Object.entries(headers).flatMap(([name, value]) => String(value).split('\n').map((v) => ({ name, value: v })));
+  return Object.entries(headers).flatMap(([name, value]) =>
+    String(value)
+      .split('\n')
+      .map((v) => ({ name, value: v })),
+  );
 }
 
 /** Parses a raw HTTP/1.x response header block (status line first), keeping order, case and duplicates. */
@@ -123,7 +127,10 @@ const ERROR_CODES: readonly [RegExp, string][] = [
   [/TIMED_OUT/, 'ETIMEDOUT'],
   [/ERR_CERT_|ERR_SSL_|ERR_BAD_SSL/, 'TLS'],
   [/ERR_BLOCKED|ERR_.*_BLOCKED/, 'BLOCKED'],
-  [/ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_CONNECTION_ABORTED|ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONTENT_LENGTH_MISMATCH|ERR_HTTP2_|ERR_QUIC_/, 'ECONNRESET'],
+  [
+    /ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_CONNECTION_ABORTED|ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONTENT_LENGTH_MISMATCH|ERR_HTTP2_|ERR_QUIC_/,
+    'ECONNRESET',
+  ],
 ];
 
 /**
@@ -142,6 +149,9 @@ export function errorMessageOf(failed: LoadingFailed): string {
   const parts = [failed.errorText || 'load failed'];
   if (failed.canceled) parts.push('canceled by the page or the browser');
   if (failed.blockedReason) parts.push(`blocked: ${failed.blockedReason}`);
-  if (failed.corsErrorStatus) parts.push(`CORS: ${failed.corsErrorStatus.corsError}${failed.corsErrorStatus.failedParameter ? ` (${failed.corsErrorStatus.failedParameter})` : ''}`);
+  if (failed.corsErrorStatus)
+    parts.push(
+      `CORS: ${failed.corsErrorStatus.corsError}${failed.corsErrorStatus.failedParameter ? ` (${failed.corsErrorStatus.failedParameter})` : ''}`,
+    );
   return parts.join('; ');
 }

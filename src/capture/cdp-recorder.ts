@@ -125,14 +125,22 @@ export class CdpExchangeAssembler {
     const extra = this.orphanRequestExtra.get(p.requestId);
     this.orphanRequestExtra.delete(p.requestId);
     if (!this.options.shouldRecord(p.request.url, p.request.method)) return;
-    const open: OpenRequest = { id: (this.options.newId ?? randomUUID)(), start: p, ...(extra ? { extraHeaders: extra } : {}), streamed: false };
+    const open: OpenRequest = {
+      id: (this.options.newId ?? randomUUID)(),
+      start: p,
+      ...(extra ? { extraHeaders: extra } : {}),
+      streamed: false,
+    };
     const entries = p.request.postDataEntries;
     if (p.request.postData !== undefined) open.postData = p.request.postData;
-    else if (entries && entries.length > 0) open.postData = Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? '', 'base64'))).toString('utf8');
+    else if (entries && entries.length > 0)
+      open.postData = Buffer.concat(entries.map((e) => Buffer.from(e.bytes ?? '', 'base64'))).toString('utf8');
     else if (p.request.hasPostData) {
-      open.pending = this.track(this.options.commands.getRequestPostData(p.requestId).then((r) => {
-        open.postData = r.base64Encoded ? Buffer.from(r.postData, 'base64').toString('utf8') : r.postData;
-      }));
+      open.pending = this.track(
+        this.options.commands.getRequestPostData(p.requestId).then((r) => {
+          open.postData = r.base64Encoded ? Buffer.from(r.postData, 'base64').toString('utf8') : r.postData;
+        }),
+      );
     }
     this.open.set(p.requestId, open);
   }
@@ -183,7 +191,10 @@ export class CdpExchangeAssembler {
     if (!open) return;
     open.ending = true;
     const error: ExchangeError = { code: errorCodeOf(p), message: errorMessageOf(p) };
-    const tags = [...(p.blockedReason ? [`blocked:${p.blockedReason}`] : []), ...(p.corsErrorStatus ? [`cors:${p.corsErrorStatus.corsError}`] : [])];
+    const tags = [
+      ...(p.blockedReason ? [`blocked:${p.blockedReason}`] : []),
+      ...(p.corsErrorStatus ? [`cors:${p.corsErrorStatus.corsError}`] : []),
+    ];
     open.tags = [...(open.tags ?? []), ...tags];
     void this.track(
       (async () => {
@@ -197,7 +208,12 @@ export class CdpExchangeAssembler {
   private emit(open: OpenRequest, endTimestamp: number, error?: ExchangeError): void {
     if (this.open.get(open.start.requestId) !== open) return;
     this.open.delete(open.start.requestId);
-    const exchange = buildExchange(open, endTimestamp, error, classifyEndpoint(open.start.request.method, open.start.request.url));
+    const exchange = buildExchange(
+      open,
+      endTimestamp,
+      error,
+      classifyEndpoint(open.start.request.method, open.start.request.url),
+    );
     this.options.onExchange(exchange);
   }
 
@@ -216,7 +232,9 @@ export class CdpExchangeAssembler {
       const end = open.start.timestamp + last / 1000;
       this.emit(open, end, {
         code: 'ABORTED',
-        message: arriving ? 'recording stopped while the response was still arriving' : 'recording stopped before a response arrived',
+        message: arriving
+          ? 'recording stopped while the response was still arriving'
+          : 'recording stopped before a response arrived',
       });
     }
   }

@@ -44,11 +44,19 @@ export class LiveBody {
    * @param sse parse the text as an event stream
    * @param onEvent called for each event as soon as it is complete (live progress)
    */
-  constructor(sse: boolean, private readonly onEvent?: (event: SseEvent) => void) {
+  constructor(
+    sse: boolean,
+    private readonly onEvent?: (event: SseEvent) => void,
+  ) {
     this.parser = sse
       ? createParser({
           onEvent: (e) => {
-            const event: SseEvent = { t: this.currentT, data: e.data, ...(e.event ? { event: e.event } : {}), ...(e.id ? { id: e.id } : {}) };
+            const event: SseEvent = {
+              t: this.currentT,
+              data: e.data,
+              ...(e.event ? { event: e.event } : {}),
+              ...(e.id ? { id: e.id } : {}),
+            };
             this.events.push(event);
             this.onEvent?.(event);
           },

@@ -30,7 +30,12 @@ interface RawEvent {
   readonly type?: number;
   readonly phase?: number;
   readonly source?: { readonly id?: number };
-  readonly params?: { readonly headers?: unknown; readonly line?: unknown; readonly url?: unknown; readonly method?: unknown };
+  readonly params?: {
+    readonly headers?: unknown;
+    readonly line?: unknown;
+    readonly url?: unknown;
+    readonly method?: unknown;
+  };
 }
 
 /** `Name: value` → Header; HTTP/2 pseudo-headers keep their leading colon (`:path: /x`). */
@@ -81,7 +86,10 @@ export function parseNetLog(text: string): NetLogRequest[] {
       continue;
     }
     if ((event.type !== h1 && event.type !== h2) || !Array.isArray(params.headers)) continue;
-    const headers = params.headers.filter((h): h is string => typeof h === 'string').map(splitHeader).filter((h): h is Header => h !== undefined);
+    const headers = params.headers
+      .filter((h): h is string => typeof h === 'string')
+      .map(splitHeader)
+      .filter((h): h is Header => h !== undefined);
     const job = urls.get(source);
     let method: string | undefined;
     let path: string | undefined;
@@ -96,9 +104,16 @@ export function parseNetLog(text: string): NetLogRequest[] {
     method ??= job?.method;
     if (path === undefined && job) path = pathOf(job.url);
     if (!method || path === undefined) continue;
-    const request: NetLogRequest = { method, path, headers, http2: event.type === h2, ...(job ? { url: job.url } : {}) };
+    const request: NetLogRequest = {
+      method,
+      path,
+      headers,
+      http2: event.type === h2,
+      ...(job ? { url: job.url } : {}),
+    };
     const previous = lastSent.get(source);
-    if (previous !== undefined && requests[previous]?.method === method && requests[previous]?.path === path) requests[previous] = request;
+    if (previous !== undefined && requests[previous]?.method === method && requests[previous]?.path === path)
+      requests[previous] = request;
     else {
       lastSent.set(source, requests.length);
       requests.push(request);
@@ -162,13 +177,20 @@ export function applyWireOrder(exchanges: readonly Exchange[], sent: readonly Ne
     if (tags.includes('request-headers:renderer')) continue;
     const method = ex.request.method;
     const path = pathOf(ex.request.url);
-    const found = sent.findIndex((r, n) => !used.has(n) && r.method === method && (r.url !== undefined ? r.url === ex.request.url : r.path === path));
+    const found = sent.findIndex(
+      (r, n) =>
+        !used.has(n) && r.method === method && (r.url !== undefined ? r.url === ex.request.url : r.path === path),
+    );
     if (found < 0) {
       out[i] = { ...ex, tags: [...tags, SORTED_TAG] };
       continue;
     }
     used.add(found);
-    out[i] = { ...ex, tags: [...tags, WIRE_TAG], request: { ...ex.request, headers: orderHeadersByWire(ex.request.headers, sent[found]!.headers) } };
+    out[i] = {
+      ...ex,
+      tags: [...tags, WIRE_TAG],
+      request: { ...ex.request, headers: orderHeadersByWire(ex.request.headers, sent[found]!.headers) },
+    };
   }
   return out;
 }

@@ -3,7 +3,14 @@
  * Exchange once it ends (finished, failed, or cut by the end of recording).
  */
 import type { Exchange, ExchangeError, ExchangeRequest, ExchangeResponse, Header } from '../exchange/exchange.js';
-import { headersFromCdp, headersFromText, httpVersionOf, type CdpResponse, type RequestWillBeSent, type ResponseReceivedExtraInfo } from './cdp-events.js';
+import {
+  headersFromCdp,
+  headersFromText,
+  httpVersionOf,
+  type CdpResponse,
+  type RequestWillBeSent,
+  type ResponseReceivedExtraInfo,
+} from './cdp-events.js';
 import type { LiveBody } from './live-body.js';
 
 /** Mutable state of one recorded request; owned by `CdpExchangeAssembler`. */
@@ -50,14 +57,19 @@ function responseHeaders(meta: CdpResponse, extra: ResponseReceivedExtraInfo | u
   return headersFromCdp(extra?.headers ?? meta.headers);
 }
 
-function buildResponse(open: OpenRequest, endT: number): { response?: ExchangeResponse; tags: string[]; lastT: number } {
+function buildResponse(
+  open: OpenRequest,
+  endT: number,
+): { response?: ExchangeResponse; tags: string[]; lastT: number } {
   const tags: string[] = [];
   if (!open.response) return { tags, lastT: 0 };
   const { meta } = open.response;
   let text: string | undefined;
   let binary: string | undefined;
   if (open.fetched) {
-    const base64 = open.fetched.base64Encoded ? open.fetched.body : Buffer.from(open.fetched.body, 'utf8').toString('base64');
+    const base64 = open.fetched.base64Encoded
+      ? open.fetched.body
+      : Buffer.from(open.fetched.body, 'utf8').toString('base64');
     const decoded = open.fetched.base64Encoded ? asText(open.fetched.body) : open.fetched.body;
     if (decoded === undefined) binary = open.fetched.body;
     else open.body?.filled(base64, endT);
@@ -72,7 +84,11 @@ function buildResponse(open: OpenRequest, endT: number): { response?: ExchangeRe
     ...(meta.statusText ? { statusText: meta.statusText } : {}),
     ...(httpVersion ? { httpVersion } : {}),
     headers: responseHeaders(meta, open.responseExtra),
-    ...(binary !== undefined ? { body: binary, bodyEncoding: 'base64' as const } : text !== undefined && text !== '' ? { body: text } : {}),
+    ...(binary !== undefined
+      ? { body: binary, bodyEncoding: 'base64' as const }
+      : text !== undefined && text !== ''
+        ? { body: text }
+        : {}),
     ...(live?.sse ? { sse: live.sse } : {}),
     ...(open.streamed && live ? { chunks: live.chunks } : {}),
   };
@@ -80,7 +96,12 @@ function buildResponse(open: OpenRequest, endT: number): { response?: ExchangeRe
 }
 
 /** The Exchange for a request that ended at `endTimestamp` (CDP seconds), with `error` when it failed. */
-export function buildExchange(open: OpenRequest, endTimestamp: number, error: ExchangeError | undefined, endpoint: string | undefined): Exchange {
+export function buildExchange(
+  open: OpenRequest,
+  endTimestamp: number,
+  error: ExchangeError | undefined,
+  endpoint: string | undefined,
+): Exchange {
   const { start } = open;
   const endT = ms(start.timestamp, endTimestamp);
   const { response, tags: bodyTags, lastT } = buildResponse(open, endT);
@@ -94,7 +115,12 @@ export function buildExchange(open: OpenRequest, endTimestamp: number, error: Ex
     headers: open.extraHeaders ?? headersFromCdp(start.request.headers),
     ...(open.postData !== undefined ? { body: open.postData } : {}),
   };
-  const tags = [...(open.tags ?? []), ...bodyTags, ...(open.extraHeaders ? [] : ['request-headers:renderer']), ...(error && response && !(open.tags ?? []).includes('stream-cut') ? ['stream-cut'] : [])];
+  const tags = [
+    ...(open.tags ?? []),
+    ...bodyTags,
+    ...(open.extraHeaders ? [] : ['request-headers:renderer']),
+    ...(error && response && !(open.tags ?? []).includes('stream-cut') ? ['stream-cut'] : []),
+  ];
   const wait = open.response ? ms(start.timestamp, open.response.t) : undefined;
   return {
     id: open.id,
@@ -104,7 +130,10 @@ export function buildExchange(open: OpenRequest, endTimestamp: number, error: Ex
     startedAt: new Date(start.wallTime * 1000).toISOString(),
     request,
     ...(response ? { response } : {}),
-    timings: { ...(wait !== undefined ? { wait, receive: Math.max(0, Math.round((total - wait) * 1000) / 1000) } : {}), total },
+    timings: {
+      ...(wait !== undefined ? { wait, receive: Math.max(0, Math.round((total - wait) * 1000) / 1000) } : {}),
+      total,
+    },
     ...(error ? { error } : {}),
   };
 }

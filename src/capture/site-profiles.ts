@@ -46,7 +46,11 @@ export interface SiteProfile {
    * Attribute of an assistant message that says whether it is still arriving, and its final values.
    * Absent for sites without one: the end of the completion stream then decides.
    */
-  readonly answerStatus?: { readonly attribute: string; readonly done: readonly string[]; readonly error: readonly string[] };
+  readonly answerStatus?: {
+    readonly attribute: string;
+    readonly done: readonly string[];
+    readonly error: readonly string[];
+  };
   readonly selectors: SiteSelectors;
 }
 
@@ -146,7 +150,12 @@ export const siteProfileFileSchema = z.strictObject({
 export function mergeSiteProfile(base: SiteProfile, override: z.infer<typeof siteProfileFileSchema>): SiteProfile {
   const from: SiteProfile = override.extends ? SITE_PROFILES[override.extends] : base;
   const { answerStatus, selectors, extends: _ignored, ...rest } = override;
-  const merged: SiteProfile = { ...from, ...rest, name: `${from.name}+custom`, selectors: { ...from.selectors, ...selectors } };
+  const merged: SiteProfile = {
+    ...from,
+    ...rest,
+    name: `${from.name}+custom`,
+    selectors: { ...from.selectors, ...selectors },
+  };
   if (answerStatus === null) {
     const { answerStatus: _dropped, ...withoutStatus } = merged;
     return withoutStatus;
@@ -168,7 +177,9 @@ export async function loadSiteProfile(target: string, selectorsFile?: string): P
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new ProbeError('E_INPUT', `--selectors ${selectorsFile} is not a site profile: ${issues}`, {
-      hint: 'fields: extends, loginPath, chatPath, tokenKey, answerStatus, selectors.{loginEmail, chatInput, sendButton, ...}',
+      hint:
+        'fields: extends, loginPath, chatPath, tokenKey, answerStatus, selectors.{loginEmail, chatInput, ' +
+        'sendButton, ...}',
     });
   }
   return mergeSiteProfile(base, parsed.data);

@@ -60,13 +60,21 @@ export interface CaptureBisectOptions {
 }
 
 /** Diff two captures and choose the pair to bisect; E_INPUT when they cannot be paired. */
-export function planCaptures(good: readonly Exchange[], bad: readonly Exchange[], endpoint?: string): { diff: DiffResult; plan: BisectPlan } {
+export function planCaptures(
+  good: readonly Exchange[],
+  bad: readonly Exchange[],
+  endpoint?: string,
+): { diff: DiffResult; plan: BisectPlan } {
   const diff = diffCaptures(good, bad, endpoint !== undefined ? { endpoint } : {});
   return { diff, plan: planBisect(diff, endpoint !== undefined ? { endpoint } : {}) };
 }
 
 /** Bisect a plan against a live target; `exchanges` are both captures, for a chats/new to re-send. */
-export async function runBisectPlan(plan: BisectPlan, exchanges: readonly Exchange[], options: CaptureBisectOptions): Promise<BisectResult<FindingChange>> {
+export async function runBisectPlan(
+  plan: BisectPlan,
+  exchanges: readonly Exchange[],
+  options: CaptureBisectOptions,
+): Promise<BisectResult<FindingChange>> {
   // A fresh chat per probe comes from whichever capture knows how to create one.
   const chatRequest = exchanges.find((e) => e.endpoint === 'chats.new')?.request;
   const probe = createRequestProber(plan.endpoint, {
@@ -81,7 +89,10 @@ export async function runBisectPlan(plan: BisectPlan, exchanges: readonly Exchan
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),
   });
-  options.progress?.(`bisecting ${plan.pair.key}: ${plan.changes.length} differences (${plan.volatile} volatile values refreshed on every probe)`);
+  options.progress?.(
+    `bisecting ${plan.pair.key}: ${plan.changes.length} differences (${plan.volatile} volatile values refreshed on ` +
+      `every probe)`,
+  );
   let badFailure: string | undefined;
   return bisectPlan(plan, {
     probe,
@@ -107,11 +118,22 @@ function reportFor(file: string, result: BisectResult<FindingChange>, endpoint: 
 /** The command body; returns the exit code. `signal` is Ctrl-C. */
 export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
   const target = normaliseTarget(args.target);
-  if (args.budget !== undefined && (!Number.isInteger(args.budget) || args.budget < 3)) throw new ProbeError('E_USAGE', '--budget must be a whole number of at least 3 (the two baselines and one search probe)');
-  if (args.delay !== undefined && (!Number.isFinite(args.delay) || args.delay < 0)) throw new ProbeError('E_USAGE', '--delay takes milliseconds, 0 or more');
+  if (args.budget !== undefined && (!Number.isInteger(args.budget) || args.budget < 3))
+    throw new ProbeError(
+      'E_USAGE',
+      '--budget must be a whole number of at least 3 (the two baselines and one search probe)',
+    );
+  if (args.delay !== undefined && (!Number.isFinite(args.delay) || args.delay < 0))
+    throw new ProbeError('E_USAGE', '--delay takes milliseconds, 0 or more');
   const good = await readDiffInput(args.good, 'GOOD', io);
   const bad = await readDiffInput(args.bad, 'BAD', io);
-  const credentials = await resolveCredentials({ target, token: args.token, session: args.session, user: args.user, useEnv: true });
+  const credentials = await resolveCredentials({
+    target,
+    token: args.token,
+    session: args.session,
+    user: args.user,
+    useEnv: true,
+  });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
   const { plan } = planCaptures(good, bad, args.endpoint);
   const result = await runBisectPlan(plan, [...good, ...bad], {
@@ -128,8 +150,18 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     await writeFile(args.out, reportFor(args.out, result, plan.endpoint));
     io.err(`wrote ${args.out}`);
   }
-  io.out((args.json ? renderBisectJson(result, { ...(plan.endpoint !== undefined ? { endpoint: plan.endpoint } : {}) }) : renderBisectText(result)).replace(/\n$/, ''));
-  if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', `interrupted after ${result.probes} probes; what was learned is above${args.out ? ` and in ${args.out}` : ''}`, { exitCode: 130 });
+  io.out(
+    (args.json
+      ? renderBisectJson(result, { ...(plan.endpoint !== undefined ? { endpoint: plan.endpoint } : {}) })
+      : renderBisectText(result)
+    ).replace(/\n$/, ''),
+  );
+  if (signal?.aborted)
+    throw new ProbeError(
+      'E_INTERRUPTED',
+      `interrupted after ${result.probes} probes; what was learned is above${args.out ? ` and in ${args.out}` : ''}`,
+      { exitCode: 130 },
+    );
   return result.verdict === 'found' ? 0 : 1;
 }
 
@@ -138,24 +170,63 @@ export const bisectCommand: CommandModule<object, BisectArgs> = {
   describe: 'find the smallest set of differences that makes the failing request work (delta debugging, live)',
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('good', { type: 'string', demandOption: true, describe: 'capture of the working requests (HAR, JSON request, or curl)' })
-      .option('bad', { type: 'string', demandOption: true, describe: 'capture of the failing requests, in any of the same forms' })
-      .option('target', { type: 'string', demandOption: true, describe: 'origin to probe: https://chat.qwen.ai or the simulator URL' })
+      .option('good', {
+        type: 'string',
+        demandOption: true,
+        describe: 'capture of the working requests (HAR, JSON request, or curl)',
+      })
+      .option('bad', {
+        type: 'string',
+        demandOption: true,
+        describe: 'capture of the failing requests, in any of the same forms',
+      })
+      .option('target', {
+        type: 'string',
+        demandOption: true,
+        describe: 'origin to probe: https://chat.qwen.ai or the simulator URL',
+      })
       .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
       .option('token', { type: 'string', describe: 'raw JWT to authenticate with' })
-      .option('user', { type: 'string', describe: 'EMAIL:PASSWORD to sign in with (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)' })
-      .option('endpoint', { type: 'string', describe: 'bisect the pair of this endpoint (default: the pair whose failing side failed)' })
+      .option('user', {
+        type: 'string',
+        describe: 'EMAIL:PASSWORD to sign in with (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)',
+      })
+      .option('endpoint', {
+        type: 'string',
+        describe: 'bisect the pair of this endpoint (default: the pair whose failing side failed)',
+      })
       .option('budget', { type: 'number', default: DEFAULT_BUDGET, describe: 'most probes to send, retries included' })
-      .option('delay', { type: 'number', default: 0, describe: 'milliseconds between probes: be gentle with a live service' })
-      .option('required', { type: 'boolean', default: true, describe: 'also find which fields of the working request the server needs (--no-required to skip)' })
+      .option('delay', {
+        type: 'number',
+        default: 0,
+        describe: 'milliseconds between probes: be gentle with a live service',
+      })
+      .option('required', {
+        type: 'boolean',
+        default: true,
+        describe: 'also find which fields of the working request the server needs (--no-required to skip)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON (bisect.json format)' })
       .option('out', { type: 'string', describe: 'also write the result to this file (.json, .md, or text)' })
-      .example('$0 bisect --good captures/browser.har --bad captures/seed-v4.har --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password', 'find what the seed request gets wrong, against the simulator')
-      .example('$0 bisect --good b.har --bad l.har --target https://chat.qwen.ai --session session.json --delay 2000 --budget 40', 'gently, against the real site')
-      .epilog('Exit codes: 0 culprits found, 1 other verdicts or target unreachable, 2 bad input, 130 Ctrl-C (what was learned is written first).') as unknown as Argv<BisectArgs>,
+      .example(
+        '$0 bisect --good captures/browser.har --bad captures/seed-v4.har --target http://127.0.0.1:8787 --user ' +
+          'demo@qwen-probe.test:demo-password',
+        'find what the seed request gets wrong, against the simulator',
+      )
+      .example(
+        '$0 bisect --good b.har --bad l.har --target https://chat.qwen.ai --session session.json --delay 2000 ' +
+          '--budget 40',
+        'gently, against the real site',
+      )
+      .epilog(
+        'Exit codes: 0 culprits found, 1 other verdicts or target unreachable, 2 bad input, 130 Ctrl-C (what was ' +
+          'learned is written first).',
+      ) as unknown as Argv<BisectArgs>,
   handler: (args) =>
     runCommand(async () => {
-      const stop = interruptSignal('stopping: the probe in flight is abandoned and what was learned is written (Ctrl-C again to quit at once)');
+      const stop = interruptSignal(
+        'stopping: the probe in flight is abandoned and what was learned is written (Ctrl-C again to quit at once)',
+      );
       try {
         return await bisect(args, processIo, stop.signal);
       } finally {

@@ -15,12 +15,18 @@ export interface BrowserAccount {
 /** `EMAIL:PASSWORD`, split at the first colon; the error never quotes the value (it holds the password). */
 function parseAccount(value: string): BrowserAccount {
   const colon = value.indexOf(':');
-  if (colon <= 0 || colon === value.length - 1) throw new ProbeError('E_USAGE', '--user takes EMAIL:PASSWORD (both parts, joined by the first colon)');
+  if (colon <= 0 || colon === value.length - 1)
+    throw new ProbeError('E_USAGE', '--user takes EMAIL:PASSWORD (both parts, joined by the first colon)');
   return { email: value.slice(0, colon).trim(), password: value.slice(colon + 1) };
 }
 
 /** Asks one question on stderr; with `hidden`, what is typed is not echoed. */
-export function ask(question: string, hidden = false, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
+export function ask(
+  question: string,
+  hidden = false,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WriteStream = process.stderr,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input, output, terminal: true });
     if (hidden) {
@@ -50,15 +56,23 @@ export function ask(question: string, hidden = false, input: NodeJS.ReadStream =
  * The account from the flag, the environment or the terminal; undefined when none can be had and
  * `required` is false (the caller then logs in by hand or uses a session).
  */
-export async function resolveAccount(user: string | undefined, options: { env?: NodeJS.ProcessEnv; prompt: boolean }): Promise<BrowserAccount | undefined> {
+export async function resolveAccount(
+  user: string | undefined,
+  options: { env?: NodeJS.ProcessEnv; prompt: boolean },
+): Promise<BrowserAccount | undefined> {
   if (user) return parseAccount(user);
   const env = options.env ?? process.env;
-  if (env.QWEN_PROBE_EMAIL && env.QWEN_PROBE_PASSWORD) return { email: env.QWEN_PROBE_EMAIL, password: env.QWEN_PROBE_PASSWORD };
+  if (env.QWEN_PROBE_EMAIL && env.QWEN_PROBE_PASSWORD)
+    return { email: env.QWEN_PROBE_EMAIL, password: env.QWEN_PROBE_PASSWORD };
   if (!options.prompt) return undefined;
   if (!process.stdin.isTTY) {
-    throw new ProbeError('E_USAGE', 'no account: give --user EMAIL:PASSWORD, set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD, or use --headed', {
-      hint: 'the password prompt needs a terminal',
-    });
+    throw new ProbeError(
+      'E_USAGE',
+      'no account: give --user EMAIL:PASSWORD, set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD, or use --headed',
+      {
+        hint: 'the password prompt needs a terminal',
+      },
+    );
   }
   const email = (await ask('email: ')).trim();
   const password = await ask('password: ', true);

@@ -39,26 +39,82 @@ export interface CaptureArgs {
 /** Declares the flags on a yargs instance. */
 export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
   return yargs
-    .option('target', { type: 'string', demandOption: true, describe: 'site to record: https://chat.qwen.ai or the simulator URL' })
+    .option('target', {
+      type: 'string',
+      demandOption: true,
+      describe: 'site to record: https://chat.qwen.ai or the simulator URL',
+    })
     .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
-    .option('user', { type: 'string', describe: 'EMAIL:PASSWORD: log in through the page first (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)' })
-    .option('headed', { type: 'boolean', default: false, describe: 'show the browser; without --session/--user you log in by hand' })
-    .option('prompt', { type: 'string', array: true, describe: 'a message to type and send; repeat for more turns in the same chat' })
-    .option('thinking', { type: 'boolean', default: false, describe: 'switch the page\'s thinking toggle on (off otherwise)' })
-    .option('model', { type: 'string', describe: 'model id to pick in the page\'s model list' })
-    .option('interactive', { type: 'boolean', default: false, describe: 'headed browser that you drive; stop by closing it or Ctrl-C' })
+    .option('user', {
+      type: 'string',
+      describe: 'EMAIL:PASSWORD: log in through the page first (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)',
+    })
+    .option('headed', {
+      type: 'boolean',
+      default: false,
+      describe: 'show the browser; without --session/--user you log in by hand',
+    })
+    .option('prompt', {
+      type: 'string',
+      array: true,
+      describe: 'a message to type and send; repeat for more turns in the same chat',
+    })
+    .option('thinking', {
+      type: 'boolean',
+      default: false,
+      describe: "switch the page's thinking toggle on (off otherwise)",
+    })
+    .option('model', { type: 'string', describe: "model id to pick in the page's model list" })
+    .option('interactive', {
+      type: 'boolean',
+      default: false,
+      describe: 'headed browser that you drive; stop by closing it or Ctrl-C',
+    })
     .option('out', { type: 'string', describe: 'capture file (HAR); default captures/<host>-<timestamp>.har' })
-    .option('redact', { type: 'boolean', default: false, describe: 'redact tokens, cookies and ids before writing (file mode 0644 instead of 0600)' })
-    .option('include', { type: 'string', array: true, describe: 'record URLs matching this pattern instead of the target\'s /api/ paths (* = anything)' })
+    .option('redact', {
+      type: 'boolean',
+      default: false,
+      describe: 'redact tokens, cookies and ids before writing (file mode 0644 instead of 0600)',
+    })
+    .option('include', {
+      type: 'string',
+      array: true,
+      describe: "record URLs matching this pattern instead of the target's /api/ paths (* = anything)",
+    })
     .option('exclude', { type: 'string', array: true, describe: 'never record URLs matching this pattern' })
     .option('selectors', { type: 'string', describe: 'JSON file overriding the page selectors (see docs/capture.md)' })
-    .option('timeout', { type: 'number', default: 30, describe: 'seconds for page loads, the login form and the chat box' })
-    .option('answer-timeout', { type: 'number', default: 120, describe: 'seconds one answer may take before the turn counts as stalled' })
-    .option('login-timeout', { type: 'number', default: 300, describe: 'seconds to wait for a login by hand (--headed)' })
-    .option('cdp-port', { type: 'number', describe: 'also expose the browser on a DevTools port (0: any), for tools and tests' })
-    .example('$0 capture --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --prompt Hello --prompt "And then?"', 'two turns against the simulator')
-    .example('$0 capture --target https://chat.qwen.ai --session .qwen-probe/session.json --interactive', 'record while you chat')
-    .epilog('Exit codes: 0 done, 1 a turn failed or the site/browser could not be used (the capture keeps what happened), 2 bad flags, 130 Ctrl-C.') as unknown as Argv<CaptureArgs>;
+    .option('timeout', {
+      type: 'number',
+      default: 30,
+      describe: 'seconds for page loads, the login form and the chat box',
+    })
+    .option('answer-timeout', {
+      type: 'number',
+      default: 120,
+      describe: 'seconds one answer may take before the turn counts as stalled',
+    })
+    .option('login-timeout', {
+      type: 'number',
+      default: 300,
+      describe: 'seconds to wait for a login by hand (--headed)',
+    })
+    .option('cdp-port', {
+      type: 'number',
+      describe: 'also expose the browser on a DevTools port (0: any), for tools and tests',
+    })
+    .example(
+      '$0 capture --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --prompt Hello --prompt ' +
+        '"And then?"',
+      'two turns against the simulator',
+    )
+    .example(
+      '$0 capture --target https://chat.qwen.ai --session .qwen-probe/session.json --interactive',
+      'record while you chat',
+    )
+    .epilog(
+      'Exit codes: 0 done, 1 a turn failed or the site/browser could not be used (the capture keeps what happened), ' +
+        '2 bad flags, 130 Ctrl-C.',
+    ) as unknown as Argv<CaptureArgs>;
 }
 
 /** `turn 1/2: answered in 1.2 s: "Hello! …"` or `turn 2/2: failed: …`. */
@@ -76,9 +132,14 @@ export function turnProblem(turns: readonly ChatTurn[], out: string): ProbeError
   const bad = turns.find((t) => t.outcome === 'failed' || t.outcome === 'timeout');
   if (!bad) return undefined;
   const where = `the capture holds what happened: ${out}`;
-  if (bad.outcome === 'timeout') return new ProbeError('E_TIMEOUT', `turn ${bad.index} timed out: ${bad.reason}`, { hint: `raise --answer-timeout if the site is just slow; ${where}` });
+  if (bad.outcome === 'timeout')
+    return new ProbeError('E_TIMEOUT', `turn ${bad.index} timed out: ${bad.reason}`, {
+      hint: `raise --answer-timeout if the site is just slow; ${where}`,
+    });
   if (bad.authFailure) {
-    return new ProbeError('E_UPSTREAM_AUTH', `turn ${bad.index} failed: ${bad.reason}`, { hint: `the token was refused or expired during the capture: log in again with \`qwen-probe login\`; ${where}` });
+    return new ProbeError('E_UPSTREAM_AUTH', `turn ${bad.index} failed: ${bad.reason}`, {
+      hint: `the token was refused or expired during the capture: log in again with \`qwen-probe login\`; ${where}`,
+    });
   }
   return new ProbeError('E_UPSTREAM_PROTOCOL', `turn ${bad.index} failed: ${bad.reason}`, { hint: where });
 }
@@ -89,7 +150,8 @@ export async function withInterrupt<T>(work: Promise<T>, signal?: AbortSignal): 
   // The abandoned work rejects later, when the browser closes under it: that is expected.
   work.catch(() => undefined);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ProbeError('E_INTERRUPTED', 'interrupted before recording started', { exitCode: 130 }));
+    const onAbort = () =>
+      reject(new ProbeError('E_INTERRUPTED', 'interrupted before recording started', { exitCode: 130 }));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
@@ -118,7 +180,12 @@ export function untilStopped(browser: Browser, context: BrowserContext, signal?:
  * still a valid capture). Returns how many exchanges got their wire order (the rest are tagged
  * `headers:sorted`).
  */
-export async function rewriteInWireOrder(out: string, written: readonly Exchange[], netLogPath: string, options: CaptureWriterOptions): Promise<number> {
+export async function rewriteInWireOrder(
+  out: string,
+  written: readonly Exchange[],
+  netLogPath: string,
+  options: CaptureWriterOptions,
+): Promise<number> {
   if (written.length === 0) return 0;
   const ordered = await applyNetLogHeaderOrder(written, netLogPath);
   const matched = ordered.filter((e) => e.tags?.includes('headers:wire-order')).length;

@@ -28,7 +28,15 @@ import { loadSiteProfile, type SiteProfile } from '../capture/site-profiles.js';
 import { resolveAccount } from './browser-account.js';
 import { timestampForFile } from './file-names.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
-import { captureFlags, rewriteInWireOrder, turnLine, turnProblem, untilStopped, withInterrupt, type CaptureArgs } from './capture-support.js';
+import {
+  captureFlags,
+  rewriteInWireOrder,
+  turnLine,
+  turnProblem,
+  untilStopped,
+  withInterrupt,
+  type CaptureArgs,
+} from './capture-support.js';
 
 export type { CaptureArgs } from './capture-support.js';
 
@@ -45,18 +53,32 @@ interface Prepared {
   readonly loggedInHere: boolean;
 }
 
-async function prepareContext(args: CaptureArgs, target: string, profile: SiteProfile, session: SessionFile | undefined, io: CommandIo, browser: Browser): Promise<Prepared> {
+async function prepareContext(
+  args: CaptureArgs,
+  target: string,
+  profile: SiteProfile,
+  session: SessionFile | undefined,
+  io: CommandIo,
+  browser: Browser,
+): Promise<Prepared> {
   if (session) {
     const context = await contextForSession(browser, session, profile);
     return { context, page: await context.newPage(), loggedInHere: false };
   }
   const account = await resolveAccount(args.user, { prompt: false });
   if (!account && !args.headed) {
-    throw new ProbeError('E_USAGE', 'capture needs --session FILE, --user EMAIL:PASSWORD or --headed', { hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD' });
+    throw new ProbeError('E_USAGE', 'capture needs --session FILE, --user EMAIL:PASSWORD or --headed', {
+      hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',
+    });
   }
   const { context, page } = await loginWithBrowser({
-    target, browser, profile, ...(account ? { account } : {}),
-    timeoutMs: args.timeout * 1000, manualTimeoutMs: args['login-timeout'] * 1000, onStatus: (line) => io.err(line),
+    target,
+    browser,
+    profile,
+    ...(account ? { account } : {}),
+    timeoutMs: args.timeout * 1000,
+    manualTimeoutMs: args['login-timeout'] * 1000,
+    onStatus: (line) => io.err(line),
   });
   return { context, page, loggedInHere: true };
 }
@@ -65,8 +87,10 @@ async function prepareContext(args: CaptureArgs, target: string, profile: SitePr
 export async function capture(args: CaptureArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
   const target = normaliseTarget(args.target);
   const prompts = args.prompt ?? [];
-  if (prompts.length === 0 && !args.interactive) throw new ProbeError('E_USAGE', 'give at least one --prompt TEXT, or --interactive to drive the browser yourself');
-  if ([args.session, args.user].filter(Boolean).length > 1) throw new ProbeError('E_USAGE', 'give only one of --session and --user');
+  if (prompts.length === 0 && !args.interactive)
+    throw new ProbeError('E_USAGE', 'give at least one --prompt TEXT, or --interactive to drive the browser yourself');
+  if ([args.session, args.user].filter(Boolean).length > 1)
+    throw new ProbeError('E_USAGE', 'give only one of --session and --user');
   const profile = await loadSiteProfile(target, args.selectors);
   const session = args.session ? await readSessionFile(args.session) : undefined;
   const out = args.out ?? defaultCapturePath(target);
@@ -76,13 +100,21 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   const netLogDir = await mkdtemp(join(tmpdir(), 'qwen-probe-netlog-'));
   const netLogPath = join(netLogDir, 'netlog.json');
   const dropNetLog = () => rm(netLogDir, { recursive: true, force: true }).catch(() => undefined);
-  const launched = await launchBrowser({ headed: args.headed || args.interactive, netLogPath, ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}) }).catch(async (error: unknown) => {
+  const launched = await launchBrowser({
+    headed: args.headed || args.interactive,
+    netLogPath,
+    ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}),
+  }).catch(async (error: unknown) => {
     await dropNetLog();
     throw error;
   });
   const { browser, cdpEndpoint } = launched;
   if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
-  const writerOptions = { source: 'browser' as const, redacted: args.redact, comment: `qwen-probe capture --target ${target}` };
+  const writerOptions = {
+    source: 'browser' as const,
+    redacted: args.redact,
+    comment: `qwen-probe capture --target ${target}`,
+  };
   // The file exists (valid, empty HAR) from here on, whatever happens next.
   const writer = await openCaptureWriter(out, writerOptions).catch(async (error: unknown) => {
     await closeQuietly(browser);
@@ -113,9 +145,23 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
       },
     });
     stopRecorder = () => recorder.stop();
-    const options = { page: prepared.page, target, profile, recorder, readyTimeoutMs: args.timeout * 1000, answerTimeoutMs: args['answer-timeout'] * 1000, ...(signal ? { signal } : {}) };
+    const options = {
+      page: prepared.page,
+      target,
+      profile,
+      recorder,
+      readyTimeoutMs: args.timeout * 1000,
+      answerTimeoutMs: args['answer-timeout'] * 1000,
+      ...(signal ? { signal } : {}),
+    };
     if (prompts.length > 0) {
-      turns = await captureChat({ ...options, prompts, thinking: args.thinking, ...(args.model ? { model: args.model } : {}), onTurn: (t) => io.out(turnLine(t, prompts.length)) });
+      turns = await captureChat({
+        ...options,
+        prompts,
+        thinking: args.thinking,
+        ...(args.model ? { model: args.model } : {}),
+        onTurn: (t) => io.out(turnLine(t, prompts.length)),
+      });
     } else if (!prepared.loggedInHere) {
       await openPage(prepared.page, `${target}${profile.chatPath}`, args.timeout * 1000);
     }
@@ -130,11 +176,19 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
     await closeQuietly(browser);
     // Exchanges were written as they completed, headers sorted by name; now the NetLog is complete,
     // the file is rewritten with wire order. A crash before this point leaves the sorted capture.
-    const ordered = written.length === writer.count ? await rewriteInWireOrder(out, written, netLogPath, writerOptions).catch(() => 0) : 0;
+    const ordered =
+      written.length === writer.count
+        ? await rewriteInWireOrder(out, written, netLogPath, writerOptions).catch(() => 0)
+        : 0;
     await dropNetLog();
-    if (written.length > 0) io.err(`request headers in wire order: ${ordered} of ${written.length} exchange${written.length === 1 ? '' : 's'}`);
+    if (written.length > 0)
+      io.err(
+        `request headers in wire order: ${ordered} of ${written.length} exchange${written.length === 1 ? '' : 's'}`,
+      );
     const cut = recorded.filter((e) => e.tags?.includes('stream-cut')).length;
-    io.out(`captured ${writer.count} exchange${writer.count === 1 ? '' : 's'}${cut > 0 ? ` (${cut} cut)` : ''} to ${out}`);
+    io.out(
+      `captured ${writer.count} exchange${writer.count === 1 ? '' : 's'}${cut > 0 ? ` (${cut} cut)` : ''} to ${out}`,
+    );
   }
   if (signal?.aborted && !args.interactive) {
     throw new ProbeError('E_INTERRUPTED', `interrupted; ${writer.count} exchanges saved to ${out}`, { exitCode: 130 });
@@ -151,7 +205,9 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
   builder: (yargs: Argv<object>) => captureFlags(yargs),
   handler: (args) =>
     runCommand(async () => {
-      const stop = interruptSignal('stopping: saving what was recorded (press Ctrl-C again to quit at once)', { sigterm: true });
+      const stop = interruptSignal('stopping: saving what was recorded (press Ctrl-C again to quit at once)', {
+        sigterm: true,
+      });
       try {
         return await capture(args, processIo, stop.signal);
       } finally {

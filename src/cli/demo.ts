@@ -41,7 +41,13 @@ export async function runDemo(args: DemoArgs, io: CommandIo = processIo): Promis
       try {
         const turn = await runShapeTurn(
           shape,
-          { baseUrl: simulator.url, token: credentials.token, cookies: credentials.cookies, prompt: args.prompt, idClock: systemIdClock },
+          {
+            baseUrl: simulator.url,
+            token: credentials.token,
+            cookies: credentials.cookies,
+            prompt: args.prompt,
+            idClock: systemIdClock,
+          },
           {},
           { onExchange: (exchange) => io.out(`  ${exchangeLine(exchange)}`) },
         );
@@ -63,7 +69,8 @@ export async function runDemo(args: DemoArgs, io: CommandIo = processIo): Promis
 
 export const demoCommand: CommandModule<object, DemoArgs> = {
   command: 'demo',
-  describe: 'send the seed report\'s failing request and the browser\'s working one to the bundled simulator, side by side',
+  describe:
+    "send the seed report's failing request and the browser's working one to the bundled simulator, side by side",
   builder: (y) =>
     y
       .option('prompt', { type: 'string', default: 'Hello!', describe: 'the user message both requests send' })

@@ -41,7 +41,11 @@ async function readStdin(): Promise<Buffer> {
 
 function decode(bytes: Buffer, label: string): string {
   // NUL bytes do not occur in HAR, JSON or a command line: this is some binary file.
-  if (bytes.subarray(0, 4096).includes(0)) throw new ProbeError('E_INPUT', `${label} is a binary file, not a HAR capture, a JSON request or a curl command line`);
+  if (bytes.subarray(0, 4096).includes(0))
+    throw new ProbeError(
+      'E_INPUT',
+      `${label} is a binary file, not a HAR capture, a JSON request or a curl command line`,
+    );
   return bytes.toString('utf8');
 }
 
@@ -61,7 +65,11 @@ export async function readDiffInput(arg: string, label: string, io: CommandIo): 
         const head = buffer.subarray(0, bytesRead);
         const { size } = await handle.stat();
         const harLike = /^\uFEFF?\s*\{\s*"log"\s*:/.test(head.toString('utf8'));
-        if (!harLike && size > MAX_REQUEST_FILE_BYTES) throw new ProbeError('E_INPUT', `${name} is ${size} bytes and not a HAR capture; a request file is never this large`);
+        if (!harLike && size > MAX_REQUEST_FILE_BYTES)
+          throw new ProbeError(
+            'E_INPUT',
+            `${name} is ${size} bytes and not a HAR capture; a request file is never this large`,
+          );
         if (harLike) {
           const capture = await readCapture(arg);
           for (const problem of capture.meta.problems) io.err(`note: ${name}: ${problem}`);
@@ -73,7 +81,14 @@ export async function readDiffInput(arg: string, label: string, io: CommandIo): 
     } catch (error) {
       if (isProbeError(error)) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      throw new ProbeError('E_INPUT', code === 'ENOENT' ? `${name}: no such file` : code === 'EISDIR' ? `${name} is a directory` : `${name}: ${(error as Error).message}`);
+      throw new ProbeError(
+        'E_INPUT',
+        code === 'ENOENT'
+          ? `${name}: no such file`
+          : code === 'EISDIR'
+            ? `${name} is a directory`
+            : `${name}: ${(error as Error).message}`,
+      );
     }
   }
   if (exchanges.length === 0) throw new ProbeError('E_INPUT', `${label} holds no exchanges: nothing to compare`);
@@ -87,19 +102,29 @@ function report(input: ReturnType<typeof parseRequestInput>, io: CommandIo): Exc
 
 function chooseFormat(args: DiffArgs): ReportFormat {
   if (args.format !== undefined) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(args.format)) throw new ProbeError('E_USAGE', `--format ${args.format}: use one of ${REPORT_FORMATS.join(', ')}`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(args.format))
+      throw new ProbeError('E_USAGE', `--format ${args.format}: use one of ${REPORT_FORMATS.join(', ')}`);
     return args.format as ReportFormat;
   }
   if (args.out !== undefined) {
     const format = reportFormatFor(args.out);
-    if (!format) throw new ProbeError('E_USAGE', `--out ${args.out}: cannot tell the format from the extension; use .txt, .md, .json or .html, or pass --format`);
+    if (!format)
+      throw new ProbeError(
+        'E_USAGE',
+        `--out ${args.out}: cannot tell the format from the extension; use .txt, .md, .json or .html, or pass --format`,
+      );
     return format;
   }
   return 'text';
 }
 
 /** The command body; returns the exit code. */
-export async function diff(args: DiffArgs, io: CommandIo = processIo, env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY)): Promise<number> {
+export async function diff(
+  args: DiffArgs,
+  io: CommandIo = processIo,
+  env: NodeJS.ProcessEnv = process.env,
+  isTty = Boolean(process.stdout.isTTY),
+): Promise<number> {
   const format = chooseFormat(args);
   const good = await readDiffInput(args.good, 'GOOD', io);
   const bad = await readDiffInput(args.bad, 'BAD', io);
@@ -119,20 +144,54 @@ export async function diff(args: DiffArgs, io: CommandIo = processIo, env: NodeJ
 /** The yargs module: arguments, flags, examples and the handler. */
 export const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <good> <bad>',
-  describe: 'compare working (GOOD) with failing (BAD) requests field by field, ranked by how likely each difference breaks the request',
+  describe:
+    'compare working (GOOD) with failing (BAD) requests field by field, ranked by how likely each difference breaks ' +
+    'the request',
   builder: (yargs: Argv<object>) =>
     yargs
-      .positional('good', { type: 'string', demandOption: true, describe: 'working requests: HAR capture, JSON request file, curl command (file or inline), or - for stdin' })
+      .positional('good', {
+        type: 'string',
+        demandOption: true,
+        describe: 'working requests: HAR capture, JSON request file, curl command (file or inline), or - for stdin',
+      })
       .positional('bad', { type: 'string', demandOption: true, describe: 'failing requests, in any of the same forms' })
-      .option('endpoint', { type: 'string', describe: 'compare only this endpoint (chat.completions, chats.new, models, ...)' })
-      .option('format', { type: 'string', choices: [...REPORT_FORMATS], describe: 'report format; default text, or from the --out extension' })
-      .option('out', { type: 'string', describe: 'write the report to this file (.txt, .md, .json, .html) instead of stdout' })
+      .option('endpoint', {
+        type: 'string',
+        describe: 'compare only this endpoint (chat.completions, chats.new, models, ...)',
+      })
+      .option('format', {
+        type: 'string',
+        choices: [...REPORT_FORMATS],
+        describe: 'report format; default text, or from the --out extension',
+      })
+      .option('out', {
+        type: 'string',
+        describe: 'write the report to this file (.txt, .md, .json, .html) instead of stdout',
+      })
       // Not `array: true`: an array flag would swallow the GOOD and BAD paths that follow it.
-      .option('ignore', { type: 'string', describe: 'a field to leave out, e.g. "body messages[*].content", "header:x-foo", header-order; repeat the flag for more' })
-      .option('show-volatile', { type: 'boolean', default: false, describe: 'list volatile values (fresh ids, timestamps, tokens) that differ as expected' })
+      .option('ignore', {
+        type: 'string',
+        describe:
+          'a field to leave out, e.g. "body messages[*].content", "header:x-foo", header-order; repeat the flag for ' +
+          'more',
+      })
+      .option('show-volatile', {
+        type: 'boolean',
+        default: false,
+        describe: 'list volatile values (fresh ids, timestamps, tokens) that differ as expected',
+      })
       .example('$0 diff captures/browser.har captures/library.har', 'rank what the library does differently')
-      .example('$0 diff captures/browser.har bad-request.json --out reports/diff.html', 'an HTML report with both requests side by side')
-      .example('$0 diff captures/browser.har "curl https://chat.qwen.ai/api/v2/chat/completions -H ..."', 'compare with a pasted curl command')
-      .epilog('Exit codes: 0 the requests match modulo volatile values, 1 they differ, 2 bad input. Colour follows NO_COLOR and the terminal.') as unknown as Argv<DiffArgs>,
+      .example(
+        '$0 diff captures/browser.har bad-request.json --out reports/diff.html',
+        'an HTML report with both requests side by side',
+      )
+      .example(
+        '$0 diff captures/browser.har "curl https://chat.qwen.ai/api/v2/chat/completions -H ..."',
+        'compare with a pasted curl command',
+      )
+      .epilog(
+        'Exit codes: 0 the requests match modulo volatile values, 1 they differ, 2 bad input. Colour follows ' +
+          'NO_COLOR and the terminal.',
+      ) as unknown as Argv<DiffArgs>,
   handler: (args) => runCommand(() => diff(args)),
 };

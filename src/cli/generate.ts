@@ -57,25 +57,40 @@ export function defaultCapturePath(shape: string, now = new Date()): string {
 }
 
 async function credentialsFor(args: GenerateArgs, baseUrl: string): Promise<Credentials | undefined> {
-  if (args.send) return resolveCredentials({ target: baseUrl, token: args.token, session: args.session, user: args.user, useEnv: true });
+  if (args.send)
+    return resolveCredentials({
+      target: baseUrl,
+      token: args.token,
+      session: args.session,
+      user: args.user,
+      useEnv: true,
+    });
   if (args.user) {
     throw new ProbeError('E_USAGE', '--user signs in over the network, which generate does only with --send', {
       hint: 'add --send --target URL, or pass --token / --session to generate offline',
     });
   }
-  if (args.token || args.session) return resolveCredentials({ target: baseUrl, token: args.token, session: args.session });
+  if (args.token || args.session)
+    return resolveCredentials({ target: baseUrl, token: args.token, session: args.session });
   return undefined;
 }
 
 /** The command body; returns the exit code, throws ProbeError for input and reachability problems. */
 export async function generate(args: GenerateArgs, io: CommandIo = processIo): Promise<number> {
   if (!isShapeName(args.shape)) {
-    throw new ProbeError('E_USAGE', `unknown shape ${JSON.stringify(args.shape)}; valid shapes: ${SHAPE_NAMES.join(', ')}`, {
-      hint: SHAPE_NAMES.map((name) => `${name}: ${SHAPES[name].summary}`).join('\n      '),
-    });
+    throw new ProbeError(
+      'E_USAGE',
+      `unknown shape ${JSON.stringify(args.shape)}; valid shapes: ${SHAPE_NAMES.join(', ')}`,
+      {
+        hint: SHAPE_NAMES.map((name) => `${name}: ${SHAPES[name].summary}`).join('\n      '),
+      },
+    );
   }
   if (args.send && !args.target) {
-    throw new ProbeError('E_USAGE', '--send needs --target URL (https://chat.qwen.ai, or the URL `qwen-probe simulate` prints)');
+    throw new ProbeError(
+      'E_USAGE',
+      '--send needs --target URL (https://chat.qwen.ai, or the URL `qwen-probe simulate` prints)',
+    );
   }
   const shape = SHAPES[args.shape];
   const baseUrl = normaliseTarget(args.target ?? DEFAULT_TARGET);
@@ -113,14 +128,24 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
     const timeoutMs = (args.timeout ?? 120) * 1000;
     // Appends chain in completion order; the writer serialises them, we only keep the last promise.
     let appended: Promise<void> = Promise.resolve();
-    const turn = await runShapeTurn(shape, ctx, {}, {
-      send: shapeSender({ source: 'library', connectTimeoutMs: Math.min(timeoutMs, 30_000), idleTimeoutMs: Math.min(timeoutMs, 60_000), totalTimeoutMs: timeoutMs }),
-      onExchange: (exchange) => {
-        appended = appended.then(() => writer.append(exchange));
-        io.out(exchangeLine(exchange));
-        if (!exchange.response && exchange.error) unreachable ??= exchange;
+    const turn = await runShapeTurn(
+      shape,
+      ctx,
+      {},
+      {
+        send: shapeSender({
+          source: 'library',
+          connectTimeoutMs: Math.min(timeoutMs, 30_000),
+          idleTimeoutMs: Math.min(timeoutMs, 60_000),
+          totalTimeoutMs: timeoutMs,
+        }),
+        onExchange: (exchange) => {
+          appended = appended.then(() => writer.append(exchange));
+          io.out(exchangeLine(exchange));
+          if (!exchange.response && exchange.error) unreachable ??= exchange;
+        },
       },
-    });
+    );
     await appended;
     io.out(verdictLine(turn.result));
     io.out(`wrote ${turn.exchanges.length} exchange${turn.exchanges.length === 1 ? '' : 's'} to ${out}`);
@@ -137,24 +162,63 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
 /** The yargs module: flags, help text with examples, and the handler. */
 export const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
-  describe: 'write the requests a client library sends (a named shape) as a capture; with --send, run them and record the answers',
+  describe:
+    'write the requests a client library sends (a named shape) as a capture; with --send, run them and record the ' +
+    'answers',
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('shape', { type: 'string', demandOption: true, describe: `request shape to generate: ${SHAPE_NAMES.join(', ')}` })
+      .option('shape', {
+        type: 'string',
+        demandOption: true,
+        describe: `request shape to generate: ${SHAPE_NAMES.join(', ')}`,
+      })
       .option('prompt', { type: 'string', describe: 'user message of the completion (default "Hello!")' })
       .option('model', { type: 'string', describe: 'model id; default per shape (seed-*: qwen-turbo, web: qwen3-max)' })
-      .option('thinking', { type: 'boolean', describe: 'ask for reasoning (thinking_enabled and the shape\'s related fields)' })
-      .option('out', { type: 'string', describe: 'capture file to write (HAR); default captures/<shape>-<timestamp>.har' })
-      .option('send', { type: 'boolean', default: false, describe: 'perform the requests against --target (chats/new first where the shape does) and record the responses' })
-      .option('target', { type: 'string', describe: 'origin to send to, e.g. https://chat.qwen.ai or the simulator URL; needed with --send' })
+      .option('thinking', {
+        type: 'boolean',
+        describe: "ask for reasoning (thinking_enabled and the shape's related fields)",
+      })
+      .option('out', {
+        type: 'string',
+        describe: 'capture file to write (HAR); default captures/<shape>-<timestamp>.har',
+      })
+      .option('send', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'perform the requests against --target (chats/new first where the shape does) and record the responses',
+      })
+      .option('target', {
+        type: 'string',
+        describe: 'origin to send to, e.g. https://chat.qwen.ai or the simulator URL; needed with --send',
+      })
       .option('token', { type: 'string', describe: 'raw JWT (localStorage "token") to authenticate with' })
-      .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login` (token + anti-bot cookies)' })
-      .option('user', { type: 'string', describe: 'EMAIL:PASSWORD to sign in with (needs --send); else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD' })
-      .option('redact', { type: 'boolean', default: false, describe: 'redact tokens, cookies and other secrets before writing (the file is then shareable, mode 0644)' })
+      .option('session', {
+        type: 'string',
+        describe: 'session file saved by `qwen-probe login` (token + anti-bot cookies)',
+      })
+      .option('user', {
+        type: 'string',
+        describe: 'EMAIL:PASSWORD to sign in with (needs --send); else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD',
+      })
+      .option('redact', {
+        type: 'boolean',
+        default: false,
+        describe: 'redact tokens, cookies and other secrets before writing (the file is then shareable, mode 0644)',
+      })
       .option('timeout', { type: 'number', default: 120, describe: 'seconds one request may take in all' })
-      .example('$0 generate --shape seed-v4', 'write the seed\'s final request offline (placeholder token)')
-      .example('$0 generate --shape web --send --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password', 'run the browser shape against the simulator')
-      .example('$0 generate --shape seed-v3 --send --target https://chat.qwen.ai --session session.json --out captures/v3.har', 'run a seed step against the real site')
-      .epilog('Exit codes: 0 capture written (also when the upstream answered with a failure: that is the finding), 2 bad input, 1 target unreachable.') as unknown as Argv<GenerateArgs>,
+      .example('$0 generate --shape seed-v4', "write the seed's final request offline (placeholder token)")
+      .example(
+        '$0 generate --shape web --send --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password',
+        'run the browser shape against the simulator',
+      )
+      .example(
+        '$0 generate --shape seed-v3 --send --target https://chat.qwen.ai --session session.json --out captures/v3.har',
+        'run a seed step against the real site',
+      )
+      .epilog(
+        'Exit codes: 0 capture written (also when the upstream answered with a failure: that is the finding), 2 bad ' +
+          'input, 1 target unreachable.',
+      ) as unknown as Argv<GenerateArgs>,
   handler: (args) => runCommand(() => generate(args)),
 };

@@ -40,7 +40,10 @@ export function parseWorkers(value: string | number, cores: number): number {
   if (text === 'auto') return autoWorkerCount(cores);
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > MAX_WORKERS) {
-    throw new ProbeError('E_USAGE', `--workers must be auto or a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(String(value))}`);
+    throw new ProbeError(
+      'E_USAGE',
+      `--workers must be auto or a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(String(value))}`,
+    );
   }
   return n;
 }
@@ -57,7 +60,9 @@ export function defaultCapturePath(now: Date = new Date()): string {
 export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Promise<unknown>): Promise<number> {
   const out = args.out ?? defaultCapturePath();
   await mkdir(dirname(out), { recursive: true }).catch((error: unknown) => {
-    throw new ProbeError('E_INPUT', `cannot create the directory of ${out}: ${(error as Error).message}`, { cause: error });
+    throw new ProbeError('E_INPUT', `cannot create the directory of ${out}: ${(error as Error).message}`, {
+      cause: error,
+    });
   });
   const workers = parseWorkers(args.workers, availableParallelism());
   const lines = lineBatcher(io);
@@ -81,11 +86,17 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
   const proxy = workers === 1 ? await startIntercept(options) : await startInterceptCluster({ ...options, workers });
   for (const line of proxy.settings()) io.out(line);
   if (!/^(127\.|::1$|localhost$)/.test(args.host)) {
-    io.err(`warning: listening on ${args.host}: anyone who can reach it can use this proxy, and read what passes through it`);
+    io.err(
+      `warning: listening on ${args.host}: anyone who can reach it can use this proxy, and read what passes through it`,
+    );
   }
   const gaveUp = 'failed' in proxy ? proxy.failed : new Promise<never>(() => undefined);
   const failure = await Promise.race([stop.then(() => undefined), gaveUp]);
-  io.err(failure ? 'stopping: the workers keep crashing; writing the last exchanges…' : 'stopping: writing the last exchanges…');
+  io.err(
+    failure
+      ? 'stopping: the workers keep crashing; writing the last exchanges…'
+      : 'stopping: writing the last exchanges…',
+  );
   await proxy.close();
   lines.flush();
   io.err(`${proxy.exchanges} exchange${proxy.exchanges === 1 ? '' : 's'} recorded in ${out}`);
@@ -121,34 +132,63 @@ function lineBatcher(io: CommandIo): { push(line: string): void; flush(): void }
 
 function asList(value: unknown): string[] {
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** The yargs module registered in `commands.ts`. */
 export const interceptCommand: CommandModule<object, InterceptArgs> = {
   command: 'intercept',
-  describe: 'HTTPS-intercepting proxy: record any client\'s traffic (SSE with timing) into a capture',
+  describe: "HTTPS-intercepting proxy: record any client's traffic (SSE with timing) into a capture",
   builder: (yargs: Argv<object>) =>
     yargs
       .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
       .option('out', { type: 'string', describe: 'capture file (default captures/intercept-<time>.har)' })
-      .option('map', { type: 'string', array: true, default: [] as string[], describe: 'HOST=URL: send a host\'s traffic to another server, e.g. chat.qwen.ai=http://127.0.0.1:8787' })
-      .option('include', { type: 'string', array: true, default: [] as string[], describe: 'hosts to record (host, *.domain, *); default chat.qwen.ai plus mapped hosts' })
-      .option('ca-dir', { type: 'string', default: DEFAULT_CA_DIR, describe: 'where the CA is generated once and kept' })
-      .option('redact', { type: 'boolean', default: false, describe: 'redact tokens, cookies and passwords before writing' })
+      .option('map', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: "HOST=URL: send a host's traffic to another server, e.g. chat.qwen.ai=http://127.0.0.1:8787",
+      })
+      .option('include', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'hosts to record (host, *.domain, *); default chat.qwen.ai plus mapped hosts',
+      })
+      .option('ca-dir', {
+        type: 'string',
+        default: DEFAULT_CA_DIR,
+        describe: 'where the CA is generated once and kept',
+      })
+      .option('redact', {
+        type: 'boolean',
+        default: false,
+        describe: 'redact tokens, cookies and passwords before writing',
+      })
       .option('overwrite', { type: 'boolean', default: false, describe: 'replace --out if it exists' })
       .option('workers', {
         type: 'string',
         default: 'auto',
-        describe: `proxy processes sharing the port: auto (one per core, at most ${MAX_AUTO_WORKERS}) or a number; 1 runs everything in this one process`,
+        describe:
+          `proxy processes sharing the port: auto (one per core, at most ${MAX_AUTO_WORKERS}) or a number; 1 ` +
+          `runs everything in this one process`,
       })
-      .example('$0 intercept --map chat.qwen.ai=http://127.0.0.1:8787', 'point a library that hard-codes chat.qwen.ai at the simulator')
+      .example(
+        '$0 intercept --map chat.qwen.ai=http://127.0.0.1:8787',
+        'point a library that hard-codes chat.qwen.ai at the simulator',
+      )
       .check((argv) => {
-        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new ProbeError('E_USAGE', `--port must be 0-65535, got ${argv.port}`);
+        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535)
+          throw new ProbeError('E_USAGE', `--port must be 0-65535, got ${argv.port}`);
         parseWorkers(argv.workers, 1);
         return true;
       }) as unknown as Argv<InterceptArgs>,
   handler: (argv: ArgumentsCamelCase<InterceptArgs>) =>
-    runCommand(() => runIntercept({ ...argv, map: asList(argv.map), include: asList(argv.include) }, processIo, untilStopSignal())),
+    runCommand(() =>
+      runIntercept({ ...argv, map: asList(argv.map), include: asList(argv.include) }, processIo, untilStopSignal()),
+    ),
 };

@@ -40,7 +40,10 @@ export async function login(args: LoginArgs, io: CommandIo = processIo): Promise
   const profile = await loadSiteProfile(target, args.selectors);
   // --headed alone means "I will type it myself"; with --user the form is still filled for them.
   const account = await resolveAccount(args.user, { prompt: !args.headed });
-  const { browser, cdpEndpoint } = await launchBrowser({ headed: args.headed === true, ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}) });
+  const { browser, cdpEndpoint } = await launchBrowser({
+    headed: args.headed === true,
+    ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}),
+  });
   if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
   try {
     const { session } = await loginWithBrowser({
@@ -71,16 +74,50 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
   describe: 'log in through Chromium and save a session file (token, cookies, storage state)',
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('target', { type: 'string', demandOption: true, describe: 'site to log in to: https://chat.qwen.ai or the simulator URL' })
-      .option('user', { type: 'string', describe: 'EMAIL:PASSWORD to fill in; else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD, else a prompt' })
-      .option('headed', { type: 'boolean', default: false, describe: 'show the browser; without --user you log in by hand (captcha, 2FA)' })
-      .option('session', { type: 'string', default: DEFAULT_SESSION_PATH, describe: 'session file to write (mode 0600)' })
-      .option('selectors', { type: 'string', describe: 'JSON file overriding the page selectors (see docs/capture.md)' })
-      .option('timeout', { type: 'number', default: 30, describe: 'seconds for page loads and for the login form to answer' })
-      .option('login-timeout', { type: 'number', default: 300, describe: 'seconds to wait for a login by hand (--headed)' })
-      .option('cdp-port', { type: 'number', describe: 'also expose the browser on a DevTools port (0: any), for tools and tests' })
-      .example('$0 login --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password', 'log in to the simulator')
+      .option('target', {
+        type: 'string',
+        demandOption: true,
+        describe: 'site to log in to: https://chat.qwen.ai or the simulator URL',
+      })
+      .option('user', {
+        type: 'string',
+        describe: 'EMAIL:PASSWORD to fill in; else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD, else a prompt',
+      })
+      .option('headed', {
+        type: 'boolean',
+        default: false,
+        describe: 'show the browser; without --user you log in by hand (captcha, 2FA)',
+      })
+      .option('session', {
+        type: 'string',
+        default: DEFAULT_SESSION_PATH,
+        describe: 'session file to write (mode 0600)',
+      })
+      .option('selectors', {
+        type: 'string',
+        describe: 'JSON file overriding the page selectors (see docs/capture.md)',
+      })
+      .option('timeout', {
+        type: 'number',
+        default: 30,
+        describe: 'seconds for page loads and for the login form to answer',
+      })
+      .option('login-timeout', {
+        type: 'number',
+        default: 300,
+        describe: 'seconds to wait for a login by hand (--headed)',
+      })
+      .option('cdp-port', {
+        type: 'number',
+        describe: 'also expose the browser on a DevTools port (0: any), for tools and tests',
+      })
+      .example(
+        '$0 login --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password',
+        'log in to the simulator',
+      )
       .example('$0 login --target https://chat.qwen.ai --headed', 'log in by hand in a browser window')
-      .epilog('Exit codes: 0 session saved, 1 login refused / target unreachable / timeout / no Chromium, 2 bad flags.') as unknown as Argv<LoginArgs>,
+      .epilog(
+        'Exit codes: 0 session saved, 1 login refused / target unreachable / timeout / no Chromium, 2 bad flags.',
+      ) as unknown as Argv<LoginArgs>,
   handler: (args) => runCommand(() => login(args)),
 };

@@ -28,20 +28,32 @@ export interface ServeArgs {
 }
 
 function checkNumber(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new ProbeError('E_USAGE', `--${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ProbeError('E_USAGE', `--${name} must be a whole number from ${min} to ${max}, got ${value}`);
   return value;
 }
 
-function spec(label: string, credentials: Credentials, io: CommandIo, refresh?: () => Promise<Credentials>): SessionSpec {
+function spec(
+  label: string,
+  credentials: Credentials,
+  io: CommandIo,
+  refresh?: () => Promise<Credentials>,
+): SessionSpec {
   for (const warning of credentials.warnings) io.err(`warning: ${label}: ${warning}`);
-  return { label, credentials: { token: credentials.token, cookies: credentials.cookies }, ...(refresh ? { refresh } : {}) };
+  return {
+    label,
+    credentials: { token: credentials.token, cookies: credentials.cookies },
+    ...(refresh ? { refresh } : {}),
+  };
 }
 
 /** Every --session, --token and --user becomes one session (labels carry no secrets). */
 async function resolveSessions(args: ServeArgs, target: string, io: CommandIo): Promise<SessionSpec[]> {
   const specs: SessionSpec[] = [];
-  for (const file of args.session ?? []) specs.push(spec(basename(file), await resolveCredentials({ target, session: file }), io));
-  for (const [i, token] of (args.token ?? []).entries()) specs.push(spec(`token-${i + 1}`, await resolveCredentials({ target, token }), io));
+  for (const file of args.session ?? [])
+    specs.push(spec(basename(file), await resolveCredentials({ target, session: file }), io));
+  for (const [i, token] of (args.token ?? []).entries())
+    specs.push(spec(`token-${i + 1}`, await resolveCredentials({ target, token }), io));
   for (const user of args.user ?? []) {
     const email = user.slice(0, Math.max(0, user.indexOf(':'))) || 'user';
     // A signed-in account signs in again when the upstream refuses its token.
@@ -62,12 +74,20 @@ export async function runServe(args: ServeArgs, io: CommandIo = processIo): Prom
   const port = checkNumber('port', args.port, 0, 65535);
   const idleTimeoutMs = checkNumber('idle-timeout', args['idle-timeout'], 100, 3_600_000);
   const modelsTtlMs = checkNumber('models-ttl', args['models-ttl'], 0, 86_400) * 1000;
-  if (!isShapeName(args.shape)) throw new ProbeError('E_USAGE', `unknown shape "${args.shape}": use one of ${SHAPE_NAMES.join(', ')}`);
-  const apiKeys = [...(args['api-key'] ?? []), ...(process.env.QWEN_PROBE_API_KEY ? [process.env.QWEN_PROBE_API_KEY] : [])].filter((k) => k !== '');
+  if (!isShapeName(args.shape))
+    throw new ProbeError('E_USAGE', `unknown shape "${args.shape}": use one of ${SHAPE_NAMES.join(', ')}`);
+  const apiKeys = [
+    ...(args['api-key'] ?? []),
+    ...(process.env.QWEN_PROBE_API_KEY ? [process.env.QWEN_PROBE_API_KEY] : []),
+  ].filter((k) => k !== '');
   if (!isLoopbackHost(args.host) && apiKeys.length === 0) {
-    throw new ProbeError('E_USAGE', `refusing to listen on ${args.host} without --api-key: anyone who can reach it could use your accounts`, {
-      hint: 'add --api-key KEY (clients send it as their OpenAI API key), or keep --host 127.0.0.1',
-    });
+    throw new ProbeError(
+      'E_USAGE',
+      `refusing to listen on ${args.host} without --api-key: anyone who can reach it could use your accounts`,
+      {
+        hint: 'add --api-key KEY (clients send it as their OpenAI API key), or keep --host 127.0.0.1',
+      },
+    );
   }
   const sessions = await resolveSessions(args, target, io);
   const server = await startProxyServer({
@@ -85,7 +105,10 @@ export async function runServe(args: ServeArgs, io: CommandIo = processIo): Prom
   // This process is the server and nothing else: size its heap for many open streams (lean-heap.ts).
   const restoreHeap = args['lean-heap'] !== false ? useLeanHeap() : undefined;
   io.out(`listening on ${server.url}`);
-  io.out(`OpenAI base URL: ${server.url}/v1 (${sessions.length} session${sessions.length === 1 ? '' : 's'}: ${sessions.map((s) => s.label).join(', ')}; target ${target})`);
+  io.out(
+    `OpenAI base URL: ${server.url}/v1 (${sessions.length} session${sessions.length === 1 ? '' : 's'}: ` +
+      `${sessions.map((s) => s.label).join(', ')}; target ${target})`,
+  );
   if (args.record) io.out(`recording upstream exchanges (redacted) to ${args.record}`);
   io.out('stop with Ctrl-C');
 
@@ -101,19 +124,59 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   describe: 'serve an OpenAI-compatible API (chat completions, models, health) on top of the working request shape',
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('target', { type: 'string', demandOption: true, describe: 'origin of the upstream: https://chat.qwen.ai or a simulator URL' })
+      .option('target', {
+        type: 'string',
+        demandOption: true,
+        describe: 'origin of the upstream: https://chat.qwen.ai or a simulator URL',
+      })
       .option('session', { type: 'string', array: true, describe: 'a session file (repeatable: one session each)' })
       .option('token', { type: 'string', array: true, describe: 'a raw JWT (repeatable)' })
-      .option('user', { type: 'string', array: true, describe: 'EMAIL:PASSWORD to sign in with (repeatable); signs in again when refused' })
-      .option('port', { type: 'number', default: 3000, describe: 'port to listen on; 0 picks a free one (the first line shows it)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind; anything but loopback needs --api-key' })
-      .option('api-key', { type: 'string', array: true, describe: 'key clients must send as Bearer token (repeatable; also QWEN_PROBE_API_KEY)' })
-      .option('shape', { type: 'string', default: 'web', describe: `request shape to speak upstream (${SHAPE_NAMES.join(', ')})` })
+      .option('user', {
+        type: 'string',
+        array: true,
+        describe: 'EMAIL:PASSWORD to sign in with (repeatable); signs in again when refused',
+      })
+      .option('port', {
+        type: 'number',
+        default: 3000,
+        describe: 'port to listen on; 0 picks a free one (the first line shows it)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'address to bind; anything but loopback needs --api-key',
+      })
+      .option('api-key', {
+        type: 'string',
+        array: true,
+        describe: 'key clients must send as Bearer token (repeatable; also QWEN_PROBE_API_KEY)',
+      })
+      .option('shape', {
+        type: 'string',
+        default: 'web',
+        describe: `request shape to speak upstream (${SHAPE_NAMES.join(', ')})`,
+      })
       .option('record', { type: 'string', describe: 'write every upstream exchange, redacted, to this capture file' })
-      .option('idle-timeout', { type: 'number', default: 60_000, describe: 'ms of upstream silence mid-stream before it counts as stalled' })
+      .option('idle-timeout', {
+        type: 'number',
+        default: 60_000,
+        describe: 'ms of upstream silence mid-stream before it counts as stalled',
+      })
       .option('models-ttl', { type: 'number', default: 600, describe: 'seconds the upstream model list is cached' })
-      .option('lean-heap', { type: 'boolean', default: true, describe: 'keep the heap close to live memory (about half the peak RSS under load, a little more CPU); --no-lean-heap for V8 defaults' })
-      .example('$0 serve --target https://chat.qwen.ai --session captures/me.session.json', 'serve on http://127.0.0.1:3000/v1')
-      .example('$0 serve --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --port 0', 'serve the simulator') as unknown as Argv<ServeArgs>,
+      .option('lean-heap', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'keep the heap close to live memory (about half the peak RSS under load, a little more CPU); ' +
+          '--no-lean-heap for V8 defaults',
+      })
+      .example(
+        '$0 serve --target https://chat.qwen.ai --session captures/me.session.json',
+        'serve on http://127.0.0.1:3000/v1',
+      )
+      .example(
+        '$0 serve --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --port 0',
+        'serve the simulator',
+      ) as unknown as Argv<ServeArgs>,
   handler: (args) => runCommand(() => runServe(args)),
 };

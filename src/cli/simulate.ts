@@ -34,12 +34,14 @@ export function parseUserFlag(text: string): SimulatorCredentials {
   const colon = text.indexOf(':');
   const email = colon > 0 ? text.slice(0, colon).trim() : '';
   const password = colon > 0 ? text.slice(colon + 1) : '';
-  if (!email.includes('@') || password === '') throw new ProbeError('E_USAGE', `bad --user "${text}": use EMAIL:PASSWORD, e.g. me@example.test:secret`);
+  if (!email.includes('@') || password === '')
+    throw new ProbeError('E_USAGE', `bad --user "${text}": use EMAIL:PASSWORD, e.g. me@example.test:secret`);
   return { email, password };
 }
 
 function checkNumber(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new ProbeError('E_USAGE', `--${name} must be a whole number from 0 to ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new ProbeError('E_USAGE', `--${name} must be a whole number from 0 to ${max}, got ${value}`);
   return value;
 }
 
@@ -49,7 +51,11 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
   const latencyMs = checkNumber('latency', args.latency, 600_000);
   const chunkIntervalMs = checkNumber('chunk-interval', args['chunk-interval'], 600_000);
   if (!isBuiltInProfile(args.profile) && !existsSync(args.profile)) {
-    throw new ProbeError('E_USAGE', `unknown profile "${args.profile}": use ${Object.keys(PROFILES).join(' or ')}, or the path of a profile JSON file`);
+    throw new ProbeError(
+      'E_USAGE',
+      `unknown profile "${args.profile}": use ${Object.keys(PROFILES).join(' or ')}, or the path of a profile JSON ` +
+        `file`,
+    );
   }
   const profile = loadProfile(args.profile);
   const users = args.user?.map(parseUserFlag);
@@ -57,12 +63,18 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
 
   const sim = await startSimulator({ port, host: args.host, profile, users, latencyMs, chunkIntervalMs, faults });
   io.out(`listening on ${sim.url}`);
-  io.out(`account: ${sim.demoUser.email} / ${sim.demoUser.password}${users && users.length > 1 ? ` (+${users.length - 1} more)` : ''}`);
+  io.out(
+    `account: ${sim.demoUser.email} / ` +
+      `${sim.demoUser.password}${users && users.length > 1 ? ` (+${users.length - 1} more)` : ''}`,
+  );
   io.out(`profile: ${profile.name} (${profile.rules.length} rules): ${profile.description}`);
   if (faults.length > 0) io.out(`faults: ${(args.fault ?? []).join(', ')}`);
   io.out(`control: ${sim.url}/__simulator/state; stop with Ctrl-C`);
   if (!isLoopbackHost(args.host)) {
-    io.err(`warning: listening on ${args.host}, reachable from other machines; the simulator has demo credentials and no TLS`);
+    io.err(
+      `warning: listening on ${args.host}, reachable from other machines; the simulator has demo credentials and no ` +
+        `TLS`,
+    );
   }
 
   await untilStopSignal();
@@ -76,8 +88,16 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
   describe: 'serve a local chat.qwen.ai simulator (web page + API) whose behaviour comes from a profile',
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('port', { type: 'number', default: 8787, describe: 'port to listen on; 0 picks a free one (the first line shows it)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind; anything but loopback prints a warning' })
+      .option('port', {
+        type: 'number',
+        default: 8787,
+        describe: 'port to listen on; 0 picks a free one (the first line shows it)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'address to bind; anything but loopback prints a warning',
+      })
       .option('profile', {
         type: 'string',
         default: 'qwen-2025-10',
@@ -93,9 +113,14 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('fault', {
         type: 'string',
         array: true,
-        describe: `inject a fault: NAME[:times=N][:after=N][:endpoint=NAME] (repeatable); NAME is one of ${FAULT_NAMES.join(', ')}`,
+        describe:
+          `inject a fault: NAME[:times=N][:after=N][:endpoint=NAME] (repeatable); NAME is one of ` +
+          `${FAULT_NAMES.join(', ')}`,
       })
       .example('$0 simulate --port 0', 'serve on a free port with the default profile')
-      .example('$0 simulate --profile qwen-2026-06 --fault reset-mid-stream:times=1:after=2', 'cut the third completion stream') as unknown as Argv<SimulateArgs>,
+      .example(
+        '$0 simulate --profile qwen-2026-06 --fault reset-mid-stream:times=1:after=2',
+        'cut the third completion stream',
+      ) as unknown as Argv<SimulateArgs>,
   handler: (args) => runCommand(() => runSimulate(args)),
 };

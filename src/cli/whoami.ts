@@ -39,14 +39,18 @@ export function tokenLifeText(token: string, now = Date.now()): string {
   if (!expiry) return `${kind}, ${token.length} chars, no expiry in it`;
   const left = expiry.getTime() - now;
   const stamp = expiry.toISOString().replace(/\.\d+Z$/, 'Z');
-  return `${kind}, ${token.length} chars, ${left > 0 ? `expires ${stamp} (in ${duration(left)})` : `EXPIRED ${stamp} (${duration(left)} ago)`}`;
+  return (
+    `${kind}, ${token.length} chars, ` +
+    `${left > 0 ? `expires ${stamp} (in ${duration(left)})` : `EXPIRED ${stamp} (${duration(left)} ago)`}`
+  );
 }
 
 /** The command body. */
 export async function whoami(args: WhoamiArgs, io: CommandIo = processIo): Promise<number> {
   const target = normaliseTarget(args.target);
   const session = await readSessionFile(args.session);
-  if (normaliseTarget(session.target) !== target) io.err(`warning: the session was saved for ${session.target}, not ${target}`);
+  if (normaliseTarget(session.target) !== target)
+    io.err(`warning: the session was saved for ${session.target}, not ${target}`);
   const cookie = [`token=${session.token}`, ...Object.entries(session.cookies).map(([k, v]) => `${k}=${v}`)].join('; ');
   const headers: Header[] = [
     { name: 'Accept', value: 'application/json, text/plain, */*' },
@@ -56,7 +60,10 @@ export async function whoami(args: WhoamiArgs, io: CommandIo = processIo): Promi
     { name: 'Cookie', value: cookie },
   ];
   const timeoutMs = (args.timeout ?? 30) * 1000;
-  const exchange = await sendRequest({ method: 'GET', url: `${target}/api/v1/auths/`, headers }, { source: 'library', endpoint: 'auths.me', totalTimeoutMs: timeoutMs });
+  const exchange = await sendRequest(
+    { method: 'GET', url: `${target}/api/v1/auths/`, headers },
+    { source: 'library', endpoint: 'auths.me', totalTimeoutMs: timeoutMs },
+  );
   const response = exchange.response;
   if (!response) {
     const problem = describeTransportError(target, exchange.error);
@@ -65,12 +72,19 @@ export async function whoami(args: WhoamiArgs, io: CommandIo = processIo): Promi
   const json = parseJson(response.body);
   const me = json.ok ? authsMeResponseSchema.safeParse(json.value) : undefined;
   if (response.status === 401 || response.status === 403) {
-    throw new ProbeError('E_UPSTREAM_AUTH', `${target} refused the session (HTTP ${response.status}); token: ${tokenLifeText(session.token)}`, {
-      hint: 'log in again with `qwen-probe login`',
-    });
+    throw new ProbeError(
+      'E_UPSTREAM_AUTH',
+      `${target} refused the session (HTTP ${response.status}); token: ${tokenLifeText(session.token)}`,
+      {
+        hint: 'log in again with `qwen-probe login`',
+      },
+    );
   }
   if (response.status !== 200 || !me?.success) {
-    throw new ProbeError('E_UPSTREAM_PROTOCOL', `GET /api/v1/auths/ answered HTTP ${response.status} without a user: ${sampleOf(response.body ?? '', 80)}`);
+    throw new ProbeError(
+      'E_UPSTREAM_PROTOCOL',
+      `GET /api/v1/auths/ answered HTTP ${response.status} without a user: ${sampleOf(response.body ?? '', 80)}`,
+    );
   }
   io.out(`user: ${me.data.name} <${me.data.email}> (id ${me.data.id}, role ${me.data.role})`);
   io.out(`token: ${tokenLifeText(session.token)}`);
@@ -81,13 +95,22 @@ export async function whoami(args: WhoamiArgs, io: CommandIo = processIo): Promi
 /** The yargs module. */
 export const whoamiCommand: CommandModule<object, WhoamiArgs> = {
   command: 'whoami',
-  describe: 'check a saved session with GET /api/v1/auths/: the user and the token\'s remaining life',
+  describe: "check a saved session with GET /api/v1/auths/: the user and the token's remaining life",
   builder: (yargs: Argv<object>) =>
     yargs
       .option('target', { type: 'string', demandOption: true, describe: 'site the session belongs to' })
-      .option('session', { type: 'string', default: '.qwen-probe/session.json', describe: 'session file saved by `qwen-probe login`' })
+      .option('session', {
+        type: 'string',
+        default: '.qwen-probe/session.json',
+        describe: 'session file saved by `qwen-probe login`',
+      })
       .option('timeout', { type: 'number', default: 30, describe: 'seconds the check may take' })
-      .example('$0 whoami --target https://chat.qwen.ai --session .qwen-probe/session.json', 'is my session still good?')
-      .epilog('Exit codes: 0 accepted, 1 refused or unreachable, 2 bad flags or session file.') as unknown as Argv<WhoamiArgs>,
+      .example(
+        '$0 whoami --target https://chat.qwen.ai --session .qwen-probe/session.json',
+        'is my session still good?',
+      )
+      .epilog(
+        'Exit codes: 0 accepted, 1 refused or unreachable, 2 bad flags or session file.',
+      ) as unknown as Argv<WhoamiArgs>,
   handler: (args) => runCommand(() => whoami(args)),
 };

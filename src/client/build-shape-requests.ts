@@ -17,7 +17,11 @@ export interface BuildShapeOptions {
 export const NOT_SENT_TAG = 'not-sent';
 
 /** The requests of one first turn of `shape`, in send order, as response-less exchanges. */
-export function buildShapeRequests(shape: RequestShape, ctx: ShapeContext, options: BuildShapeOptions = {}): Exchange[] {
+export function buildShapeRequests(
+  shape: RequestShape,
+  ctx: ShapeContext,
+  options: BuildShapeOptions = {},
+): Exchange[] {
   const now = options.now ?? (() => new Date());
   const make = (request: ExchangeRequest, notes?: string): Exchange => {
     const endpoint = classifyEndpoint(request.method, request.url);
@@ -35,9 +39,19 @@ export function buildShapeRequests(shape: RequestShape, ctx: ShapeContext, optio
   if (shape.createChat) {
     out.push(make(shape.createChat(ctx)));
     const standIn = ctx.idClock.uuid();
-    out.push(make(shape.completion(ctx, { chatId: standIn, parentId: null }), `built offline: chat_id ${standIn} stands in for the id chats/new would answer`));
+    out.push(
+      make(
+        shape.completion(ctx, { chatId: standIn, parentId: null }),
+        `built offline: chat_id ${standIn} stands in for the id chats/new would answer`,
+      ),
+    );
   } else {
-    out.push(make(shape.completion(ctx, { parentId: null }), `built offline: the ${shape.name} shape makes up its own chat_id`));
+    out.push(
+      make(
+        shape.completion(ctx, { parentId: null }),
+        `built offline: the ${shape.name} shape makes up its own chat_id`,
+      ),
+    );
   }
   return out;
 }

@@ -47,7 +47,9 @@ export function sha256Hex(text: string): string {
 
 function expiryWarnings(token: string): string[] {
   const exp = jwtExpiry(token);
-  return exp !== undefined && exp.getTime() < Date.now() ? [`the token expired at ${exp.toISOString()}; the upstream will probably refuse it`] : [];
+  return exp !== undefined && exp.getTime() < Date.now()
+    ? [`the token expired at ${exp.toISOString()}; the upstream will probably refuse it`]
+    : [];
 }
 
 /** Resolves exactly one credential source into a token and cookies; see the module comment. */
@@ -67,7 +69,10 @@ export async function resolveCredentials(input: CredentialInput): Promise<Creden
     return { token: session.token, cookies: session.cookies, source: 'session', user: session.user, warnings };
   }
   const env = input.env ?? process.env;
-  const fromEnv = input.useEnv && env.QWEN_PROBE_EMAIL && env.QWEN_PROBE_PASSWORD ? { email: env.QWEN_PROBE_EMAIL, password: env.QWEN_PROBE_PASSWORD } : undefined;
+  const fromEnv =
+    input.useEnv && env.QWEN_PROBE_EMAIL && env.QWEN_PROBE_PASSWORD
+      ? { email: env.QWEN_PROBE_EMAIL, password: env.QWEN_PROBE_PASSWORD }
+      : undefined;
   const account = input.user ? parseUserFlag(input.user) : fromEnv;
   if (!account) {
     throw new ProbeError('E_USAGE', 'no credentials: give --token JWT, --session FILE or --user EMAIL:PASSWORD', {
@@ -88,7 +93,8 @@ function sameTarget(a: string, b: string): boolean | undefined {
 function parseUserFlag(value: string): { email: string; password: string } {
   const colon = value.indexOf(':');
   // The value holds the password: never quote it back.
-  if (colon <= 0 || colon === value.length - 1) throw new ProbeError('E_USAGE', '--user takes EMAIL:PASSWORD (both parts, joined by the first colon)');
+  if (colon <= 0 || colon === value.length - 1)
+    throw new ProbeError('E_USAGE', '--user takes EMAIL:PASSWORD (both parts, joined by the first colon)');
   return { email: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
@@ -115,14 +121,26 @@ function refusalReason(body: string | undefined): string {
   const json = parseJson(body);
   if (json.ok && typeof json.value === 'object' && json.value !== null) {
     const v = json.value as { detail?: unknown; message?: unknown; data?: { details?: unknown; code?: unknown } };
-    for (const candidate of [v.detail, v.message, v.data?.details, v.data?.code]) if (typeof candidate === 'string' && candidate !== '') return candidate;
+    for (const candidate of [v.detail, v.message, v.data?.details, v.data?.code])
+      if (typeof candidate === 'string' && candidate !== '') return candidate;
   }
   return sampleOf(body ?? '') || 'no reason given';
 }
 
-async function signIn(target: string, email: string, password: string, send?: CredentialInput['send']): Promise<Credentials> {
+async function signIn(
+  target: string,
+  email: string,
+  password: string,
+  send?: CredentialInput['send'],
+): Promise<Credentials> {
   const request = signinRequest(target, email, password);
-  const exchange = send ? await send(request) : await sendRequest(request, { source: 'library', endpoint: classifyEndpoint('POST', request.url), totalTimeoutMs: 30_000 });
+  const exchange = send
+    ? await send(request)
+    : await sendRequest(request, {
+        source: 'library',
+        endpoint: classifyEndpoint('POST', request.url),
+        totalTimeoutMs: 30_000,
+      });
   const hide = (text: string) => text.split(password).join('***').split(sha256Hex(password)).join('***');
   const response = exchange.response;
   if (!response) {
@@ -144,9 +162,14 @@ async function signIn(target: string, email: string, password: string, send?: Cr
   }
   const reason = hide(refusalReason(response.body));
   if (response.status >= 400 && response.status < 500) {
-    throw new ProbeError('E_UPSTREAM_AUTH', `sign-in as ${email} refused (HTTP ${response.status}): ${reason}`, { hint: 'check the email and password' });
+    throw new ProbeError('E_UPSTREAM_AUTH', `sign-in as ${email} refused (HTTP ${response.status}): ${reason}`, {
+      hint: 'check the email and password',
+    });
   }
-  throw new ProbeError('E_UPSTREAM_PROTOCOL', `sign-in as ${email} got HTTP ${response.status} without a token: ${reason}`);
+  throw new ProbeError(
+    'E_UPSTREAM_PROTOCOL',
+    `sign-in as ${email} got HTTP ${response.status} without a token: ${reason}`,
+  );
 }
 
 /** Cookies the sign-in set (anti-bot, session), except `token`, which shapes add from the JWT itself. */

@@ -26,7 +26,9 @@ function bodyBytes(exchange: Exchange): number {
   const chunks = exchange.response?.chunks;
   if (chunks && chunks.length > 0) return chunks.reduce((n, c) => n + c.size, 0);
   const body = exchange.response?.body ?? '';
-  return exchange.response?.bodyEncoding === 'base64' ? Buffer.from(body, 'base64').byteLength : Buffer.byteLength(body);
+  return exchange.response?.bodyEncoding === 'base64'
+    ? Buffer.from(body, 'base64').byteLength
+    : Buffer.byteLength(body);
 }
 
 /**
@@ -52,11 +54,15 @@ export function exchangeLine(exchange: Exchange): string {
 function failureDetail(f: UpstreamFailure): string {
   const name = failureName(f);
   const detail =
-    f.kind === 'envelope' || f.kind === 'in-stream' || f.kind === 'rate-limited' ? f.details
-    : f.kind === 'auth' || f.kind === 'waf' || f.kind === 'malformed' ? f.reason
-    : f.kind === 'http' ? f.sample
-    : f.kind === 'transport' ? f.message
-    : explainFailure(f);
+    f.kind === 'envelope' || f.kind === 'in-stream' || f.kind === 'rate-limited'
+      ? f.details
+      : f.kind === 'auth' || f.kind === 'waf' || f.kind === 'malformed'
+        ? f.reason
+        : f.kind === 'http'
+          ? f.sample
+          : f.kind === 'transport'
+            ? f.message
+            : explainFailure(f);
   return detail === '' || name.includes(detail) ? '' : detail;
 }
 

@@ -29,7 +29,8 @@ function parseBody(request: ExchangeRequest): Json | undefined {
 /** Every JSON leaf (and null) with its path, `messages[0].fid` style. */
 function leaves(value: Json, path: string, out: [string, Json][] = []): [string, Json][] {
   if (Array.isArray(value)) value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
   else out.push([path, value]);
   return out;
 }
@@ -43,11 +44,13 @@ export function requestFields(request: ExchangeRequest): [FieldLocation, string,
     // An unparsable URL has no query to offer; sending it will say what is wrong.
   }
   for (const h of request.headers) {
-    if (h.name.toLowerCase() === 'cookie') for (const [k, v] of parseCookieHeader(h.value)) fields.push(['cookie', k, v]);
+    if (h.name.toLowerCase() === 'cookie')
+      for (const [k, v] of parseCookieHeader(h.value)) fields.push(['cookie', k, v]);
     else fields.push(['header', h.name.toLowerCase(), h.value]);
   }
   const body = parseBody(request);
-  if (body !== undefined && body !== null && typeof body === 'object') for (const [p, v] of leaves(body, '')) fields.push(['body', p, v]);
+  if (body !== undefined && body !== null && typeof body === 'object')
+    for (const [p, v] of leaves(body, '')) fields.push(['body', p, v]);
   return fields;
 }
 
@@ -57,7 +60,11 @@ export function requestFields(request: ExchangeRequest): [FieldLocation, string,
  * request's own shape, possibly the very culprit a bisect looks for, not a stale copy of the
  * session's token, and overwriting it would hide the culprit.
  */
-export function rulesForRequest(request: ExchangeRequest, endpoint: string | undefined, rules: readonly VolatileRule[] = VOLATILE_RULES): VolatileRule[] {
+export function rulesForRequest(
+  request: ExchangeRequest,
+  endpoint: string | undefined,
+  rules: readonly VolatileRule[] = VOLATILE_RULES,
+): VolatileRule[] {
   const kept = new Set<VolatileRule>();
   for (const [location, path, value] of requestFields(request)) {
     const rule = findVolatileRule(location, path, endpoint, rules);
@@ -67,14 +74,25 @@ export function rulesForRequest(request: ExchangeRequest, endpoint: string | und
 }
 
 /** The values of the request's chat-id fields (query and body `chat_id` of a completion). */
-export function chatIdValues(request: ExchangeRequest, endpoint: string | undefined, rules: readonly VolatileRule[] = VOLATILE_RULES): string[] {
+export function chatIdValues(
+  request: ExchangeRequest,
+  endpoint: string | undefined,
+  rules: readonly VolatileRule[] = VOLATILE_RULES,
+): string[] {
   return requestFields(request)
-    .filter(([location, path]) => location !== 'header' && findVolatileRule(location, path, endpoint, rules)?.refresh === 'chat-id')
+    .filter(
+      ([location, path]) =>
+        location !== 'header' && findVolatileRule(location, path, endpoint, rules)?.refresh === 'chat-id',
+    )
     .map(([, , value]) => (typeof value === 'string' ? value : JSON.stringify(value)));
 }
 
 /** True when the request names a chat, so a fresh send needs a chat of its own. */
-export function needsChat(request: ExchangeRequest, endpoint: string | undefined, rules?: readonly VolatileRule[]): boolean {
+export function needsChat(
+  request: ExchangeRequest,
+  endpoint: string | undefined,
+  rules?: readonly VolatileRule[],
+): boolean {
   return chatIdValues(request, endpoint, rules).length > 0;
 }
 

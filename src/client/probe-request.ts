@@ -70,26 +70,48 @@ function isInconclusive(failure: UpstreamFailure): boolean {
   return failure.kind === 'transport' || failure.kind === 'truncated' || failure.kind === 'rate-limited';
 }
 
-function verdictFromFailure(failure: UpstreamFailure, prefix = ''): Pick<RequestVerdict, 'outcome' | 'failure' | 'explanation'> {
+function verdictFromFailure(
+  failure: UpstreamFailure,
+  prefix = '',
+): Pick<RequestVerdict, 'outcome' | 'failure' | 'explanation'> {
   const inconclusive = isInconclusive(failure);
-  const explanation = `${prefix}${explainFailure(failure)}${inconclusive ? ' This says nothing about the request itself.' : ''}`;
-  return { outcome: inconclusive ? 'inconclusive' : 'fails', failure: `${prefix ? 'chats.new ' : ''}${failureName(failure)}`, explanation };
+  const explanation = `${prefix}${explainFailure(failure)}${
+    inconclusive ? ' This says nothing about the request ' + 'itself.' : ''
+  }`;
+  return {
+    outcome: inconclusive ? 'inconclusive' : 'fails',
+    failure: `${prefix ? 'chats.new ' : ''}${failureName(failure)}`,
+    explanation,
+  };
 }
 
 /**
  * Judges one exchange by content: a completion (or any event stream) works when it streamed an
  * answer to its end; any other response works when nothing in it reads as a failure.
  */
-export function judgeExchange(exchange: Exchange): Pick<RequestVerdict, 'outcome' | 'failure' | 'explanation' | 'result'> {
+export function judgeExchange(
+  exchange: Exchange,
+): Pick<RequestVerdict, 'outcome' | 'failure' | 'explanation' | 'result'> {
   const streamed = (exchange.endpoint ?? '').startsWith('chat.completions') || isEventStream(exchange.response);
   if (streamed) {
     const result = judgeQwenResponse(exchange.response, exchange.error);
-    if (result.ok) return { outcome: 'works', result, explanation: `The request streamed an answer to its end (${result.events} events, ${result.answer.length} characters).` };
+    if (result.ok)
+      return {
+        outcome: 'works',
+        result,
+        explanation:
+          `The request streamed an answer to its end (${result.events} events, ${result.answer.length} ` +
+          `characters).`,
+      };
     const failure = result.failure ?? { kind: 'malformed', reason: 'the stream carried no answer text', sample: '' };
     return { ...verdictFromFailure(failure), result };
   }
   const failure = classifyResponse(exchange.response, exchange.error);
-  if (!failure) return { outcome: 'works', explanation: `The request was answered with HTTP ${exchange.response?.status} and no sign of failure.` };
+  if (!failure)
+    return {
+      outcome: 'works',
+      explanation: `The request was answered with HTTP ${exchange.response?.status} and no sign of failure.`,
+    };
   return verdictFromFailure(failure);
 }
 
@@ -107,18 +129,41 @@ function senderOf(options: FreshSendOptions): ShapeSend {
 }
 
 /** Creates a chat by re-sending the captured chats/new request; a failure becomes the verdict. */
-async function createChat(options: FreshSendOptions, send: ShapeSend, clock: IdClock): Promise<{ chatId: string; exchange: Exchange } | { verdict: Pick<RequestVerdict, 'outcome' | 'failure' | 'explanation'>; exchange: Exchange }> {
+async function createChat(
+  options: FreshSendOptions,
+  send: ShapeSend,
+  clock: IdClock,
+): Promise<
+  | { chatId: string; exchange: Exchange }
+  | { verdict: Pick<RequestVerdict, 'outcome' | 'failure' | 'explanation'>; exchange: Exchange }
+> {
   const template = options.chatRequest!;
-  const fresh = refreshRequest(template, 'chats.new', { idClock: clock, token: options.token, cookies: options.cookies ?? {}, baseUrl: options.target }, rulesForRequest(template, 'chats.new'));
-  const exchange = await send({ ...fresh.request, headers: resendHeaders(fresh.request.headers) }, { endpoint: 'chats.new' });
+  const fresh = refreshRequest(
+    template,
+    'chats.new',
+    { idClock: clock, token: options.token, cookies: options.cookies ?? {}, baseUrl: options.target },
+    rulesForRequest(template, 'chats.new'),
+  );
+  const exchange = await send(
+    { ...fresh.request, headers: resendHeaders(fresh.request.headers) },
+    { endpoint: 'chats.new' },
+  );
   options.onExchange?.(exchange);
   const outcome = createdChatId(exchange);
   if ('chatId' in outcome) return { chatId: outcome.chatId, exchange };
-  return { verdict: verdictFromFailure(outcome.failure, 'Creating a fresh chat failed, so the request could not be tried: '), exchange };
+  return {
+    verdict: verdictFromFailure(outcome.failure, 'Creating a fresh chat failed, so the request could not be tried: '),
+    exchange,
+  };
 }
 
 /** Sends `request` (of `endpoint`) afresh and judges it; see the module comment. Never throws for upstream failures. */
-export async function sendFresh(request: ExchangeRequest, endpoint: string | undefined, options: FreshSendOptions, turn: FreshTurn = {}): Promise<RequestVerdict> {
+export async function sendFresh(
+  request: ExchangeRequest,
+  endpoint: string | undefined,
+  options: FreshSendOptions,
+  turn: FreshTurn = {},
+): Promise<RequestVerdict> {
   const started = performance.now();
   const clock = options.idClock ?? systemIdClock;
   const send = senderOf(options);
@@ -136,11 +181,21 @@ export async function sendFresh(request: ExchangeRequest, endpoint: string | und
   const fresh = refreshRequest(
     request,
     endpoint,
-    { idClock: clock, token: options.token, cookies: options.cookies ?? {}, baseUrl: options.target, parentId: turn.parentId ?? null, ...(chatId !== undefined ? { chatId } : {}) },
+    {
+      idClock: clock,
+      token: options.token,
+      cookies: options.cookies ?? {},
+      baseUrl: options.target,
+      parentId: turn.parentId ?? null,
+      ...(chatId !== undefined ? { chatId } : {}),
+    },
     rulesForRequest(request, endpoint),
   );
   const ready = turn.finalize ? turn.finalize(fresh.request) : fresh.request;
-  const exchange = await send({ ...ready, headers: resendHeaders(ready.headers) }, { ...(endpoint !== undefined ? { endpoint } : {}), ...(turn.onEvent ? { onEvent: turn.onEvent } : {}) });
+  const exchange = await send(
+    { ...ready, headers: resendHeaders(ready.headers) },
+    { ...(endpoint !== undefined ? { endpoint } : {}), ...(turn.onEvent ? { onEvent: turn.onEvent } : {}) },
+  );
   const sent = exchange.endpoint === undefined && endpoint !== undefined ? { ...exchange, endpoint } : exchange;
   options.onExchange?.(sent);
   exchanges.push(sent);
@@ -148,6 +203,9 @@ export async function sendFresh(request: ExchangeRequest, endpoint: string | und
 }
 
 /** A probe function for `bisectRequests`: every call sends the request afresh, in a chat of its own. */
-export function createRequestProber(endpoint: string | undefined, options: FreshSendOptions): (request: ExchangeRequest) => Promise<RequestVerdict> {
+export function createRequestProber(
+  endpoint: string | undefined,
+  options: FreshSendOptions,
+): (request: ExchangeRequest) => Promise<RequestVerdict> {
   return (request) => sendFresh(request, endpoint, options);
 }

@@ -15,7 +15,10 @@ import type { QwenCreated, QwenStreamResult } from '../upstream/stream-types.js'
 import { classifyResponse, sampleOf, type UpstreamFailure } from '../upstream/upstream-failure.js';
 
 /** Sends one request of a shape; `endpoint` is the protocol model's name for it. */
-export type ShapeSend = (request: ExchangeRequest, meta: { endpoint?: string; onEvent?: (event: SseEvent) => void }) => Promise<Exchange>;
+export type ShapeSend = (
+  request: ExchangeRequest,
+  meta: { endpoint?: string; onEvent?: (event: SseEvent) => void },
+) => Promise<Exchange>;
 
 export interface RunShapeOptions {
   /** How to send; `shapeSender()` by default (source `library`). */
@@ -71,7 +74,13 @@ export function createdChatId(exchange: Exchange): { chatId: string } | { failur
   const json = parseJson(response?.body);
   const parsed = json.ok ? chatsNewResponseSchema.safeParse(json.value) : undefined;
   if (parsed?.success) return { chatId: parsed.data.data.id };
-  return { failure: { kind: 'malformed', reason: 'chats/new answered without data.id', sample: sampleOf(response?.body ?? '', 60) } };
+  return {
+    failure: {
+      kind: 'malformed',
+      reason: 'chats/new answered without data.id',
+      sample: sampleOf(response?.body ?? '', 60),
+    },
+  };
 }
 
 async function sendStep(request: ExchangeRequest, options: RunShapeOptions, live: boolean): Promise<Exchange> {
@@ -85,7 +94,12 @@ async function sendStep(request: ExchangeRequest, options: RunShapeOptions, live
 }
 
 /** Runs one turn of a shape; see the module comment. Never throws for upstream or network failures. */
-export async function runShapeTurn(shape: RequestShape, ctx: ShapeContext, turn: TurnInput, options: RunShapeOptions = {}): Promise<ShapeTurnResult> {
+export async function runShapeTurn(
+  shape: RequestShape,
+  ctx: ShapeContext,
+  turn: TurnInput,
+  options: RunShapeOptions = {},
+): Promise<ShapeTurnResult> {
   const exchanges: Exchange[] = [];
   let chatId = turn.chatId;
   if (shape.createChat && chatId === undefined) {
@@ -99,7 +113,12 @@ export async function runShapeTurn(shape: RequestShape, ctx: ShapeContext, turn:
   exchanges.push(completion);
   const result = judgeQwenResponse(completion.response, completion.error);
   const resolvedChat = chatId ?? result.created?.chatId;
-  return { exchanges, ...(resolvedChat !== undefined ? { chatId: resolvedChat } : {}), result, ...(result.created ? { created: result.created } : {}) };
+  return {
+    exchanges,
+    ...(resolvedChat !== undefined ? { chatId: resolvedChat } : {}),
+    result,
+    ...(result.created ? { created: result.created } : {}),
+  };
 }
 
 export interface ShapeConversationResult {
@@ -113,12 +132,22 @@ export interface ShapeConversationResult {
  * response's `response_id`, as the web client does. Stops after the first failed turn, because
  * without its response id the next turn could only start a new thread.
  */
-export async function runShapeConversation(shape: RequestShape, ctx: ShapeContext, prompts: readonly string[], options: RunShapeOptions = {}): Promise<ShapeConversationResult> {
+export async function runShapeConversation(
+  shape: RequestShape,
+  ctx: ShapeContext,
+  prompts: readonly string[],
+  options: RunShapeOptions = {},
+): Promise<ShapeConversationResult> {
   const turns: ShapeTurnResult[] = [];
   let chatId: string | undefined;
   let parentId: string | null = null;
   for (const prompt of prompts) {
-    const turn = await runShapeTurn(shape, { ...ctx, prompt }, { ...(chatId !== undefined ? { chatId } : {}), parentId }, options);
+    const turn = await runShapeTurn(
+      shape,
+      { ...ctx, prompt },
+      { ...(chatId !== undefined ? { chatId } : {}), parentId },
+      options,
+    );
     turns.push(turn);
     chatId = turn.chatId ?? chatId;
     if (!turn.result.ok) break;

@@ -26,7 +26,11 @@ const storageCookieSchema = z
 export const storageStateSchema = z
   .object({
     cookies: z.array(storageCookieSchema),
-    origins: z.array(z.object({ origin: z.string(), localStorage: z.array(z.object({ name: z.string(), value: z.string() })) }).passthrough()),
+    origins: z.array(
+      z
+        .object({ origin: z.string(), localStorage: z.array(z.object({ name: z.string(), value: z.string() })) })
+        .passthrough(),
+    ),
   })
   .passthrough();
 export type PlaywrightStorageState = z.infer<typeof storageStateSchema>;
@@ -56,9 +60,13 @@ export async function readSessionFile(path: string): Promise<SessionFile> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ProbeError('E_INPUT', missing ? `session file not found: ${path}` : `cannot read session file ${path}: ${(error as Error).message}`, {
-      hint: 'create one with `qwen-probe login`, or pass --token instead',
-    });
+    throw new ProbeError(
+      'E_INPUT',
+      missing ? `session file not found: ${path}` : `cannot read session file ${path}: ${(error as Error).message}`,
+      {
+        hint: 'create one with `qwen-probe login`, or pass --token instead',
+      },
+    );
   }
   let json: unknown;
   try {

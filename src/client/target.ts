@@ -8,9 +8,13 @@ export function normaliseTarget(target: string): string {
   try {
     url = new URL(target);
   } catch {
-    throw new ProbeError('E_USAGE', `--target must be a URL such as https://chat.qwen.ai or http://127.0.0.1:8787, not ${JSON.stringify(target)}`);
+    throw new ProbeError(
+      'E_USAGE',
+      `--target must be a URL such as https://chat.qwen.ai or http://127.0.0.1:8787, not ${JSON.stringify(target)}`,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeError('E_USAGE', `--target must be http or https, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ProbeError('E_USAGE', `--target must be http or https, not ${url.protocol}`);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -22,7 +26,10 @@ const HINTS: Record<string, string> = {
 };
 
 /** One sentence plus a hint for a request that got no HTTP response. */
-export function describeTransportError(target: string, error: ExchangeError | undefined): { message: string; hint?: string } {
+export function describeTransportError(
+  target: string,
+  error: ExchangeError | undefined,
+): { message: string; hint?: string } {
   const code = error?.code ?? 'EOTHER';
   return {
     message: `cannot reach ${target}: ${code}${error?.message ? ` (${error.message})` : ''}`,

@@ -19,14 +19,25 @@ interface Op {
 }
 
 /** Returns BAD with the findings applied; GOOD supplies the values. Findings of other pairs are harmless if their fields are absent. */
-export function applyFindings(bad: ExchangeRequest, findings: readonly Finding[], good: ExchangeRequest): ExchangeRequest {
+export function applyFindings(
+  bad: ExchangeRequest,
+  findings: readonly Finding[],
+  good: ExchangeRequest,
+): ExchangeRequest {
   const goodN = normalizeRequest(good);
   let result: ExchangeRequest = bad;
   const copiesAll = findings.filter((f) => f.applyAs?.kind === 'copy');
   const direct = findings.filter((f) => f.applyAs === undefined && f.id !== 'header-order');
   if (direct.some((f) => f.location === 'method')) result = { ...result, method: good.method };
   result = applyUrl(result, good, direct);
-  result = applyOps(result, direct.filter((f) => !['method', 'path', 'url'].includes(f.location)).map((f) => ({ ref: f, value: fieldValue(goodN, f) })), good, goodN);
+  result = applyOps(
+    result,
+    direct
+      .filter((f) => !['method', 'path', 'url'].includes(f.location))
+      .map((f) => ({ ref: f, value: fieldValue(goodN, f) })),
+    good,
+    goodN,
+  );
   // A field that a direct finding also names takes GOOD's value; copying over it would undo that.
   const directFields = new Set(direct.map((f) => `${f.location} ${f.path}`));
   const copies = copiesAll.filter((f) => !directFields.has(`${f.location} ${f.path}`));
@@ -34,16 +45,25 @@ export function applyFindings(bad: ExchangeRequest, findings: readonly Finding[]
     const current = normalizeRequest(result);
     // A source that another finding removed leaves nothing to agree with: the copy is moot.
     const ops = copies
-      .map((f) => ({ ref: { location: f.location, path: f.path }, value: copyValue(fieldValue(current, f.applyAs!.from), f.applyAs!.from.location, f.location, f.path) }))
+      .map((f) => ({
+        ref: { location: f.location, path: f.path },
+        value: copyValue(fieldValue(current, f.applyAs!.from), f.applyAs!.from.location, f.location, f.path),
+      }))
       .filter((op) => op.value !== undefined);
     result = applyOps(result, ops, good, goodN);
   }
-  if (findings.some((f) => f.id === 'header-order')) result = { ...result, headers: reorderHeaders(result.headers, goodN.headerOrder) };
+  if (findings.some((f) => f.id === 'header-order'))
+    result = { ...result, headers: reorderHeaders(result.headers, goodN.headerOrder) };
   return result;
 }
 
 // The token lives as `Bearer X` in the Authorization header and as `X` in the cookie.
-function copyValue(value: JsonValue | undefined, from: FieldLocation, to: FieldLocation, toPath: string): JsonValue | undefined {
+function copyValue(
+  value: JsonValue | undefined,
+  from: FieldLocation,
+  to: FieldLocation,
+  toPath: string,
+): JsonValue | undefined {
   if (typeof value !== 'string') return value;
   const toAuth = to === 'header' && toPath.toLowerCase() === 'authorization';
   if (from === 'header' && !toAuth) return value.replace(/^Bearer\s+/i, '');
@@ -61,7 +81,12 @@ function applyUrl(request: ExchangeRequest, good: ExchangeRequest, findings: rea
   return { ...request, url };
 }
 
-function applyOps(request: ExchangeRequest, ops: readonly Op[], good: ExchangeRequest, goodN: NormalizedRequest): ExchangeRequest {
+function applyOps(
+  request: ExchangeRequest,
+  ops: readonly Op[],
+  good: ExchangeRequest,
+  goodN: NormalizedRequest,
+): ExchangeRequest {
   let result = request;
   const of = (location: FieldLocation) => ops.filter((op) => op.ref.location === location);
   const query = of('query');
@@ -79,7 +104,9 @@ function applyOps(request: ExchangeRequest, ops: readonly Op[], good: ExchangeRe
 function encodePairs(name: string, value: JsonValue | undefined): string[] {
   if (value === undefined) return [];
   const values = Array.isArray(value) ? (value as JsonValue[]) : [value];
-  return values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`);
+  return values.map(
+    (v) => `${encodeURIComponent(name)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`,
+  );
 }
 
 function pairName(raw: string): string {
@@ -138,15 +165,26 @@ function insertPosition(headers: readonly Header[], lower: string, goodOrder: re
   return firstAfter === -1 ? headers.length : firstAfter;
 }
 
-function applyCookies(headers: Header[], ops: readonly Op[], good: ExchangeRequest, goodN: NormalizedRequest): Header[] {
+function applyCookies(
+  headers: Header[],
+  ops: readonly Op[],
+  good: ExchangeRequest,
+  goodN: NormalizedRequest,
+): Header[] {
   const isCookie = (h: Header) => h.name.toLowerCase() === 'cookie';
   const at = headers.findIndex(isCookie);
-  let pieces = headers.filter(isCookie).flatMap((h) => h.value.split(';').map((p) => p.trim()).filter((p) => p !== ''));
+  let pieces = headers.filter(isCookie).flatMap((h) =>
+    h.value
+      .split(';')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  );
   for (const op of ops) {
     const nameOf = (p: string) => (p.includes('=') ? p.slice(0, p.indexOf('=')) : p).trim();
     const where = pieces.findIndex((p) => nameOf(p) === op.ref.path);
     pieces = pieces.filter((p) => nameOf(p) !== op.ref.path);
-    if (op.value !== undefined) pieces.splice(where === -1 ? pieces.length : where, 0, `${op.ref.path}=${String(op.value)}`);
+    if (op.value !== undefined)
+      pieces.splice(where === -1 ? pieces.length : where, 0, `${op.ref.path}=${String(op.value)}`);
   }
   const rest = headers.filter((h) => !isCookie(h));
   if (pieces.length === 0) return rest;
@@ -161,16 +199,23 @@ function applyBody(request: ExchangeRequest, ops: readonly Op[], good: ExchangeR
   let next: ExchangeRequest;
   if (whole) {
     const { body: _b, bodyEncoding: _e, ...rest } = request;
-    next = good.body === undefined || good.body === '' ? rest : { ...rest, body: good.body, ...(good.bodyEncoding ? { bodyEncoding: good.bodyEncoding } : {}) };
+    next =
+      good.body === undefined || good.body === ''
+        ? rest
+        : { ...rest, body: good.body, ...(good.bodyEncoding ? { bodyEncoding: good.bodyEncoding } : {}) };
   } else {
     const current = normalizeRequest(request).body;
     if (current.kind !== 'json' && current.kind !== 'form') return request;
     let root: JsonValue = cloneJson(current.value);
-    const parsed = ops.map((op) => ({ op, segments: parsePath(op.ref.path) })).filter((x): x is { op: Op; segments: PathSegment[] } => x.segments !== undefined);
+    const parsed = ops
+      .map((op) => ({ op, segments: parsePath(op.ref.path) }))
+      .filter((x): x is { op: Op; segments: PathSegment[] } => x.segments !== undefined);
     // Sets first in path order (so appended array elements land in order), then removals from the
     // back, so that removing `[1]` does not shift `[2]` out from under its own removal.
     const sets = parsed.filter((x) => x.op.value !== undefined).sort((a, b) => compareSegments(a.segments, b.segments));
-    const removes = parsed.filter((x) => x.op.value === undefined).sort((a, b) => compareSegments(b.segments, a.segments));
+    const removes = parsed
+      .filter((x) => x.op.value === undefined)
+      .sort((a, b) => compareSegments(b.segments, a.segments));
     for (const { op, segments } of sets) root = setAtPath(root, segments, cloneJson(op.value!));
     for (const { segments } of removes) root = removeAtPath(root, segments) ?? root;
     const text = current.kind === 'json' ? stringifyLike(request.body ?? '', root) : formText(root);
@@ -198,11 +243,22 @@ function stringifyLike(original: string, value: JsonValue): string {
 
 function formText(value: JsonValue): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return '';
-  return Object.keys(value).flatMap((k) => encodePairs(k, (value as Record<string, JsonValue>)[k])).join('&');
+  return Object.keys(value)
+    .flatMap((k) => encodePairs(k, (value as Record<string, JsonValue>)[k]))
+    .join('&');
 }
 
-function updateContentLength(headers: readonly Header[], body: string | undefined, encoding: 'base64' | undefined): Header[] {
-  const length = body === undefined ? 0 : encoding === 'base64' ? Buffer.from(body, 'base64').length : Buffer.byteLength(body, 'utf8');
+function updateContentLength(
+  headers: readonly Header[],
+  body: string | undefined,
+  encoding: 'base64' | undefined,
+): Header[] {
+  const length =
+    body === undefined
+      ? 0
+      : encoding === 'base64'
+        ? Buffer.from(body, 'base64').length
+        : Buffer.byteLength(body, 'utf8');
   return headers.map((h) => (h.name.toLowerCase() === 'content-length' ? { name: h.name, value: String(length) } : h));
 }
 

@@ -46,23 +46,39 @@ function isSecretName(name: string): boolean {
  * Does this field hold a credential? Cookies always count (session state), as do names the
  * redactor treats as secret (`authorization`, `*token`, `password`) and any JWT-looking value.
  */
-export function isSecretField(location: FieldLocation, path: string, kinds: readonly (ValueKindInfo | undefined)[] = []): boolean {
+export function isSecretField(
+  location: FieldLocation,
+  path: string,
+  kinds: readonly (ValueKindInfo | undefined)[] = [],
+): boolean {
   if (location === 'cookie') return true;
   if (location === 'header' && isSecretName(path)) return true;
-  if ((location === 'body' || location === 'query') && isSecretName(path.split(/[.[]/).pop()?.replace(/[\]"]/g, '') ?? '')) return true;
+  if (
+    (location === 'body' || location === 'query') &&
+    isSecretName(path.split(/[.[]/).pop()?.replace(/[\]"]/g, '') ?? '')
+  )
+    return true;
   return kinds.some((k) => k?.kind === 'jwt' || k?.redacted === true);
 }
 
 /** Every difference between two normalised requests, unranked (volatile noise included, flagged). */
 export function compareRequests(good: NormalizedRequest, bad: NormalizedRequest, ctx: CompareContext): RawFinding[] {
   const out: RawFinding[] = [];
-  const emit = (location: FieldLocation, path: string, goodValue: JsonValue | undefined, badValue: JsonValue | undefined) =>
-    compareField(location, path, goodValue, badValue, ctx, out);
+  const emit = (
+    location: FieldLocation,
+    path: string,
+    goodValue: JsonValue | undefined,
+    badValue: JsonValue | undefined,
+  ) => compareField(location, path, goodValue, badValue, ctx, out);
 
   if (good.method !== bad.method) out.push(simple('method', '', 'changed', 'request-line', good.method, bad.method));
   if (good.path !== bad.path) {
     if (good.template === bad.template) {
-      out.push({ ...simple('path', '', 'changed', 'volatile', good.path, bad.path), volatile: true, volatileReason: 'the path carries an id' });
+      out.push({
+        ...simple('path', '', 'changed', 'volatile', good.path, bad.path),
+        volatile: true,
+        volatileReason: 'the path carries an id',
+      });
     } else out.push(simple('path', '', 'changed', 'request-line', good.path, bad.path));
   }
   if (good.origin !== bad.origin) out.push(simple('url', 'origin', 'changed', 'cosmetic', good.origin, bad.origin));
@@ -70,26 +86,50 @@ export function compareRequests(good: NormalizedRequest, bad: NormalizedRequest,
   compareNamed('header', good.headers, bad.headers, emit);
   compareNamed('cookie', good.cookies, bad.cookies, emit);
   const order = ctx.memo
-    ? ctx.memo.resolveKeyed(`header-order\u0001${good.headerOrder.join(',')}\u0001${bad.headerOrder.join(',')}`, () => headerOrderFinding(good.headerOrder, bad.headerOrder))
+    ? ctx.memo.resolveKeyed(`header-order\u0001${good.headerOrder.join(',')}\u0001${bad.headerOrder.join(',')}`, () =>
+        headerOrderFinding(good.headerOrder, bad.headerOrder),
+      )
     : headerOrderFinding(good.headerOrder, bad.headerOrder);
   if (order) out.push(order);
 
   // Query parameters are leaves named as sent (`chat_id`); a repeated one compares as a list.
-  for (const name of Object.keys(good.query)) compareLeaf('query', name, good.query[name], Object.hasOwn(bad.query, name) ? bad.query[name] : undefined, ctx, out);
-  for (const name of Object.keys(bad.query)) if (!Object.hasOwn(good.query, name)) compareLeaf('query', name, undefined, bad.query[name], ctx, out);
+  for (const name of Object.keys(good.query))
+    compareLeaf(
+      'query',
+      name,
+      good.query[name],
+      Object.hasOwn(bad.query, name) ? bad.query[name] : undefined,
+      ctx,
+      out,
+    );
+  for (const name of Object.keys(bad.query))
+    if (!Object.hasOwn(good.query, name)) compareLeaf('query', name, undefined, bad.query[name], ctx, out);
 
   const gb = bodyValue(good.body);
   const bb = bodyValue(bad.body);
   if (gb === undefined || bb === undefined) {
     if (gb !== undefined || bb !== undefined) emit('body', '', gb, bb);
   } else if (good.body.kind !== bad.body.kind) {
-    out.push({ ...simple('body', '', 'type-changed', 'type-changed', gb, bb), kinds: { good: { kind: good.body.kind === 'json' ? 'object' : 'text' }, bad: { kind: bad.body.kind === 'json' ? 'object' : 'text' } } });
+    out.push({
+      ...simple('body', '', 'type-changed', 'type-changed', gb, bb),
+      kinds: {
+        good: { kind: good.body.kind === 'json' ? 'object' : 'text' },
+        bad: { kind: bad.body.kind === 'json' ? 'object' : 'text' },
+      },
+    });
   } else if (good.body.kind === 'json' || good.body.kind === 'form') emit('body', '', gb, bb);
   else if (gb !== bb) emit('body', '', gb, bb);
   return out;
 }
 
-function simple(location: FieldLocation, path: string, change: FindingChange, category: FindingCategory, good: JsonValue, bad: JsonValue): RawFinding {
+function simple(
+  location: FieldLocation,
+  path: string,
+  change: FindingChange,
+  category: FindingCategory,
+  good: JsonValue,
+  bad: JsonValue,
+): RawFinding {
   return {
     id: findingId(location, path),
     location,
@@ -161,11 +201,19 @@ function compareChildren(
   for (const key of Object.keys(good)) {
     compareField(location, joinPath(path, key), good[key], Object.hasOwn(bad, key) ? bad[key] : undefined, ctx, out);
   }
-  for (const key of Object.keys(bad)) if (!Object.hasOwn(good, key)) compareField(location, joinPath(path, key), undefined, bad[key], ctx, out);
+  for (const key of Object.keys(bad))
+    if (!Object.hasOwn(good, key)) compareField(location, joinPath(path, key), undefined, bad[key], ctx, out);
 }
 
 /** Compares one field (recursing into objects and arrays) and appends what differs. */
-function compareField(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext, out: RawFinding[]): void {
+function compareField(
+  location: FieldLocation,
+  path: string,
+  good: JsonValue | undefined,
+  bad: JsonValue | undefined,
+  ctx: CompareContext,
+  out: RawFinding[],
+): void {
   if (good !== undefined && bad !== undefined) {
     if (good === bad) return;
     if (isObject(good) && isObject(bad)) return compareChildren(location, path, good, bad, ctx, out);
@@ -181,16 +229,25 @@ function compareField(location: FieldLocation, path: string, good: JsonValue | u
 }
 
 /** Compares one value as a whole and appends a finding when it differs. */
-function compareLeaf(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext, out: RawFinding[]): void {
+function compareLeaf(
+  location: FieldLocation,
+  path: string,
+  good: JsonValue | undefined,
+  bad: JsonValue | undefined,
+  ctx: CompareContext,
+  out: RawFinding[],
+): void {
   if (good === undefined && bad === undefined) return;
-  if (good !== undefined && bad !== undefined && (good === bad || (typeof good === 'object' && JSON.stringify(good) === JSON.stringify(bad)))) return;
+  if (
+    good !== undefined &&
+    bad !== undefined &&
+    (good === bad || (typeof good === 'object' && JSON.stringify(good) === JSON.stringify(bad)))
+  )
+    return;
   const memo = ctx.memo;
   const finding = memo
-    ? memo.resolve(
-        `${ctx.pairKey}\u0001${ctx.endpoint ?? ''}\u0001${location}\u0001${path}`,
-        good,
-        bad,
-        () => makeLeafFinding(location, path, good, bad, ctx),
+    ? memo.resolve(`${ctx.pairKey}\u0001${ctx.endpoint ?? ''}\u0001${location}\u0001${path}`, good, bad, () =>
+        makeLeafFinding(location, path, good, bad, ctx),
       )
     : makeLeafFinding(location, path, good, bad, ctx);
   if (finding) out.push(finding);
@@ -210,13 +267,23 @@ function kindPair(good: ValueKindInfo | undefined, bad: ValueKindInfo | undefine
   return pair;
 }
 
-function makeLeafFinding(location: FieldLocation, path: string, good: JsonValue | undefined, bad: JsonValue | undefined, ctx: CompareContext): RawFinding | undefined {
+function makeLeafFinding(
+  location: FieldLocation,
+  path: string,
+  good: JsonValue | undefined,
+  bad: JsonValue | undefined,
+  ctx: CompareContext,
+): RawFinding | undefined {
   const kinds = kindPair(classifyValue(good), classifyValue(bad));
   const secret = isSecretField(location, path, [kinds.good, kinds.bad]);
   const headerLike = location === 'header' || location === 'cookie';
   // One literal with every field (absent values as undefined) keeps findings one object shape,
   // which matters when a diff makes hundreds of thousands of them.
-  const finding = (change: FindingChange, category: FindingCategory, extra?: { volatile?: boolean; volatileReason?: string; textDiff?: TextDiffPart[] }): RawFinding => ({
+  const finding = (
+    change: FindingChange,
+    category: FindingCategory,
+    extra?: { volatile?: boolean; volatileReason?: string; textDiff?: TextDiffPart[] },
+  ): RawFinding => ({
     id: findingId(location, path),
     location,
     path,
@@ -237,13 +304,19 @@ function makeLeafFinding(location: FieldLocation, path: string, good: JsonValue 
   const volatile = volatileField(location, path, ctx.endpoint, ctx.pairKey, ctx.rules, ctx.learned);
   if (volatile) {
     const compatible = kindsCompatible(volatile, kinds.good, kinds.bad);
-    return finding(change, compatible ? 'volatile' : 'kind-mismatch', { volatile: compatible, volatileReason: volatile.reason });
+    return finding(change, compatible ? 'volatile' : 'kind-mismatch', {
+      volatile: compatible,
+      volatileReason: volatile.reason,
+    });
   }
   let category: FindingCategory;
   if (typeChanged) category = headerLike ? 'header' : 'type-changed';
   else if (headerLike) category = 'header';
   else if (isEnumLike(kinds.good) || isEnumLike(kinds.bad)) category = 'enum-changed';
   else category = 'value-changed';
-  const diff = ctx.textDiffs !== false && !secret && typeof good === 'string' && typeof bad === 'string' ? textDiff(good, bad) : undefined;
+  const diff =
+    ctx.textDiffs !== false && !secret && typeof good === 'string' && typeof bad === 'string'
+      ? textDiff(good, bad)
+      : undefined;
   return finding(change, category, { textDiff: diff });
 }

@@ -14,12 +14,84 @@ export interface CurlRequest {
   readonly ignored: readonly string[];
 }
 
-const FLAGS = new Set(['-s', '--silent', '-S', '--show-error', '-L', '--location', '-k', '--insecure', '-i', '--include', '-v', '--verbose',
-  '-N', '--no-buffer', '--compressed', '-f', '--fail', '--fail-with-body', '-g', '--globoff', '-#', '--progress-bar', '--http1.1', '--http2',
-  '--http2-prior-knowledge', '--http3', '-G', '--get', '-I', '--head', '-0', '--http1.0', '-j', '--junk-session-cookies']);
-const IGNORED_WITH_ARG = new Set(['-o', '--output', '-m', '--max-time', '--connect-timeout', '--retry', '-x', '--proxy', '-w', '--write-out',
-  '--resolve', '--cacert', '-E', '--cert', '--key', '-c', '--cookie-jar', '--retry-delay', '--limit-rate', '-r', '--range', '-T', '--upload-file']);
-const SHORT_WITH_ARG = new Set(['-X', '-H', '-d', '-b', '-A', '-e', '-u', '-o', '-m', '-x', '-w', '-E', '-c', '-r', '-T']);
+const FLAGS = new Set([
+  '-s',
+  '--silent',
+  '-S',
+  '--show-error',
+  '-L',
+  '--location',
+  '-k',
+  '--insecure',
+  '-i',
+  '--include',
+  '-v',
+  '--verbose',
+  '-N',
+  '--no-buffer',
+  '--compressed',
+  '-f',
+  '--fail',
+  '--fail-with-body',
+  '-g',
+  '--globoff',
+  '-#',
+  '--progress-bar',
+  '--http1.1',
+  '--http2',
+  '--http2-prior-knowledge',
+  '--http3',
+  '-G',
+  '--get',
+  '-I',
+  '--head',
+  '-0',
+  '--http1.0',
+  '-j',
+  '--junk-session-cookies',
+]);
+const IGNORED_WITH_ARG = new Set([
+  '-o',
+  '--output',
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '--retry',
+  '-x',
+  '--proxy',
+  '-w',
+  '--write-out',
+  '--resolve',
+  '--cacert',
+  '-E',
+  '--cert',
+  '--key',
+  '-c',
+  '--cookie-jar',
+  '--retry-delay',
+  '--limit-rate',
+  '-r',
+  '--range',
+  '-T',
+  '--upload-file',
+]);
+const SHORT_WITH_ARG = new Set([
+  '-X',
+  '-H',
+  '-d',
+  '-b',
+  '-A',
+  '-e',
+  '-u',
+  '-o',
+  '-m',
+  '-x',
+  '-w',
+  '-E',
+  '-c',
+  '-r',
+  '-T',
+]);
 
 /** Splits a shell command line into words the way bash would (no expansion). */
 export function shellWords(text: string): string[] {
@@ -74,7 +146,20 @@ export function shellWords(text: string): string[] {
 }
 
 function ansiC(src: string, start: number): { text: string; next: number } {
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v', '?': '?' };
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    a: '\x07',
+    b: '\b',
+    e: '\x1b',
+    f: '\f',
+    v: '\v',
+    '?': '?',
+  };
   let out = '';
   let i = start;
   while (i < src.length && src[i] !== "'") {
@@ -83,7 +168,14 @@ function ansiC(src: string, start: number): { text: string; next: number } {
       continue;
     }
     const c = src[i + 1] ?? '';
-    const hex = c === 'x' ? /^[0-9a-fA-F]{1,2}/.exec(src.slice(i + 2)) : c === 'u' ? /^[0-9a-fA-F]{1,4}/.exec(src.slice(i + 2)) : c === 'U' ? /^[0-9a-fA-F]{1,8}/.exec(src.slice(i + 2)) : null;
+    const hex =
+      c === 'x'
+        ? /^[0-9a-fA-F]{1,2}/.exec(src.slice(i + 2))
+        : c === 'u'
+          ? /^[0-9a-fA-F]{1,4}/.exec(src.slice(i + 2))
+          : c === 'U'
+            ? /^[0-9a-fA-F]{1,8}/.exec(src.slice(i + 2))
+            : null;
     if (hex) {
       out += String.fromCodePoint(parseInt(hex[0], 16));
       i += 2 + hex[0].length;
@@ -111,7 +203,9 @@ function headerOf(value: string): Header | undefined {
 
 function dataArg(option: string, value: string): string {
   if (value.startsWith('@') && option !== '--data-raw') {
-    throw new ProbeError('E_INPUT', `curl ${option} ${value} reads a file, which a pasted command cannot carry`, { hint: 'paste the body inline, e.g. --data-raw \'{"model":…}\'' });
+    throw new ProbeError('E_INPUT', `curl ${option} ${value} reads a file, which a pasted command cannot carry`, {
+      hint: 'paste the body inline, e.g. --data-raw \'{"model":…}\'',
+    });
   }
   if (option !== '--data-urlencode') return value;
   const eq = value.indexOf('=');
@@ -121,7 +215,8 @@ function dataArg(option: string, value: string): string {
 /** Parses one curl command line into a request. Throws ProbeError `E_INPUT` when it is not one. */
 export function parseCurl(text: string): CurlRequest {
   const words = shellWords(text.trim().replace(/^\$\s+/, ''));
-  if (words.length === 0 || !/(^|\/)curl(\.exe)?$/.test(words[0]!)) throw new ProbeError('E_INPUT', 'not a curl command: it does not start with "curl"');
+  if (words.length === 0 || !/(^|\/)curl(\.exe)?$/.test(words[0]!))
+    throw new ProbeError('E_INPUT', 'not a curl command: it does not start with "curl"');
   let method: string | undefined;
   let url: string | undefined;
   let httpVersion: string | undefined;
@@ -144,7 +239,9 @@ export function parseCurl(text: string): CurlRequest {
       arg = opt.slice(2);
       opt = opt.slice(0, 2);
     } else if (/^-[A-Za-z]{2,}$/.test(opt) && [...opt.slice(1)].every((c) => FLAGS.has(`-${c}`))) {
-      for (const c of opt.slice(1)) if (c === 'G') get = true; else if (c === 'I') method ??= 'HEAD';
+      for (const c of opt.slice(1))
+        if (c === 'G') get = true;
+        else if (c === 'I') method ??= 'HEAD';
       continue;
     }
     if (!opt.startsWith('-') || opt === '-') {
@@ -152,28 +249,74 @@ export function parseCurl(text: string): CurlRequest {
       continue;
     }
     switch (opt) {
-      case '-X': case '--request': method = next().toUpperCase(); break;
-      case '-H': case '--header': { const h = headerOf(next()); if (h) headers.push(h); break; }
-      case '-d': case '--data': case '--data-raw': case '--data-binary': case '--data-ascii': case '--data-urlencode':
-        data.push(dataArg(opt, next())); break;
-      case '--json': json = true; data.push(dataArg(opt, next())); break;
-      case '-b': case '--cookie': {
+      case '-X':
+      case '--request':
+        method = next().toUpperCase();
+        break;
+      case '-H':
+      case '--header': {
+        const h = headerOf(next());
+        if (h) headers.push(h);
+        break;
+      }
+      case '-d':
+      case '--data':
+      case '--data-raw':
+      case '--data-binary':
+      case '--data-ascii':
+      case '--data-urlencode':
+        data.push(dataArg(opt, next()));
+        break;
+      case '--json':
+        json = true;
+        data.push(dataArg(opt, next()));
+        break;
+      case '-b':
+      case '--cookie': {
         const v = next();
-        if (!v.includes('=')) throw new ProbeError('E_INPUT', `curl ${opt} ${v} names a cookie file, which a pasted command cannot carry`, { hint: "write the cookies inline: -b 'token=…; ssxmod_itna=…'" });
+        if (!v.includes('='))
+          throw new ProbeError('E_INPUT', `curl ${opt} ${v} names a cookie file, which a pasted command cannot carry`, {
+            hint: "write the cookies inline: -b 'token=…; ssxmod_itna=…'",
+          });
         headers.push({ name: 'Cookie', value: v });
         break;
       }
-      case '-A': case '--user-agent': headers.push({ name: 'User-Agent', value: next() }); break;
-      case '-e': case '--referer': headers.push({ name: 'Referer', value: next() }); break;
-      case '-u': case '--user': headers.push({ name: 'Authorization', value: `Basic ${Buffer.from(next()).toString('base64')}` }); break;
-      case '--url': url ??= next(); break;
-      case '-G': case '--get': get = true; break;
-      case '-I': case '--head': method ??= 'HEAD'; break;
-      case '--http2': case '--http2-prior-knowledge': httpVersion = 'HTTP/2'; break;
-      case '--http1.1': httpVersion = 'HTTP/1.1'; break;
+      case '-A':
+      case '--user-agent':
+        headers.push({ name: 'User-Agent', value: next() });
+        break;
+      case '-e':
+      case '--referer':
+        headers.push({ name: 'Referer', value: next() });
+        break;
+      case '-u':
+      case '--user':
+        headers.push({ name: 'Authorization', value: `Basic ${Buffer.from(next()).toString('base64')}` });
+        break;
+      case '--url':
+        url ??= next();
+        break;
+      case '-G':
+      case '--get':
+        get = true;
+        break;
+      case '-I':
+      case '--head':
+        method ??= 'HEAD';
+        break;
+      case '--http2':
+      case '--http2-prior-knowledge':
+        httpVersion = 'HTTP/2';
+        break;
+      case '--http1.1':
+        httpVersion = 'HTTP/1.1';
+        break;
       default:
         if (FLAGS.has(opt)) break;
-        if (IGNORED_WITH_ARG.has(opt)) { ignored.push(`${opt} ${next()}`); break; }
+        if (IGNORED_WITH_ARG.has(opt)) {
+          ignored.push(`${opt} ${next()}`);
+          break;
+        }
         ignored.push(opt);
     }
   }

@@ -8,7 +8,12 @@ import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { judgeQwenResponse } from '../upstream/stream-reader.js';
 import { classifyResponse, failureName } from '../upstream/upstream-failure.js';
-import { SHARED_VALUE_RULES, VOLATILE_RULES, type SharedValueRule, type VolatileRule } from '../upstream/volatile-rules.js';
+import {
+  SHARED_VALUE_RULES,
+  VOLATILE_RULES,
+  type SharedValueRule,
+  type VolatileRule,
+} from '../upstream/volatile-rules.js';
 import { compareRequests } from './compare-requests.js';
 import type { DiffResult, ExchangeRef, PairDiff, ResponseSummary } from './diff-result.js';
 import { explainDiff, explainPair, fieldLabel } from './explain.js';
@@ -44,14 +49,23 @@ export interface DiffOptions {
 export function summarizeResponse(ex: Exchange): ResponseSummary {
   const response = ex.response;
   const events = response?.sse?.length ?? 0;
-  if (!response) return { ok: false, outcome: ex.error ? `no response (${ex.error.code})` : 'no response recorded', events };
+  if (!response)
+    return { ok: false, outcome: ex.error ? `no response (${ex.error.code})` : 'no response recorded', events };
   const status = response.status;
   const endpoint = ex.endpoint ?? '';
   if (endpoint.startsWith('chat.completions')) {
     const verdict = judgeQwenResponse(response, ex.error);
-    return { status, ok: verdict.ok, outcome: verdict.ok ? 'answer streamed' : verdict.failure ? failureName(verdict.failure) : 'no answer', events: events || verdict.events };
+    return {
+      status,
+      ok: verdict.ok,
+      outcome: verdict.ok ? 'answer streamed' : verdict.failure ? failureName(verdict.failure) : 'no answer',
+      events: events || verdict.events,
+    };
   }
-  const failure = classifyResponse({ ...response, body: response.bodyEncoding === 'base64' ? '' : response.body }, ex.error);
+  const failure = classifyResponse(
+    { ...response, body: response.bodyEncoding === 'base64' ? '' : response.body },
+    ex.error,
+  );
   return { status, ok: failure === undefined, outcome: failure ? failureName(failure) : `HTTP ${status}`, events };
 }
 
@@ -84,7 +98,9 @@ class LazyExchangeRef implements ExchangeRef {
 
   get response(): ResponseSummary {
     const ex = this.exchange;
-    return (this.#summary ??= summarizeResponse(this.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: this.endpoint } : ex));
+    return (this.#summary ??= summarizeResponse(
+      this.endpoint !== undefined && ex.endpoint === undefined ? { ...ex, endpoint: this.endpoint } : ex,
+    ));
   }
 }
 
@@ -124,15 +140,25 @@ class LazyPairDiff implements PairDiff {
 const ref = (item: Indexed): ExchangeRef => new LazyExchangeRef(item);
 
 /** Compares two captures. Throws ProbeError only for unusable options (a bad ignore pattern). */
-export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[], options: DiffOptions = {}): DiffResult {
+export function diffCaptures(
+  good: readonly Exchange[],
+  bad: readonly Exchange[],
+  options: DiffOptions = {},
+): DiffResult {
   const ignore: IgnorePattern[] = (options.ignore ?? []).map((p) => {
     const parsed = parseIgnorePattern(p);
-    if (!parsed) throw new ProbeError('E_USAGE', `--ignore ${JSON.stringify(p)} is not a field: write it as LOCATION PATH, e.g. "body messages[*].content" or "header:x-request-id"`);
+    if (!parsed)
+      throw new ProbeError(
+        'E_USAGE',
+        `--ignore ${JSON.stringify(p)} is not a field: write it as LOCATION PATH, e.g. "body messages[*].content" or ` +
+          `"header:x-request-id"`,
+      );
     return parsed;
   });
   const rules = options.rules ?? VOLATILE_RULES;
   const pairing = pairExchanges(good, bad, { endpoint: options.endpoint, includeNonApi: options.includeNonApi });
-  const normalize = (ex: Exchange, endpoint?: string): NormalizedRequest => normalizeRequest(ex.request, { endpoint, maxBodyChars: options.maxBodyChars });
+  const normalize = (ex: Exchange, endpoint?: string): NormalizedRequest =>
+    normalizeRequest(ex.request, { endpoint, maxBodyChars: options.maxBodyChars });
   // Only the sampled working requests are kept normalised; the others are normalised when their
   // pair is compared and dropped afterwards, so memory stays near the size of the captures.
   const sampled = new Map<Exchange, NormalizedRequest>();
@@ -167,12 +193,27 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     const endpoint = pair.good.endpoint;
     const g = sampled.get(pair.good.exchange) ?? normalize(pair.good.exchange, pair.good.endpoint);
     const b = normalize(pair.bad.exchange, pair.bad.endpoint);
-    const raw = compareRequests(g, b, { pairKey: pair.key, endpoint, rules, learned, textDiffs: options.textDiffs, memo });
+    const raw = compareRequests(g, b, {
+      pairKey: pair.key,
+      endpoint,
+      rules,
+      learned,
+      textDiffs: options.textDiffs,
+      memo,
+    });
     for (const f of checkSharedValues(g, b, endpoint, options.sharedRules ?? SHARED_VALUE_RULES)) raw.push(f);
     const kept = ignore.length === 0 ? raw : raw.filter((f) => !ignore.some((p) => matchesIgnore(p, f)));
     ignored += raw.length - kept.length;
     const findings = rankFindings(kept, endpoint, isShared);
-    const fields = { index: i + 1, key: pair.key, ...(endpoint !== undefined ? { endpoint } : {}), good: ref(pair.good), bad: ref(pair.bad), forced: pair.forced, findings };
+    const fields = {
+      index: i + 1,
+      key: pair.key,
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      good: ref(pair.good),
+      bad: ref(pair.bad),
+      forced: pair.forced,
+      findings,
+    };
     return new LazyPairDiff(fields, normalizeRef);
   });
 
@@ -198,7 +239,19 @@ export function diffCaptures(good: readonly Exchange[], bad: readonly Exchange[]
     ignored,
     ...(top ? { top: fieldLabel(top) } : {}),
   };
-  const verdict = pairs.length === 0 ? 'nothing-to-compare' : findingCount === 0 && unpaired.good.length + unpaired.bad.length === 0 ? 'match' : 'differ';
-  const result = { schemaVersion: 1 as const, verdict: verdict as DiffResult['verdict'], pairs, unpaired, skipped: { good: pairing.skippedGood, bad: pairing.skippedBad }, summary };
+  const verdict =
+    pairs.length === 0
+      ? 'nothing-to-compare'
+      : findingCount === 0 && unpaired.good.length + unpaired.bad.length === 0
+        ? 'match'
+        : 'differ';
+  const result = {
+    schemaVersion: 1 as const,
+    verdict: verdict as DiffResult['verdict'],
+    pairs,
+    unpaired,
+    skipped: { good: pairing.skippedGood, bad: pairing.skippedBad },
+    summary,
+  };
   return { ...result, explanation: explainDiff(result) };
 }

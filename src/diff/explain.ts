@@ -19,8 +19,12 @@ export function fieldLabel(f: { readonly location: string; readonly path: string
 function showValue(value: JsonValue | undefined, info: ValueKindInfo | undefined, secret: boolean): string {
   if (value === undefined) return 'nothing';
   if (secret) return article(describeKind(info));
-  if (typeof value === 'string') return value.length <= 40 ? `'${value}'` : `a ${value.length}-char ${info?.kind ?? 'string'}`;
-  if (Array.isArray(value)) return value.length <= 3 && JSON.stringify(value).length <= 40 ? JSON.stringify(value) : `a list of ${value.length}`;
+  if (typeof value === 'string')
+    return value.length <= 40 ? `'${value}'` : `a ${value.length}-char ${info?.kind ?? 'string'}`;
+  if (Array.isArray(value))
+    return value.length <= 3 && JSON.stringify(value).length <= 40
+      ? JSON.stringify(value)
+      : `a list of ${value.length}`;
   if (value !== null && typeof value === 'object') {
     const n = Object.keys(value).length;
     return `an object with ${n} field${n === 1 ? '' : 's'}`;
@@ -43,14 +47,27 @@ function baseSentence(f: Explainable): string {
   const bad = showValue(f.bad, f.kinds.bad, f.secret);
   switch (f.category) {
     case 'volatile':
-      return `${label} differs, but both requests hold a fresh ${f.kinds.bad?.kind ?? 'value'} there, as expected (${f.volatileReason ?? 'volatile'})`;
+      return (
+        `${label} differs, but both requests hold a fresh ${f.kinds.bad?.kind ?? 'value'} there, as expected ` +
+        `(${f.volatileReason ?? 'volatile'})`
+      );
     case 'kind-mismatch':
-      return `${label} holds ${bad} where the working request has ${good}; a fresh value is expected here (${f.volatileReason ?? 'volatile'}), but not one of another kind`;
+      return (
+        `${label} holds ${bad} where the working request has ${good}; a fresh value is expected here ` +
+        `(${f.volatileReason ?? 'volatile'}), but not one of another kind`
+      );
     case 'shared-mismatch':
-      return `${label} is ${bad} but must equal ${good} within the same request (${f.volatileReason ?? 'shared value'})`;
+      return (
+        `${label} is ${bad} but must equal ${good} within the same request ` + `(${f.volatileReason ?? 'shared value'})`
+      );
     case 'cosmetic':
-      if (f.id === 'header-order') return 'the headers come in a different order; servers rarely care, though a bot detector may';
-      if (f.location === 'url') return `the requests go to different origins (${good} vs ${bad}); expected when one side ran against the simulator`;
+      if (f.id === 'header-order')
+        return 'the headers come in a different order; servers rarely care, though a bot detector may';
+      if (f.location === 'url')
+        return (
+          `the requests go to different origins (${good} vs ${bad}); expected when one side ran against the ` +
+          `simulator`
+        );
       break;
     case 'request-line':
       return `the failing request uses ${f.location} ${bad} where the working one uses ${good}`;
@@ -63,11 +80,14 @@ function baseSentence(f: Explainable): string {
     case 'extra':
       return `${label} = ${bad} is sent only by the failing request`;
     case 'type-changed':
-      return `${label} is ${bad} (${f.kinds.bad?.kind}) where the working request sends ${good} (${f.kinds.good?.kind})`;
+      return (
+        `${label} is ${bad} (${f.kinds.bad?.kind}) where the working request sends ${good} ` + `(${f.kinds.good?.kind})`
+      );
     case 'reordered':
       return `${label} differs`;
     case 'changed':
-      if (f.textDiff) return `${label} differs in its text (${f.kinds.good?.length ?? '?'} vs ${f.kinds.bad?.length ?? '?'} chars)`;
+      if (f.textDiff)
+        return `${label} differs in its text (${f.kinds.good?.length ?? '?'} vs ${f.kinds.bad?.length ?? '?'} chars)`;
       return `${label} is ${bad} where the working request sends ${good}`;
   }
 }
@@ -81,25 +101,42 @@ export function explainFinding(f: Explainable): string {
 /** One sentence on a pair: the response outcomes and the top finding. */
 export function explainPair(pair: Pick<PairDiff, 'findings' | 'forced' | 'good' | 'bad'>): string {
   const breaking = pair.findings.filter((f) => !f.volatile);
-  const what = pair.forced ? `${pair.good.label} and ${pair.bad.label} (paired because each side holds one request)` : pair.good.label;
+  const what = pair.forced
+    ? `${pair.good.label} and ${pair.bad.label} (paired because each side holds one request)`
+    : pair.good.label;
   if (breaking.length === 0) {
     const noise = pair.findings.length;
-    return noise ? `The requests of ${what} match but for ${noise} volatile value${noise === 1 ? '' : 's'}.` : `The requests of ${what} match.`;
+    return noise
+      ? `The requests of ${what} match but for ${noise} volatile value${noise === 1 ? '' : 's'}.`
+      : `The requests of ${what} match.`;
   }
   const top = breaking[0]!;
-  return `${breaking.length} difference${breaking.length === 1 ? '' : 's'} in ${what}, most likely ${fieldLabel(top)} (${top.category}).`;
+  return (
+    `${breaking.length} difference${breaking.length === 1 ? '' : 's'} in ${what}, most likely ` +
+    `${fieldLabel(top)} (${top.category}).`
+  );
 }
 
 /** One sentence on a whole diff. */
 export function explainDiff(result: Omit<DiffResult, 'explanation'>): string {
   const s = result.summary;
   if (s.pairs === 0) {
-    return `Nothing to compare: no request of the failing capture goes to an endpoint the working one has (${s.unpairedGood} working and ${s.unpairedBad} failing requests unpaired).`;
+    return (
+      `Nothing to compare: no request of the failing capture goes to an endpoint the working one has ` +
+      `(${s.unpairedGood} working and ${s.unpairedBad} failing requests unpaired).`
+    );
   }
   const unpaired = s.unpairedGood + s.unpairedBad;
   const tail = unpaired ? `; ${unpaired} request${unpaired === 1 ? '' : 's'} unpaired` : '';
-  if (s.findings === 0) return `The requests match modulo ${s.volatile} volatile value${s.volatile === 1 ? '' : 's'} across ${s.pairs} pair${s.pairs === 1 ? '' : 's'}${tail}.`;
-  return `${s.findings} difference${s.findings === 1 ? '' : 's'} across ${s.pairs} pair${s.pairs === 1 ? '' : 's'} (${s.volatile} volatile hidden)${tail}; the likeliest culprit is ${s.top ?? 'unknown'}.`;
+  if (s.findings === 0)
+    return (
+      `The requests match modulo ${s.volatile} volatile value${s.volatile === 1 ? '' : 's'} across ${s.pairs} ` +
+      `pair${s.pairs === 1 ? '' : 's'}${tail}.`
+    );
+  return (
+    `${s.findings} difference${s.findings === 1 ? '' : 's'} across ${s.pairs} pair${s.pairs === 1 ? '' : 's'} ` +
+    `(${s.volatile} volatile hidden)${tail}; the likeliest culprit is ${s.top ?? 'unknown'}.`
+  );
 }
 
 /** `explain()` for anything the diff produces. */

@@ -75,7 +75,10 @@ function isRecord(value: unknown): value is Record<string, JsonValue> {
 }
 
 /** The value at a path, or `{found: false}`. Own properties only, so `__proto__` is just a key. */
-export function getAtPath(root: JsonValue | undefined, segments: readonly PathSegment[]): { found: true; value: JsonValue } | { found: false } {
+export function getAtPath(
+  root: JsonValue | undefined,
+  segments: readonly PathSegment[],
+): { found: true; value: JsonValue } | { found: false } {
   let current: JsonValue | undefined = root;
   if (current === undefined) return { found: false };
   for (const segment of segments) {
@@ -134,7 +137,12 @@ export function cloneJson<T extends JsonValue>(value: T): T {
   if (isRecord(value)) {
     const copy: Record<string, JsonValue> = {};
     for (const key of Object.keys(value)) {
-      Object.defineProperty(copy, key, { value: cloneJson(value[key]!), writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(copy, key, {
+        value: cloneJson(value[key]!),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     }
     return copy as T;
   }

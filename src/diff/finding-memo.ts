@@ -28,7 +28,10 @@ function valueKey(value: JsonValue | undefined): string | undefined {
 
 /** A per-diff memo of leaf findings (see the file comment). */
 export class FindingMemo {
-  private readonly scopes = new Map<string, { oneOff: boolean; hits: number; misses: number; byValues: Map<string, RawFinding | null> }>();
+  private readonly scopes = new Map<
+    string,
+    { oneOff: boolean; hits: number; misses: number; byValues: Map<string, RawFinding | null> }
+  >();
   private readonly remembered = new Set<RawFinding>();
   private readonly keyed = new Map<string, RawFinding | null>();
   private entries = 0;
@@ -53,7 +56,12 @@ export class FindingMemo {
    * names the pair key, endpoint and field. A scope whose values keep changing (fresh ids, times)
    * stops being memoised after a few dozen misses: its findings never repeat.
    */
-  resolve(scope: string, good: JsonValue | undefined, bad: JsonValue | undefined, make: () => RawFinding | undefined): RawFinding | undefined {
+  resolve(
+    scope: string,
+    good: JsonValue | undefined,
+    bad: JsonValue | undefined,
+    make: () => RawFinding | undefined,
+  ): RawFinding | undefined {
     let entry = this.scopes.get(scope);
     if (!entry) this.scopes.set(scope, (entry = { oneOff: false, hits: 0, misses: 0, byValues: new Map() }));
     if (entry.oneOff) return make();

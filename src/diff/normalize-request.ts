@@ -85,14 +85,21 @@ const routes = new Map<string, { endpoint?: string; template: string; api: boole
 const ROUTE_CACHE_LIMIT = 10_000;
 
 /** The endpoint (if the protocol model knows it), path template and API-ness of a request. */
-export function routeOf(method: string, url: string): { readonly endpoint?: string; readonly template: string; readonly api: boolean } {
+export function routeOf(
+  method: string,
+  url: string,
+): { readonly endpoint?: string; readonly template: string; readonly api: boolean } {
   const upper = method.toUpperCase();
   const { path } = splitUrl(url);
   const key = `${upper} ${path}`;
   let route = routes.get(key);
   if (!route) {
     const endpoint = classifyEndpoint(upper, path);
-    route = { ...(endpoint !== undefined ? { endpoint } : {}), template: pathTemplate(upper, path), api: isApiPath(path) };
+    route = {
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      template: pathTemplate(upper, path),
+      api: isApiPath(path),
+    };
     if (routes.size >= ROUTE_CACHE_LIMIT) routes.clear();
     routes.set(key, route);
   }
@@ -172,7 +179,8 @@ function parseQuery(query: string): { [name: string]: JsonValue } {
   if (query === '') return out;
   for (const [name, value] of new URLSearchParams(query)) {
     const prev = Object.hasOwn(out, name) ? out[name] : undefined;
-    const next: JsonValue = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev as string, value];
+    const next: JsonValue =
+      prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev as string, value];
     Object.defineProperty(out, name, { value: next, writable: true, enumerable: true, configurable: true });
   }
   return out;
@@ -181,7 +189,8 @@ function parseQuery(query: string): { [name: string]: JsonValue } {
 function normalizeBody(request: ExchangeRequest, contentType: string | undefined, maxChars: number): NormalizedBody {
   const body = request.body;
   if (body === undefined || body === '') return { kind: 'none' };
-  if (request.bodyEncoding === 'base64') return { kind: 'binary', base64: body, bytes: Math.floor((body.replace(/=+$/, '').length * 3) / 4) };
+  if (request.bodyEncoding === 'base64')
+    return { kind: 'binary', base64: body, bytes: Math.floor((body.replace(/=+$/, '').length * 3) / 4) };
   if (body.length > maxChars) return { kind: 'too-large', text: body, chars: body.length };
   const type = (contentType ?? '').toLowerCase();
   const first = body.trimStart()[0];

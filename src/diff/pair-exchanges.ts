@@ -59,9 +59,14 @@ function index(exchanges: readonly Exchange[], options: PairOptions): { kept: In
   let skipped = 0;
   exchanges.forEach((exchange, i) => {
     const endpoint = endpointOf(exchange);
-    const key = endpoint ?? `${exchange.request.method.toUpperCase()} ${routeOf(exchange.request.method, exchange.request.url).template}`;
+    const key =
+      endpoint ??
+      `${exchange.request.method.toUpperCase()} ${routeOf(exchange.request.method, exchange.request.url).template}`;
     const wanted = options.endpoint === undefined || options.endpoint === key;
-    const api = options.includeNonApi === true || endpoint !== undefined || routeOf(exchange.request.method, exchange.request.url).api;
+    const api =
+      options.includeNonApi === true ||
+      endpoint !== undefined ||
+      routeOf(exchange.request.method, exchange.request.url).api;
     if (!wanted || !api) {
       skipped += 1;
       return;
@@ -100,7 +105,13 @@ export function pairExchanges(good: readonly Exchange[], bad: readonly Exchange[
   if (pairs.length === 0 && unpairedGood.length === 1 && unpairedBad.length === 1) {
     const [only] = unpairedGood;
     const [other] = unpairedBad;
-    return { pairs: [{ good: only!, bad: other!, key: only!.key, forced: true }], unpairedGood: [], unpairedBad: [], skippedGood: g.skipped, skippedBad: b.skipped };
+    return {
+      pairs: [{ good: only!, bad: other!, key: only!.key, forced: true }],
+      unpairedGood: [],
+      unpairedBad: [],
+      skippedGood: g.skipped,
+      skippedBad: b.skipped,
+    };
   }
   return { pairs, unpairedGood, unpairedBad, skippedGood: g.skipped, skippedBad: b.skipped };
 }

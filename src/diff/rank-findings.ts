@@ -4,7 +4,14 @@
  * ones, volatile noise last); a protocol fact lifts a finding within and across neighbouring tiers
  * by its likelihood. Scores are data so that a reader can see, and a user change, the ordering.
  */
-import { FACT_LIKELIHOOD_ORDER, factSentence, findProtocolFacts, type FactChange, type FactQuery, type ProtocolFact } from '../upstream/protocol-facts.js';
+import {
+  FACT_LIKELIHOOD_ORDER,
+  factSentence,
+  findProtocolFacts,
+  type FactChange,
+  type FactQuery,
+  type ProtocolFact,
+} from '../upstream/protocol-facts.js';
 import type { Finding, FindingCategory, FindingFact, JsonValue, RawFinding } from './finding.js';
 import { explainFinding } from './explain.js';
 
@@ -26,7 +33,15 @@ export const CATEGORY_SCORES: Readonly<Record<FindingCategory, number>> = {
 /** Points a fact adds per step of likelihood (`high` = 6 steps = +60). */
 export const FACT_POINTS_PER_STEP = 10;
 
-const LOCATION_ORDER: Readonly<Record<string, number>> = { method: 0, path: 1, url: 2, body: 3, query: 4, header: 5, cookie: 6 };
+const LOCATION_ORDER: Readonly<Record<string, number>> = {
+  method: 0,
+  path: 1,
+  url: 2,
+  body: 3,
+  query: 4,
+  header: 5,
+  cookie: 6,
+};
 
 // The fact lookup tests every fact's path pattern; the same (field, change, value) recurs in every
 // pair of a large capture, so the best fact is memoised (bounded, cleared when full). Only
@@ -49,7 +64,14 @@ function cachedFact(query: FactQuery): ProtocolFact | undefined {
 function factFor(f: RawFinding, endpoint: string | undefined): FindingFact | undefined {
   if (f.volatile || f.change === 'reordered' || f.category === 'shared-mismatch') return undefined;
   const bad = f.bad !== null && typeof f.bad === 'object' ? undefined : f.bad;
-  const fact = cachedFact({ endpoint, location: f.location, path: f.path, change: f.change as FactChange, bad, badKind: f.kinds.bad?.kind });
+  const fact = cachedFact({
+    endpoint,
+    location: f.location,
+    path: f.path,
+    change: f.change as FactChange,
+    bad,
+    badKind: f.kinds.bad?.kind,
+  });
   if (!fact) return undefined;
   return {
     id: fact.id,
@@ -91,7 +113,8 @@ function judgeOnce(f: RawFinding, endpoint: string | undefined): Judged {
   }
   const fact = factFor(f, endpoint);
   const withFact = fact ? { ...f, fact } : f;
-  const score = CATEGORY_SCORES[f.category] + (fact ? FACT_LIKELIHOOD_ORDER[fact.likelihood] * FACT_POINTS_PER_STEP : 0);
+  const score =
+    CATEGORY_SCORES[f.category] + (fact ? FACT_LIKELIHOOD_ORDER[fact.likelihood] * FACT_POINTS_PER_STEP : 0);
   return { f: withFact, score, explanation: explainFinding(withFact) };
 }
 
@@ -110,7 +133,11 @@ function rankedFinding(raw: RawFinding, j: Judged, rank: number, shared: boolean
 }
 
 /** Attaches facts, scores, ranks and explains the findings of one pair. */
-export function rankFindings(raw: readonly RawFinding[], endpoint: string | undefined, isShared: (f: RawFinding) => boolean = () => false): Finding[] {
+export function rankFindings(
+  raw: readonly RawFinding[],
+  endpoint: string | undefined,
+  isShared: (f: RawFinding) => boolean = () => false,
+): Finding[] {
   const items = raw.map((f, order) => {
     const shared = isShared(f);
     return { raw: f, j: judge(f, endpoint, shared), order, shared };

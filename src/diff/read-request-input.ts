@@ -27,13 +27,16 @@ export function parseRequestInput(text: string, label: string): RequestInput {
   const notes: string[] = [];
   if (text.includes('\uFFFD')) notes.push(`${label} is not valid UTF-8; unreadable bytes were replaced with U+FFFD`);
   const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed === '') throw new ProbeError('E_INPUT', `${label} is empty: expected a HAR capture, a JSON request or a curl command line`);
+  if (trimmed === '')
+    throw new ProbeError('E_INPUT', `${label} is empty: expected a HAR capture, a JSON request or a curl command line`);
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let value: unknown;
     try {
       value = JSON.parse(trimmed);
     } catch (error) {
-      throw new ProbeError('E_INPUT', `${label} is not valid JSON: ${(error as Error).message}`, { hint: 'a HAR file, a request object {method,url,headers,body}, or a list of them' });
+      throw new ProbeError('E_INPUT', `${label} is not valid JSON: ${(error as Error).message}`, {
+        hint: 'a HAR file, a request object {method,url,headers,body}, or a list of them',
+      });
     }
     return jsonInput(value, label, notes);
   }
@@ -42,17 +45,28 @@ export function parseRequestInput(text: string, label: string): RequestInput {
     if (ignored.length > 0) notes.push(`${label}: curl options ignored: ${ignored.join(' ')}`);
     return { format: 'curl', exchanges: [pasted(request, label, 0)], notes };
   }
-  throw new ProbeError('E_INPUT', `${label} is neither a HAR capture, a JSON request nor a curl command line (it starts with ${JSON.stringify(trimmed.slice(0, 20))})`);
+  throw new ProbeError(
+    'E_INPUT',
+    `${label} is neither a HAR capture, a JSON request nor a curl command line (it starts with ` +
+      `${JSON.stringify(trimmed.slice(0, 20))})`,
+  );
 }
 
 function jsonInput(value: unknown, label: string, notes: string[]): RequestInput {
   if (isRecord(value) && isRecord(value.log)) {
-    if (!Array.isArray(value.log.entries)) throw new ProbeError('E_CAPTURE_FORMAT', `${label} is not HAR: log.entries is missing or not a list`);
+    if (!Array.isArray(value.log.entries))
+      throw new ProbeError('E_CAPTURE_FORMAT', `${label} is not HAR: log.entries is missing or not a list`);
     return { format: 'har', exchanges: harToExchanges(value), notes };
   }
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0) throw new ProbeError('E_INPUT', `${label} is an empty list: no request to compare`);
-  return { format: 'json', exchanges: items.map((item, i) => pasted(requestFromJson(item, `${label}${items.length > 1 ? `[${i}]` : ''}`), label, i)), notes };
+  return {
+    format: 'json',
+    exchanges: items.map((item, i) =>
+      pasted(requestFromJson(item, `${label}${items.length > 1 ? `[${i}]` : ''}`), label, i),
+    ),
+    notes,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -63,16 +77,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function requestFromJson(value: unknown, where: string): ExchangeRequest {
   const r = isRecord(value) && isRecord(value.request) ? value.request : value;
   if (!isRecord(r) || typeof r.url !== 'string' || r.url === '') {
-    throw new ProbeError('E_INPUT', `${where} is not a request: expected an object with a "url" string (and method, headers, body)`);
+    throw new ProbeError(
+      'E_INPUT',
+      `${where} is not a request: expected an object with a "url" string (and method, headers, body)`,
+    );
   }
   const method = r.method === undefined ? undefined : typeof r.method === 'string' ? r.method.toUpperCase() : undefined;
-  if (r.method !== undefined && method === undefined) throw new ProbeError('E_INPUT', `${where}.method must be a string`);
+  if (r.method !== undefined && method === undefined)
+    throw new ProbeError('E_INPUT', `${where}.method must be a string`);
   const headers = headersFromJson(r.headers, where);
   let body: string | undefined;
   const raw = r.body ?? r.data ?? r.json;
   if (typeof raw === 'string') body = raw;
   else if (raw !== undefined && raw !== null) body = JSON.stringify(raw);
-  if (body !== undefined && r.body === undefined && r.json !== undefined && !headers.some((h) => h.name.toLowerCase() === 'content-type')) {
+  if (
+    body !== undefined &&
+    r.body === undefined &&
+    r.json !== undefined &&
+    !headers.some((h) => h.name.toLowerCase() === 'content-type')
+  ) {
     headers.push({ name: 'Content-Type', value: 'application/json' });
   }
   const base64 = r.bodyEncoding === 'base64';

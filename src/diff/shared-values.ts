@@ -96,7 +96,9 @@ export function checkSharedValues(
       kinds,
       volatile: false,
       volatileReason: rule.reason,
-      secret: isSecretField(other.ref.location, other.ref.path, [kinds.good, kinds.bad]) || isSecretField(source.ref.location, source.ref.path),
+      secret:
+        isSecretField(other.ref.location, other.ref.path, [kinds.good, kinds.bad]) ||
+        isSecretField(source.ref.location, source.ref.path),
       applyAs: { kind: 'copy', from: source.ref },
     });
   }

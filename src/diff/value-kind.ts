@@ -19,14 +19,37 @@ const NUMERIC = /^\d{9,14}$/;
 const AUTH_SCHEME = /^(Bearer|Basic|Token)\s+/i;
 
 const KNOWN_KINDS = new Set<string>([
-  'uuid', 'jwt', 'timestamp-ms', 'timestamp-s', 'date-string', 'gzip-base64', 'base64', 'hex', 'url',
-  'number', 'boolean', 'null', 'enum', 'text', 'empty', 'object', 'array', 'binary',
+  'uuid',
+  'jwt',
+  'timestamp-ms',
+  'timestamp-s',
+  'date-string',
+  'gzip-base64',
+  'base64',
+  'hex',
+  'url',
+  'number',
+  'boolean',
+  'null',
+  'enum',
+  'text',
+  'empty',
+  'object',
+  'array',
+  'binary',
 ]);
 
 // Captures repeat the same tokens, cookies and enum values thousands of times; JWT decoding is the
 // expensive part, so string results are memoised (bounded, cleared when full).
 const cache = new Map<string, ValueKindInfo>();
-const ONE_OFF_KINDS: ReadonlySet<ValueKind> = new Set(['uuid', 'timestamp-ms', 'timestamp-s', 'date-string', 'url', 'hex']);
+const ONE_OFF_KINDS: ReadonlySet<ValueKind> = new Set([
+  'uuid',
+  'timestamp-ms',
+  'timestamp-s',
+  'date-string',
+  'url',
+  'hex',
+]);
 const CACHE_LIMIT = 20_000;
 
 // Kind facts are tiny and few (a uuid is always `uuid, 36 chars`): one shared, frozen object per
@@ -122,7 +145,9 @@ function jwtFacts(value: string): { exp?: string } | undefined {
     const body = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as { exp?: unknown };
     const exp = typeof body?.exp === 'number' && Number.isFinite(body.exp) ? new Date(body.exp * 1000) : undefined;
     // YYYY-MM-DD, as the redactor writes it, so a raw and a redacted token describe alike.
-    return exp && !Number.isNaN(exp.getTime()) && Math.abs(body.exp as number) < 1e11 ? { exp: exp.toISOString().slice(0, 10) } : {};
+    return exp && !Number.isNaN(exp.getTime()) && Math.abs(body.exp as number) < 1e11
+      ? { exp: exp.toISOString().slice(0, 10) }
+      : {};
   } catch {
     return undefined;
   }
@@ -134,7 +159,9 @@ export function isEnumLike(info: ValueKindInfo | undefined): boolean {
 }
 
 /** The JSON type of a value, for type-change detection. */
-export function jsonType(value: JsonValue | undefined): 'missing' | 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' {
+export function jsonType(
+  value: JsonValue | undefined,
+): 'missing' | 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -145,7 +172,8 @@ export function jsonType(value: JsonValue | undefined): 'missing' | 'null' | 'bo
 export function describeKind(info: ValueKindInfo | undefined): string {
   if (!info) return 'absent';
   const parts: string[] = [info.bearer ? `Bearer ${info.kind}` : info.kind];
-  if (info.length !== undefined && !['object', 'array', 'null', 'boolean'].includes(info.kind)) parts.push(`${info.length} chars`);
+  if (info.length !== undefined && !['object', 'array', 'null', 'boolean'].includes(info.kind))
+    parts.push(`${info.length} chars`);
   if (info.exp) parts.push(`exp ${info.exp.slice(0, 10)}`);
   return parts.join(', ');
 }

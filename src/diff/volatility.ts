@@ -4,7 +4,12 @@
  * working requests of the same endpoint in GOOD ("learned"). A fresh uuid against a fresh uuid is
  * noise; a JWT against a gzip+base64 blob is a finding.
  */
-import { findVolatileRule, type FieldLocation, type VolatileKind, type VolatileRule } from '../upstream/volatile-rules.js';
+import {
+  findVolatileRule,
+  type FieldLocation,
+  type VolatileKind,
+  type VolatileRule,
+} from '../upstream/volatile-rules.js';
 import type { JsonValue, ValueKind, ValueKindInfo } from './finding.js';
 import { joinPath } from './field-path.js';
 import { bodyValue, type NormalizedRequest } from './normalize-request.js';
@@ -41,7 +46,12 @@ function learnedKey(location: FieldLocation, path: string): string {
 const ruleCache = new WeakMap<readonly VolatileRule[], Map<string, VolatileRule | null>>();
 const RULE_CACHE_LIMIT = 50_000;
 
-function cachedVolatileRule(location: FieldLocation, path: string, endpoint: string | undefined, rules: readonly VolatileRule[]): VolatileRule | undefined {
+function cachedVolatileRule(
+  location: FieldLocation,
+  path: string,
+  endpoint: string | undefined,
+  rules: readonly VolatileRule[],
+): VolatileRule | undefined {
   let cache = ruleCache.get(rules);
   if (!cache) ruleCache.set(rules, (cache = new Map()));
   const key = `${location}\u0000${endpoint ?? ''}\u0000${path}`;
@@ -65,17 +75,23 @@ export function volatileField(
 ): VolatileField | undefined {
   const rule = cachedVolatileRule(location, path, endpoint, rules);
   if (rule) return { reason: rule.reason, kind: rule.kind };
-  if (learned.get(pairKey)?.has(learnedKey(location, path))) return { reason: 'its value differs between working requests too' };
+  if (learned.get(pairKey)?.has(learnedKey(location, path)))
+    return { reason: 'its value differs between working requests too' };
   return undefined;
 }
 
 /** Do two values of a volatile field have compatible kinds? */
-export function kindsCompatible(field: VolatileField, good: ValueKindInfo | undefined, bad: ValueKindInfo | undefined): boolean {
+export function kindsCompatible(
+  field: VolatileField,
+  good: ValueKindInfo | undefined,
+  bad: ValueKindInfo | undefined,
+): boolean {
   if (!good || !bad) return false;
   if (Boolean(good.bearer) !== Boolean(bad.bearer)) return false;
   // A redactor that did not record the kind hides it: give it the benefit of the doubt.
   if (good.kind === 'secret' || bad.kind === 'secret') return true;
-  if (field.kind === 'opaque') return good.kind !== 'empty' && bad.kind !== 'empty' && isStringKind(good.kind) === isStringKind(bad.kind);
+  if (field.kind === 'opaque')
+    return good.kind !== 'empty' && bad.kind !== 'empty' && isStringKind(good.kind) === isStringKind(bad.kind);
   if (field.kind === 'id') return ID_KINDS.has(good.kind) && ID_KINDS.has(bad.kind);
   return good.kind === bad.kind;
 }
@@ -97,7 +113,8 @@ function leaves(request: NormalizedRequest): Map<string, string> {
   for (const [name, value] of Object.entries(request.query)) add('query', name, value);
   const walk = (value: JsonValue, path: string): void => {
     if (Array.isArray(value)) (value as readonly JsonValue[]).forEach((v, i) => walk(v, joinPath(path, i)));
-    else if (value !== null && typeof value === 'object') for (const key of Object.keys(value)) walk((value as Record<string, JsonValue>)[key]!, joinPath(path, key));
+    else if (value !== null && typeof value === 'object')
+      for (const key of Object.keys(value)) walk((value as Record<string, JsonValue>)[key]!, joinPath(path, key));
     else add('body', path, value);
   };
   const body = bodyValue(request.body);

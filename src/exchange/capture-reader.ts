@@ -46,7 +46,10 @@ export function streamCapture(path: string): CaptureStream {
  * stream, a test). Chunks are UTF-8 bytes, or strings that do not split a surrogate pair. `label`
  * stands for the file path in messages and in `meta.path`.
  */
-export function streamCaptureChunks(chunks: Iterable<Chunkish> | AsyncIterable<Chunkish>, label: string): CaptureStream {
+export function streamCaptureChunks(
+  chunks: Iterable<Chunkish> | AsyncIterable<Chunkish>,
+  label: string,
+): CaptureStream {
   return new CaptureReader(label, () => chunks);
 }
 
@@ -125,7 +128,9 @@ class CaptureReader implements CaptureStream {
         this.count += 1;
         yield ex;
       } catch (error) {
-        this.problems.push(`dropped entry ${last.index + 1}, the last one before the damage: ${(error as Error).message}`);
+        this.problems.push(
+          `dropped entry ${last.index + 1}, the last one before the damage: ${(error as Error).message}`,
+        );
       }
     }
     this.problems.push(`${outcome.problem}; kept the ${this.count} complete entries before it`);
@@ -189,7 +194,10 @@ class CaptureReader implements CaptureStream {
       return fn();
     } catch (error) {
       if (isProbeError(error) && !error.message.startsWith(this.path)) {
-        throw new ProbeError(error.code, `${this.path}: ${error.message}`, { cause: error, ...(error.hint !== undefined && { hint: error.hint }) });
+        throw new ProbeError(error.code, `${this.path}: ${error.message}`, {
+          cause: error,
+          ...(error.hint !== undefined && { hint: error.hint }),
+        });
       }
       throw error;
     }
@@ -198,7 +206,11 @@ class CaptureReader implements CaptureStream {
 
 function fileError(path: string, error: unknown): ProbeError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' };
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'it is a directory',
+  };
   const reason = (code !== undefined ? reasons[code] : undefined) ?? (error as Error).message;
   return new ProbeError('E_INPUT', `cannot read capture ${path}: ${reason}`, { cause: error });
 }

@@ -64,7 +64,10 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      throw new ProbeError('E_INPUT', `capture ${path} already exists`, { hint: 'Choose another file name, or overwrite it explicitly.', cause: error });
+      throw new ProbeError('E_INPUT', `capture ${path} already exists`, {
+        hint: 'Choose another file name, or overwrite it explicitly.',
+        cause: error,
+      });
     }
     throw new ProbeError('E_INPUT', `cannot create capture ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -82,7 +85,9 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
     return new FileCaptureWriter(path, handle, Buffer.byteLength(header), redactor, options.sync ?? true);
   } catch (error) {
     await handle.close().catch(() => undefined);
-    throw error instanceof ProbeError ? error : new ProbeError('E_INPUT', `cannot write capture ${path}: ${(error as Error).message}`, { cause: error });
+    throw error instanceof ProbeError
+      ? error
+      : new ProbeError('E_INPUT', `cannot write capture ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -133,7 +138,8 @@ class FileCaptureWriter implements CaptureWriter {
   }
 
   append(ex: Exchange): Promise<void> {
-    if (this.closed) return Promise.reject(new ProbeError('E_INTERNAL', `capture ${this.path} is closed; cannot append ${ex.id}`));
+    if (this.closed)
+      return Promise.reject(new ProbeError('E_INTERNAL', `capture ${this.path} is closed; cannot append ${ex.id}`));
     return new Promise<void>((done, fail) => {
       this.queued.push({ exchange: ex, done, fail });
       this.flushing ??= this.flush();
@@ -191,7 +197,9 @@ class FileCaptureWriter implements CaptureWriter {
       await writeAll(this.handle, bytes, this.trailerOffset);
       if (this.sync) await this.handle.datasync();
     } catch (error) {
-      const message = `writing capture ${this.path} failed (${(error as Error).message}); it holds the first ${this.written} exchanges`;
+      const message =
+        `writing capture ${this.path} failed (${(error as Error).message}); it holds the first ` +
+        `${this.written} exchanges`;
       this.failure = new ProbeError('E_INTERNAL', message, { cause: error });
       for (const item of batch) item.fail(this.failure);
       return;

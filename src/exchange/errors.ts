@@ -22,12 +22,17 @@ export class ProbeError extends Error {
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
-  constructor(code: ProbeErrorCode, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
+  constructor(
+    code: ProbeErrorCode,
+    message: string,
+    options: { hint?: string; cause?: unknown; exitCode?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProbeError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (code === 'E_USAGE' || code === 'E_INPUT' || code === 'E_CAPTURE_FORMAT' ? 2 : 1);
+    this.exitCode =
+      options.exitCode ?? (code === 'E_USAGE' || code === 'E_INPUT' || code === 'E_CAPTURE_FORMAT' ? 2 : 1);
   }
 }
 

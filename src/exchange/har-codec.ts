@@ -12,7 +12,13 @@ import { ProbeError } from './errors.js';
 import { headerValue, type Exchange, type ExchangeRequest, type ExchangeResponse } from './exchange.js';
 import type { Har, HarCreator, HarEntry, HarLog, HarPostData, HarResponse, HarTimings } from './har-types.js';
 import { CURRENT_FORMAT_VERSION, migrateHar, migrateHarEntry } from './har-migrate.js';
-import { bodyByteLength, mediaType, parseCookieHeaders, parseQueryString, parseSetCookieHeaders } from './http-fields.js';
+import {
+  bodyByteLength,
+  mediaType,
+  parseCookieHeaders,
+  parseQueryString,
+  parseSetCookieHeaders,
+} from './http-fields.js';
 import { decodeHarEntry } from './har-entry-decoder.js';
 
 /** Creator written when the caller names none. Kept in step with package.json by hand (no I/O here). */
@@ -153,7 +159,8 @@ function noResponse(): HarResponse {
  * The exact Exchange timings ride in `_timings`; these are for other tools' waterfalls.
  */
 function harTimings(ex: Exchange): { time: number; timings: HarTimings } {
-  const known = (value: number | undefined): number => (value !== undefined && Number.isFinite(value) && value >= 0 ? value : 0);
+  const known = (value: number | undefined): number =>
+    value !== undefined && Number.isFinite(value) && value >= 0 ? value : 0;
   const wait = known(ex.timings?.wait);
   const receive = known(ex.timings?.receive);
   const total = known(ex.timings?.total);

@@ -7,7 +7,17 @@
  * that a round-tripped exchange deep-equals (strictly) the original.
  */
 import { ProbeError } from './errors.js';
-import type { Chunk, Exchange, ExchangeError, ExchangeRequest, ExchangeResponse, ExchangeSource, ExchangeTimings, Header, SseEvent } from './exchange.js';
+import type {
+  Chunk,
+  Exchange,
+  ExchangeError,
+  ExchangeRequest,
+  ExchangeResponse,
+  ExchangeSource,
+  ExchangeTimings,
+  Header,
+  SseEvent,
+} from './exchange.js';
 import type { HarEntry } from './har-types.js';
 
 const SOURCES: readonly ExchangeSource[] = ['browser', 'intercept', 'library', 'replay', 'proxy', 'simulator'];
@@ -29,11 +39,13 @@ export function decodeHarEntry(entry: HarEntry, index: number): Exchange {
     request: decodeRequest(object(e['request'], at.path('entry.request')), at),
   };
   if (e['_endpoint'] !== undefined) ex.endpoint = string(e['_endpoint'], at.path('entry._endpoint'));
-  if (e['_tags'] !== undefined) ex.tags = array(e['_tags'], at.path('entry._tags')).map((tag, i) => string(tag, at.path(`entry._tags[${i}]`)));
+  if (e['_tags'] !== undefined)
+    ex.tags = array(e['_tags'], at.path('entry._tags')).map((tag, i) => string(tag, at.path(`entry._tags[${i}]`)));
   if (e['_notes'] !== undefined) ex.notes = string(e['_notes'], at.path('entry._notes'));
   const response = e['response'] === undefined ? undefined : object(e['response'], at.path('entry.response'));
   // Status 0 (Chrome) or -1 (Playwright): the request got no response.
-  if (response !== undefined && number(response['status'], at.path('entry.response.status')) > 0) ex.response = decodeResponse(response, at);
+  if (response !== undefined && number(response['status'], at.path('entry.response.status')) > 0)
+    ex.response = decodeResponse(response, at);
   if (e['_timings'] !== undefined) ex.timings = decodeTimings(object(e['_timings'], at.path('entry._timings')), at);
   if (e['_error'] !== undefined) {
     const error = object(e['_error'], at.path('entry._error'));
@@ -74,11 +86,17 @@ function decodeResponse(r: Json, at: FieldPath): ExchangeResponse {
     response.body = string(content['text'], at.path('response.content.text'));
     if (content['encoding'] === 'base64') response.bodyEncoding = 'base64';
   }
-  if (r['_sse'] !== undefined) response.sse = array(r['_sse'], at.path('response._sse')).map((item, i) => decodeSse(item, at.path(`response._sse[${i}]`)));
+  if (r['_sse'] !== undefined)
+    response.sse = array(r['_sse'], at.path('response._sse')).map((item, i) =>
+      decodeSse(item, at.path(`response._sse[${i}]`)),
+    );
   if (r['_chunks'] !== undefined) {
     response.chunks = array(r['_chunks'], at.path('response._chunks')).map((item, i): Chunk => {
       const c = object(item, at.path(`response._chunks[${i}]`));
-      return { t: number(c['t'], at.path(`response._chunks[${i}].t`)), size: number(c['size'], at.path(`response._chunks[${i}].size`)) };
+      return {
+        t: number(c['t'], at.path(`response._chunks[${i}].t`)),
+        size: number(c['size'], at.path(`response._chunks[${i}].size`)),
+      };
     });
   }
   return response;
@@ -86,7 +104,10 @@ function decodeResponse(r: Json, at: FieldPath): ExchangeResponse {
 
 function decodeSse(item: unknown, path: string): SseEvent {
   const s = object(item, path);
-  const event: { -readonly [K in keyof SseEvent]: SseEvent[K] } = { t: number(s['t'], `${path}.t`), data: string(s['data'], `${path}.data`) };
+  const event: { -readonly [K in keyof SseEvent]: SseEvent[K] } = {
+    t: number(s['t'], `${path}.t`),
+    data: string(s['data'], `${path}.data`),
+  };
   if (s['event'] !== undefined) event.event = string(s['event'], `${path}.event`);
   if (s['id'] !== undefined) event.id = string(s['id'], `${path}.id`);
   return event;
@@ -126,7 +147,8 @@ class FieldPath {
 }
 
 function object(value: unknown, path: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProbeError('E_CAPTURE_FORMAT', `${path} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ProbeError('E_CAPTURE_FORMAT', `${path} must be an object`);
   return value as Json;
 }
 
@@ -136,7 +158,8 @@ function array(value: unknown, path: string): unknown[] {
 }
 
 function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw new ProbeError('E_CAPTURE_FORMAT', `${path} must be a string, got ${JSON.stringify(value) ?? 'nothing'}`);
+  if (typeof value !== 'string')
+    throw new ProbeError('E_CAPTURE_FORMAT', `${path} must be a string, got ${JSON.stringify(value) ?? 'nothing'}`);
   return value;
 }
 

@@ -36,12 +36,17 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     explain: 'a HAR from another tool gets an id from its position, a default source, its timings and its failure text',
     entry: (entry, { index, defaultSource }) => {
       if (typeof entry._source === 'string') return entry; // already ours (a v1 entry in an unversioned log)
-      const migrated: HarEntry = { ...entry, _id: typeof entry._id === 'string' ? entry._id : `har-${index + 1}`, _source: defaultSource };
+      const migrated: HarEntry = {
+        ...entry,
+        _id: typeof entry._id === 'string' ? entry._id : `har-${index + 1}`,
+        _source: defaultSource,
+      };
       const timings = timingsFromHar(entry);
       if (timings) migrated._timings = timings;
       const error = errorFromHar(entry);
       if (error && entry._error === undefined) migrated._error = error;
-      if (typeof entry.comment === 'string' && entry.comment !== '' && entry._notes === undefined) migrated._notes = entry.comment;
+      if (typeof entry.comment === 'string' && entry.comment !== '' && entry._notes === undefined)
+        migrated._notes = entry.comment;
       return migrated;
     },
   },
@@ -51,7 +56,10 @@ export const MIGRATIONS: readonly MigrationStep[] = [
 export function formatVersionOf(log: { _formatVersion?: unknown }): number {
   const version = log._formatVersion ?? 0;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
-    throw new ProbeError('E_CAPTURE_FORMAT', `log._formatVersion must be a non-negative integer, got ${JSON.stringify(version)}`);
+    throw new ProbeError(
+      'E_CAPTURE_FORMAT',
+      `log._formatVersion must be a non-negative integer, got ${JSON.stringify(version)}`,
+    );
   }
   if (version > CURRENT_FORMAT_VERSION) {
     throw new ProbeError(

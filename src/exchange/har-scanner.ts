@@ -31,9 +31,21 @@ export type ScanOutcome =
 
 type Context = 'root' | 'log' | 'entries';
 type Phase =
-  | 'start' | 'key-or-close' | 'key' | 'in-key' | 'colon' | 'value' | 'after-value'
-  | 'item-or-close' | 'item' | 'after-item' | 'capture' | 'done' | 'failed';
-type Target = { readonly kind: 'entry' } | { readonly kind: 'field'; readonly name: string } | { readonly kind: 'skip' };
+  | 'start'
+  | 'key-or-close'
+  | 'key'
+  | 'in-key'
+  | 'colon'
+  | 'value'
+  | 'after-value'
+  | 'item-or-close'
+  | 'item'
+  | 'after-item'
+  | 'capture'
+  | 'done'
+  | 'failed';
+type Target =
+  { readonly kind: 'entry' } | { readonly kind: 'field'; readonly name: string } | { readonly kind: 'skip' };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -96,7 +108,12 @@ export class HarScanner {
     if (this.failure) return this.failure;
     if (this.phase === 'done') return { kind: 'complete' };
     if (this.phase === 'start') return { kind: 'truncated', problem: 'the file is empty' };
-    const where = this.context === 'entries' ? `inside log.entries, after entry ${this.entryCount}` : this.context === 'log' ? 'inside log' : 'at the top level';
+    const where =
+      this.context === 'entries'
+        ? `inside log.entries, after entry ${this.entryCount}`
+        : this.context === 'log'
+          ? 'inside log'
+          : 'at the top level';
     return { kind: 'truncated', problem: `the file ends ${where}` };
   }
 
@@ -107,7 +124,9 @@ export class HarScanner {
     if (this.phase === 'start' && this.offset + i < 3 && c === BOM[this.offset + i]) return i + 1;
     switch (this.phase) {
       case 'start':
-        return c === OPEN_BRACE ? this.go('key-or-close', i + 1) : this.fail(`it is not a JSON object (starts with ${show(c)})`, i);
+        return c === OPEN_BRACE
+          ? this.go('key-or-close', i + 1)
+          : this.fail(`it is not a JSON object (starts with ${show(c)})`, i);
       case 'key-or-close':
         if (c === CLOSE_BRACE) return this.closeObject(i + 1);
         return c === QUOTE ? this.startKey(i + 1) : this.fail(`expected a key, got ${show(c)}`, i);
@@ -127,17 +146,27 @@ export class HarScanner {
         }
         // Any other value is skipped, or kept when it is a log field the caller asked for.
         const wanted = this.context === 'log' && this.logFields.has(this.keyName);
-        return this.startCapture(chunk, i, wanted ? { kind: 'field', name: this.keyName } : { kind: 'skip' }, 'after-value');
+        return this.startCapture(
+          chunk,
+          i,
+          wanted ? { kind: 'field', name: this.keyName } : { kind: 'skip' },
+          'after-value',
+        );
       case 'after-value':
         if (c === COMMA) return this.go('key', i + 1);
         return c === CLOSE_BRACE ? this.closeObject(i + 1) : this.fail(`expected ',' or '}', got ${show(c)}`, i);
       case 'item-or-close':
       case 'item':
-        if (c === CLOSE_BRACKET) return this.phase === 'item' ? this.fail('log.entries has a trailing comma', i) : this.closeEntries(i + 1, events);
+        if (c === CLOSE_BRACKET)
+          return this.phase === 'item'
+            ? this.fail('log.entries has a trailing comma', i)
+            : this.closeEntries(i + 1, events);
         return this.startCapture(chunk, i, { kind: 'entry' }, 'after-item');
       case 'after-item':
         if (c === COMMA) return this.go('item', i + 1);
-        return c === CLOSE_BRACKET ? this.closeEntries(i + 1, events) : this.fail(`expected ',' or ']' in log.entries, got ${show(c)}`, i);
+        return c === CLOSE_BRACKET
+          ? this.closeEntries(i + 1, events)
+          : this.fail(`expected ',' or ']' in log.entries, got ${show(c)}`, i);
       default: // 'done'
         return this.fail('there is data after the end of the document', i);
     }
@@ -186,7 +215,8 @@ export class HarScanner {
 
   private startCapture(chunk: Buffer, i: number, target: Target, returnPhase: Phase): number {
     const c = chunk[i];
-    if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COLON) return this.fail(`expected a value, got ${show(c as number)}`, i);
+    if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COLON)
+      return this.fail(`expected a value, got ${show(c as number)}`, i);
     this.target = target;
     this.returnPhase = returnPhase;
     this.pieces = [];
@@ -205,7 +235,8 @@ export class HarScanner {
     if (this.shape === 'primitive') {
       for (; i < n; i++) {
         const c = chunk[i] as number;
-        if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) return this.finishCapture(chunk, i, events);
+        if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c))
+          return this.finishCapture(chunk, i, events);
       }
       return n;
     }
@@ -237,7 +268,8 @@ export class HarScanner {
             break;
           }
           if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth += 1;
-          else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --this.depth === 0) return this.finishCapture(chunk, i + 1, events);
+          else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --this.depth === 0)
+            return this.finishCapture(chunk, i + 1, events);
         }
       }
     }

@@ -5,13 +5,43 @@
 export * from './exchange.js';
 export * from './errors.js';
 export type * from './har-types.js';
-export { DEFAULT_CREATOR, createHarLog, exchangeToHarEntry, exchangesToHar, harEntryToExchange, harToExchanges, type HarLogOptions } from './har-codec.js';
-export { CURRENT_FORMAT_VERSION, MIGRATIONS, formatVersionOf, migrateHar, migrateHarEntry, type MigrationContext, type MigrationStep } from './har-migrate.js';
+export {
+  DEFAULT_CREATOR,
+  createHarLog,
+  exchangeToHarEntry,
+  exchangesToHar,
+  harEntryToExchange,
+  harToExchanges,
+  type HarLogOptions,
+} from './har-codec.js';
+export {
+  CURRENT_FORMAT_VERSION,
+  MIGRATIONS,
+  formatVersionOf,
+  migrateHar,
+  migrateHarEntry,
+  type MigrationContext,
+  type MigrationStep,
+} from './har-migrate.js';
 export { parseCookieHeaders, parseQueryString, parseSetCookie, parseSetCookieHeaders } from './http-fields.js';
-export { CAPTURE_TRAILER, SECRET_FILE_MODE, SHAREABLE_FILE_MODE, type Capture, type CaptureMeta } from './capture-file.js';
+export {
+  CAPTURE_TRAILER,
+  SECRET_FILE_MODE,
+  SHAREABLE_FILE_MODE,
+  type Capture,
+  type CaptureMeta,
+} from './capture-file.js';
 export { openCaptureWriter, type CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 export { readCapture, streamCapture, streamCaptureChunks, type CaptureStream } from './capture-reader.js';
 export { HarScanner, type ScanEvent, type ScanOutcome } from './har-scanner.js';
 export { createRedactor, redactExchange, type RedactOptions, type Redactor } from './redact.js';
-export { describeSecret, formatSecret, isRedactedValue, parseRedactedValue, redactSecret, type SecretDescription, type SecretKind } from './secret-value.js';
+export {
+  describeSecret,
+  formatSecret,
+  isRedactedValue,
+  parseRedactedValue,
+  redactSecret,
+  type SecretDescription,
+  type SecretKind,
+} from './secret-value.js';
 export { DEFAULT_SECRET_NAMES, secretNameMatcher } from './secret-names.js';

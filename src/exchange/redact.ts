@@ -22,7 +22,15 @@ import { redactJsonText } from './redact-json.js';
 import { Scrubber, type ScrubberOptions } from './scrubber.js';
 
 // The stand-in helpers belong with redaction for callers such as the diff's value classifier.
-export { describeSecret, formatSecret, isRedactedValue, parseRedactedValue, redactSecret, type SecretDescription, type SecretKind } from './secret-value.js';
+export {
+  describeSecret,
+  formatSecret,
+  isRedactedValue,
+  parseRedactedValue,
+  redactSecret,
+  type SecretDescription,
+  type SecretKind,
+} from './secret-value.js';
 
 /** Options of redaction; all optional. */
 export type RedactOptions = ScrubberOptions;
@@ -66,14 +74,22 @@ function rewrite(ex: Exchange, scrub: Scrubber, tags: Set<string>): Exchange {
     if (after !== before) tags.add(`redacted:${tag}`);
     return after;
   };
-  const headers = (list: readonly Header[]): Header[] => list.map((h) => ({ name: h.name, value: redactHeader(h, scrub, tagged) }));
+  const headers = (list: readonly Header[]): Header[] =>
+    list.map((h) => ({ name: h.name, value: redactHeader(h, scrub, tagged) }));
   const request = ex.request;
   const out: { -readonly [K in keyof Exchange]: Exchange[K] } = {
     ...ex,
-    request: { ...request, url: tagged('query', request.url, redactUrl(request.url, scrub)), headers: headers(request.headers) },
+    request: {
+      ...request,
+      url: tagged('query', request.url, redactUrl(request.url, scrub)),
+      headers: headers(request.headers),
+    },
   };
   if (request.body !== undefined && request.bodyEncoding === undefined) {
-    out.request = { ...out.request, body: tagged('body', request.body, redactBody(request.body, headerValue(request.headers, 'content-type'), scrub)) };
+    out.request = {
+      ...out.request,
+      body: tagged('body', request.body, redactBody(request.body, headerValue(request.headers, 'content-type'), scrub)),
+    };
   }
   if (ex.response) out.response = redactResponse(ex.response, scrub, tagged, headers);
   if (ex.notes !== undefined) out.notes = tagged('text', ex.notes, scrub.text(ex.notes));
@@ -83,15 +99,27 @@ function rewrite(ex: Exchange, scrub: Scrubber, tags: Set<string>): Exchange {
 
 type Tagger = (tag: string, before: string, after: string) => string;
 
-function redactResponse(response: ExchangeResponse, scrub: Scrubber, tagged: Tagger, headers: (list: readonly Header[]) => Header[]): ExchangeResponse {
-  const out: { -readonly [K in keyof ExchangeResponse]: ExchangeResponse[K] } = { ...response, headers: headers(response.headers) };
+function redactResponse(
+  response: ExchangeResponse,
+  scrub: Scrubber,
+  tagged: Tagger,
+  headers: (list: readonly Header[]) => Header[],
+): ExchangeResponse {
+  const out: { -readonly [K in keyof ExchangeResponse]: ExchangeResponse[K] } = {
+    ...response,
+    headers: headers(response.headers),
+  };
   const stream = isEventStream(response) || response.sse !== undefined;
   if (response.body !== undefined && response.bodyEncoding === undefined) {
     out.body = stream
       ? tagged('sse', response.body, redactEventStream(response.body, scrub))
       : tagged('body', response.body, redactBody(response.body, headerValue(response.headers, 'content-type'), scrub));
   }
-  if (response.sse) out.sse = response.sse.map((event) => ({ ...event, data: tagged('sse', event.data, redactPayload(event.data, scrub)) }));
+  if (response.sse)
+    out.sse = response.sse.map((event) => ({
+      ...event,
+      data: tagged('sse', event.data, redactPayload(event.data, scrub)),
+    }));
   return out;
 }
 
@@ -100,13 +128,27 @@ function redactHeader(header: Header, scrub: Scrubber, tagged: Tagger): string {
   const value = header.value;
   if (name === 'authorization' || name === 'proxy-authorization') {
     const match = /^(\S+)(\s+)([\s\S]*)$/.exec(value);
-    return tagged('authorization', value, match ? `${match[1]}${match[2]}${scrub.secret(match[3] as string)}` : scrub.secret(value));
+    return tagged(
+      'authorization',
+      value,
+      match ? `${match[1]}${match[2]}${scrub.secret(match[3] as string)}` : scrub.secret(value),
+    );
   }
-  if (name === 'cookie') return tagged('cookie', value, value.split(';').map((pair) => redactCookiePair(pair, scrub)).join(';'));
+  if (name === 'cookie')
+    return tagged(
+      'cookie',
+      value,
+      value
+        .split(';')
+        .map((pair) => redactCookiePair(pair, scrub))
+        .join(';'),
+    );
   if (name === 'set-cookie') {
     const lines = value.split('\n').map((line) => {
       const semi = line.indexOf(';');
-      return semi === -1 ? redactCookiePair(line, scrub) : redactCookiePair(line.slice(0, semi), scrub) + line.slice(semi);
+      return semi === -1
+        ? redactCookiePair(line, scrub)
+        : redactCookiePair(line.slice(0, semi), scrub) + line.slice(semi);
     });
     return tagged('set-cookie', value, lines.join('\n'));
   }
@@ -126,11 +168,17 @@ function redactCookiePair(pair: string, scrub: Scrubber): string {
 
 /** Redacts a userinfo password, secret-named query and fragment parameters, then JWTs and known secrets. */
 function redactUrl(input: string, scrub: Scrubber): string {
-  const url = input.replace(USERINFO_PASSWORD, (_, head: string, password: string) => `${head}${encodeURIComponent(scrub.secret(decodeParam(password)))}@`);
+  const url = input.replace(
+    USERINFO_PASSWORD,
+    (_, head: string, password: string) => `${head}${encodeURIComponent(scrub.secret(decodeParam(password)))}@`,
+  );
   const hash = url.indexOf('#');
   const beforeHash = hash === -1 ? url : url.slice(0, hash);
   const question = beforeHash.indexOf('?');
-  let out = question === -1 ? beforeHash : beforeHash.slice(0, question + 1) + redactParams(beforeHash.slice(question + 1), scrub);
+  let out =
+    question === -1
+      ? beforeHash
+      : beforeHash.slice(0, question + 1) + redactParams(beforeHash.slice(question + 1), scrub);
   if (hash !== -1) out += `#${redactParams(url.slice(hash + 1), scrub)}`;
   return scrub.urlText(out);
 }
@@ -157,7 +205,8 @@ function decodeParam(text: string): string {
 }
 
 function redactBody(body: string, contentType: string | undefined, scrub: Scrubber): string {
-  if (mediaType(contentType)?.toLowerCase() === 'application/x-www-form-urlencoded') return scrub.text(redactParams(body, scrub));
+  if (mediaType(contentType)?.toLowerCase() === 'application/x-www-form-urlencoded')
+    return scrub.text(redactParams(body, scrub));
   return redactPayload(body, scrub);
 }
 

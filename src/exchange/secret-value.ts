@@ -35,7 +35,8 @@ export function describeSecret(value: string): SecretDescription {
   }
   if (UUID.test(value)) return { kind: 'uuid', length };
   if (length >= MIN_ENCODED_LENGTH && HEX.test(value)) return { kind: 'hex', length };
-  if (length >= 4 && (BASE64.test(value) || BASE64URL.test(value)) && isGzip(value)) return { kind: 'gzip+base64', length };
+  if (length >= 4 && (BASE64.test(value) || BASE64URL.test(value)) && isGzip(value))
+    return { kind: 'gzip+base64', length };
   if (length >= MIN_ENCODED_LENGTH && length % 4 === 0 && BASE64.test(value)) return { kind: 'base64', length };
   return { kind: 'opaque', length };
 }

@@ -50,20 +50,21 @@ export class BodyRecorder {
     this.keep = options.keep !== 'none';
     // Without a list to fill or a listener to call, parsing SSE here would only burn CPU: a live
     // consumer (the proxy) parses the text it gets from `onChunk` itself.
-    this.parser = options.sse && (this.keep || options.onEvent !== undefined)
-      ? createParser({
-          onEvent: (message) => {
-            const event: SseEvent = {
-              t: this.currentT,
-              data: message.data,
-              ...(message.event !== undefined ? { event: message.event } : {}),
-              ...(message.id !== undefined ? { id: message.id } : {}),
-            };
-            if (this.keep) this.events.push(event);
-            this.options.onEvent?.(event);
-          },
-        })
-      : undefined;
+    this.parser =
+      options.sse && (this.keep || options.onEvent !== undefined)
+        ? createParser({
+            onEvent: (message) => {
+              const event: SseEvent = {
+                t: this.currentT,
+                data: message.data,
+                ...(message.event !== undefined ? { event: message.event } : {}),
+                ...(message.id !== undefined ? { id: message.id } : {}),
+              };
+              if (this.keep) this.events.push(event);
+              this.options.onEvent?.(event);
+            },
+          })
+        : undefined;
   }
 
   /**
@@ -124,5 +125,7 @@ const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x
 export function isBinaryContentType(contentType: string | undefined): boolean {
   if (contentType === undefined || contentType.trim() === '') return false;
   if (TEXTUAL.test(contentType.trim())) return false;
-  return /^(?:image|audio|video|font)\/|^application\/(?:octet-stream|pdf|zip|gzip|x-protobuf|wasm)/i.test(contentType.trim());
+  return /^(?:image|audio|video|font)\/|^application\/(?:octet-stream|pdf|zip|gzip|x-protobuf|wasm)/i.test(
+    contentType.trim(),
+  );
 }

@@ -4,7 +4,14 @@
  * outbound client and the intercepting proxy read compressed event streams through it: a browser
  * capture replayed with its `Accept-Encoding` must still parse, event by event, as it arrives.
  */
-import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip, type Inflate } from 'node:zlib';
+import {
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  type BrotliDecompress,
+  type Gunzip,
+  type Inflate,
+} from 'node:zlib';
 
 type Decompressor = Gunzip | Inflate | BrotliDecompress;
 
@@ -19,10 +26,13 @@ export interface ContentDecoder {
 export function createContentDecoder(contentEncoding: string | undefined): ContentDecoder | undefined {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   const decompressor: Decompressor | undefined =
-    encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip()
-    : encoding === 'deflate' ? createInflate()
-    : encoding === 'br' ? createBrotliDecompress()
-    : undefined;
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
   if (!decompressor) return undefined;
 
   const out: Buffer[] = [];

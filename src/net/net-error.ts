@@ -7,12 +7,35 @@
 export type NetErrorCode = 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'ABORTED' | 'ENOTFOUND' | 'TLS' | 'EOTHER';
 
 /** Every code, for documentation and exhaustive tests. */
-export const NET_ERROR_CODES: readonly NetErrorCode[] = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ABORTED', 'ENOTFOUND', 'TLS', 'EOTHER'];
+export const NET_ERROR_CODES: readonly NetErrorCode[] = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ABORTED',
+  'ENOTFOUND',
+  'TLS',
+  'EOTHER',
+];
 
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ECONNABORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ESOCKETTIMEDOUT']);
+const RESET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ECONNABORTED',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ESOCKETTIMEDOUT',
+]);
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
-const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|UND_ERR_PRX_TLS|ERR_OSSL_|HOSTNAME_MISMATCH)/;
+const TLS_CODE =
+  /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|UND_ERR_PRX_TLS|ERR_OSSL_|HOSTNAME_MISMATCH)/;
 
 /** The `code` of an error, looking through AggregateError (happy eyeballs) and `cause` chains. */
 function codesOf(error: unknown, depth = 0): string[] {
@@ -36,7 +59,12 @@ export function classifyNetError(error: unknown): NetErrorCode {
   if (codes.some((c) => TLS_CODE.test(c))) return 'TLS';
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return 'ETIMEDOUT';
   if (codes.some((c) => RESET_CODES.has(c))) return 'ECONNRESET';
-  if (codes.includes('UND_ERR_ABORTED') || codes.includes('ABORT_ERR') || (error instanceof Error && error.name === 'AbortError')) return 'ABORTED';
+  if (
+    codes.includes('UND_ERR_ABORTED') ||
+    codes.includes('ABORT_ERR') ||
+    (error instanceof Error && error.name === 'AbortError')
+  )
+    return 'ABORTED';
   return 'EOTHER';
 }
 
@@ -51,5 +79,11 @@ export function netErrorMessage(error: unknown): string {
 /** True for errors that mean the caller passed something unusable (bad header, bad URL), not a network failure. */
 export function isInputError(error: unknown): boolean {
   const codes = codesOf(error);
-  return codes.includes('UND_ERR_INVALID_ARG') || codes.includes('ERR_INVALID_URL') || codes.includes('ERR_INVALID_ARG_TYPE') || codes.includes('ERR_INVALID_CHAR') || codes.includes('ERR_INVALID_HTTP_TOKEN');
+  return (
+    codes.includes('UND_ERR_INVALID_ARG') ||
+    codes.includes('ERR_INVALID_URL') ||
+    codes.includes('ERR_INVALID_ARG_TYPE') ||
+    codes.includes('ERR_INVALID_CHAR') ||
+    codes.includes('ERR_INVALID_HTTP_TOKEN')
+  );
 }

@@ -8,7 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { ProbeError } from '../exchange/errors.js';
-import { headerValue, isEventStream, type Exchange, type ExchangeError, type ExchangeRequest, type ExchangeResponse, type ExchangeSource, type Header, type SseEvent } from '../exchange/exchange.js';
+import {
+  headerValue,
+  isEventStream,
+  type Exchange,
+  type ExchangeError,
+  type ExchangeRequest,
+  type ExchangeResponse,
+  type ExchangeSource,
+  type Header,
+  type SseEvent,
+} from '../exchange/exchange.js';
 import { BodyRecorder, isBinaryContentType } from './body-recorder.js';
 import { createContentDecoder, type ContentDecoder } from './content-decoder.js';
 import { classifyNetError, isInputError, netErrorMessage } from './net-error.js';
@@ -87,13 +97,23 @@ function stopMessage(cause: StopCause, options: SendOptions): string {
 export function sendRequest(request: Exchange['request'], options: SendOptions): Promise<Exchange> {
   try {
     const url = parseUrl(request.url);
-    const body = request.body === undefined ? undefined : request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64') : request.body;
-    const bodyBytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const body =
+      request.body === undefined
+        ? undefined
+        : request.bodyEncoding === 'base64'
+          ? Buffer.from(request.body, 'base64')
+          : request.body;
+    const bodyBytes =
+      body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     const wire = toWireHeaders(request.headers, bodyBytes);
     // With `keep: 'none'` the exchange keeps no request headers or body either: nothing of the
     // request outlives its sending, however long the response streams (this function returns
     // without awaiting, so its frame, which holds `request`, is gone once the round trip started).
-    const line = { method: request.method, url: request.url, ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }) };
+    const line = {
+      method: request.method,
+      url: request.url,
+      ...(options.dispatcher ? {} : { httpVersion: 'HTTP/1.1' }),
+    };
     const sent: ExchangeRequest =
       (options.keep ?? 'all') === 'all'
         ? {
@@ -151,7 +171,8 @@ async function roundTrip(
   if (options.signal?.aborted) stop('signal');
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.totalTimeoutMs !== undefined) timers.total = setTimeout(() => stop('total'), options.totalTimeoutMs);
-  if (options.connectTimeoutMs !== undefined) timers.connect = setTimeout(() => stop('connect'), options.connectTimeoutMs);
+  if (options.connectTimeoutMs !== undefined)
+    timers.connect = setTimeout(() => stop('connect'), options.connectTimeoutMs);
 
   // Callbacks run inside the body loop; an exception there is the caller's bug and must surface as such.
   const guard =
@@ -212,7 +233,9 @@ async function roundTrip(
   } catch (thrown) {
     if (thrown instanceof CallbackFailure) throw thrown.error;
     if (cause === undefined && response === undefined && isInputError(thrown)) {
-      throw new ProbeError('E_INPUT', `cannot send ${sent.method} ${sent.url}: ${netErrorMessage(thrown)}`, { cause: thrown });
+      throw new ProbeError('E_INPUT', `cannot send ${sent.method} ${sent.url}: ${netErrorMessage(thrown)}`, {
+        cause: thrown,
+      });
     }
     const code = cause === 'signal' ? 'ABORTED' : cause !== undefined ? 'ETIMEDOUT' : classifyNetError(thrown);
     error = { code, message: cause !== undefined ? stopMessage(cause, options) : netErrorMessage(thrown) };

@@ -9,7 +9,16 @@ import type { Header } from '../exchange/exchange.js';
  * Headers undici refuses or must compute itself. HTTP/2 pseudo-headers (`:authority`) come from
  * browser captures; hop-by-hop headers make undici throw.
  */
-const REFUSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'proxy-connection', 'te', 'trailer']);
+const REFUSED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'proxy-connection',
+  'te',
+  'trailer',
+]);
 
 export interface WireHeaders {
   /** Flat `[name, value, name, value, ...]`, order and case as given. */

@@ -48,8 +48,16 @@ function sessionFor(plan: TurnPlan, pool: SessionPool, tried: ReadonlySet<string
  * Runs one chat completion. Never throws for upstream trouble; the caller's catch only sees bugs.
  * `state.abort` is aborted by the server when the client disconnects.
  */
-export async function handleChatCompletion(ctx: ChatContext, request: ChatRequest, state: ResponseState): Promise<void> {
-  const identity: ResponseIdentity = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: request.model };
+export async function handleChatCompletion(
+  ctx: ChatContext,
+  request: ChatRequest,
+  state: ResponseState,
+): Promise<void> {
+  const identity: ResponseIdentity = {
+    id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+  };
   const headers = responseHeaders(identity.id, request);
   const out = new TurnWriter(state, identity, request, headers);
   state.abort.signal.addEventListener('abort', out.stopUpstream, { once: true });
@@ -75,7 +83,11 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
     const owner = session;
     out.onAnswered = (turn) => {
       if (turn.chatId !== undefined && turn.responseId !== undefined) {
-        ctx.conversations.remember(request.messages, turn.answer, { session: owner.label, chatId: turn.chatId, responseId: turn.responseId });
+        ctx.conversations.remember(request.messages, turn.answer, {
+          session: owner.label,
+          chatId: turn.chatId,
+          responseId: turn.responseId,
+        });
       }
     };
     const outcome = await runUpstreamTurn(ctx.upstream, {
@@ -105,8 +117,15 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
     }
     lastFailure = failure;
     ctx.log?.(`${identity.id}: ${failure.kind} at ${outcome.stage} (session ${session.label})`);
-    if (out.committed || !isSessionFailure(failure)) return out.fail(failure, outcome.transportError ? { transport: outcome.transportError } : {});
-    ctx.pool.coolDown(session.label, failure.kind, failure.kind === 'rate-limited' && failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : undefined);
+    if (out.committed || !isSessionFailure(failure))
+      return out.fail(failure, outcome.transportError ? { transport: outcome.transportError } : {});
+    ctx.pool.coolDown(
+      session.label,
+      failure.kind,
+      failure.kind === 'rate-limited' && failure.retryAfterSeconds !== undefined
+        ? failure.retryAfterSeconds * 1000
+        : undefined,
+    );
     tried.add(session.label);
     if (plan.kind === 'continue') plan = { kind: 'new', prompt: foldMessages(request.messages) };
   }
@@ -121,4 +140,3 @@ export async function handleChatCompletion(ctx: ChatContext, request: ChatReques
     }),
   );
 }
-

@@ -26,7 +26,9 @@ export function openAiUsage(usage: QwenUsage): OpenAiUsage {
     completion_tokens: usage.outputTokens,
     total_tokens: usage.totalTokens,
     ...(usage.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedTokens } } : {}),
-    ...(usage.reasoningTokens !== undefined ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
+    ...(usage.reasoningTokens !== undefined
+      ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } }
+      : {}),
   };
 }
 
@@ -96,7 +98,10 @@ export interface CollectedCompletion {
 }
 
 /** The `chat.completion` object of a non-stream request. */
-export function chatCompletionObject(identity: ResponseIdentity, collected: CollectedCompletion): Record<string, unknown> {
+export function chatCompletionObject(
+  identity: ResponseIdentity,
+  collected: CollectedCompletion,
+): Record<string, unknown> {
   return {
     id: identity.id,
     object: 'chat.completion',

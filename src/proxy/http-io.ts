@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openAiErrorBody, proxyError, type ProxyError } from './openai-schemas.js';
 
 /** What reading a request body produced. */
-export type BodyResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: ProxyError };
+export type BodyResult =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: ProxyError };
 
 /**
  * Reads and parses a JSON body of at most `limitBytes`. A larger body is refused as soon as the
@@ -45,15 +46,22 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
         finish({
           ok: false,
           error: proxyError(
-            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
+              'library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
             { code: 'invalid_json' },
           ),
         });
       }
     });
-    req.on('error', () => finish({ ok: false, error: proxyError('The request body could not be read.', { code: 'body_read_error' }) }));
+    req.on('error', () =>
+      finish({ ok: false, error: proxyError('The request body could not be read.', { code: 'body_read_error' }) }),
+    );
     req.on('close', () => {
-      if (!req.complete) finish({ ok: false, error: proxyError('The client went away before sending the whole body.', { code: 'client_aborted' }) });
+      if (!req.complete)
+        finish({
+          ok: false,
+          error: proxyError('The client went away before sending the whole body.', { code: 'client_aborted' }),
+        });
     });
   });
 }
@@ -63,7 +71,12 @@ function tooLarge(limitBytes: number): ProxyError {
 }
 
 /** Answers a JSON body with the given status and headers. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (res.headersSent || res.destroyed) {
     if (!res.writableEnded) res.end();
     return;
@@ -78,6 +91,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Answers an OpenAI error body with its status and headers. */
-export function sendError(res: ServerResponse, error: ProxyError, headers: Readonly<Record<string, string>> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  error: ProxyError,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   sendJson(res, error.status, openAiErrorBody(error), { ...headers, ...(error.headers ?? {}) });
 }

@@ -5,7 +5,14 @@
 export { startProxyServer, createProxyHandler, isLoopbackHost } from './proxy-server.js';
 export type { ProxyOptions, ProxyServerOptions, ProxyServer, ProxyHandler } from './proxy-server.js';
 export { SessionPool } from './session-pool.js';
-export type { SessionSpec, SessionCredentials, SessionStatus, SessionPoolOptions, CooldownReason, PooledSession } from './session-pool.js';
+export type {
+  SessionSpec,
+  SessionCredentials,
+  SessionStatus,
+  SessionPoolOptions,
+  CooldownReason,
+  PooledSession,
+} from './session-pool.js';
 export { ConversationStore, foldMessages, historyKey } from './conversation-store.js';
 export type { ChatThread, TurnPlan } from './conversation-store.js';
 export { ModelsCache, toOpenAiModels, THINKING_SUFFIX } from './models-cache.js';

@@ -63,7 +63,10 @@ export const chatCompletionRequestSchema = z.strictObject({
   model: z.string().min(1),
   messages: z.array(messageSchema).min(1),
   stream: z.boolean().nullable().optional(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).nullable().optional(),
+  stream_options: z
+    .looseObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+    .nullable()
+    .optional(),
   max_tokens: positiveInt,
   max_completion_tokens: positiveInt,
   n: z.number().int().min(1).max(128).nullable().optional(),
@@ -84,7 +87,10 @@ export const chatCompletionRequestSchema = z.strictObject({
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   logit_bias: z.record(z.string(), z.number()).nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string())]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string())])
+    .nullable()
+    .optional(),
   tools: z.array(z.unknown()).optional(),
   tool_choice: z.unknown().optional(),
   functions: z.array(z.unknown()).optional(),
@@ -122,13 +128,26 @@ export interface ChatRequest {
 
 /** Accepted, present in the body, and not applied: named in `x-qwen-probe-ignored`. */
 const IGNORED_PARAMS = [
-  'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'seed', 'user', 'safety_identifier',
-  'prompt_cache_key', 'metadata', 'store', 'service_tier', 'reasoning_effort', 'verbosity', 'parallel_tool_calls',
+  'temperature',
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'user',
+  'safety_identifier',
+  'prompt_cache_key',
+  'metadata',
+  'store',
+  'service_tier',
+  'reasoning_effort',
+  'verbosity',
+  'parallel_tool_calls',
 ] as const;
 
 function paramOf(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  for (const part of path)
+    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
   return out;
 }
 
@@ -142,9 +161,15 @@ function fromZod(error: z.ZodError): ProxyError {
   }
   const param = paramOf(issue.path);
   if (param === 'messages' && issue.code === 'too_small') {
-    return proxyError("Invalid 'messages': empty array. Expected an array with minimum length 1.", { param, code: 'empty_array' });
+    return proxyError("Invalid 'messages': empty array. Expected an array with minimum length 1.", {
+      param,
+      code: 'empty_array',
+    });
   }
-  return proxyError(`Invalid value for '${param || 'body'}': ${issue.message}.`, { param: param || undefined, code: 'invalid_value' });
+  return proxyError(`Invalid value for '${param || 'body'}': ${issue.message}.`, {
+    param: param || undefined,
+    code: 'invalid_value',
+  });
 }
 
 const unsupported = (param: string, what: string): ProxyError =>
@@ -157,8 +182,13 @@ function textOf(content: z.infer<typeof contentSchema> | null | undefined, index
   for (let i = 0; i < content.length; i++) {
     const part = content[i]!;
     const param = `messages[${index}].content[${i}]`;
-    if (part.type !== 'text') return unsupported(`${param}.type`, `only text content parts are supported, not '${part.type}'`);
-    if (typeof part.text !== 'string') return proxyError(`Missing required parameter: '${param}.text'.`, { param: `${param}.text`, code: 'missing_required_parameter' });
+    if (part.type !== 'text')
+      return unsupported(`${param}.type`, `only text content parts are supported, not '${part.type}'`);
+    if (typeof part.text !== 'string')
+      return proxyError(`Missing required parameter: '${param}.text'.`, {
+        param: `${param}.text`,
+        code: 'missing_required_parameter',
+      });
     text += text === '' ? part.text : `\n${part.text}`;
   }
   return text;
@@ -169,7 +199,8 @@ function checkMessages(raw: ParsedRequest['messages']): ChatMessage[] | ProxyErr
   for (let i = 0; i < raw.length; i++) {
     const m = raw[i]!;
     const role = m.role;
-    if (role === 'tool' || role === 'function') return unsupported(`messages[${i}].role`, `role '${role}' needs tools, which are not supported yet`);
+    if (role === 'tool' || role === 'function')
+      return unsupported(`messages[${i}].role`, `role '${role}' needs tools, which are not supported yet`);
     if (!(ROLES as readonly string[]).includes(role)) {
       return proxyError(`Invalid value: '${role}'. Supported values are: ${ROLES.map((r) => `'${r}'`).join(', ')}.`, {
         param: `messages[${i}].role`,
@@ -180,14 +211,17 @@ function checkMessages(raw: ParsedRequest['messages']): ChatMessage[] | ProxyErr
       return unsupported(`messages[${i}].tool_calls`, 'tools are not supported yet');
     }
     if ((m.content === undefined || m.content === null) && role !== 'assistant') {
-      return proxyError(`Missing required parameter: 'messages[${i}].content'.`, { param: `messages[${i}].content`, code: 'missing_required_parameter' });
+      return proxyError(`Missing required parameter: 'messages[${i}].content'.`, {
+        param: `messages[${i}].content`,
+        code: 'missing_required_parameter',
+      });
     }
     const text = textOf(m.content, i);
     if (typeof text !== 'string') return text;
     out.push({ role: role as ChatRole, content: text });
   }
   if (out[out.length - 1]?.role !== 'user') {
-    return proxyError('The last message must have role \'user\': the upstream answers one user message per turn.', {
+    return proxyError("The last message must have role 'user': the upstream answers one user message per turn.", {
       param: `messages[${out.length - 1}].role`,
       code: 'invalid_value',
     });
@@ -197,30 +231,45 @@ function checkMessages(raw: ParsedRequest['messages']): ChatMessage[] | ProxyErr
 
 /** The first parameter the upstream cannot honour, as a 400; undefined when all can be. */
 function checkSupported(r: ParsedRequest): ProxyError | undefined {
-  if (r.n !== undefined && r.n !== null && r.n !== 1) return unsupported('n', 'the upstream answers one choice per turn');
+  if (r.n !== undefined && r.n !== null && r.n !== 1)
+    return unsupported('n', 'the upstream answers one choice per turn');
   if (r.logprobs === true) return unsupported('logprobs', 'the upstream sends no log probabilities');
-  if (r.top_logprobs !== undefined && r.top_logprobs !== null) return unsupported('top_logprobs', 'the upstream sends no log probabilities');
+  if (r.top_logprobs !== undefined && r.top_logprobs !== null)
+    return unsupported('top_logprobs', 'the upstream sends no log probabilities');
   if (r.tools !== undefined && r.tools.length > 0) return unsupported('tools', 'tool calls are not supported yet');
   if (r.tool_choice !== undefined && r.tool_choice !== null && r.tool_choice !== 'none' && r.tool_choice !== 'auto') {
     return unsupported('tool_choice', 'tool calls are not supported yet');
   }
-  if (r.functions !== undefined && r.functions.length > 0) return unsupported('functions', 'function calls are not supported');
-  if (r.function_call !== undefined && r.function_call !== null && r.function_call !== 'none' && r.function_call !== 'auto') {
+  if (r.functions !== undefined && r.functions.length > 0)
+    return unsupported('functions', 'function calls are not supported');
+  if (
+    r.function_call !== undefined &&
+    r.function_call !== null &&
+    r.function_call !== 'none' &&
+    r.function_call !== 'auto'
+  ) {
     return unsupported('function_call', 'function calls are not supported');
   }
   if (r.stop !== undefined && r.stop !== null && (typeof r.stop === 'string' ? r.stop !== '' : r.stop.length > 0)) {
     return unsupported('stop', 'stop sequences are not applied by the upstream');
   }
-  if (r.logit_bias && Object.keys(r.logit_bias).length > 0) return unsupported('logit_bias', 'the upstream takes no token biases');
+  if (r.logit_bias && Object.keys(r.logit_bias).length > 0)
+    return unsupported('logit_bias', 'the upstream takes no token biases');
   if (r.response_format !== undefined && r.response_format.type !== 'text') {
     return unsupported('response_format', `only {"type":"text"} is supported, not '${r.response_format.type}'`);
   }
-  if (r.modalities && r.modalities.some((m) => m !== 'text')) return unsupported('modalities', "only 'text' output is supported");
+  if (r.modalities && r.modalities.some((m) => m !== 'text'))
+    return unsupported('modalities', "only 'text' output is supported");
   if (r.audio !== undefined && r.audio !== null) return unsupported('audio', 'audio output is not supported');
-  if (r.prediction !== undefined && r.prediction !== null) return unsupported('prediction', 'predicted outputs are not supported');
-  if (r.web_search_options !== undefined && r.web_search_options !== null) return unsupported('web_search_options', 'web search is not supported yet');
+  if (r.prediction !== undefined && r.prediction !== null)
+    return unsupported('prediction', 'predicted outputs are not supported');
+  if (r.web_search_options !== undefined && r.web_search_options !== null)
+    return unsupported('web_search_options', 'web search is not supported yet');
   if (r.stream_options && r.stream !== true) {
-    return proxyError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", { param: 'stream_options', code: 'invalid_value' });
+    return proxyError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", {
+      param: 'stream_options',
+      code: 'invalid_value',
+    });
   }
   return undefined;
 }

@@ -88,12 +88,19 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     : // One connection per concurrent stream; idle ones go after 10 s, since each holds ~50 KiB.
       new Agent({ connections: options.upstreamConnections ?? 1024, keepAliveTimeout: 10_000, pipelining: 1 });
   const capture: CaptureWriter | undefined = options.recordPath
-    ? await openCaptureWriter(options.recordPath, { source: 'proxy', redacted: true, sync: false, comment: `qwen-probe serve --target ${baseUrl}` })
+    ? await openCaptureWriter(options.recordPath, {
+        source: 'proxy',
+        redacted: true,
+        sync: false,
+        comment: `qwen-probe serve --target ${baseUrl}`,
+      })
     : undefined;
   const log = options.log;
   const record = capture
     ? (exchange: Exchange) => {
-        capture.append(exchange).catch((error: unknown) => log?.(`record: ${error instanceof Error ? error.message : String(error)}`));
+        capture
+          .append(exchange)
+          .catch((error: unknown) => log?.(`record: ${error instanceof Error ? error.message : String(error)}`));
       }
     : undefined;
   const upstream: UpstreamConfig = {
@@ -120,7 +127,10 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
   const keys = (options.apiKeys ?? []).map((k) => Buffer.from(k));
   const bodyLimit = options.bodyLimitBytes ?? 8 * 1024 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
-  const keepAliveTimer = setInterval(() => sendKeepAlives(open, keepAliveMs), Math.max(50, Math.floor(keepAliveMs / 3)));
+  const keepAliveTimer = setInterval(
+    () => sendKeepAlives(open, keepAliveMs),
+    Math.max(50, Math.floor(keepAliveMs / 3)),
+  );
   keepAliveTimer.unref();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -131,13 +141,28 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     }
     const isApi = path.startsWith('/v1/') || path === '/health/upstream';
     if (isApi && keys.length > 0 && !keyMatches(req.headers.authorization, keys)) {
-      return sendError(res, proxyError('Incorrect API key provided. Pass one of the keys given to `qwen-probe serve --api-key` as a Bearer token.', { status: 401, type: 'invalid_request_error', code: 'invalid_api_key' }));
+      return sendError(
+        res,
+        proxyError(
+          'Incorrect API key provided. Pass one of the keys given to `qwen-probe serve --api-key` as a Bearer token.',
+          { status: 401, type: 'invalid_request_error', code: 'invalid_api_key' },
+        ),
+      );
     }
     if (path === '/health/upstream' && method === 'GET') return upstreamHealth(res);
     if (path === '/v1/models' && method === 'GET') return listModels(res);
-    if (path.startsWith('/v1/models/') && method === 'GET') return retrieveModel(res, decodeURIComponent(path.slice('/v1/models/'.length)));
+    if (path.startsWith('/v1/models/') && method === 'GET')
+      return retrieveModel(res, decodeURIComponent(path.slice('/v1/models/'.length)));
     if (path === '/v1/chat/completions') {
-      if (method !== 'POST') return sendError(res, proxyError(`Method ${method} is not allowed on ${path}; use POST.`, { status: 405, code: 'method_not_allowed' }), { allow: 'POST' });
+      if (method !== 'POST')
+        return sendError(
+          res,
+          proxyError(`Method ${method} is not allowed on ${path}; use POST.`, {
+            status: 405,
+            code: 'method_not_allowed',
+          }),
+          { allow: 'POST' },
+        );
       return chatCompletion(req, res);
     }
     sendError(res, proxyError(`Unknown request URL: ${method} ${path}.`, { status: 404, code: 'unknown_url' }));
@@ -148,7 +173,14 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     if (!body.ok) return sendError(res, body.error, body.error.status === 413 ? { connection: 'close' } : {});
     const parsed = parseChatRequest(body.value);
     if (!parsed.ok) return sendError(res, parsed.error);
-    const state: ResponseState = { res, stream: parsed.request.stream, committed: false, ended: false, lastWrite: Date.now(), abort: new AbortController() };
+    const state: ResponseState = {
+      res,
+      stream: parsed.request.stream,
+      committed: false,
+      ended: false,
+      lastWrite: Date.now(),
+      abort: new AbortController(),
+    };
     // `close` fires when the response finished or the client went away; only the latter aborts.
     res.once('close', () => {
       open.delete(state);
@@ -171,7 +203,14 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
       const list = await models.openAiList();
       const model = list.data.find((m) => m.id === id);
       if (model) return sendJson(res, 200, model);
-      sendError(res, proxyError(`The model \`${id}\` does not exist or you do not have access to it.`, { status: 404, param: 'model', code: 'model_not_found' }));
+      sendError(
+        res,
+        proxyError(`The model \`${id}\` does not exist or you do not have access to it.`, {
+          status: 404,
+          param: 'model',
+          code: 'model_not_found',
+        }),
+      );
     } catch (error) {
       sendError(res, modelsError(error));
     }
@@ -181,11 +220,18 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     const results = await Promise.all(
       pool.all().map(async (session) => {
         const failure = await checkUpstreamSession(upstream, session, AbortSignal.timeout(upstream.connectTimeoutMs));
-        return { label: session.label, ok: failure === undefined, ...(failure ? { problem: explainFailure(failure) } : {}) };
+        return {
+          label: session.label,
+          ok: failure === undefined,
+          ...(failure ? { problem: explainFailure(failure) } : {}),
+        };
       }),
     );
     const ok = results.filter((r) => r.ok).length;
-    sendJson(res, ok > 0 ? 200 : 503, { status: ok === results.length ? 'ok' : ok > 0 ? 'degraded' : 'failing', sessions: results });
+    sendJson(res, ok > 0 ? 200 : 503, {
+      status: ok === results.length ? 'ok' : ok > 0 ? 'degraded' : 'failing',
+      sessions: results,
+    });
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
@@ -196,7 +242,15 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
       log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
       // Never a stack trace to the client; a committed stream just ends.
       if (res.headersSent) res.end();
-      else sendError(res, proxyError('qwen-probe serve hit an internal error; see its log.', { status: 500, type: 'server_error', code: 'internal_error' }));
+      else
+        sendError(
+          res,
+          proxyError('qwen-probe serve hit an internal error; see its log.', {
+            status: 500,
+            type: 'server_error',
+            code: 'internal_error',
+          }),
+        );
     });
   }) as ProxyHandler;
 
@@ -221,7 +275,11 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
 
 function modelsError(error: unknown) {
   if (error instanceof UpstreamCallError) return errorForFailure(error.failure);
-  return proxyError(`The model list could not be fetched: ${error instanceof Error ? error.message : String(error)}.`, { status: 502, type: 'upstream_error', code: 'upstream_unreachable' });
+  return proxyError(`The model list could not be fetched: ${error instanceof Error ? error.message : String(error)}.`, {
+    status: 502,
+    type: 'upstream_error',
+    code: 'upstream_unreachable',
+  });
 }
 
 /** True for hosts that only this machine can reach. */
@@ -251,9 +309,13 @@ export interface ProxyServer {
 export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && (options.apiKeys ?? []).length === 0) {
-    throw new ProbeError('E_USAGE', `refusing to listen on ${host} without --api-key: anyone who can reach it could use your accounts`, {
-      hint: 'add --api-key KEY (clients send it as their OpenAI API key), or listen on 127.0.0.1',
-    });
+    throw new ProbeError(
+      'E_USAGE',
+      `refusing to listen on ${host} without --api-key: anyone who can reach it could use your accounts`,
+      {
+        hint: 'add --api-key KEY (clients send it as their OpenAI API key), or listen on 127.0.0.1',
+      },
+    );
   }
   const handler = await createProxyHandler(options);
   const server = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, handler);
@@ -271,7 +333,11 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
   } catch (error) {
     await handler.close();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ProbeError('E_USAGE', `cannot listen on ${host}:${options.port ?? 3000}: ${code ?? (error as Error).message}`, { cause: error });
+    throw new ProbeError(
+      'E_USAGE',
+      `cannot listen on ${host}:${options.port ?? 3000}: ${code ?? (error as Error).message}`,
+      { cause: error },
+    );
   }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

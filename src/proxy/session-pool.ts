@@ -67,8 +67,18 @@ export class SessionPool {
   private readonly rateLimitCooldownMs: number;
 
   constructor(specs: readonly SessionSpec[], options: SessionPoolOptions = {}) {
-    if (specs.length === 0) throw new ProbeError('E_USAGE', 'serve needs at least one session: --session FILE, --token JWT or --user EMAIL:PASSWORD');
-    this.slots = specs.map((spec) => ({ spec, credentials: spec.credentials, until: 0, reason: undefined, refreshing: undefined }));
+    if (specs.length === 0)
+      throw new ProbeError(
+        'E_USAGE',
+        'serve needs at least one session: --session FILE, --token JWT or --user EMAIL:PASSWORD',
+      );
+    this.slots = specs.map((spec) => ({
+      spec,
+      credentials: spec.credentials,
+      until: 0,
+      reason: undefined,
+      refreshing: undefined,
+    }));
     this.now = options.now ?? Date.now;
     this.authCooldownMs = options.authCooldownMs ?? 5 * 60_000;
     this.rateLimitCooldownMs = options.rateLimitCooldownMs ?? 60_000;

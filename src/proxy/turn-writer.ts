@@ -9,7 +9,15 @@ import type { ServerResponse } from 'node:http';
 import type { ExchangeError } from '../exchange/exchange.js';
 import type { QwenStreamUpdate, QwenUsage } from '../upstream/stream-types.js';
 import type { UpstreamFailure } from '../upstream/upstream-failure.js';
-import { chatCompletionObject, ChunkWriter, DONE_FRAME, KEEPALIVE_FRAME, openAiUsage, type FinishReason, type ResponseIdentity } from './chunk-writer.js';
+import {
+  chatCompletionObject,
+  ChunkWriter,
+  DONE_FRAME,
+  KEEPALIVE_FRAME,
+  openAiUsage,
+  type FinishReason,
+  type ResponseIdentity,
+} from './chunk-writer.js';
 import { errorForFailure } from './failure-response.js';
 import { sendError } from './http-io.js';
 import type { ChatRequest, ProxyError } from './openai-schemas.js';
@@ -96,7 +104,11 @@ export class TurnWriter {
         return;
       case 'usage':
         this.usage = update.usage;
-        if (!this.lengthHit && this.request.maxTokens !== undefined && update.usage.outputTokens >= this.request.maxTokens) {
+        if (
+          !this.lengthHit &&
+          this.request.maxTokens !== undefined &&
+          update.usage.outputTokens >= this.request.maxTokens
+        ) {
           // The upstream's own count says the budget is spent. Usage precedes the text of its own
           // event, so the cut waits until the updates of this chunk have been written.
           this.lengthHit = true;
@@ -155,22 +167,35 @@ export class TurnWriter {
     const usage = this.usage ? openAiUsage(this.usage) : undefined;
     if (this.request.stream) {
       // The closing frames go out in one write: one chunked-encoding frame instead of up to three.
-      const tail = this.writer.finish(reason) + (this.request.includeUsage ? this.writer.usage(usage) : '') + DONE_FRAME;
+      const tail =
+        this.writer.finish(reason) + (this.request.includeUsage ? this.writer.usage(usage) : '') + DONE_FRAME;
       this.write(tail);
       this.end();
     } else {
       this.state.ended = true;
-      const body = chatCompletionObject(this.identity, { content: this.answer, reasoning: this.reasoning, finishReason: reason, ...(usage ? { usage } : {}) });
+      const body = chatCompletionObject(this.identity, {
+        content: this.answer,
+        reasoning: this.reasoning,
+        finishReason: reason,
+        ...(usage ? { usage } : {}),
+      });
       const text = JSON.stringify(body);
       if (!this.state.res.headersSent && !this.state.res.destroyed) {
-        this.state.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...this.headers });
+        this.state.res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+          ...this.headers,
+        });
       }
       this.state.res.end(text);
     }
   }
 
   /** Ends the answer with an error: a status before the commit, an error event after it. */
-  fail(failure: UpstreamFailure | ProxyError, options: { retryAfterSeconds?: number; transport?: ExchangeError } = {}): void {
+  fail(
+    failure: UpstreamFailure | ProxyError,
+    options: { retryAfterSeconds?: number; transport?: ExchangeError } = {},
+  ): void {
     if (this.state.ended) return;
     const error = 'kind' in failure ? errorForFailure(failure, options) : failure;
     if (this.state.committed) {
@@ -191,7 +216,8 @@ export class TurnWriter {
 /** Writes a keep-alive comment to committed streams that have been quiet for `quietMs`. */
 export function sendKeepAlives(open: ReadonlySet<ResponseState>, quietMs: number, now = Date.now()): void {
   for (const state of open) {
-    if (!state.stream || !state.committed || state.ended || state.res.destroyed || now - state.lastWrite < quietMs) continue;
+    if (!state.stream || !state.committed || state.ended || state.res.destroyed || now - state.lastWrite < quietMs)
+      continue;
     state.res.write(KEEPALIVE_FRAME);
     state.lastWrite = now;
   }

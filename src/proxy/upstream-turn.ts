@@ -66,7 +66,10 @@ export interface TurnOutcome {
   readonly transportError?: ExchangeError;
 }
 
-function shapeContext(config: UpstreamConfig, turn: Pick<TurnRequest, 'session' | 'model' | 'thinking' | 'prompt'>): ShapeContext {
+function shapeContext(
+  config: UpstreamConfig,
+  turn: Pick<TurnRequest, 'session' | 'model' | 'thinking' | 'prompt'>,
+): ShapeContext {
   return {
     baseUrl: config.baseUrl,
     token: turn.session.credentials.token,
@@ -92,7 +95,11 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
   const ctx = shapeContext(config, turn);
   let chatId = turn.chatId;
   if (chatId === undefined && config.shape.createChat) {
-    const created = await sendRequest(config.shape.createChat(ctx), { ...timeouts(config), endpoint: 'chats.new', signal: turn.signal });
+    const created = await sendRequest(config.shape.createChat(ctx), {
+      ...timeouts(config),
+      endpoint: 'chats.new',
+      signal: turn.signal,
+    });
     config.record?.(created);
     const outcome = createdChatId(created);
     if ('failure' in outcome) return { result: failedResult(outcome.failure), stage: 'chats.new' };
@@ -109,26 +116,30 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
   let binaryError = false;
   let errorBody = '';
   // The request is built in the call, not held here: nothing keeps it while the answer streams.
-  const exchange = await sendRequest(config.shape.completion(ctx, { ...(chatId !== undefined ? { chatId } : {}), parentId: turn.parentId ?? null }), {
-    ...timeouts(config),
-    endpoint: 'chat.completions',
-    signal: turn.signal,
-    keep: keepAll ? 'all' : 'none',
-    // Only a 2xx body is a stream; an error status is classified whole once it has arrived.
-    onResponseStart: (status, headers) => {
-      live = status >= 200 && status < 300;
-      binaryError = !live && isBinaryContentType(headerValue(headers, 'content-type'));
+  const exchange = await sendRequest(
+    config.shape.completion(ctx, { ...(chatId !== undefined ? { chatId } : {}), parentId: turn.parentId ?? null }),
+    {
+      ...timeouts(config),
+      endpoint: 'chat.completions',
+      signal: turn.signal,
+      keep: keepAll ? 'all' : 'none',
+      // Only a 2xx body is a stream; an error status is classified whole once it has arrived.
+      onResponseStart: (status, headers) => {
+        live = status >= 200 && status < 300;
+        binaryError = !live && isBinaryContentType(headerValue(headers, 'content-type'));
+      },
+      onChunk: (text) => {
+        if (!live) {
+          // Enough to classify (an envelope, a WAF page's markers); a huge error page is not held whole.
+          if (!keepAll && errorBody.length < MAX_ERROR_BODY_CHARS)
+            errorBody += text.slice(0, MAX_ERROR_BODY_CHARS - errorBody.length);
+          return;
+        }
+        const updates = reader.push(text);
+        for (let i = 0; i < updates.length; i++) turn.onUpdate(updates[i]!);
+      },
     },
-    onChunk: (text) => {
-      if (!live) {
-        // Enough to classify (an envelope, a WAF page's markers); a huge error page is not held whole.
-        if (!keepAll && errorBody.length < MAX_ERROR_BODY_CHARS) errorBody += text.slice(0, MAX_ERROR_BODY_CHARS - errorBody.length);
-        return;
-      }
-      const updates = reader.push(text);
-      for (let i = 0; i < updates.length; i++) turn.onUpdate(updates[i]!);
-    },
-  });
+  );
   config.record?.(exchange);
   let result: QwenStreamResult;
   if (live) {
@@ -136,7 +147,10 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
     result = reader.end({ cut: exchange.error !== undefined });
   } else {
     // What `keep: 'all'` would have recorded: the text, or the marker of a binary body.
-    const response = keepAll || !exchange.response ? exchange.response : { ...exchange.response, body: errorBody, ...(binaryError ? { bodyEncoding: 'base64' as const } : {}) };
+    const response =
+      keepAll || !exchange.response
+        ? exchange.response
+        : { ...exchange.response, body: errorBody, ...(binaryError ? { bodyEncoding: 'base64' as const } : {}) };
     result = judgeQwenResponse(response, exchange.error);
   }
   const resolvedChat = chatId ?? result.created?.chatId;
@@ -162,7 +176,9 @@ function jsonRequest(config: UpstreamConfig, session: PooledSession, path: strin
       nowMs: clock.nowMs(),
       accept: 'application/json, text/plain, */*',
       contentType: false,
-      cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; '),
+      cookie: Object.entries(cookies)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; '),
     }),
   };
 }
@@ -175,7 +191,13 @@ export class UpstreamCallError extends Error {
   }
 }
 
-async function getJson(config: UpstreamConfig, session: PooledSession, path: string, endpoint: string, signal?: AbortSignal): Promise<unknown> {
+async function getJson(
+  config: UpstreamConfig,
+  session: PooledSession,
+  path: string,
+  endpoint: string,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const exchange = await sendRequest(jsonRequest(config, session, path), {
     ...timeouts(config),
     endpoint,
@@ -186,7 +208,12 @@ async function getJson(config: UpstreamConfig, session: PooledSession, path: str
   const failure = classifyResponse(exchange.response, exchange.error);
   if (failure) throw new UpstreamCallError(failure);
   const json = parseJson(exchange.response?.body);
-  if (!json.ok) throw new UpstreamCallError({ kind: 'malformed', reason: `${endpoint} answered without JSON`, sample: sampleOf(exchange.response?.body ?? '', 60) });
+  if (!json.ok)
+    throw new UpstreamCallError({
+      kind: 'malformed',
+      reason: `${endpoint} answered without JSON`,
+      sample: sampleOf(exchange.response?.body ?? '', 60),
+    });
   return json.value;
 }
 
@@ -194,17 +221,30 @@ async function getJson(config: UpstreamConfig, session: PooledSession, path: str
 export async function fetchUpstreamModels(config: UpstreamConfig, session: PooledSession): Promise<ModelEntry[]> {
   const value = await getJson(config, session, '/api/models', 'models');
   const parsed = modelsResponseSchema.safeParse(value);
-  if (!parsed.success) throw new UpstreamCallError({ kind: 'malformed', reason: '/api/models answered an unexpected shape', sample: sampleOf(JSON.stringify(value), 60) });
+  if (!parsed.success)
+    throw new UpstreamCallError({
+      kind: 'malformed',
+      reason: '/api/models answered an unexpected shape',
+      sample: sampleOf(JSON.stringify(value), 60),
+    });
   return parsed.data.data;
 }
 
 /** `GET /api/v1/auths/`: does the upstream accept this session? The failure when it does not. */
-export async function checkUpstreamSession(config: UpstreamConfig, session: PooledSession, signal?: AbortSignal): Promise<UpstreamFailure | undefined> {
+export async function checkUpstreamSession(
+  config: UpstreamConfig,
+  session: PooledSession,
+  signal?: AbortSignal,
+): Promise<UpstreamFailure | undefined> {
   try {
     const value = await getJson(config, session, '/api/v1/auths/', 'auths.me', signal);
     // Only `role` matters: the check is whether the token is accepted, not what the profile holds.
     if (!authsMeResponseSchema.pick({ role: true }).safeParse(value).success) {
-      return { kind: 'malformed', reason: '/api/v1/auths/ answered an unexpected shape', sample: sampleOf(JSON.stringify(value), 60) };
+      return {
+        kind: 'malformed',
+        reason: '/api/v1/auths/ answered an unexpected shape',
+        sample: sampleOf(JSON.stringify(value), 60),
+      };
     }
     return undefined;
   } catch (error) {

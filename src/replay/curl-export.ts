@@ -26,7 +26,13 @@ const SKIPPED_HEADERS = new Set(['host', 'content-length', 'accept-encoding', 'c
 /** Splits text at every occurrence of a secret value into literal and variable parts. */
 function substitute(text: string, secrets: readonly (readonly [string, string])[]): Part[] {
   const splitAt = (parts: readonly Part[], pattern: string | RegExp, variable: string): Part[] =>
-    parts.flatMap((p): Part[] => ('variable' in p ? [p] : p.text.split(pattern).flatMap((piece, i): Part[] => (i === 0 ? [{ text: piece }] : [{ variable }, { text: piece }]))));
+    parts.flatMap((p): Part[] =>
+      'variable' in p
+        ? [p]
+        : p.text
+            .split(pattern)
+            .flatMap((piece, i): Part[] => (i === 0 ? [{ text: piece }] : [{ variable }, { text: piece }])),
+    );
   let parts: Part[] = [{ text }];
   for (const [value, variable] of secrets) if (value !== '') parts = splitAt(parts, value, variable);
   return splitAt(parts, JWT, 'QWEN_TOKEN');
@@ -34,7 +40,11 @@ function substitute(text: string, secrets: readonly (readonly [string, string])[
 
 /** One shell word: single-quoted when it has no variable, else double-quoted with `${VAR}`s. */
 function word(parts: readonly Part[]): string {
-  if (parts.every((p) => 'text' in p)) return `'${parts.map((p) => (p as { text: string }).text).join('').replace(/'/g, `'\\''`)}'`;
+  if (parts.every((p) => 'text' in p))
+    return `'${parts
+      .map((p) => (p as { text: string }).text)
+      .join('')
+      .replace(/'/g, `'\\''`)}'`;
   return `"${parts.map((p) => ('variable' in p ? `\${${p.variable}}` : p.text.replace(/[\\"$`]/g, '\\$&'))).join('')}"`;
 }
 
@@ -43,7 +53,11 @@ function cookieVariable(name: string): string {
 }
 
 /** The curl command for one request, with `secrets` replaced; lines joined with ` \`. */
-function curlCommand(request: ExchangeRequest, secrets: readonly (readonly [string, string])[], streaming: boolean): { command: string; variables: Set<string> } {
+function curlCommand(
+  request: ExchangeRequest,
+  secrets: readonly (readonly [string, string])[],
+  streaming: boolean,
+): { command: string; variables: Set<string> } {
   const variables = new Set<string>();
   const w = (text: string) => {
     const parts = substitute(text, secrets);
@@ -57,16 +71,23 @@ function curlCommand(request: ExchangeRequest, secrets: readonly (readonly [stri
   }
   const cookie = request.headers.find((h) => h.name.toLowerCase() === 'cookie');
   if (cookie) {
-    const pairs = parseCookieHeader(cookie.value).map(([k, v]) => (k === 'token' ? [k, v] : [k, `\u0000${cookieVariable(k)}\u0000`]));
+    const pairs = parseCookieHeader(cookie.value).map(([k, v]) =>
+      k === 'token' ? [k, v] : [k, `\u0000${cookieVariable(k)}\u0000`],
+    );
     const text = pairs.map(([k, v]) => `${k}=${v}`).join('; ');
     // Cookie values other than the token become their own variables (marked with NULs above).
     const parts = substitute(`${cookie.name}: ${text}`, secrets).flatMap((p): Part[] =>
-      'variable' in p ? [p] : p.text.split('\u0000').map((piece, i): Part => (i % 2 === 1 ? { variable: piece } : { text: piece })),
+      'variable' in p
+        ? [p]
+        : p.text.split('\u0000').map((piece, i): Part => (i % 2 === 1 ? { variable: piece } : { text: piece })),
     );
     for (const p of parts) if ('variable' in p) variables.add(p.variable);
     lines.push(`  -H ${word(parts)}`);
   }
-  if (request.body !== undefined && request.body !== '') lines.push(`  --data-raw ${w(request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64').toString('utf8') : request.body)}`);
+  if (request.body !== undefined && request.body !== '')
+    lines.push(
+      `  --data-raw ${w(request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64').toString('utf8') : request.body)}`,
+    );
   return { command: lines.join(' \\\n'), variables };
 }
 
@@ -76,15 +97,26 @@ export function curlScript(request: ExchangeRequest, options: CurlOptions = {}):
   if (options.token) secrets.push([options.token, 'QWEN_TOKEN']);
   const withChat = options.chatRequest !== undefined && options.chatId !== undefined;
   if (withChat) secrets.push([options.chatId!, 'CHAT_ID']);
-  const streaming = request.headers.some((h) => h.name.toLowerCase() === 'accept' && h.value.includes('event-stream')) || /"stream"\s*:\s*true/.test(request.body ?? '');
+  const streaming =
+    request.headers.some((h) => h.name.toLowerCase() === 'accept' && h.value.includes('event-stream')) ||
+    /"stream"\s*:\s*true/.test(request.body ?? '');
   const main = curlCommand(request, secrets, streaming);
-  const chat = withChat ? curlCommand(options.chatRequest!, secrets.filter(([, v]) => v !== 'CHAT_ID'), false) : undefined;
+  const chat = withChat
+    ? curlCommand(
+        options.chatRequest!,
+        secrets.filter(([, v]) => v !== 'CHAT_ID'),
+        false,
+      )
+    : undefined;
   const variables = [...new Set([...(chat?.variables ?? []), ...main.variables])].filter((v) => v !== 'CHAT_ID').sort();
   const lines = ['#!/bin/sh', '# Reproduces the request qwen-probe sent. Secrets are variables: export them first.'];
   if (variables.length > 0) lines.push(`# needs: ${variables.map((v) => `$${v}`).join(' ')}`);
   if (chat) {
     lines.push('# A fresh chat first: a chat that has answered cannot take another first turn.');
-    lines.push(`CHAT_ID=$(${chat.command.replace(/\n/g, '\n  ')} \\\n  | grep -o '"id": *"[^"]*"' | head -n 1 | cut -d '"' -f 4)`);
+    lines.push(
+      `CHAT_ID=$(${chat.command.replace(/\n/g, '\n  ')} \\\n  | grep -o '"id": *"[^"]*"' | head -n 1 | cut -d '"' -f ` +
+        `4)`,
+    );
   }
   lines.push(main.command);
   return `${lines.join('\n')}\n`;

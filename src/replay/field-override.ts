@@ -22,13 +22,18 @@ const LOCATIONS: readonly OverrideLocation[] = ['body', 'query', 'header', 'cook
 /** Parses one `--set` argument; E_USAGE with the expected form when it is not one. */
 export function parseOverride(text: string): FieldOverride {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new ProbeError('E_USAGE', `--set ${JSON.stringify(text)}: write it as PATH=VALUE, e.g. body:model=qwen3-max or "header:x-foo=bar"`);
+  if (eq <= 0)
+    throw new ProbeError(
+      'E_USAGE',
+      `--set ${JSON.stringify(text)}: write it as PATH=VALUE, e.g. body:model=qwen3-max or "header:x-foo=bar"`,
+    );
   const target = text.slice(0, eq).trim();
   const raw = text.slice(eq + 1);
   const m = /^(body|query|header|cookie)(?::|\s+)(.+)$/.exec(target);
   const location = (m?.[1] ?? 'body') as OverrideLocation;
   const path = (m?.[2] ?? target).trim();
-  if (!LOCATIONS.includes(location) || path === '') throw new ProbeError('E_USAGE', `--set ${JSON.stringify(text)}: unknown field`);
+  if (!LOCATIONS.includes(location) || path === '')
+    throw new ProbeError('E_USAGE', `--set ${JSON.stringify(text)}: unknown field`);
   let value: unknown = raw;
   try {
     value = JSON.parse(raw);
@@ -43,7 +48,8 @@ type Segment = string | number;
 /** `messages[0].chat_type` → `['messages', 0, 'chat_type']`. */
 export function pathSegments(path: string): Segment[] {
   const segments: Segment[] = [];
-  for (const part of path.match(/[^.[\]]+|\[\d+\]/g) ?? []) segments.push(/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part);
+  for (const part of path.match(/[^.[\]]+|\[\d+\]/g) ?? [])
+    segments.push(/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part);
   return segments;
 }
 
@@ -55,7 +61,8 @@ function setIn(root: unknown, segments: readonly Segment[], value: unknown): unk
     list[head] = setIn(list[head], rest, value);
     return list;
   }
-  const object = root !== null && typeof root === 'object' && !Array.isArray(root) ? { ...(root as Record<string, unknown>) } : {};
+  const object =
+    root !== null && typeof root === 'object' && !Array.isArray(root) ? { ...(root as Record<string, unknown>) } : {};
   object[head] = setIn(object[head], rest, value);
   return object;
 }
@@ -67,7 +74,9 @@ function asText(value: unknown): string {
 function setHeader(headers: readonly Header[], name: string, value: string): Header[] {
   const at = headers.findIndex((h) => h.name.toLowerCase() === name.toLowerCase());
   if (at === -1) return [...headers, { name, value }];
-  return headers.map((h, i) => (i === at ? { name: h.name, value } : h)).filter((h, i) => i <= at || h.name.toLowerCase() !== name.toLowerCase());
+  return headers
+    .map((h, i) => (i === at ? { name: h.name, value } : h))
+    .filter((h, i) => i <= at || h.name.toLowerCase() !== name.toLowerCase());
 }
 
 /** Applies overrides in order; a body that is not JSON cannot take a body override (E_USAGE). */
@@ -83,13 +92,19 @@ export function applyOverrides(request: ExchangeRequest, overrides: readonly Fie
       const current = result.headers.find((h) => h.name.toLowerCase() === 'cookie')?.value ?? '';
       const pairs = parseCookieHeader(current).filter(([k]) => k !== o.path);
       pairs.push([o.path, asText(o.value)]);
-      result = { ...result, headers: setHeader(result.headers, 'Cookie', pairs.map(([k, v]) => `${k}=${v}`).join('; ')) };
+      result = {
+        ...result,
+        headers: setHeader(result.headers, 'Cookie', pairs.map(([k, v]) => `${k}=${v}`).join('; ')),
+      };
     } else {
       let body: unknown;
       try {
         body = JSON.parse(result.body ?? '{}');
       } catch {
-        throw new ProbeError('E_USAGE', `--set body:${o.path}: the request body is not JSON, so a body field cannot be set`);
+        throw new ProbeError(
+          'E_USAGE',
+          `--set body:${o.path}: the request body is not JSON, so a body field cannot be set`,
+        );
       }
       result = { ...result, body: JSON.stringify(setIn(body, pathSegments(o.path), o.value)) };
     }

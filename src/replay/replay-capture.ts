@@ -60,15 +60,27 @@ export interface ReplayResult {
 export function selectEntries(exchanges: readonly Exchange[], selection: ReplaySelection): number[] {
   if (selection.entry !== undefined) {
     if (!Number.isInteger(selection.entry) || selection.entry < 0 || selection.entry >= exchanges.length) {
-      throw new ProbeError('E_USAGE', `--entry ${selection.entry}: the capture holds entries 0 to ${exchanges.length - 1}`);
+      throw new ProbeError(
+        'E_USAGE',
+        `--entry ${selection.entry}: the capture holds entries 0 to ${exchanges.length - 1}`,
+      );
     }
     return [selection.entry];
   }
-  const wanted = (e: Exchange) => (selection.endpoint !== undefined ? e.endpoint === selection.endpoint : (e.endpoint ?? '').startsWith('chat.completions'));
+  const wanted = (e: Exchange) =>
+    selection.endpoint !== undefined
+      ? e.endpoint === selection.endpoint
+      : (e.endpoint ?? '').startsWith('chat.completions');
   const picked = exchanges.flatMap((e, i) => (wanted(e) ? [i] : []));
   if (picked.length === 0) {
-    const endpoints = [...new Set(exchanges.map((e) => e.endpoint ?? `${e.request.method} ${e.request.url}`))].join(', ');
-    throw new ProbeError('E_INPUT', `no ${selection.endpoint ?? 'chat completion'} request in the capture (it holds: ${endpoints})`, { hint: 'pick one with --entry N or --endpoint NAME' });
+    const endpoints = [...new Set(exchanges.map((e) => e.endpoint ?? `${e.request.method} ${e.request.url}`))].join(
+      ', ',
+    );
+    throw new ProbeError(
+      'E_INPUT',
+      `no ${selection.endpoint ?? 'chat completion'} request in the capture (it holds: ${endpoints})`,
+      { hint: 'pick one with --entry N or --endpoint NAME' },
+    );
   }
   return picked;
 }
@@ -89,19 +101,36 @@ export async function replayCapture(exchanges: readonly Exchange[], options: Rep
     const request = options.prompt !== undefined ? replacePrompt(exchange.request, options.prompt) : exchange.request;
     const reader = new QwenStreamReader();
     let firstTokenMs: number | undefined;
-    const verdict = await sendFresh(request, exchange.endpoint, { ...options, ...(chatRequest ? { chatRequest } : {}), onExchange: (e) => (sent.push(e), options.onExchange?.(e)) }, {
-      ...(known ? { chatId: known.chatId, parentId: known.parentId } : {}),
-      ...(options.overrides?.length ? { finalize: (r: ExchangeRequest) => applyOverrides(r, options.overrides!) } : {}),
-      onEvent: (event) => {
-        for (const update of reader.push(`${event.event ? `event: ${event.event}\n` : ''}data: ${event.data}\n\n`)) {
-          if (firstTokenMs === undefined && (update.kind === 'answer' || update.kind === 'reasoning') && update.text !== '') firstTokenMs = event.t;
-          options.onUpdate?.(update, event.t);
-        }
+    const verdict = await sendFresh(
+      request,
+      exchange.endpoint,
+      {
+        ...options,
+        ...(chatRequest ? { chatRequest } : {}),
+        onExchange: (e) => (sent.push(e), options.onExchange?.(e)),
       },
-    });
+      {
+        ...(known ? { chatId: known.chatId, parentId: known.parentId } : {}),
+        ...(options.overrides?.length
+          ? { finalize: (r: ExchangeRequest) => applyOverrides(r, options.overrides!) }
+          : {}),
+        onEvent: (event) => {
+          for (const update of reader.push(`${event.event ? `event: ${event.event}\n` : ''}data: ${event.data}\n\n`)) {
+            if (
+              firstTokenMs === undefined &&
+              (update.kind === 'answer' || update.kind === 'reasoning') &&
+              update.text !== ''
+            )
+              firstTokenMs = event.t;
+            options.onUpdate?.(update, event.t);
+          }
+        },
+      },
+    );
     const last = verdict.exchanges.at(-1);
     const result = verdict.result;
-    if (original !== undefined && verdict.chatId !== undefined) chats.set(original, { chatId: verdict.chatId, parentId: result?.created?.responseId ?? known?.parentId ?? null });
+    if (original !== undefined && verdict.chatId !== undefined)
+      chats.set(original, { chatId: verdict.chatId, parentId: result?.created?.responseId ?? known?.parentId ?? null });
     turns.push({
       entry,
       ...(exchange.endpoint !== undefined ? { endpoint: exchange.endpoint } : {}),
@@ -117,5 +146,9 @@ export async function replayCapture(exchanges: readonly Exchange[], options: Rep
     // Without the answer's response id a next turn could only start a new thread: stop here.
     if (verdict.outcome !== 'works') break;
   }
-  return { turns, exchanges: sent, ok: turns.length === entries.length && turns.every((t) => t.verdict.outcome === 'works') };
+  return {
+    turns,
+    exchanges: sent,
+    ok: turns.length === entries.length && turns.every((t) => t.verdict.outcome === 'works'),
+  };
 }

@@ -10,7 +10,10 @@ const DIM = '\u001b[2m';
 const RESET = '\u001b[22m';
 
 /** Writes live updates to `write`: reasoning (dimmed with colour), then the answer on its own line. */
-export function createStreamPrinter(write: (text: string) => void, options: { color: boolean }): { onUpdate: (update: QwenStreamUpdate) => void; end: () => void } {
+export function createStreamPrinter(
+  write: (text: string) => void,
+  options: { color: boolean },
+): { onUpdate: (update: QwenStreamUpdate) => void; end: () => void } {
   let mode: 'none' | 'reasoning' | 'answer' = 'none';
   return {
     onUpdate(update) {
@@ -39,7 +42,9 @@ function seconds(ms: number | undefined): string {
 /** `200 · works · 1012 in / 35 out tokens · first token 41 ms · total 180 ms`, or the failure. */
 export function statusLine(turn: ReplayTurn): string {
   const parts = [turn.status !== undefined ? String(turn.status) : 'no response'];
-  parts.push(turn.verdict.outcome === 'works' ? 'works' : `${turn.verdict.outcome}: ${turn.verdict.failure ?? 'no answer'}`);
+  parts.push(
+    turn.verdict.outcome === 'works' ? 'works' : `${turn.verdict.outcome}: ${turn.verdict.failure ?? 'no answer'}`,
+  );
   if (turn.usage) parts.push(`${turn.usage.inputTokens} in / ${turn.usage.outputTokens} out tokens`);
   parts.push(`first token ${seconds(turn.firstTokenMs)}`, `total ${seconds(turn.totalMs)}`);
   return parts.join(' · ');

@@ -3,7 +3,14 @@
  * them); secrets appear as their stand-ins (`Bearer «jwt 209 chars»`), never as values, so the file
  * can be attached to an issue as it is.
  */
-import type { BisectResult, BisectVerdict, FailureTransition, ProbeLogEntry, RequiredField, RequiredStatus } from '../bisect/bisect-result.js';
+import type {
+  BisectResult,
+  BisectVerdict,
+  FailureTransition,
+  ProbeLogEntry,
+  RequiredField,
+  RequiredStatus,
+} from '../bisect/bisect-result.js';
 import type { FindingChange } from '../bisect/bisect-captures.js';
 import type { JsonValue } from '../diff/finding.js';
 import { safeValue, scrubText } from './format-value.js';
@@ -41,7 +48,10 @@ export interface BisectJsonReport {
   readonly culpritProbes: number;
   readonly naiveProbes: number;
   readonly budget: number;
-  readonly baseline: { readonly good?: { outcome: string; failure?: string }; readonly bad?: { outcome: string; failure?: string } };
+  readonly baseline: {
+    readonly good?: { outcome: string; failure?: string };
+    readonly bad?: { outcome: string; failure?: string };
+  };
   readonly log: readonly ProbeLogEntry[];
 }
 
@@ -65,7 +75,8 @@ function culprit(c: FindingChange, withoutIt: string | undefined): BisectJsonCul
   };
 }
 
-const brief = (v: { outcome: string; failure?: string } | undefined) => (v ? { outcome: v.outcome, ...(v.failure !== undefined ? { failure: v.failure } : {}) } : undefined);
+const brief = (v: { outcome: string; failure?: string } | undefined) =>
+  v ? { outcome: v.outcome, ...(v.failure !== undefined ? { failure: v.failure } : {}) } : undefined;
 
 /** The report as a value (for `--json` printing and tests). */
 export function toBisectJson(result: BisectResult<FindingChange>, context: BisectJsonContext = {}): BisectJsonReport {

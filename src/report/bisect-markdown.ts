@@ -31,7 +31,8 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
   const level = options.level ?? 2;
   const h = (n: number) => '#'.repeat(Math.min(6, n));
   const out: string[] = [];
-  if (options.title !== undefined || options.level === undefined) out.push(`${h(level - 1)} ${options.title ?? 'qwen-probe bisect'}`, '');
+  if (options.title !== undefined || options.level === undefined)
+    out.push(`${h(level - 1)} ${options.title ?? 'qwen-probe bisect'}`, '');
   out.push(`**Verdict: ${result.verdict}.** ${scrubText(result.explanation)}`);
   if (result.culprits.length > 0) {
     out.push('', `${h(level)} ${result.verdict === 'found' ? 'Culprits' : 'Best set so far (unconfirmed)'}`, '');
@@ -39,7 +40,10 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
     result.culprits.forEach((c, i) => {
       const bad = c.bad === undefined ? 'missing' : mdCode(mdCell(displayValue(c.bad, c.secret, 50)));
       const good = c.good === undefined ? 'absent' : mdCode(mdCell(displayValue(c.good, c.secret, 50)));
-      out.push(`| ${i + 1} | ${mdCode(mdCell(c.label))} | ${bad} | ${good} | ${mdCell(result.withoutEach[c.id] ?? '')} | ${mdCell(scrubText(c.explanation))} |`);
+      out.push(
+        `| ${i + 1} | ${mdCode(mdCell(c.label))} | ${bad} | ${good} | ${mdCell(result.withoutEach[c.id] ?? '')} | ` +
+          `${mdCell(scrubText(c.explanation))} |`,
+      );
     });
   }
   if (result.transitions.length > 0) {
@@ -48,17 +52,33 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
   }
   if (result.requiredStatus !== 'skipped') {
     out.push('', `${h(level)} Fields the working request needs`, '');
-    const status = result.requiredStatus === 'complete' ? `All ${result.requiredCandidates} fields checked.` : `${result.requiredChecked} of ${result.requiredCandidates} fields checked before the budget ran out.`;
+    const status =
+      result.requiredStatus === 'complete'
+        ? `All ${result.requiredCandidates} fields checked.`
+        : `${result.requiredChecked} of ${result.requiredCandidates} fields checked before the budget ran out.`;
     out.push(status, '');
     if (result.required.length === 0) out.push('None of the checked fields is needed on its own.');
     for (const r of result.required) out.push(`- ${mdCode(r.label)}: without it ${r.failure ?? 'it fails'}`);
   }
   out.push('', `${h(level)} Probes`, '');
-  out.push(`${result.probes} of at most ${result.budget} (${result.culpritProbes} to find and confirm the culprits; one difference at a time would take ${result.naiveProbes}).`, '');
-  out.push('<details><summary>Probe log</summary>', '', '| # | purpose | applied / removed | verdict | ms |', '|---:|---|---|---|---:|');
+  out.push(
+    `${result.probes} of at most ${result.budget} (${result.culpritProbes} to find and confirm the culprits; one ` +
+      `difference at a time would take ${result.naiveProbes}).`,
+    '',
+  );
+  out.push(
+    '<details><summary>Probe log</summary>',
+    '',
+    '| # | purpose | applied / removed | verdict | ms |',
+    '|---:|---|---|---|---:|',
+  );
   for (const e of result.log) {
-    const subset = e.subset.length > 4 ? `${e.subset.slice(0, 4).join(', ')} +${e.subset.length - 4}` : e.subset.join(', ');
-    out.push(`| ${e.n} | ${e.purpose}${e.retry ? ' (retry)' : ''} | ${mdCell(subset)} | ${e.outcome}${e.failure ? `: ${mdCell(e.failure)}` : ''} | ${e.ms} |`);
+    const subset =
+      e.subset.length > 4 ? `${e.subset.slice(0, 4).join(', ')} +${e.subset.length - 4}` : e.subset.join(', ');
+    out.push(
+      `| ${e.n} | ${e.purpose}${e.retry ? ' (retry)' : ''} | ${mdCell(subset)} | ` +
+        `${e.outcome}${e.failure ? `: ${mdCell(e.failure)}` : ''} | ${e.ms} |`,
+    );
   }
   out.push('', '</details>');
   return `${out.join('\n')}\n`;

@@ -38,13 +38,27 @@ export function bisectProgressLine(event: BisectProgress, badFailure?: string): 
       const e = event.entry;
       const purpose = PURPOSE_NAMES[e.purpose] ?? e.purpose;
       const what =
-        e.purpose === 'required' ? `without ${subsetText(e.subset)}`
-        : e.purpose === 'good' || e.purpose === 'bad' ? ''
-        : e.purpose === 'all' ? `${e.subset.length} applied`
-        : `${e.subset.length} applied ${subsetText(e.subset)}`;
+        e.purpose === 'required'
+          ? `without ${subsetText(e.subset)}`
+          : e.purpose === 'good' || e.purpose === 'bad'
+            ? ''
+            : e.purpose === 'all'
+              ? `${e.subset.length} applied`
+              : `${e.subset.length} applied ${subsetText(e.subset)}`;
       const verdict = e.outcome === 'works' ? 'works' : `${e.outcome}: ${e.failure ?? 'no answer'}`;
-      const moved = badFailure !== undefined && e.outcome === 'fails' && e.failure !== undefined && e.failure !== badFailure && e.purpose !== 'required' && e.purpose !== 'good' ? ` (moved from ${badFailure})` : '';
-      return `probe ${e.n} of at most ${event.budget} · ${purpose}${what ? ` ${what}` : ''}${e.retry ? ' (retry)' : ''} → ${verdict}${moved}`;
+      const moved =
+        badFailure !== undefined &&
+        e.outcome === 'fails' &&
+        e.failure !== undefined &&
+        e.failure !== badFailure &&
+        e.purpose !== 'required' &&
+        e.purpose !== 'good'
+          ? ` (moved from ${badFailure})`
+          : '';
+      return (
+        `probe ${e.n} of at most ${event.budget} · ` +
+        `${purpose}${what ? ` ${what}` : ''}${e.retry ? ' (retry)' : ''} → ${verdict}${moved}`
+      );
     }
   }
 }
@@ -72,10 +86,17 @@ export function renderBisectText(result: BisectResult<FindingChange>): string {
     for (const t of result.transitions) lines.push(`  + ${t.label}: ${t.from} → ${t.to}`);
   }
   if (result.requiredStatus !== 'skipped') {
-    const status = result.requiredStatus === 'complete' ? `all ${result.requiredCandidates} checked` : `${result.requiredChecked} of ${result.requiredCandidates} checked before the budget ran out`;
+    const status =
+      result.requiredStatus === 'complete'
+        ? `all ${result.requiredCandidates} checked`
+        : `${result.requiredChecked} of ${result.requiredCandidates} checked before the budget ran out`;
     lines.push('', `fields the working request needs (${status}):`);
     lines.push(result.required.length > 0 ? `  ${result.required.map((r) => r.label).join(', ')}` : '  none found');
   }
-  lines.push('', `probes: ${result.probes} of at most ${result.budget} (${result.culpritProbes} for the culprits; one difference at a time would take ${result.naiveProbes})`);
+  lines.push(
+    '',
+    `probes: ${result.probes} of at most ${result.budget} (${result.culpritProbes} for the culprits; one difference ` +
+      `at a time would take ${result.naiveProbes})`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -52,22 +52,34 @@ function outcome(ref: ExchangeRef): string {
 }
 
 function findingRow(f: Finding): string {
-  const values = f.change === 'missing'
-    ? `<span class="good">${escapeHtml(findingSide(f, 'good', 80))}</span>`
-    : f.change === 'extra'
-      ? `<span class="bad">${escapeHtml(findingSide(f, 'bad', 80))}</span>`
-      : `<span class="good">${escapeHtml(findingSide(f, 'good', 60))}</span> → <span class="bad">${escapeHtml(findingSide(f, 'bad', 60))}</span>`;
-  const kinds = f.kinds.good?.kind !== f.kinds.bad?.kind || f.secret ? `<div class="key">${escapeHtml(`${describeKindInfo(f.kinds.good)} → ${describeKindInfo(f.kinds.bad)}`)}</div>` : '';
+  const values =
+    f.change === 'missing'
+      ? `<span class="good">${escapeHtml(findingSide(f, 'good', 80))}</span>`
+      : f.change === 'extra'
+        ? `<span class="bad">${escapeHtml(findingSide(f, 'bad', 80))}</span>`
+        : `<span class="good">${escapeHtml(findingSide(f, 'good', 60))}</span> → <span ` +
+          `class="bad">${escapeHtml(findingSide(f, 'bad', 60))}</span>`;
+  const kinds =
+    f.kinds.good?.kind !== f.kinds.bad?.kind || f.secret
+      ? `<div class="key">${escapeHtml(`${describeKindInfo(f.kinds.good)} → ${describeKindInfo(f.kinds.bad)}`)}</div>`
+      : '';
   const diff = f.textDiff
     ? `<div><code>${f.textDiff.map((p) => (p.op === 'same' ? escapeHtml(scrubText(p.text)) : `<span class="${p.op === 'added' ? 'diffins' : 'diffdel'}">${escapeHtml(scrubText(p.text))}</span>`)).join('')}</code></div>`
     : '';
-  return `<tr class="finding cat-${f.category}${f.volatile ? ' volatile' : ''}" data-id="${escapeHtml(f.id)}" data-rank="${f.rank}">`
-    + `<td class="rank">${f.rank}</td><td><code>${escapeHtml(findingLabel(f))}</code><br><span class="cat cat-${f.category}">${f.category}</span> ${f.change}</td>`
-    + `<td>${values}${kinds}${diff}</td><td class="why">${escapeHtml(scrubText(f.explanation))}</td></tr>`;
+  return (
+    `<tr class="finding cat-${f.category}${f.volatile ? ' volatile' : ''}" data-id="${escapeHtml(f.id)}" ` +
+    `data-rank="${f.rank}">` +
+    `<td class="rank">${f.rank}</td><td><code>${escapeHtml(findingLabel(f))}</code><br><span class="cat ` +
+    `cat-${f.category}">${f.category}</span> ${f.change}</td>` +
+    `<td>${values}${kinds}${diff}</td><td class="why">${escapeHtml(scrubText(f.explanation))}</td></tr>`
+  );
 }
 
 function findingsTable(findings: readonly Finding[]): string {
-  return `<table class="findings"><thead><tr><th>#</th><th>field</th><th>working → failing</th><th>why</th></tr></thead><tbody>${findings.map(findingRow).join('')}</tbody></table>`;
+  return (
+    `<table class="findings"><thead><tr><th>#</th><th>field</th><th>working → ` +
+    `failing</th><th>why</th></tr></thead><tbody>${findings.map(findingRow).join('')}</tbody></table>`
+  );
 }
 
 function pairSection(pair: PairDiff, open: boolean): string {
@@ -75,15 +87,27 @@ function pairSection(pair: PairDiff, open: boolean): string {
   const volatile = pair.findings.filter((f) => f.volatile);
   const index = highlightIndex(pair.findings);
   const side = (which: 'good' | 'bad', ref: ExchangeRef) =>
-    `<div class="side side-${which}"><h3>${which === 'good' ? 'Working (GOOD)' : 'Failing (BAD)'} · ${escapeHtml(ref.source)} ${outcome(ref)}</h3>`
-    + `${renderTimeline(ref.exchange)}${renderRequestView(pair.requests[which], which, index)}</div>`;
-  return `<section class="pair" id="pair-${pair.index}" data-key="${escapeHtml(pair.key)}"><h2>Pair ${pair.index}: ${escapeHtml(pair.good.label)}${pair.forced ? ` ↔ ${escapeHtml(pair.bad.label)} (forced)` : ''}</h2><div class="pairbody">`
-    + `<p>${escapeHtml(scrubText(pair.explanation))}</p>`
-    + `<p class="key">GOOD <code>${escapeHtml(`${pair.good.method} ${shortUrl(pair.good.url, 100)}`)}</code> ${outcome(pair.good)}<br>BAD <code>${escapeHtml(`${pair.bad.method} ${shortUrl(pair.bad.url, 100)}`)}</code> ${outcome(pair.bad)}</p>`
-    + (main.length > 0 ? findingsTable(main) : '<p>No differences but volatile values.</p>')
-    + (volatile.length > 0 ? `<details class="volatile-findings"><summary>${volatile.length} volatile value${volatile.length === 1 ? ' differs' : 's differ'} as expected</summary>${findingsTable(volatile)}</details>` : '')
-    + `<details class="requests"${open ? ' open' : ''}><summary>Requests side by side</summary><div class="sides">${side('good', pair.good)}${side('bad', pair.bad)}</div></details>`
-    + '</div></section>';
+    `<div class="side side-${which}"><h3>${which === 'good' ? 'Working (GOOD)' : 'Failing (BAD)'} · ` +
+    `${escapeHtml(ref.source)} ${outcome(ref)}</h3>` +
+    `${renderTimeline(ref.exchange)}${renderRequestView(pair.requests[which], which, index)}</div>`;
+  return (
+    `<section class="pair" id="pair-${pair.index}" data-key="${escapeHtml(pair.key)}"><h2>Pair ${pair.index}: ` +
+    `${escapeHtml(pair.good.label)}${pair.forced ? ` ↔ ${escapeHtml(pair.bad.label)} (forced)` : ''}</h2><div ` +
+    `class="pairbody">` +
+    `<p>${escapeHtml(scrubText(pair.explanation))}</p>` +
+    `<p class="key">GOOD <code>${escapeHtml(`${pair.good.method} ${shortUrl(pair.good.url, 100)}`)}</code> ` +
+    `${outcome(pair.good)}<br>BAD <code>${escapeHtml(`${pair.bad.method} ${shortUrl(pair.bad.url, 100)}`)}</code> ` +
+    `${outcome(pair.bad)}</p>` +
+    (main.length > 0 ? findingsTable(main) : '<p>No differences but volatile values.</p>') +
+    (volatile.length > 0
+      ? `<details class="volatile-findings"><summary>${volatile.length} volatile ` +
+        `value${volatile.length === 1 ? ' differs' : 's differ'} as ` +
+        `expected</summary>${findingsTable(volatile)}</details>`
+      : '') +
+    `<details class="requests"${open ? ' open' : ''}><summary>Requests side by side</summary><div ` +
+    `class="sides">${side('good', pair.good)}${side('bad', pair.bad)}</div></details>` +
+    '</div></section>'
+  );
 }
 
 /** The HTML report of a diff: one self-contained page. */
@@ -92,10 +116,29 @@ export function renderDiffHtml(result: DiffResult, options: HtmlReportOptions = 
   const maxPairs = options.maxPairs ?? 200;
   const openPairs = options.openPairs ?? 3;
   const s = result.summary;
-  const pairs = result.pairs.slice(0, maxPairs).map((p, i) => pairSection(p, i < openPairs)).join('');
-  const more = result.pairs.length > maxPairs ? `<p>… and ${result.pairs.length - maxPairs} more pairs (see the JSON report).</p>` : '';
-  const unpaired = [...result.unpaired.good.map((r) => ['GOOD', r] as const), ...result.unpaired.bad.map((r) => ['BAD', r] as const)];
-  const unpairedHtml = unpaired.length === 0 ? '' : `<section class="pair"><h2>Unpaired</h2><div class="pairbody"><ul>${unpaired.slice(0, 200).map(([side, r]) => `<li>${side} <code>${escapeHtml(r.label)}</code> <code>${escapeHtml(`${r.method} ${shortUrl(r.url, 100)}`)}</code></li>`).join('')}</ul></div></section>`;
+  const pairs = result.pairs
+    .slice(0, maxPairs)
+    .map((p, i) => pairSection(p, i < openPairs))
+    .join('');
+  const more =
+    result.pairs.length > maxPairs
+      ? `<p>… and ${result.pairs.length - maxPairs} more pairs (see the JSON report).</p>`
+      : '';
+  const unpaired = [
+    ...result.unpaired.good.map((r) => ['GOOD', r] as const),
+    ...result.unpaired.bad.map((r) => ['BAD', r] as const),
+  ];
+  const unpairedHtml =
+    unpaired.length === 0
+      ? ''
+      : `<section class="pair"><h2>Unpaired</h2><div class="pairbody"><ul>${unpaired
+          .slice(0, 200)
+          .map(
+            ([side, r]) =>
+              `<li>${side} <code>${escapeHtml(r.label)}</code> ` +
+              `<code>${escapeHtml(`${r.method} ${shortUrl(r.url, 100)}`)}</code></li>`,
+          )
+          .join('')}</ul></div></section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -4,7 +4,14 @@
  * only as stand-ins (`«jwt 209 chars exp 2026-12-01»`), never raw.
  */
 import type { DiffResult, ExchangeRef, PairDiff } from '../diff/diff-result.js';
-import type { Finding, FindingCategory, FindingChange, JsonValue, TextDiffPart, ValueKindInfo } from '../diff/finding.js';
+import type {
+  Finding,
+  FindingCategory,
+  FindingChange,
+  JsonValue,
+  TextDiffPart,
+  ValueKindInfo,
+} from '../diff/finding.js';
 import type { FieldLocation } from '../upstream/volatile-rules.js';
 import { safeValue, scrubText } from './format-value.js';
 
@@ -38,7 +45,12 @@ export interface DiffJsonExchange {
   readonly endpoint?: string;
   /** `chat.completions #1`. */
   readonly label: string;
-  readonly response: { readonly status?: number; readonly ok: boolean; readonly outcome: string; readonly events: number };
+  readonly response: {
+    readonly status?: number;
+    readonly ok: boolean;
+    readonly outcome: string;
+    readonly events: number;
+  };
 }
 
 /** One pair in the JSON report. */
@@ -83,7 +95,13 @@ export interface DiffJsonFinding {
   /** One sentence. */
   readonly explanation: string;
   /** The protocol fact behind the ranking, when the model has one. */
-  readonly fact?: { readonly id: string; readonly likelihood: string; readonly sentence: string; readonly source: string; readonly webSends?: JsonValue };
+  readonly fact?: {
+    readonly id: string;
+    readonly likelihood: string;
+    readonly sentence: string;
+    readonly source: string;
+    readonly webSends?: JsonValue;
+  };
   readonly textDiff?: readonly TextDiffPart[];
   /** Set when applying the finding copies another field of the failing request (shared values). */
   readonly applyAs?: Finding['applyAs'];
@@ -98,7 +116,12 @@ function exchangeJson(ref: ExchangeRef): DiffJsonExchange {
     url: scrubText(ref.url),
     ...(ref.endpoint !== undefined ? { endpoint: ref.endpoint } : {}),
     label: ref.label,
-    response: { ...(ref.response.status !== undefined ? { status: ref.response.status } : {}), ok: ref.response.ok, outcome: ref.response.outcome, events: ref.response.events },
+    response: {
+      ...(ref.response.status !== undefined ? { status: ref.response.status } : {}),
+      ok: ref.response.ok,
+      outcome: ref.response.outcome,
+      events: ref.response.events,
+    },
   };
 }
 
@@ -120,7 +143,17 @@ function findingJson(f: Finding): DiffJsonFinding {
     ...(f.volatileReason !== undefined ? { volatileReason: f.volatileReason } : {}),
     secret: f.secret,
     explanation: scrubText(f.explanation),
-    ...(f.fact ? { fact: { id: f.fact.id, likelihood: f.fact.likelihood, sentence: scrubText(f.fact.sentence), source: f.fact.source, ...(f.fact.webSends !== undefined ? { webSends: f.fact.webSends } : {}) } } : {}),
+    ...(f.fact
+      ? {
+          fact: {
+            id: f.fact.id,
+            likelihood: f.fact.likelihood,
+            sentence: scrubText(f.fact.sentence),
+            source: f.fact.source,
+            ...(f.fact.webSends !== undefined ? { webSends: f.fact.webSends } : {}),
+          },
+        }
+      : {}),
     ...(f.textDiff ? { textDiff: f.textDiff.map((p) => ({ op: p.op, text: scrubText(p.text) })) } : {}),
     ...(f.applyAs ? { applyAs: f.applyAs } : {}),
   };

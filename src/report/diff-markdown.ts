@@ -31,14 +31,20 @@ function code(text: string): string {
 
 function exchangeLine(side: string, ref: ExchangeRef): string {
   const r = ref.response;
-  const outcome = r.status === undefined ? cell(r.outcome) : `${r.status} ${r.ok ? '✅' : '❌'} ${cell(r.outcome)}${r.events ? ` (${r.events} events)` : ''}`;
+  const outcome =
+    r.status === undefined
+      ? cell(r.outcome)
+      : `${r.status} ${r.ok ? '✅' : '❌'} ${cell(r.outcome)}${r.events ? ` (${r.events} events)` : ''}`;
   return `- **${side}** (${ref.source}): ${code(`${ref.method} ${shortUrl(ref.url, 90)}`)} → ${outcome}`;
 }
 
 function findingRow(f: Finding): string {
   const good = f.change === 'extra' ? '' : code(cell(findingSide(f, 'good', 50)));
   const bad = f.change === 'missing' ? '' : code(cell(findingSide(f, 'bad', 50)));
-  return `| ${f.rank} | ${code(cell(findingLabel(f)))} | ${f.change} | ${good} | ${bad} | ${cell(scrubText(f.explanation))} |`;
+  return (
+    `| ${f.rank} | ${code(cell(findingLabel(f)))} | ${f.change} | ${good} | ${bad} | ` +
+    `${cell(scrubText(f.explanation))} |`
+  );
 }
 
 const TABLE_HEAD = ['| # | field | change | working (GOOD) | failing (BAD) | why |', '|---:|---|---|---|---|---|'];
@@ -48,14 +54,19 @@ function textDiffBlock(f: Finding): string[] {
   const lines = ['', `Text diff of ${code(findingLabel(f))} (\`-\` working, \`+\` failing):`, '', '```diff'];
   for (const part of f.textDiff) {
     const prefix = part.op === 'added' ? '+ ' : part.op === 'removed' ? '- ' : '  ';
-    for (const line of scrubText(part.text).split('\n')) if (line.trim() !== '') lines.push(`${prefix}${line.replace(/```/g, '`\u200b``')}`);
+    for (const line of scrubText(part.text).split('\n'))
+      if (line.trim() !== '') lines.push(`${prefix}${line.replace(/```/g, '`\u200b``')}`);
   }
   lines.push('```');
   return lines;
 }
 
 function pairSection(pair: PairDiff, options: MarkdownReportOptions): string[] {
-  const out = ['', `## Pair ${pair.index}: ${pair.good.label}${pair.forced ? ` ↔ ${pair.bad.label} (forced)` : ''}`, ''];
+  const out = [
+    '',
+    `## Pair ${pair.index}: ${pair.good.label}${pair.forced ? ` ↔ ${pair.bad.label} (forced)` : ''}`,
+    '',
+  ];
   out.push(exchangeLine('GOOD', pair.good), exchangeLine('BAD', pair.bad), '', scrubText(pair.explanation));
   const main = pair.findings.filter((f) => options.showVolatile || !f.volatile);
   const volatile = options.showVolatile ? [] : pair.findings.filter((f) => f.volatile);
@@ -66,7 +77,12 @@ function pairSection(pair: PairDiff, options: MarkdownReportOptions): string[] {
     for (const f of main.slice(0, max)) out.push(...textDiffBlock(f));
   }
   if (volatile.length > 0) {
-    out.push('', `<details><summary>${volatile.length} volatile value${volatile.length === 1 ? ' differs' : 's differ'} as expected</summary>`, '');
+    out.push(
+      '',
+      `<details><summary>${volatile.length} volatile value${volatile.length === 1 ? ' differs' : 's differ'} as ` +
+        `expected</summary>`,
+      '',
+    );
     out.push(...TABLE_HEAD, ...volatile.map(findingRow), '', '</details>');
   }
   return out;
@@ -80,15 +96,24 @@ export function renderDiffMarkdown(result: DiffResult, options: MarkdownReportOp
   out.push(`| ${s.pairs} | ${s.findings} | ${s.volatile} | ${s.unpairedGood} / ${s.unpairedBad} | ${s.ignored} |`);
   const maxPairs = options.maxPairs ?? 100;
   for (const pair of result.pairs.slice(0, maxPairs)) out.push(...pairSection(pair, options));
-  if (result.pairs.length > maxPairs) out.push('', `… and ${result.pairs.length - maxPairs} more pairs (see the JSON report).`);
-  const unpaired = [...result.unpaired.good.map((r) => ['GOOD', r] as const), ...result.unpaired.bad.map((r) => ['BAD', r] as const)];
+  if (result.pairs.length > maxPairs)
+    out.push('', `… and ${result.pairs.length - maxPairs} more pairs (see the JSON report).`);
+  const unpaired = [
+    ...result.unpaired.good.map((r) => ['GOOD', r] as const),
+    ...result.unpaired.bad.map((r) => ['BAD', r] as const),
+  ];
   if (unpaired.length > 0) {
     out.push('', '## Unpaired', '', 'No request of the same endpoint on the other side:', '');
-    for (const [side, ref] of unpaired.slice(0, 100)) out.push(`- ${side} ${code(ref.label)}: ${code(`${ref.method} ${shortUrl(ref.url, 90)}`)}`);
+    for (const [side, ref] of unpaired.slice(0, 100))
+      out.push(`- ${side} ${code(ref.label)}: ${code(`${ref.method} ${shortUrl(ref.url, 90)}`)}`);
     if (unpaired.length > 100) out.push(`- … and ${unpaired.length - 100} more`);
   }
   if (result.skipped.good + result.skipped.bad > 0) {
-    out.push('', `_Skipped before pairing (not API traffic, or another endpoint): ${result.skipped.good} GOOD, ${result.skipped.bad} BAD._`);
+    out.push(
+      '',
+      `_Skipped before pairing (not API traffic, or another endpoint): ${result.skipped.good} GOOD, ` +
+        `${result.skipped.bad} BAD._`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

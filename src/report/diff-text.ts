@@ -18,7 +18,15 @@ export interface TextReportOptions {
   readonly maxPerPair?: number;
 }
 
-const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' } as const;
+const ANSI = {
+  reset: '\x1b[0m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+} as const;
 type Style = keyof typeof ANSI;
 
 const CATEGORY_STYLE: Readonly<Record<FindingCategory, Style>> = {
@@ -67,29 +75,59 @@ export function renderDiffText(result: DiffResult, options: TextReportOptions = 
     out.push('');
     out.push(...pairLines(pair, width, options, paint));
   }
-  const unpaired = [...result.unpaired.good.map((r) => ['good', r] as const), ...result.unpaired.bad.map((r) => ['bad', r] as const)];
+  const unpaired = [
+    ...result.unpaired.good.map((r) => ['good', r] as const),
+    ...result.unpaired.bad.map((r) => ['bad', r] as const),
+  ];
   if (unpaired.length > 0) {
     out.push('', paint('bold', 'unpaired (no request of the same endpoint on the other side):'));
-    for (const [side, ref] of unpaired.slice(0, 50)) out.push(fit(`  ${side.padEnd(4)} ${ref.label}  ${ref.method} ${shortUrl(ref.url)}`, width));
+    for (const [side, ref] of unpaired.slice(0, 50))
+      out.push(fit(`  ${side.padEnd(4)} ${ref.label}  ${ref.method} ${shortUrl(ref.url)}`, width));
     if (unpaired.length > 50) out.push(`  … and ${unpaired.length - 50} more`);
   }
   if (result.skipped.good + result.skipped.bad > 0) {
-    out.push('', paint('dim', fit(`skipped (not API traffic or another endpoint): ${result.skipped.good} good, ${result.skipped.bad} bad`, width)));
+    out.push(
+      '',
+      paint(
+        'dim',
+        fit(
+          `skipped (not API traffic or another endpoint): ${result.skipped.good} good, ${result.skipped.bad} bad`,
+          width,
+        ),
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }
 
-function sideLine(side: 'good' | 'bad', ref: ExchangeRef, width: number, paint: (s: Style, t: string) => string): string {
-  const outcome = `${ref.response.status ?? '—'} ${ref.response.outcome}${ref.response.events ? ` (${ref.response.events} events)` : ''}`;
+function sideLine(
+  side: 'good' | 'bad',
+  ref: ExchangeRef,
+  width: number,
+  paint: (s: Style, t: string) => string,
+): string {
+  const outcome =
+    `${ref.response.status ?? '—'} ` +
+    `${ref.response.outcome}${ref.response.events ? ` (${ref.response.events} events)` : ''}`;
   const head = `  ${side.padEnd(4)} ${ref.source.padEnd(9)} ${ref.method} `;
   const room = Math.max(10, width - head.length - outcome.length - 3);
   const line = `${head}${shortUrl(ref.url, room)}`;
   return `${line} → ${paint(ref.response.ok ? 'green' : 'red', outcome)}`;
 }
 
-function pairLines(pair: PairDiff, width: number, options: TextReportOptions, paint: (s: Style, t: string) => string): string[] {
+function pairLines(
+  pair: PairDiff,
+  width: number,
+  options: TextReportOptions,
+  paint: (s: Style, t: string) => string,
+): string[] {
   const lines: string[] = [];
-  lines.push(paint('bold', fit(`▸ pair ${pair.index}: ${pair.good.label}${pair.forced ? ` ↔ ${pair.bad.label} (forced)` : ''}`, width)));
+  lines.push(
+    paint(
+      'bold',
+      fit(`▸ pair ${pair.index}: ${pair.good.label}${pair.forced ? ` ↔ ${pair.bad.label} (forced)` : ''}`, width),
+    ),
+  );
   lines.push(sideLine('good', pair.good, width, paint), sideLine('bad', pair.bad, width, paint));
   const shown = pair.findings.filter((f) => options.showVolatile || !f.volatile);
   const hiddenVolatile = pair.findings.length - shown.length;
@@ -97,7 +135,14 @@ function pairLines(pair: PairDiff, width: number, options: TextReportOptions, pa
   const max = options.maxPerPair ?? 30;
   for (const f of shown.slice(0, max)) lines.push(...findingLines(f, width, paint));
   if (shown.length > max) lines.push(paint('dim', `  … and ${shown.length - max} more (see --format json)`));
-  if (hiddenVolatile > 0) lines.push(paint('dim', `  + ${hiddenVolatile} volatile value${hiddenVolatile === 1 ? ' differs' : 's differ'} as expected (--show-volatile lists them)`));
+  if (hiddenVolatile > 0)
+    lines.push(
+      paint(
+        'dim',
+        `  + ${hiddenVolatile} volatile value${hiddenVolatile === 1 ? ' differs' : 's differ'} as expected ` +
+          `(--show-volatile lists them)`,
+      ),
+    );
   return lines;
 }
 
@@ -110,13 +155,20 @@ function findingLines(f: Finding, width: number, paint: (s: Style, t: string) =>
   let values = '';
   if (f.id !== 'header-order' && room > 12) {
     const half = Math.floor((room - 3) / 2);
-    values = f.change === 'missing' ? findingSide(f, 'good', room) : f.change === 'extra' ? findingSide(f, 'bad', room) : `${findingSide(f, 'good', half)} → ${findingSide(f, 'bad', half)}`;
+    values =
+      f.change === 'missing'
+        ? findingSide(f, 'good', room)
+        : f.change === 'extra'
+          ? findingSide(f, 'bad', room)
+          : `${findingSide(f, 'good', half)} → ${findingSide(f, 'bad', half)}`;
   }
   const first = `${paint(CATEGORY_STYLE[f.category], fit(head, width))}${values ? ` ${values}` : ''}`;
   const lines = [first, ...wrap(scrubText(f.explanation), width, '       ').map((l) => paint('dim', l))];
   if (f.textDiff) {
     // Markers rather than colour alone, so the diff survives NO_COLOR and copy-paste.
-    const plain = f.textDiff.map((p) => (p.op === 'added' ? `[+${p.text}]` : p.op === 'removed' ? `[-${p.text}]` : p.text)).join('');
+    const plain = f.textDiff
+      .map((p) => (p.op === 'added' ? `[+${p.text}]` : p.op === 'removed' ? `[-${p.text}]` : p.text))
+      .join('');
     lines.push(...wrap(scrubText(plain), width, '       | '));
   }
   return lines;

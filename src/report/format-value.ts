@@ -27,14 +27,20 @@ export function scrubText(text: string): string {
 /** A value safe to put in a report: secrets as stand-ins, containers scrubbed recursively. */
 export function safeValue(value: JsonValue | undefined, secret: boolean): JsonValue | undefined {
   if (value === undefined) return undefined;
-  if (secret) return typeof value === 'string' ? secretStandIn(value) : `«${Array.isArray(value) ? 'list' : typeof value}»`;
+  if (secret)
+    return typeof value === 'string' ? secretStandIn(value) : `«${Array.isArray(value) ? 'list' : typeof value}»`;
   if (typeof value === 'string') return scrubText(value);
   if (Array.isArray(value)) return value.map((v: JsonValue) => safeValue(v, false)!);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
     for (const key of Object.keys(value)) {
       const v = (value as Record<string, JsonValue>)[key]!;
-      Object.defineProperty(out, key, { value: safeValue(v, isSecretName(key)), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: safeValue(v, isSecretName(key)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -59,7 +65,8 @@ export function findingSide(f: Finding, side: 'good' | 'bad', max = 60): string 
 export function describeKindInfo(info: ValueKindInfo | undefined): string {
   if (!info) return 'absent';
   const parts: string[] = [info.bearer ? `Bearer ${info.kind}` : info.kind];
-  if (info.length !== undefined && !['object', 'array', 'null', 'boolean'].includes(info.kind)) parts.push(`${info.length} chars`);
+  if (info.length !== undefined && !['object', 'array', 'null', 'boolean'].includes(info.kind))
+    parts.push(`${info.length} chars`);
   if (info.exp) parts.push(`exp ${info.exp}`);
   return parts.join(', ');
 }

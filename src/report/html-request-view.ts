@@ -14,7 +14,12 @@ const MAX_BODY_CHARS = 200_000;
 
 /** Text safe inside HTML elements and quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 // Must write paths exactly as src/diff/field-path.ts `joinPath` does (the report may import only
@@ -51,7 +56,10 @@ function classFor(f: Finding | undefined, side: Side): string {
 
 function row(id: string, cls: string, name: string, value: string, title?: string): string {
   const t = title ? ` title="${escapeHtml(title)}"` : '';
-  return `<tr class="row ${cls}" data-id="${escapeHtml(id)}"${t}><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`;
+  return (
+    `<tr class="row ${cls}" ` +
+    `data-id="${escapeHtml(id)}"${t}><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`
+  );
 }
 
 function section(title: string, rows: string[]): string {
@@ -65,22 +73,40 @@ export function renderRequestView(request: NormalizedRequest, side: Side, index:
   const why = (key: string) => index.get(key)?.explanation;
   const parts: string[] = [];
   const lineClass = [hl('method'), hl('path')].filter(Boolean).join(' ');
-  parts.push(`<div class="reqline ${lineClass}" data-id="path"><b>${escapeHtml(request.method)}</b> ${escapeHtml(scrubText(request.path))}</div>`);
+  parts.push(
+    `<div class="reqline ${lineClass}" data-id="path"><b>${escapeHtml(request.method)}</b> ` +
+      `${escapeHtml(scrubText(request.path))}</div>`,
+  );
   if (request.origin) parts.push(`<div class="origin ${hl('url:origin')}">${escapeHtml(request.origin)}</div>`);
-  parts.push(section('Headers', request.headers.map((h) => {
-    const key = `header:${h.name}`;
-    const value = isSecretName(h.name) ? secretStandIn(h.value) : scrubText(h.value);
-    return row(key, hl(key), h.name, value, why(key));
-  })));
-  parts.push(section('Cookies', request.cookies.map((c) => {
-    const key = `cookie:${c.name}`;
-    return row(key, hl(key), c.name, secretStandIn(c.value), why(key));
-  })));
-  parts.push(section('Query', Object.keys(request.query).map((name) => {
-    const key = `query:${name}`;
-    const v = safeValue(request.query[name], isSecretName(name));
-    return row(key, hl(key), name, typeof v === 'string' ? v : JSON.stringify(v), why(key));
-  })));
+  parts.push(
+    section(
+      'Headers',
+      request.headers.map((h) => {
+        const key = `header:${h.name}`;
+        const value = isSecretName(h.name) ? secretStandIn(h.value) : scrubText(h.value);
+        return row(key, hl(key), h.name, value, why(key));
+      }),
+    ),
+  );
+  parts.push(
+    section(
+      'Cookies',
+      request.cookies.map((c) => {
+        const key = `cookie:${c.name}`;
+        return row(key, hl(key), c.name, secretStandIn(c.value), why(key));
+      }),
+    ),
+  );
+  parts.push(
+    section(
+      'Query',
+      Object.keys(request.query).map((name) => {
+        const key = `query:${name}`;
+        const v = safeValue(request.query[name], isSecretName(name));
+        return row(key, hl(key), name, typeof v === 'string' ? v : JSON.stringify(v), why(key));
+      }),
+    ),
+  );
   parts.push(renderBody(request, side, index));
   return parts.join('');
 }
@@ -108,9 +134,20 @@ function renderBody(request: NormalizedRequest, side: Side, index: Map<string, F
         budget -= text.length;
         const id = path === '' ? 'body' : `body:${path}`;
         const title = index.get(id === 'body' ? 'body' : `body:${path}`)?.explanation;
-        lines.push(`<span class="jl ${cls}" data-id="${escapeHtml(id)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${'  '.repeat(depth)}${escapeHtml(text)}</span>`);
+        lines.push(
+          `<span class="jl ${cls}" ` +
+            `data-id="${escapeHtml(id)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${'  '.repeat(depth)}${escapeHtml(text)}</span>`,
+        );
       };
-      const walk = (value: JsonValue, path: string, key: string | undefined, depth: number, inherited: string, secret: boolean, comma: string) => {
+      const walk = (
+        value: JsonValue,
+        path: string,
+        key: string | undefined,
+        depth: number,
+        inherited: string,
+        secret: boolean,
+        comma: string,
+      ) => {
         const own = path === '' ? whole : classFor(index.get(`body:${path}`), side);
         const cls = own || inherited;
         const prefix = key === undefined ? '' : `${JSON.stringify(key)}: `;
@@ -120,9 +157,19 @@ function renderBody(request: NormalizedRequest, side: Side, index: Map<string, F
           if (keys.length === 0) return emit(depth, path, cls, `${prefix}${isArray ? '[]' : '{}'}${comma}`);
           emit(depth, path, cls, `${prefix}${isArray ? '[' : '{'}`);
           keys.forEach((k, i) => {
-            const child = isArray ? (value as readonly JsonValue[])[k as number]! : (value as Record<string, JsonValue>)[k as string]!;
+            const child = isArray
+              ? (value as readonly JsonValue[])[k as number]!
+              : (value as Record<string, JsonValue>)[k as string]!;
             const childSecret = secret || (typeof k === 'string' && isSecretName(k));
-            walk(child, joinBodyPath(path, k), isArray ? undefined : (k as string), depth + 1, cls, childSecret, i < keys.length - 1 ? ',' : '');
+            walk(
+              child,
+              joinBodyPath(path, k),
+              isArray ? undefined : (k as string),
+              depth + 1,
+              cls,
+              childSecret,
+              i < keys.length - 1 ? ',' : '',
+            );
           });
           emit(depth, path, cls, `${isArray ? ']' : '}'}${comma}`);
           return;

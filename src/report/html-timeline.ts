@@ -23,7 +23,11 @@ export const PHASE_COLORS: Readonly<Record<string, string>> = {
 export function eventPhase(data: string): string {
   if (data.includes('"response.created"')) return 'created';
   try {
-    const value = JSON.parse(data) as { choices?: { delta?: { phase?: string; status?: string } }[]; error?: unknown; success?: boolean };
+    const value = JSON.parse(data) as {
+      choices?: { delta?: { phase?: string; status?: string } }[];
+      error?: unknown;
+      success?: boolean;
+    };
     if (value.error !== undefined || value.success === false) return 'error';
     const delta = value.choices?.[0]?.delta;
     if (delta?.status === 'finished' && delta.phase === 'answer') return 'finished';
@@ -42,24 +46,46 @@ const RIGHT = 8;
 /** The timeline of one exchange's response, as an `<svg>` (or a short note when there is no stream). */
 export function renderTimeline(exchange: Exchange): string {
   const response = exchange.response;
-  if (!response) return `<div class="timeline none">no response${exchange.error ? ` (${escapeHtml(exchange.error.code)})` : ''}</div>`;
-  const marks = (response.sse ?? []).map((e) => ({ t: e.t, phase: eventPhase(e.data), label: scrubText(e.data.slice(0, 80)) }));
-  const points = marks.length > 0 ? marks : (response.chunks ?? []).map((c) => ({ t: c.t, phase: 'chunk', label: `${c.size} bytes` }));
+  if (!response)
+    return (
+      `<div class="timeline none">no ` +
+      `response${exchange.error ? ` (${escapeHtml(exchange.error.code)})` : ''}</div>`
+    );
+  const marks = (response.sse ?? []).map((e) => ({
+    t: e.t,
+    phase: eventPhase(e.data),
+    label: scrubText(e.data.slice(0, 80)),
+  }));
+  const points =
+    marks.length > 0
+      ? marks
+      : (response.chunks ?? []).map((c) => ({ t: c.t, phase: 'chunk', label: `${c.size} bytes` }));
   if (points.length === 0) {
     const body = scrubText((response.body ?? '').replace(/\s+/g, ' ').slice(0, 100));
-    return `<div class="timeline none">no event stream: HTTP ${response.status}${body ? ` <code>${escapeHtml(body)}</code>` : ''}</div>`;
+    return (
+      `<div class="timeline none">no event stream: HTTP ` +
+      `${response.status}${body ? ` <code>${escapeHtml(body)}</code>` : ''}</div>`
+    );
   }
   const max = Math.max(1, ...points.map((p) => p.t));
   const x = (t: number) => LEFT + (Math.max(0, t) / max) * (WIDTH - LEFT - RIGHT);
   const ticks = points.slice(0, 2000).map((p) => {
     const cx = x(p.t).toFixed(1);
-    return `<line x1="${cx}" x2="${cx}" y1="8" y2="28" stroke="${PHASE_COLORS[p.phase] ?? PHASE_COLORS.other}" stroke-width="2"><title>${escapeHtml(`${Math.round(p.t)} ms ${p.phase}: ${p.label}`)}</title></line>`;
+    return (
+      `<line x1="${cx}" x2="${cx}" y1="8" y2="28" stroke="${PHASE_COLORS[p.phase] ?? PHASE_COLORS.other}" ` +
+      `stroke-width="2"><title>${escapeHtml(`${Math.round(p.t)} ms ${p.phase}: ${p.label}`)}</title></line>`
+    );
   });
   const phases = [...new Set(points.map((p) => p.phase))];
-  const legend = phases.map((ph) => `<span class="legend" style="color:${PHASE_COLORS[ph] ?? PHASE_COLORS.other}">■ ${escapeHtml(ph)}</span>`).join(' ');
+  const legend = phases
+    .map(
+      (ph) => `<span class="legend" style="color:${PHASE_COLORS[ph] ?? PHASE_COLORS.other}">■ ${escapeHtml(ph)}</span>`,
+    )
+    .join(' ');
   const what = marks.length > 0 ? `${marks.length} events` : `${points.length} chunks`;
   return [
-    `<figure class="timeline"><svg width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(`${what} over ${Math.round(max)} ms`)}">`,
+    `<figure class="timeline"><svg width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" ` +
+      `aria-label="${escapeHtml(`${what} over ${Math.round(max)} ms`)}">`,
     `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="28" y2="28" stroke="#bbb"/>`,
     ...ticks,
     `<text x="${LEFT}" y="42" font-size="10" fill="#666">0 ms</text>`,

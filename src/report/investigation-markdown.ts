@@ -10,7 +10,10 @@ import type { InvestigationReport } from './investigation-model.js';
 
 /** The differences worth showing: not volatile, highest ranked first, at most `max`. */
 export function topFindings(report: InvestigationReport, max = 12): Finding[] {
-  const pair = report.diff?.pairs.find((p) => p.key === report.bisectedPair) ?? report.diff?.pairs.find((p) => !p.bad.response.ok) ?? report.diff?.pairs[0];
+  const pair =
+    report.diff?.pairs.find((p) => p.key === report.bisectedPair) ??
+    report.diff?.pairs.find((p) => !p.bad.response.ok) ??
+    report.diff?.pairs[0];
   return (pair?.findings ?? []).filter((f) => !f.volatile).slice(0, max);
 }
 
@@ -24,16 +27,25 @@ function fenced(text: string, lang = ''): string[] {
 export function renderInvestigationMarkdown(report: InvestigationReport): string {
   const out = [`# qwen-probe investigation: why does ${mdCode(report.library)} fail?`, ''];
   out.push(`**${report.solved ? 'Solved' : 'Not solved'}.** ${scrubText(report.summary)}`, '');
-  out.push(`- target: ${mdCode(report.target)}${report.simulatorProfile ? ` (bundled simulator, profile ${mdCode(report.simulatorProfile)})` : ''}`);
+  out.push(
+    `- target: ${mdCode(report.target)}${
+      report.simulatorProfile ? ` (bundled simulator, profile ` + `${mdCode(report.simulatorProfile)})` : ''
+    }`,
+  );
   out.push(`- started: ${report.startedAt}`, `- prompt: ${mdCode(mdCell(report.prompt))}`, '');
   out.push('## Steps', '', '| step | status | detail | time |', '|---|---|---|---:|');
-  for (const s of report.steps) out.push(`| ${mdCell(s.name)} | ${s.status} | ${mdCell(scrubText(s.detail))} | ${(s.ms / 1000).toFixed(1)} s |`);
+  for (const s of report.steps)
+    out.push(`| ${mdCell(s.name)} | ${s.status} | ${mdCell(scrubText(s.detail))} | ${(s.ms / 1000).toFixed(1)} s |`);
 
   out.push('', '## What failed', '');
-  if (report.browserAnswer !== undefined) out.push(`The browser's request worked: it answered ${mdCode(mdCell(report.browserAnswer.slice(0, 120)))}.`, '');
+  if (report.browserAnswer !== undefined)
+    out.push(`The browser's request worked: it answered ${mdCode(mdCell(report.browserAnswer.slice(0, 120)))}.`, '');
   if (report.libraryFailure) {
     const f = report.libraryFailure;
-    out.push(`The library's request (${mdCode(report.library)}) ${f.name === 'works' ? 'worked' : `failed with **${mdCell(f.name)}**`}${f.status !== undefined ? ` (HTTP ${f.status})` : ''}: ${scrubText(f.explanation)}`);
+    out.push(
+      `The library's request (${mdCode(report.library)}) ` +
+        `${f.name === 'works' ? 'worked' : `failed with **${mdCell(f.name)}**`}${f.status !== undefined ? ` (HTTP ${f.status})` : ''}: ${scrubText(f.explanation)}`,
+    );
   }
 
   const findings = topFindings(report);
@@ -57,7 +69,15 @@ export function renderInvestigationMarkdown(report: InvestigationReport): string
   if (report.repaired) {
     const r = report.repaired;
     out.push('', '## The working request', '');
-    out.push(`The failing request with the culprits applied ${r.outcome === 'works' ? 'works' : `still ${r.outcome === 'fails' ? 'fails' : 'could not be judged'} (${mdCell(r.failure ?? '')})`}: ${scrubText(r.explanation)}`, '');
+    out.push(
+      `The failing request with the culprits applied ` +
+        `${
+          r.outcome === 'works'
+            ? 'works'
+            : `still ${r.outcome === 'fails' ? 'fails' : 'could not be judged'} ` + `(${mdCell(r.failure ?? '')})`
+        }: ${scrubText(r.explanation)}`,
+      '',
+    );
     out.push('Export the variables it names, then run:', '', ...fenced(r.curl, 'sh'));
     out.push('', '## The answer it got', '');
     if (r.reasoning) out.push('Reasoning:', '', ...fenced(scrubText(r.reasoning)), '');

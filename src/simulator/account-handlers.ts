@@ -12,14 +12,16 @@ import { ANONYMOUS_USER_ID, nowSeconds, ownedChat, userOf, type SimulatorRuntime
 import type { StoredChat } from './state.js';
 
 /** Open WebUI's ERROR_MESSAGES.INVALID_CRED, which its sign-in answers with HTTP 400. */
-export const INVALID_CREDENTIALS = 'The email or password provided is incorrect. Please check for typos and try logging in again.';
+export const INVALID_CREDENTIALS =
+  'The email or password provided is incorrect. Please check for typos and try logging in again.';
 
 const notAuthenticated = (rid: string): Response => errorResponse(401, rid, 'Unauthorized', 'Not authenticated');
 
 export function handleSignin(rt: SimulatorRuntime, facts: RequestFacts, rid: string): Response {
   const body = bodyObject(facts);
   for (const field of ['email', 'password']) {
-    if (typeof body[field] !== 'string') return errorResponse(400, rid, 'RequestValidationError', `Field '${field}': Field required`);
+    if (typeof body[field] !== 'string')
+      return errorResponse(400, rid, 'RequestValidationError', `Field '${field}': Field required`);
   }
   const email = String(body['email']).trim().toLowerCase();
   const password = String(body['password']).trim().toLowerCase();
@@ -31,7 +33,16 @@ export function handleSignin(rt: SimulatorRuntime, facts: RequestFacts, rid: str
   const cookie = `token=${token}; Path=/; Expires=${new Date(exp * 1000).toUTCString()}; HttpOnly; SameSite=Lax`;
   return jsonResponse(
     200,
-    { token, id: user.id, email: user.email, name: user.name, role: 'user', token_type: 'Bearer', expires_at: exp, profile_image_url: '/static/user.png' },
+    {
+      token,
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: 'user',
+      token_type: 'Bearer',
+      expires_at: exp,
+      profile_image_url: '/static/user.png',
+    },
     { 'set-cookie': cookie },
   );
 }
@@ -90,7 +101,13 @@ export function handleChatsList(rt: SimulatorRuntime, facts: RequestFacts, rid: 
     .filter((c) => c.userId === owner)
     .sort((a, b) => b.updatedAt - a.updatedAt)
     .slice((page - 1) * limit, page * limit)
-    .map((c) => ({ id: c.id, title: c.title, updated_at: c.updatedAt, created_at: c.createdAt, chat_type: c.chatType }));
+    .map((c) => ({
+      id: c.id,
+      title: c.title,
+      updated_at: c.updatedAt,
+      created_at: c.createdAt,
+      chat_type: c.chatType,
+    }));
   return successResponse(rid, chats);
 }
 

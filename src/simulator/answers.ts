@@ -38,7 +38,24 @@ const SENTENCES = [
   'Streaming, threading and usage counts behave as the notes describe.',
 ];
 
-const FILLER = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa'];
+const FILLER = [
+  'alpha',
+  'bravo',
+  'charlie',
+  'delta',
+  'echo',
+  'foxtrot',
+  'golf',
+  'hotel',
+  'india',
+  'juliet',
+  'kilo',
+  'lima',
+  'mike',
+  'november',
+  'oscar',
+  'papa',
+];
 
 /** FNV-1a 32-bit: tiny, stable across Node versions, good enough to pick sentences. */
 export function hashPrompt(text: string): number {
@@ -79,7 +96,8 @@ function summaryFor(prompt: string, h: number): ExpectedSummary {
     titles: ['Reading the request', 'Planning the reply'],
     thoughts: [
       `The user sent a prompt of ${chars} characters. I should echo its start so the reply is easy to check.`,
-      `I will add sentence ${(h % SENTENCES.length) + 1} and sentence ${((h >>> 8) % SENTENCES.length) + 1} of the simulator's list, then stop.`,
+      `I will add sentence ${(h % SENTENCES.length) + 1} and sentence ${((h >>> 8) % SENTENCES.length) + 1} of the ` +
+        `simulator's list, then stop.`,
     ],
   };
 }

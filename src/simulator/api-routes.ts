@@ -34,7 +34,8 @@ const TRANSPORT_FAULTS: readonly string[] = ['reset-mid-stream', 'stall', 'malfo
 function checkToken(rt: SimulatorRuntime, token: string | undefined): TokenCheck {
   const check = verifyJwt(token, rt.jwtSecret, nowSeconds(rt));
   // A well-signed token of an account this simulator does not know (e.g. after a restart with a fixed secret).
-  if (check.kind === 'valid' && !rt.state.users.some((u) => u.id === check.payload.id)) return { kind: 'invalid', reason: 'unknown user' };
+  if (check.kind === 'valid' && !rt.state.users.some((u) => u.id === check.payload.id))
+    return { kind: 'invalid', reason: 'unknown user' };
   return check;
 }
 
@@ -55,12 +56,26 @@ function faultResponse(fault: FaultSpec, rid: string): Response | undefined {
 }
 
 /** Applies a transport fault to a non-stream answer: half the body, then a cut or a stall. */
-async function withTransportFault(response: Response, fault: TransportFault, rt: SimulatorRuntime, socket: Socket | undefined): Promise<Response> {
+async function withTransportFault(
+  response: Response,
+  fault: TransportFault,
+  rt: SimulatorRuntime,
+  socket: Socket | undefined,
+): Promise<Response> {
   const text = await response.text();
-  return new Response(faultyBody(text, fault, rt.signal, socket), { status: response.status, headers: response.headers });
+  return new Response(faultyBody(text, fault, rt.signal, socket), {
+    status: response.status,
+    headers: response.headers,
+  });
 }
 
-function dispatch(rt: SimulatorRuntime, facts: RequestFacts, rid: string, fault: TransportFault | undefined, socket: Socket | undefined): Response {
+function dispatch(
+  rt: SimulatorRuntime,
+  facts: RequestFacts,
+  rid: string,
+  fault: TransportFault | undefined,
+  socket: Socket | undefined,
+): Response {
   switch (facts.endpoint) {
     case 'auths.signin':
       return handleSignin(rt, facts, rid);
@@ -109,7 +124,15 @@ export function mountApiRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): v
     const rid = rt.ids();
     const socket = c.env?.incoming?.socket;
     const decide = (response: Response, outcome: string, explain?: string): Response => {
-      recordDecision(rt.state, { at: rt.clock(), method, path: url.pathname, endpoint, status: response.status, outcome, explain });
+      recordDecision(rt.state, {
+        at: rt.clock(),
+        method,
+        path: url.pathname,
+        endpoint,
+        status: response.status,
+        outcome,
+        explain,
+      });
       return response;
     };
 
@@ -136,7 +159,12 @@ export function mountApiRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): v
       // A stream applies its transport fault itself; any other answer gets it here.
       if (streaming) return decide(response, transport ? `stream+fault:${transport}` : outcome);
     }
-    if (transport) return decide(await withTransportFault(response, transport, rt, socket), `${outcome}+fault:${transport}`, explain);
+    if (transport)
+      return decide(
+        await withTransportFault(response, transport, rt, socket),
+        `${outcome}+fault:${transport}`,
+        explain,
+      );
     return decide(response, outcome, explain);
   });
 }

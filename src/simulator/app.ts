@@ -55,7 +55,11 @@ export interface SimulatorApp {
 export const DEFAULT_CHUNK_INTERVAL_MS = 20;
 export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
-function makeUsers(credentials: readonly SimulatorCredentials[], ids: () => string, nowSeconds: number): SimulatorUser[] {
+function makeUsers(
+  credentials: readonly SimulatorCredentials[],
+  ids: () => string,
+  nowSeconds: number,
+): SimulatorUser[] {
   return credentials.map((c) => ({
     id: ids(),
     email: c.email,
@@ -69,7 +73,8 @@ function makeUsers(credentials: readonly SimulatorCredentials[], ids: () => stri
 export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp {
   const profile = resolveProfile(options.profile);
   const faults = faultSpecsSchema.safeParse(options.faults ?? []);
-  if (!faults.success) throw new ProbeError('E_INPUT', `bad fault specs: ${faults.error.issues[0]?.message ?? 'invalid'}`);
+  if (!faults.success)
+    throw new ProbeError('E_INPUT', `bad fault specs: ${faults.error.issues[0]?.message ?? 'invalid'}`);
   const clock = options.clock ?? Date.now;
   const ids = options.ids ?? (() => crypto.randomUUID());
   const startSeconds = Math.floor(clock() / 1000);
@@ -96,7 +101,9 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
   mountWebRoutes(app, rt);
   mountControlRoutes(app, rt);
   mountApiRoutes(app, rt);
-  app.notFound(() => new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+  app.notFound(
+    () => new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+  );
   // A bug must not take the server down or leave a client hanging: answer with the envelope.
   app.onError((error) => errorResponse(500, ids(), 'Internal_Server_Error', `simulator bug: ${error.message}`));
   return { app, state, close: () => abort.abort() };

@@ -24,7 +24,11 @@ export function promptText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+      .map((part) =>
+        typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string'
+          ? (part as { text: string }).text
+          : '',
+      )
       .join('');
   }
   return '';
@@ -37,7 +41,18 @@ function record(value: unknown): Record<string, unknown> {
 /** A chat for a completion whose chat_id was never created: only reached when the profile has no rule against it. */
 function implicitChat(rt: SimulatorRuntime, id: string, userId: string, model: string): StoredChat {
   const now = nowSeconds(rt);
-  const chat: StoredChat = { id, userId, title: 'New Chat', models: [model], chatType: 't2t', chatMode: 'normal', createdAt: now, updatedAt: now, messages: [], lastResponseId: null };
+  const chat: StoredChat = {
+    id,
+    userId,
+    title: 'New Chat',
+    models: [model],
+    chatType: 't2t',
+    chatMode: 'normal',
+    createdAt: now,
+    updatedAt: now,
+    messages: [],
+    lastResponseId: null,
+  };
   rt.state.chats.set(id, chat);
   return chat;
 }
@@ -68,7 +83,14 @@ export function handleCompletion(rt: SimulatorRuntime, facts: RequestFacts, ctx:
   const userMessageId = typeof fid === 'string' && fid !== '' ? fid : rt.ids();
   const responseId = rt.ids();
   const now = nowSeconds(rt);
-  const userMessage: StoredMessage = { id: userMessageId, role: 'user', content: prompt, parentId: requestedParent(facts), childrenIds: [responseId], timestamp: now };
+  const userMessage: StoredMessage = {
+    id: userMessageId,
+    role: 'user',
+    content: prompt,
+    parentId: requestedParent(facts),
+    childrenIds: [responseId],
+    timestamp: now,
+  };
   const reasoning = thinking && withPhase ? expectedAnswer(prompt, { thinking: true }).reasoning : undefined;
   const answer: StoredMessage = {
     id: responseId,
@@ -86,7 +108,15 @@ export function handleCompletion(rt: SimulatorRuntime, facts: RequestFacts, ctx:
   chat.updatedAt = now;
   if (chat.title === 'New Chat' && prompt.trim() !== '') chat.title = prompt.trim().slice(0, 40);
 
-  const events = planStream({ chatId: chat.id, parentId: userMessageId, responseId, prompt, thinking, thinkingFormat, withPhase });
+  const events = planStream({
+    chatId: chat.id,
+    parentId: userMessageId,
+    responseId,
+    prompt,
+    thinking,
+    thinkingFormat,
+    withPhase,
+  });
   const streams = rt.state.streams;
   streams.started += 1;
   streams.open += 1;

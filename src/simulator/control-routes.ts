@@ -34,7 +34,9 @@ export function mountControlRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime
     const parsed = faultSpecsSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return jsonResponse(400, { error: `bad fault spec at ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}` });
+      return jsonResponse(400, {
+        error: `bad fault spec at ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}`,
+      });
     }
     rt.state.faults.set(parsed.data as FaultSpec[]);
     return jsonResponse(200, { faults: faultList(rt) });

@@ -43,7 +43,9 @@ export const faultSpecSchema = z.strictObject({
   name: z.enum(FAULT_NAMES),
   endpoint: z
     .string()
-    .refine((e) => e === '*' || ENDPOINT_NAMES.includes(e), { message: `unknown endpoint; use * or one of ${ENDPOINT_NAMES.join(', ')}` })
+    .refine((e) => e === '*' || ENDPOINT_NAMES.includes(e), {
+      message: `unknown endpoint; use * or one of ${ENDPOINT_NAMES.join(', ')}`,
+    })
     .optional(),
   times: z.number().int().min(0).optional(),
   after: z.number().int().min(0).optional(),
@@ -61,17 +63,24 @@ export function isFaultName(name: string): name is FaultName {
  */
 export function parseFaultSpec(text: string): FaultSpec {
   const [name = '', ...options] = text.split(':');
-  if (!isFaultName(name)) throw new ProbeError('E_USAGE', `unknown fault "${name}": use one of ${FAULT_NAMES.join(', ')}`);
+  if (!isFaultName(name))
+    throw new ProbeError('E_USAGE', `unknown fault "${name}": use one of ${FAULT_NAMES.join(', ')}`);
   const spec: { name: FaultName; endpoint?: string; times?: number; after?: number } = { name };
   for (const option of options) {
     const m = /^(times|after|endpoint)=(.+)$/.exec(option);
-    if (!m) throw new ProbeError('E_USAGE', `bad fault option "${option}" in "${text}": use times=N, after=N or endpoint=NAME`);
+    if (!m)
+      throw new ProbeError(
+        'E_USAGE',
+        `bad fault option "${option}" in "${text}": use times=N, after=N or endpoint=NAME`,
+      );
     const [, key, value = ''] = m;
     if (key === 'endpoint') {
-      if (value !== '*' && !ENDPOINT_NAMES.includes(value)) throw new ProbeError('E_USAGE', `unknown endpoint "${value}" in fault "${text}"`);
+      if (value !== '*' && !ENDPOINT_NAMES.includes(value))
+        throw new ProbeError('E_USAGE', `unknown endpoint "${value}" in fault "${text}"`);
       spec.endpoint = value;
     } else {
-      if (!/^\d+$/.test(value)) throw new ProbeError('E_USAGE', `fault option ${key} needs a whole number, got "${value}"`);
+      if (!/^\d+$/.test(value))
+        throw new ProbeError('E_USAGE', `fault option ${key} needs a whole number, got "${value}"`);
       spec[key as 'times' | 'after'] = Number(value);
     }
   }

@@ -7,7 +7,15 @@ export type { SimulatorApp, SimulatorCredentials, SimulatorOptions } from './app
 export { startSimulator, isLoopbackHost } from './server.js';
 export type { RunningSimulator, StartSimulatorOptions } from './server.js';
 export type { SimulatorState, StoredChat, StoredMessage, SimulatorUser, Decision } from './state.js';
-export { loadProfile, loadProfileFile, parseProfile, resolveProfile, PROFILES, DEFAULT_PROFILE_NAME, isBuiltInProfile } from './profiles/index.js';
+export {
+  loadProfile,
+  loadProfileFile,
+  parseProfile,
+  resolveProfile,
+  PROFILES,
+  DEFAULT_PROFILE_NAME,
+  isBuiltInProfile,
+} from './profiles/index.js';
 export {
   AUTH_RULES,
   AUTHENTICATED_ENDPOINTS,

@@ -50,7 +50,8 @@ export function verifyJwt(token: string | undefined, secret: string, nowSeconds:
   const [head, body, sig] = parts as [string, string, string];
   const expected = Buffer.from(signature(`${head}.${body}`, secret));
   const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { kind: 'invalid', reason: 'bad signature' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { kind: 'invalid', reason: 'bad signature' };
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

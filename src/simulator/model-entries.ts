@@ -6,7 +6,15 @@
 import type { ModelSpec } from './profile-schema.js';
 
 /** The chat types a model offers when its spec does not narrow them (the capture's full list). */
-export const DEFAULT_MODEL_CHAT_TYPES: readonly string[] = ['t2t', 't2v', 't2i', 'search', 'artifacts', 'web_dev', 'deep_research'];
+export const DEFAULT_MODEL_CHAT_TYPES: readonly string[] = [
+  't2t',
+  't2v',
+  't2i',
+  'search',
+  'artifacts',
+  'web_dev',
+  'deep_research',
+];
 
 export interface ModelEntryOptions {
   /** Unix seconds for `created_at`/`updated_at`; fixed so the list is stable between calls. */
@@ -65,6 +73,9 @@ export function modelEntry(spec: ModelSpec, options: ModelEntryOptions): Record<
 }
 
 /** The `{"data":[…]}` body of GET /api/models and GET /api/v2/models/. */
-export function modelsBody(models: readonly ModelSpec[], options: ModelEntryOptions): { data: Record<string, unknown>[] } {
+export function modelsBody(
+  models: readonly ModelSpec[],
+  options: ModelEntryOptions,
+): { data: Record<string, unknown>[] } {
   return { data: models.map((m) => modelEntry(m, options)) };
 }

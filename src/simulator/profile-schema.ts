@@ -114,7 +114,14 @@ export interface SimulatorProfile {
 const ENDPOINT_NAMES = new Set(ENDPOINTS.map((e) => e.name));
 
 const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ]),
 );
 
 const fieldRefShape = {
@@ -150,7 +157,12 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 const statusSchema = z.number().int().min(100).max(599);
 
 export const ruleResponseSchema = z.union([
-  z.strictObject({ status: statusSchema, code: z.string().min(1), details: z.union([z.string(), z.array(z.string())]), num: z.number().optional() }),
+  z.strictObject({
+    status: statusSchema,
+    code: z.string().min(1),
+    details: z.union([z.string(), z.array(z.string())]),
+    num: z.number().optional(),
+  }),
   z.strictObject({ waf: z.enum(['html', 'json-block']), status: statusSchema }),
 ]);
 

@@ -7,9 +7,7 @@ import type { FieldRef } from './profile-schema.js';
 import type { TokenCheck } from './jwt.js';
 
 export type ParsedBody =
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'json'; readonly value: unknown }
-  | { readonly kind: 'invalid' };
+  { readonly kind: 'empty' } | { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'invalid' };
 
 export interface RequestFacts {
   /** Endpoint name from src/upstream/endpoints.ts; undefined for paths the protocol model does not know. */

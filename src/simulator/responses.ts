@@ -13,11 +13,22 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 /** `{"success":false,"request_id":…,"data":{"code":…,"details":…}}` (plus `num` for RateLimited). */
-export function errorEnvelope(requestId: string, code: string, details: string | readonly string[], num?: number): Record<string, unknown> {
+export function errorEnvelope(
+  requestId: string,
+  code: string,
+  details: string | readonly string[],
+  num?: number,
+): Record<string, unknown> {
   return { success: false, request_id: requestId, data: { code, details, ...(num === undefined ? {} : { num }) } };
 }
 
-export function errorResponse(status: number, requestId: string, code: string, details: string | readonly string[], num?: number): Response {
+export function errorResponse(
+  status: number,
+  requestId: string,
+  code: string,
+  details: string | readonly string[],
+  num?: number,
+): Response {
   return jsonResponse(status, errorEnvelope(requestId, code, details, num));
 }
 
@@ -35,7 +46,8 @@ export function wafHtmlPage(traceId: string): string {
     `<meta name="aliyun_waf_aa" content="${traceId}">`,
     '<meta name="aliyun_waf_bb" content="1">',
     '<title>405</title></head><body>',
-    '<div id="block"><h1>Sorry, your request has been blocked as it may cause potential threats to the server\'s security.</h1>',
+    '<div id="block"><h1>Sorry, your request has been blocked as it may cause potential threats to the server\'s ' +
+      'security.</h1>',
     `<p>Trace ID: ${traceId}</p></div>`,
     '<script>window._waf_is_mobile=false;</script></body></html>',
   ].join('');

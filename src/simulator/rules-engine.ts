@@ -91,6 +91,12 @@ export function ruleAppliesTo(rule: ProfileRule, endpoint: string | undefined): 
 }
 
 /** The first rule of the profile that matches the request, or undefined when the request passes. */
-export function firstMatchingRule(profile: SimulatorProfile, facts: RequestFacts, world: RuleWorld): ProfileRule | undefined {
-  return profile.rules.find((rule) => ruleAppliesTo(rule, facts.endpoint) && evaluateCondition(rule.when, facts, world));
+export function firstMatchingRule(
+  profile: SimulatorProfile,
+  facts: RequestFacts,
+  world: RuleWorld,
+): ProfileRule | undefined {
+  return profile.rules.find(
+    (rule) => ruleAppliesTo(rule, facts.endpoint) && evaluateCondition(rule.when, facts, world),
+  );
 }

@@ -49,7 +49,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }) as Server;
     s.once('listening', () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new ProbeError('E_USAGE', `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`, { cause: error })),
+      reject(
+        new ProbeError('E_USAGE', `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`, {
+          cause: error,
+        }),
+      ),
     );
   });
   server.on('connection', (socket: Socket) => {
@@ -66,7 +70,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     demoUser: options.users?.[0] ?? DEMO_USER,
     setFaults(faults) {
       const parsed = faultSpecsSchema.safeParse(faults);
-      if (!parsed.success) throw new ProbeError('E_INPUT', `bad fault specs: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new ProbeError('E_INPUT', `bad fault specs: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       state.faults.set(parsed.data as FaultSpec[]);
     },
     close() {

@@ -47,11 +47,17 @@ export interface PlannedEvent {
 /** The `response.created` line exactly as captured, spacing quirks included. */
 function createdPayload(input: StreamPlanInput): string {
   const j = JSON.stringify;
-  return `{"response.created":{"chat_id": ${j(input.chatId)}, "parent_id": ${j(input.parentId)}, "response_id":${j(input.responseId)}, "response_index": "0"}}`;
+  return (
+    `{"response.created":{"chat_id": ${j(input.chatId)}, "parent_id": ${j(input.parentId)}, ` +
+    `"response_id":${j(input.responseId)}, "response_index": "0"}}`
+  );
 }
 
 /** Summary arrays that grow in the order SummaryRenderer can append: a section appears, its thought grows. */
-function summarySteps(titles: readonly string[], thoughts: readonly string[]): { titles: string[]; thoughts: string[] }[] {
+function summarySteps(
+  titles: readonly string[],
+  thoughts: readonly string[],
+): { titles: string[]; thoughts: string[] }[] {
   const steps: { titles: string[]; thoughts: string[] }[] = [];
   titles.forEach((title, i) => {
     const pieces = splitIntoPieces(thoughts[i] ?? '', 6);
@@ -84,9 +90,24 @@ export function planStream(input: StreamPlanInput): PlannedEvent[] {
           answerText: '',
           payload: (ts) =>
             pyJson({
-              choices: [{ delta: { role: 'assistant', content: '', phase: 'thinking_summary', extra: { summary_title: { content: step.titles }, summary_thought: { content: step.thoughts } }, status: 'typing' } }],
+              choices: [
+                {
+                  delta: {
+                    role: 'assistant',
+                    content: '',
+                    phase: 'thinking_summary',
+                    extra: { summary_title: { content: step.titles }, summary_thought: { content: step.thoughts } },
+                    status: 'typing',
+                  },
+                },
+              ],
               response_id: rid,
-              usage: { input_tokens: inputTokens, output_tokens: tokens, total_tokens: inputTokens + tokens, output_tokens_details: { reasoning_tokens: tokens, text_tokens: tokens } },
+              usage: {
+                input_tokens: inputTokens,
+                output_tokens: tokens,
+                total_tokens: inputTokens + tokens,
+                output_tokens_details: { reasoning_tokens: tokens, text_tokens: tokens },
+              },
               timestamp: ts,
             }),
         });
@@ -103,7 +124,12 @@ export function planStream(input: StreamPlanInput): PlannedEvent[] {
             pyJson({
               choices: [{ delta: { role: 'assistant', content: piece, phase: 'think', status: 'typing' } }],
               response_id: rid,
-              usage: { input_tokens: inputTokens, output_tokens: tokens, total_tokens: inputTokens + tokens, output_tokens_details: { reasoning_tokens: tokens, text_tokens: tokens } },
+              usage: {
+                input_tokens: inputTokens,
+                output_tokens: tokens,
+                total_tokens: inputTokens + tokens,
+                output_tokens_details: { reasoning_tokens: tokens, text_tokens: tokens },
+              },
               timestamp: ts,
             }),
         });
@@ -113,7 +139,12 @@ export function planStream(input: StreamPlanInput): PlannedEvent[] {
     events.push({
       kind: 'reasoning-end',
       answerText: '',
-      payload: (ts) => pyJson({ choices: [{ delta: { role: 'assistant', content: '', phase: endPhase, status: 'finished' } }], response_id: rid, timestamp: ts }),
+      payload: (ts) =>
+        pyJson({
+          choices: [{ delta: { role: 'assistant', content: '', phase: endPhase, status: 'finished' } }],
+          response_id: rid,
+          timestamp: ts,
+        }),
     });
   }
 
@@ -128,7 +159,10 @@ export function planStream(input: StreamPlanInput): PlannedEvent[] {
         characters: 0,
         total_tokens: inputTokens + tokens,
         input_tokens_details: { text_tokens: inputTokens },
-        output_tokens_details: { text_tokens: textTokens, ...(reasoningTokens > 0 ? { reasoning_tokens: reasoningTokens } : {}) },
+        output_tokens_details: {
+          text_tokens: textTokens,
+          ...(reasoningTokens > 0 ? { reasoning_tokens: reasoningTokens } : {}),
+        },
         prompt_tokens_details: { cached_tokens: 0 },
       },
       timestamp: ts,
@@ -145,7 +179,11 @@ export function planStream(input: StreamPlanInput): PlannedEvent[] {
   events.push({
     kind: 'finished',
     answerText: '',
-    payload: () => pyJson({ choices: [{ delta: { content: '', role: 'assistant', status: 'finished', ...phase('answer') } }], response_id: rid }),
+    payload: () =>
+      pyJson({
+        choices: [{ delta: { content: '', role: 'assistant', status: 'finished', ...phase('answer') } }],
+        response_id: rid,
+      }),
   });
   return events;
 }

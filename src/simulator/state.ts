@@ -79,7 +79,11 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export function createState(profile: SimulatorProfile, users: SimulatorUser[], faults: readonly FaultSpec[]): SimulatorState {
+export function createState(
+  profile: SimulatorProfile,
+  users: SimulatorUser[],
+  faults: readonly FaultSpec[],
+): SimulatorState {
   return {
     profile,
     users,
@@ -105,7 +109,11 @@ export function recordDecision(state: SimulatorState, decision: Decision): void 
 /** A JSON view of the state for GET /__simulator/state: counts, faults, recent decisions; no secrets. */
 export function stateSnapshot(state: SimulatorState): Record<string, unknown> {
   return {
-    profile: { name: state.profile.name, description: state.profile.description, rules: state.profile.rules.map((r) => r.name) },
+    profile: {
+      name: state.profile.name,
+      description: state.profile.description,
+      rules: state.profile.rules.map((r) => r.name),
+    },
     users: state.users.map((u) => u.email),
     chats: state.chats.size,
     requests: { ...state.requests },

@@ -69,7 +69,11 @@ class CancelWatch {
  * chunked body) and we wait for the server to cancel the stream, so it never logs our "error"; in
  * process there is no socket and the stream errors instead.
  */
-async function cut(controller: ReadableStreamDefaultController<Uint8Array>, socket: Socket | undefined, watch: CancelWatch): Promise<void> {
+async function cut(
+  controller: ReadableStreamDefaultController<Uint8Array>,
+  socket: Socket | undefined,
+  watch: CancelWatch,
+): Promise<void> {
   if (socket) {
     if (!socket.destroyed) socket.destroy();
     await watch.wait(undefined, 1000);
@@ -147,7 +151,12 @@ export function streamBody(options: StreamBodyOptions): ReadableStream<Uint8Arra
  * A non-stream body with a transport fault: half of it, then a reset, a stall, or (for
  * `malformed-sse`) the end, so the client gets JSON that does not parse.
  */
-export function faultyBody(text: string, fault: TransportFault, signal: AbortSignal, socket: Socket | undefined): ReadableStream<Uint8Array> {
+export function faultyBody(
+  text: string,
+  fault: TransportFault,
+  signal: AbortSignal,
+  socket: Socket | undefined,
+): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
   const half = bytes.slice(0, Math.max(1, Math.floor(bytes.length / 2)));
   let sent = false;

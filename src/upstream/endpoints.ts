@@ -15,13 +15,28 @@ export interface EndpointSpec {
 
 /** Ordered: the first match wins, so literal paths come before parameterised ones. */
 export const ENDPOINTS: readonly EndpointSpec[] = [
-  { name: 'auths.signin', method: 'POST', template: '/api/v1/auths/signin', description: 'log in with email and sha256(password)' },
+  {
+    name: 'auths.signin',
+    method: 'POST',
+    template: '/api/v1/auths/signin',
+    description: 'log in with email and sha256(password)',
+  },
   { name: 'auths.me', method: 'GET', template: '/api/v1/auths/', description: 'who the token belongs to' },
   { name: 'models', method: 'GET', template: '/api/models', description: 'the model list' },
   { name: 'models.v2', method: 'GET', template: '/api/v2/models/', description: 'the model list (2026 path)' },
   { name: 'chats.new', method: 'POST', template: '/api/v2/chats/new', description: 'create a chat; answers data.id' },
-  { name: 'chat.completions', method: 'POST', template: '/api/v2/chat/completions', description: 'send a turn; answers an event stream (v2)' },
-  { name: 'chat.completions.v1', method: 'POST', template: '/api/chat/completions', description: 'the pre-2025-09-29 completion endpoint' },
+  {
+    name: 'chat.completions',
+    method: 'POST',
+    template: '/api/v2/chat/completions',
+    description: 'send a turn; answers an event stream (v2)',
+  },
+  {
+    name: 'chat.completions.v1',
+    method: 'POST',
+    template: '/api/chat/completions',
+    description: 'the pre-2025-09-29 completion endpoint',
+  },
   { name: 'chats.list', method: 'GET', template: '/api/v2/chats/', description: 'list chats' },
   { name: 'chats.get', method: 'GET', template: '/api/v2/chats/:chatId', description: 'one chat with its messages' },
   { name: 'chats.delete', method: 'DELETE', template: '/api/v2/chats/:chatId', description: 'delete a chat' },
@@ -68,7 +83,9 @@ export function pathTemplate(method: string, url: string): string {
   if (known) return known.template;
   return pathOf(url)
     .split('/')
-    .map((seg) => (/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\d+)$/i.test(seg) ? ':id' : seg))
+    .map((seg) =>
+      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|\d+)$/i.test(seg) ? ':id' : seg,
+    )
     .join('/');
 }
 

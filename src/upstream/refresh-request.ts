@@ -131,9 +131,16 @@ export function refreshRequest(
     if (fresh.baseUrl) out = out.split(oldOrigin).join(new URL(fresh.baseUrl).origin);
     return out;
   };
-  const followed = headers.map((h) => (h.name.toLowerCase() === 'cookie' || h.name.toLowerCase() === 'authorization' ? h : { name: h.name, value: follow(h.value) }));
+  const followed = headers.map((h) =>
+    h.name.toLowerCase() === 'cookie' || h.name.toLowerCase() === 'authorization'
+      ? h
+      : { name: h.name, value: follow(h.value) },
+  );
 
-  return { request: { ...request, url: url.toString(), headers: followed, ...(body === undefined ? {} : { body }) }, substitutions };
+  return {
+    request: { ...request, url: url.toString(), headers: followed, ...(body === undefined ? {} : { body }) },
+    substitutions,
+  };
 }
 
 function tryParse(text: string): Json | undefined {

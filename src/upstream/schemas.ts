@@ -6,13 +6,30 @@
 import { z } from 'zod';
 
 /** The chat types `/api/models` lists in `info.meta.chat_type`. `text` and `normal` are not among them. */
-export const CHAT_TYPES = ['t2t', 'search', 't2i', 't2v', 'image_edit', 'artifacts', 'web_dev', 'deep_research', 'slides'] as const;
+export const CHAT_TYPES = [
+  't2t',
+  'search',
+  't2i',
+  't2v',
+  'image_edit',
+  'artifacts',
+  'web_dev',
+  'deep_research',
+  'slides',
+] as const;
 export const CHAT_MODES = ['normal', 'guest', 'local', 'temporary'] as const;
 
 export const signinRequestSchema = z.object({ email: z.string(), password: z.string() }).passthrough();
 
 export const signinResponseSchema = z
-  .object({ token: z.string(), id: z.string().optional(), email: z.string().optional(), name: z.string().optional(), token_type: z.string().optional(), expires_at: z.number().nullable().optional() })
+  .object({
+    token: z.string(),
+    id: z.string().optional(),
+    email: z.string().optional(),
+    name: z.string().optional(),
+    token_type: z.string().optional(),
+    expires_at: z.number().nullable().optional(),
+  })
   .passthrough();
 
 export const authsMeResponseSchema = z
@@ -131,7 +148,8 @@ export const modelsResponseSchema = z.object({ data: z.array(modelEntrySchema) }
 
 /** True when the model entry says it can think (`capabilities.thinking` or `abilities.thinking`). */
 export function modelCanThink(model: ModelEntry): boolean {
-  const meta = model.info?.meta as { capabilities?: Record<string, boolean>; abilities?: Record<string, number> } | undefined;
+  const meta = model.info?.meta as
+    { capabilities?: Record<string, boolean>; abilities?: Record<string, number> } | undefined;
   return meta?.capabilities?.thinking === true || meta?.abilities?.thinking === 1;
 }
 

@@ -69,7 +69,12 @@ function seedHeaders(ctx: ShapeContext, bearer: string): Header[] {
     { name: 'Authorization', value: `Bearer ${bearer}` },
     { name: 'Content-Type', value: 'application/json' },
     { name: 'Accept', value: 'application/json' },
-    { name: 'User-Agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36' },
+    {
+      name: 'User-Agent',
+      value:
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 ' +
+        'Safari/537.36',
+    },
     { name: 'source', value: 'web' },
     { name: 'x-request-id', value: ctx.idClock.uuid() },
     { name: 'Origin', value: ctx.baseUrl },
@@ -94,8 +99,18 @@ function seedCompletionBody(ctx: ShapeContext, chatId: string | undefined): Reco
 }
 
 function seedCreateChat(ctx: ShapeContext): ExchangeRequest {
-  const body = { models: [ctx.model ?? SEED_MODEL], chat_mode: 'normal', chat_type: 'normal', timestamp: ctx.idClock.nowMs() };
-  return { method: 'POST', url: `${ctx.baseUrl}/api/v2/chats/new`, headers: seedHeaders(ctx, ctx.token), body: JSON.stringify(body) };
+  const body = {
+    models: [ctx.model ?? SEED_MODEL],
+    chat_mode: 'normal',
+    chat_type: 'normal',
+    timestamp: ctx.idClock.nowMs(),
+  };
+  return {
+    method: 'POST',
+    url: `${ctx.baseUrl}/api/v2/chats/new`,
+    headers: seedHeaders(ctx, ctx.token),
+    body: JSON.stringify(body),
+  };
 }
 
 function seedCompletion(
@@ -113,17 +128,26 @@ function seedCompletion(
 
 const seedV1: RequestShape = {
   name: 'seed-v1',
-  summary: 'the seed\'s first attempt: gzip+base64 "compressed" token, a random uuid as chat_id in the body only; answered "Invalid token"',
+  summary:
+    'the seed\'s first attempt: gzip+base64 "compressed" token, a random uuid as chat_id in the body only; answered ' +
+    '"Invalid token"',
   defaultModel: SEED_MODEL,
   completion: (ctx, turn) =>
-    seedCompletion(ctx, { bearer: compressToken(ctx.token), chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: false, inBody: true }),
+    seedCompletion(ctx, {
+      bearer: compressToken(ctx.token),
+      chatId: turn.chatId ?? ctx.idClock.uuid(),
+      inQuery: false,
+      inBody: true,
+    }),
 };
 
 const seedV2: RequestShape = {
   name: 'seed-v2',
-  summary: 'raw JWT, still a random uuid as chat_id in the body only; answered "Field \'query -> chat_id\': Field required"',
+  summary:
+    'raw JWT, still a random uuid as chat_id in the body only; answered "Field \'query -> chat_id\': Field required"',
   defaultModel: SEED_MODEL,
-  completion: (ctx, turn) => seedCompletion(ctx, { bearer: ctx.token, chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: false, inBody: true }),
+  completion: (ctx, turn) =>
+    seedCompletion(ctx, { bearer: ctx.token, chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: false, inBody: true }),
 };
 
 const seedV3: RequestShape = {
@@ -131,15 +155,19 @@ const seedV3: RequestShape = {
   summary: 'a real chat from chats/new, chat_id in the query only; answered "Field \'chat_id\': Field required"',
   defaultModel: SEED_MODEL,
   createChat: seedCreateChat,
-  completion: (ctx, turn) => seedCompletion(ctx, { bearer: ctx.token, chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: true, inBody: false }),
+  completion: (ctx, turn) =>
+    seedCompletion(ctx, { bearer: ctx.token, chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: true, inBody: false }),
 };
 
 const seedV4: RequestShape = {
   name: 'seed-v4',
-  summary: 'the seed report\'s final request: chat_id in query and body, chat_type "text"/"normal", model qwen-turbo; answered Internal_Server_Error',
+  summary:
+    'the seed report\'s final request: chat_id in query and body, chat_type "text"/"normal", model qwen-turbo; ' +
+    'answered Internal_Server_Error',
   defaultModel: SEED_MODEL,
   createChat: seedCreateChat,
-  completion: (ctx, turn) => seedCompletion(ctx, { bearer: ctx.token, chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: true, inBody: true }),
+  completion: (ctx, turn) =>
+    seedCompletion(ctx, { bearer: ctx.token, chatId: turn.chatId ?? ctx.idClock.uuid(), inQuery: true, inBody: true }),
 };
 
 function webCookie(ctx: ShapeContext): string {
@@ -203,7 +231,9 @@ export function webCompletionBody(input: {
 
 const web: RequestShape = {
   name: 'web',
-  summary: 'the browser\'s shape (family B): a t2t chat from chats/new, the full message envelope and browser headers; answered with a stream',
+  summary:
+    "the browser's shape (family B): a t2t chat from chats/new, the full message envelope and browser headers; " +
+    'answered with a stream',
   defaultModel: WEB_DEFAULT_MODEL,
   createChat: (ctx) => {
     const now = ctx.idClock.nowMs();
@@ -220,7 +250,13 @@ const web: RequestShape = {
         accept: 'application/json, text/plain, */*',
         cookie: webCookie(ctx),
       }),
-      body: JSON.stringify({ title: 'New Chat', models: [model], chat_mode: 'normal', chat_type: 't2t', timestamp: now }),
+      body: JSON.stringify({
+        title: 'New Chat',
+        models: [model],
+        chat_mode: 'normal',
+        chat_type: 't2t',
+        timestamp: now,
+      }),
     };
   },
   completion: (ctx, turn) => {

@@ -8,8 +8,22 @@
  */
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { isEventStream, type ExchangeError, type ExchangeResponse } from '../exchange/exchange.js';
-import { normaliseUsage, parseCreated, parseDeltaEvent, sameUsage, SummaryRenderer, type QwenDelta } from './stream-schemas.js';
-import type { EndOptions, QwenCreated, QwenStreamResult, QwenStreamUpdate, QwenUsage, ReasoningPhase } from './stream-types.js';
+import {
+  normaliseUsage,
+  parseCreated,
+  parseDeltaEvent,
+  sameUsage,
+  SummaryRenderer,
+  type QwenDelta,
+} from './stream-schemas.js';
+import type {
+  EndOptions,
+  QwenCreated,
+  QwenStreamResult,
+  QwenStreamUpdate,
+  QwenUsage,
+  ReasoningPhase,
+} from './stream-types.js';
 import { classifyBody, classifyResponse, failureFromJson, sampleOf, type UpstreamFailure } from './upstream-failure.js';
 
 // Enough of the start of a body to recognise an error page or envelope that came instead of SSE.
@@ -168,7 +182,11 @@ export class QwenStreamReader {
 
   private onJson(value: unknown): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail({ kind: 'malformed', reason: 'event data is not a JSON object', sample: sampleOf(JSON.stringify(value), 60) });
+      this.fail({
+        kind: 'malformed',
+        reason: 'event data is not a JSON object',
+        sample: sampleOf(JSON.stringify(value), 60),
+      });
       return;
     }
     const failure = failureFromJson(value, { inStream: true, afterEvents: this.events - 1 });
@@ -258,9 +276,16 @@ function looksLikeSse(body: string): boolean {
  */
 export function judgeQwenResponse(response: ExchangeResponse | undefined, error?: ExchangeError): QwenStreamResult {
   const failed = (failure: UpstreamFailure): QwenStreamResult => ({
-    ok: false, answer: '', reasoning: '', finished: false, events: 0, failure, comments: [],
+    ok: false,
+    answer: '',
+    reasoning: '',
+    finished: false,
+    events: 0,
+    failure,
+    comments: [],
   });
-  if (!response) return failed(classifyResponse(undefined, error) ?? { kind: 'transport', code: 'NO_RESPONSE', message: '' });
+  if (!response)
+    return failed(classifyResponse(undefined, error) ?? { kind: 'transport', code: 'NO_RESPONSE', message: '' });
   if (response.bodyEncoding === 'base64') {
     return failed({ kind: 'malformed', reason: 'binary (base64) body where an event stream was expected', sample: '' });
   }
@@ -273,7 +298,10 @@ export function judgeQwenResponse(response: ExchangeResponse | undefined, error?
   if (failure) return failed(failure);
   return failed({
     kind: 'malformed',
-    reason: text.trim() === '' ? 'empty body where an event stream was expected' : 'body is neither an event stream nor a known error',
+    reason:
+      text.trim() === ''
+        ? 'empty body where an event stream was expected'
+        : 'body is neither an event stream nor a known error',
     sample: sampleOf(text, 60),
   });
 }

@@ -42,9 +42,7 @@ export const DeltaSchema = z.looseObject({
   status: optString,
   /** `web_search` deltas are named rather than phased (Rfym21 `chat.js`). */
   name: optString,
-  extra: z
-    .looseObject({ summary_title: SummaryPartSchema, summary_thought: SummaryPartSchema })
-    .nullish(),
+  extra: z.looseObject({ summary_title: SummaryPartSchema, summary_thought: SummaryPartSchema }).nullish(),
 });
 
 /** A delta event: `{"choices":[{"delta":{…}}],"response_id","usage","timestamp"}`. */
@@ -181,7 +179,8 @@ export function normaliseUsage(value: unknown): QwenUsage | undefined {
   if (input === undefined && output === undefined) return undefined;
   const inputTokens = input ?? 0;
   const outputTokens = output ?? 0;
-  const reasoning = u.output_tokens_details?.reasoning_tokens ?? u.completion_tokens_details?.reasoning_tokens ?? undefined;
+  const reasoning =
+    u.output_tokens_details?.reasoning_tokens ?? u.completion_tokens_details?.reasoning_tokens ?? undefined;
   const cached = u.prompt_tokens_details?.cached_tokens ?? u.input_tokens_details?.cached_tokens ?? undefined;
   return {
     inputTokens,

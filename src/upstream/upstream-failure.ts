@@ -9,7 +9,13 @@ import { headerValue, type ExchangeError, type Header } from '../exchange/exchan
 /** Every way a completion can fail; `kind` is the discriminant. */
 export type UpstreamFailure =
   /** The JSON error body `{"success":false,"request_id","data":{"code","details"}}`. */
-  | { readonly kind: 'envelope'; readonly code: string; readonly details: string; readonly requestId?: string; readonly httpStatus?: number }
+  | {
+      readonly kind: 'envelope';
+      readonly code: string;
+      readonly details: string;
+      readonly requestId?: string;
+      readonly httpStatus?: number;
+    }
   /** An `{"error":{"code","details"|"message"}}` object inside the event stream. */
   | { readonly kind: 'in-stream'; readonly code: string; readonly details: string; readonly afterEvents?: number }
   /** The Aliyun WAF (HTML block page, `FAIL_SYS_USER_VALIDATE` JSON, or HTML where JSON/SSE was due). */
@@ -17,7 +23,13 @@ export type UpstreamFailure =
   /** Token missing, expired or refused. */
   | { readonly kind: 'auth'; readonly reason: string; readonly httpStatus?: number }
   /** Quota or rate limit; `retryAfterSeconds` when the upstream said how long. */
-  | { readonly kind: 'rate-limited'; readonly details: string; readonly retryAfterSeconds?: number; readonly requestId?: string; readonly httpStatus?: number }
+  | {
+      readonly kind: 'rate-limited';
+      readonly details: string;
+      readonly retryAfterSeconds?: number;
+      readonly requestId?: string;
+      readonly httpStatus?: number;
+    }
   /** The stream ended without the final `status:"finished"` answer event, or the caller saw it cut. */
   | { readonly kind: 'truncated'; readonly reason: 'cut' | 'no-finish'; readonly events: number }
   /** Event data that is not JSON or not an object. */
@@ -62,9 +74,16 @@ export function explainFailure(f: UpstreamFailure): string {
   const status = 'httpStatus' in f && f.httpStatus !== undefined ? ` (HTTP ${f.httpStatus})` : '';
   switch (f.kind) {
     case 'envelope':
-      return `Upstream answered with a JSON error envelope${status}: code ${f.code}, details "${f.details}"${f.requestId ? `, request_id ${f.requestId}` : ''}.`;
+      return (
+        `Upstream answered with a JSON error envelope${status}: code ${f.code}, details ` +
+        `"${f.details}"${f.requestId ? `, request_id ${f.requestId}` : ''}.`
+      );
     case 'in-stream':
-      return `The event stream carried an error object${f.afterEvents !== undefined ? ` after ${f.afterEvents} events` : ''}: code ${f.code}, details "${f.details}".`;
+      return (
+        `The event stream carried an error ` +
+        `object${f.afterEvents !== undefined ? ` after ${f.afterEvents} events` : ''}: code ${f.code}, details ` +
+        `"${f.details}".`
+      );
     case 'waf':
       return `The Aliyun WAF blocked the request${status}: ${f.reason}.`;
     case 'auth':
@@ -148,7 +167,13 @@ export function failureFromJson(value: unknown, ctx: JsonFailureContext = {}): U
     if (code === 'RateLimited' || httpStatus === 429) {
       const hours = typeof data['num'] === 'number' && Number.isFinite(data['num']) ? data['num'] : undefined;
       // The notes say `num` is hours to wait (FreeQwenApi, XxxXTeam); callers think in seconds.
-      return { kind: 'rate-limited', details, retryAfterSeconds: hours === undefined ? undefined : hours * 3600, requestId, httpStatus };
+      return {
+        kind: 'rate-limited',
+        details,
+        retryAfterSeconds: hours === undefined ? undefined : hours * 3600,
+        requestId,
+        httpStatus,
+      };
     }
     if (httpStatus === 401 || httpStatus === 403 || AUTH_WORDS.test(code) || AUTH_WORDS.test(details)) {
       return { kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus };
@@ -157,10 +182,11 @@ export function failureFromJson(value: unknown, ctx: JsonFailureContext = {}): U
   }
   const error = value['error'];
   if (error !== undefined && error !== null && error !== false) {
-    const code = (isRecord(error) ? str(error['code']) ?? str(error['type']) : undefined) ?? 'unknown';
+    const code = (isRecord(error) ? (str(error['code']) ?? str(error['type'])) : undefined) ?? 'unknown';
     const details = isRecord(error) ? normaliseDetails(error['details'] ?? error['message']) : normaliseDetails(error);
     if (ctx.inStream) return { kind: 'in-stream', code, details, afterEvents: ctx.afterEvents };
-    if (httpStatus === 401 || httpStatus === 403 || AUTH_WORDS.test(details)) return { kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus };
+    if (httpStatus === 401 || httpStatus === 403 || AUTH_WORDS.test(details))
+      return { kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus };
     return { kind: 'envelope', code, details, httpStatus };
   }
   return undefined;
@@ -211,7 +237,10 @@ export function classifyBody(body: string, httpStatus?: number): UpstreamFailure
  * Classifies a non-stream completion response (or a 2xx body that turned out not to be SSE).
  * `undefined` means nothing failed that we can see: a 2xx with an unrecognised body.
  */
-export function classifyResponse(response: ResponseLike | undefined, error?: ExchangeError): UpstreamFailure | undefined {
+export function classifyResponse(
+  response: ResponseLike | undefined,
+  error?: ExchangeError,
+): UpstreamFailure | undefined {
   if (!response) {
     return error
       ? { kind: 'transport', code: error.code, message: error.message }
@@ -224,7 +253,12 @@ export function classifyResponse(response: ResponseLike | undefined, error?: Exc
   if (status === 429) {
     const header = headerValue(response.headers, 'retry-after');
     const seconds = header !== undefined && /^\s*\d+\s*$/.test(header) ? Number(header) : undefined;
-    return { kind: 'rate-limited', details: sampleOf(body) || 'HTTP 429', retryAfterSeconds: seconds, httpStatus: status };
+    return {
+      kind: 'rate-limited',
+      details: sampleOf(body) || 'HTTP 429',
+      retryAfterSeconds: seconds,
+      httpStatus: status,
+    };
   }
   // A body that arrived before a reset tells more than the reset; failing that, the reset is the cause.
   if (error) return { kind: 'transport', code: error.code, message: error.message };

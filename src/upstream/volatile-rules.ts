@@ -36,26 +36,140 @@ export interface SharedValueRule {
 const COMPLETIONS = ['chat.completions', 'chat.completions.v1'] as const;
 
 export const VOLATILE_RULES: readonly VolatileRule[] = [
-  { location: 'header', path: 'authorization', kind: 'jwt', refresh: 'token', reason: 'the bearer token changes with every login' },
-  { location: 'cookie', path: 'token', kind: 'jwt', refresh: 'token', reason: 'the token cookie mirrors localStorage token' },
-  { location: 'cookie', path: 'ssxmod_itna', kind: 'opaque', refresh: 'keep', reason: 'anti-bot fingerprint cookie, refreshed by the page' },
-  { location: 'cookie', path: 'ssxmod_itna2', kind: 'opaque', refresh: 'keep', reason: 'anti-bot fingerprint cookie, refreshed by the page' },
+  {
+    location: 'header',
+    path: 'authorization',
+    kind: 'jwt',
+    refresh: 'token',
+    reason: 'the bearer token changes with every login',
+  },
+  {
+    location: 'cookie',
+    path: 'token',
+    kind: 'jwt',
+    refresh: 'token',
+    reason: 'the token cookie mirrors localStorage token',
+  },
+  {
+    location: 'cookie',
+    path: 'ssxmod_itna',
+    kind: 'opaque',
+    refresh: 'keep',
+    reason: 'anti-bot fingerprint cookie, refreshed by the page',
+  },
+  {
+    location: 'cookie',
+    path: 'ssxmod_itna2',
+    kind: 'opaque',
+    refresh: 'keep',
+    reason: 'anti-bot fingerprint cookie, refreshed by the page',
+  },
   { location: 'cookie', path: 'acw_tc', kind: 'opaque', refresh: 'keep', reason: 'WAF session cookie' },
   { location: 'header', path: 'x-request-id', kind: 'uuid', refresh: 'uuid', reason: 'a fresh uuid per request' },
-  { location: 'header', path: 'timezone', kind: 'date-string', refresh: 'now', reason: 'the client\'s current time as Date().toString()' },
-  { location: 'header', path: 'referer', kind: 'opaque', refresh: 'chat-id', endpoints: COMPLETIONS, reason: 'the page URL holds the chat id (/c/<chat_id>)' },
-  { location: 'query', path: 'chat_id', kind: 'uuid', refresh: 'chat-id', endpoints: COMPLETIONS, reason: 'the id chats/new answered' },
-  { location: 'body', path: 'chat_id', kind: 'uuid', refresh: 'chat-id', endpoints: COMPLETIONS, reason: 'the id chats/new answered' },
-  { location: 'body', path: 'session_id', kind: 'uuid', refresh: 'uuid', endpoints: COMPLETIONS, reason: 'a v1 leftover, random per request' },
-  { location: 'body', path: 'id', kind: 'uuid', refresh: 'uuid', endpoints: COMPLETIONS, reason: 'a v1 leftover, random per request' },
-  { location: 'body', path: 'parent_id', kind: 'id', refresh: 'parent-id', endpoints: COMPLETIONS, reason: 'null on the first turn, then the previous response_id' },
+  {
+    location: 'header',
+    path: 'timezone',
+    kind: 'date-string',
+    refresh: 'now',
+    reason: "the client's current time as Date().toString()",
+  },
+  {
+    location: 'header',
+    path: 'referer',
+    kind: 'opaque',
+    refresh: 'chat-id',
+    endpoints: COMPLETIONS,
+    reason: 'the page URL holds the chat id (/c/<chat_id>)',
+  },
+  {
+    location: 'query',
+    path: 'chat_id',
+    kind: 'uuid',
+    refresh: 'chat-id',
+    endpoints: COMPLETIONS,
+    reason: 'the id chats/new answered',
+  },
+  {
+    location: 'body',
+    path: 'chat_id',
+    kind: 'uuid',
+    refresh: 'chat-id',
+    endpoints: COMPLETIONS,
+    reason: 'the id chats/new answered',
+  },
+  {
+    location: 'body',
+    path: 'session_id',
+    kind: 'uuid',
+    refresh: 'uuid',
+    endpoints: COMPLETIONS,
+    reason: 'a v1 leftover, random per request',
+  },
+  {
+    location: 'body',
+    path: 'id',
+    kind: 'uuid',
+    refresh: 'uuid',
+    endpoints: COMPLETIONS,
+    reason: 'a v1 leftover, random per request',
+  },
+  {
+    location: 'body',
+    path: 'parent_id',
+    kind: 'id',
+    refresh: 'parent-id',
+    endpoints: COMPLETIONS,
+    reason: 'null on the first turn, then the previous response_id',
+  },
   { location: 'body', path: 'timestamp', kind: 'timestamp-s', refresh: 'now', reason: 'the send time' },
-  { location: 'body', path: 'messages[*].fid', kind: 'uuid', refresh: 'uuid', endpoints: COMPLETIONS, reason: 'a fresh message id' },
-  { location: 'body', path: 'messages[*].childrenIds[*]', kind: 'uuid', refresh: 'uuid', endpoints: COMPLETIONS, reason: 'the id the client gives the answer' },
-  { location: 'body', path: 'messages[*].parentId', kind: 'id', refresh: 'parent-id', endpoints: COMPLETIONS, reason: 'the previous response_id' },
-  { location: 'body', path: 'messages[*].parent_id', kind: 'id', refresh: 'parent-id', endpoints: COMPLETIONS, reason: 'the previous response_id' },
-  { location: 'body', path: 'messages[*].timestamp', kind: 'timestamp-s', refresh: 'now', endpoints: COMPLETIONS, reason: 'the send time' },
-  { location: 'body', path: 'password', kind: 'opaque', refresh: 'keep', endpoints: ['auths.signin'], reason: 'the account\'s sha256 password' },
+  {
+    location: 'body',
+    path: 'messages[*].fid',
+    kind: 'uuid',
+    refresh: 'uuid',
+    endpoints: COMPLETIONS,
+    reason: 'a fresh message id',
+  },
+  {
+    location: 'body',
+    path: 'messages[*].childrenIds[*]',
+    kind: 'uuid',
+    refresh: 'uuid',
+    endpoints: COMPLETIONS,
+    reason: 'the id the client gives the answer',
+  },
+  {
+    location: 'body',
+    path: 'messages[*].parentId',
+    kind: 'id',
+    refresh: 'parent-id',
+    endpoints: COMPLETIONS,
+    reason: 'the previous response_id',
+  },
+  {
+    location: 'body',
+    path: 'messages[*].parent_id',
+    kind: 'id',
+    refresh: 'parent-id',
+    endpoints: COMPLETIONS,
+    reason: 'the previous response_id',
+  },
+  {
+    location: 'body',
+    path: 'messages[*].timestamp',
+    kind: 'timestamp-s',
+    refresh: 'now',
+    endpoints: COMPLETIONS,
+    reason: 'the send time',
+  },
+  {
+    location: 'body',
+    path: 'password',
+    kind: 'opaque',
+    refresh: 'keep',
+    endpoints: ['auths.signin'],
+    reason: "the account's sha256 password",
+  },
 ];
 
 export const SHARED_VALUE_RULES: readonly SharedValueRule[] = [
@@ -91,7 +205,12 @@ export const SHARED_VALUE_RULES: readonly SharedValueRule[] = [
 /** Does a rule path (`messages[*].fid`) match a concrete path (`messages[0].fid`)? Header and cookie names ignore case. */
 export function rulePathMatches(rulePath: string, path: string, location: FieldLocation): boolean {
   if (location === 'header') return rulePath.toLowerCase() === path.toLowerCase();
-  const pattern = new RegExp(`^${rulePath.replace(/[.+?^${}()|\\]/g, '\\$&').replace(/\[\*\]/g, '\\[\\d+\\]').replace(/\[(\d+)\]/g, '\\[$1\\]')}$`);
+  const pattern = new RegExp(
+    `^${rulePath
+      .replace(/[.+?^${}()|\\]/g, '\\$&')
+      .replace(/\[\*\]/g, '\\[\\d+\\]')
+      .replace(/\[(\d+)\]/g, '\\[$1\\]')}$`,
+  );
   return pattern.test(path);
 }
 
@@ -103,6 +222,9 @@ export function findVolatileRule(
   rules: readonly VolatileRule[] = VOLATILE_RULES,
 ): VolatileRule | undefined {
   return rules.find(
-    (r) => r.location === location && (!r.endpoints || (endpoint !== undefined && r.endpoints.includes(endpoint))) && rulePathMatches(r.path, path, location),
+    (r) =>
+      r.location === location &&
+      (!r.endpoints || (endpoint !== undefined && r.endpoints.includes(endpoint))) &&
+      rulePathMatches(r.path, path, location),
   );
 }

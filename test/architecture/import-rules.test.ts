@@ -77,7 +77,10 @@ describe('import rules', () => {
   });
 
   it('the scan sees the imports it is meant to check', () => {
-    const uses = importsOf("import { a } from '../x.js';\nimport type { B } from '../y.js';\nexport * from './z.js';\nconst m = await import('../w.js');");
+    const uses = importsOf(
+      "import { a } from '../x.js';\nimport type { B } from '../y.js';\nexport * from './z.js';\nconst m = await " +
+        "import('../w.js');",
+    );
     expect(uses).toEqual([
       { specifier: '../x.js', typeOnly: false },
       { specifier: '../y.js', typeOnly: true },

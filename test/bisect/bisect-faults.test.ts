@@ -26,7 +26,10 @@ describe('faults during a bisect', () => {
     const { result, ids } = await bisectAgainst(session, web, seed);
     expect(ids).toEqual(['body:messages[0].chat_type', 'body:model']);
     const retried = result.log.find((e) => e.retry)!;
-    expect(result.log[retried.n - 2]).toMatchObject({ outcome: 'inconclusive', failure: expect.stringMatching(/^transport|truncated/) });
+    expect(result.log[retried.n - 2]).toMatchObject({
+      outcome: 'inconclusive',
+      failure: expect.stringMatching(/^transport|truncated/),
+    });
   });
 
   it('ends a stalled probe by its idle timeout and retries it', async () => {

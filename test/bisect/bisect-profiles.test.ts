@@ -44,7 +44,13 @@ async function culpritsOf(rules: readonly ProfileRule[], cookies: Record<string,
 describe('bisect with hidden culprits it was never told about', () => {
   it('finds one body field', async () => {
     const { result, ids } = await culpritsOf([
-      { name: 'user-action', endpoint: 'chat.completions', when: { not: { equals: { location: 'body', path: 'messages[0].user_action', value: 'chat' } } }, respond: internalError, explain: 'hidden: one field' },
+      {
+        name: 'user-action',
+        endpoint: 'chat.completions',
+        when: { not: { equals: { location: 'body', path: 'messages[0].user_action', value: 'chat' } } },
+        respond: internalError,
+        explain: 'hidden: one field',
+      },
     ]);
     expect(result.verdict).toBe('found');
     expect(ids).toEqual(['body:messages[0].user_action']);
@@ -55,20 +61,42 @@ describe('bisect with hidden culprits it was never told about', () => {
       {
         name: 'sub-chat-type-and-mode',
         endpoint: 'chat.completions',
-        when: { not: { all: [{ equals: { location: 'body', path: 'messages[0].sub_chat_type', value: 't2t' } }, { equals: { location: 'body', path: 'chat_mode', value: 'normal' } }] } },
+        when: {
+          not: {
+            all: [
+              { equals: { location: 'body', path: 'messages[0].sub_chat_type', value: 't2t' } },
+              { equals: { location: 'body', path: 'chat_mode', value: 'normal' } },
+            ],
+          },
+        },
         respond: internalError,
         explain: 'hidden: two fields, one rule',
       },
     ]);
     expect(ids).toEqual(['body:chat_mode', 'body:messages[0].sub_chat_type']);
-    expect(result.withoutEach).toEqual({ 'body:chat_mode': 'Internal_Server_Error', 'body:messages[0].sub_chat_type': 'Internal_Server_Error' });
+    expect(result.withoutEach).toEqual({
+      'body:chat_mode': 'Internal_Server_Error',
+      'body:messages[0].sub_chat_type': 'Internal_Server_Error',
+    });
   });
 
   it('finds a header and a cookie, each failing its own way', async () => {
     const { result, ids } = await culpritsOf(
       [
-        { name: 'bx-v', endpoint: 'chat.completions', when: { headerMissing: 'bx-v' }, respond: { waf: 'json-block', status: 200 }, explain: 'hidden: a header' },
-        { name: 'fingerprint', endpoint: 'chat.completions', when: { cookieMissing: 'ssxmod_itna' }, respond: { status: 200, code: 'Bad_Request', details: 'Internal error' }, explain: 'hidden: a cookie' },
+        {
+          name: 'bx-v',
+          endpoint: 'chat.completions',
+          when: { headerMissing: 'bx-v' },
+          respond: { waf: 'json-block', status: 200 },
+          explain: 'hidden: a header',
+        },
+        {
+          name: 'fingerprint',
+          endpoint: 'chat.completions',
+          when: { cookieMissing: 'ssxmod_itna' },
+          respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
+          explain: 'hidden: a cookie',
+        },
       ],
       FINGERPRINT,
     );

@@ -15,12 +15,17 @@ function orderedServer(culprits: readonly string[]) {
   const probe = async (request: Req): Promise<ProbeVerdict> => {
     sent.push(request);
     const missing = culprits.find((c) => !request.has(c));
-    return missing ? { outcome: 'fails', failure: `needs-${missing}`, explanation: `${missing} is missing.` } : { outcome: 'works', explanation: 'It answered.' };
+    return missing
+      ? { outcome: 'fails', failure: `needs-${missing}`, explanation: `${missing} is missing.` }
+      : { outcome: 'works', explanation: 'It answered.' };
   };
   return { probe, sent };
 }
 
-function options(probe: (r: Req) => Promise<ProbeVerdict>, extra: Partial<BisectOptions<BisectChange, Req>> = {}): BisectOptions<BisectChange, Req> {
+function options(
+  probe: (r: Req) => Promise<ProbeVerdict>,
+  extra: Partial<BisectOptions<BisectChange, Req>> = {},
+): BisectOptions<BisectChange, Req> {
   return {
     changes,
     apply: (subset) => new Set(subset.map((c) => c.id)),
@@ -61,7 +66,11 @@ describe('bisectRequests', () => {
   });
 
   it('says good-fails, with a hint, when the working request fails now', async () => {
-    const probe = async (): Promise<ProbeVerdict> => ({ outcome: 'fails', failure: 'auth', explanation: 'Token refused.' });
+    const probe = async (): Promise<ProbeVerdict> => ({
+      outcome: 'fails',
+      failure: 'auth',
+      explanation: 'Token refused.',
+    });
     const result = await bisectRequests(options(probe));
     expect(result).toMatchObject({ verdict: 'good-fails', probes: 1, culprits: [] });
     expect(result.explanation).toMatch(/session expired/);
@@ -74,7 +83,10 @@ describe('bisectRequests', () => {
   });
 
   it('says not-found when even all changes together fail', async () => {
-    const probe = async (r: Req): Promise<ProbeVerdict> => (r.has('good') ? { outcome: 'works', explanation: '' } : { outcome: 'fails', failure: 'waf', explanation: 'Blocked.' });
+    const probe = async (r: Req): Promise<ProbeVerdict> =>
+      r.has('good')
+        ? { outcome: 'works', explanation: '' }
+        : { outcome: 'fails', failure: 'waf', explanation: 'Blocked.' };
     const result = await bisectRequests(options(probe, { good: new Set([...changes.map((c) => c.id), 'good']) }));
     expect(result.verdict).toBe('not-found');
     expect(result.explanation).toMatch(/outside the compared fields/);
@@ -91,7 +103,10 @@ describe('bisectRequests', () => {
   it('retries an inconclusive probe once and goes on when the retry answers', async () => {
     const { probe: server } = orderedServer(['c5']);
     let flaky = 2;
-    const probe = async (r: Req): Promise<ProbeVerdict> => (r.size < 40 && r.size > 1 && flaky-- > 1 ? { outcome: 'inconclusive', failure: 'transport:ECONNRESET', explanation: 'Reset.' } : server(r));
+    const probe = async (r: Req): Promise<ProbeVerdict> =>
+      r.size < 40 && r.size > 1 && flaky-- > 1
+        ? { outcome: 'inconclusive', failure: 'transport:ECONNRESET', explanation: 'Reset.' }
+        : server(r);
     const result = await bisectRequests(options(probe, { required: undefined }));
     expect(result.verdict).toBe('found');
     expect(result.log.filter((e) => e.retry)).toHaveLength(1);
@@ -99,7 +114,8 @@ describe('bisectRequests', () => {
 
   it('stops as inconclusive when a probe fails twice without a verdict', async () => {
     const { probe: server } = orderedServer(['c5']);
-    const probe = async (r: Req): Promise<ProbeVerdict> => (r.size > 1 && r.size < 40 ? { outcome: 'inconclusive', failure: 'truncated', explanation: 'Cut.' } : server(r));
+    const probe = async (r: Req): Promise<ProbeVerdict> =>
+      r.size > 1 && r.size < 40 ? { outcome: 'inconclusive', failure: 'truncated', explanation: 'Cut.' } : server(r);
     const result = await bisectRequests(options(probe));
     expect(result.verdict).toBe('inconclusive');
     expect(result.explanation).toMatch(/twice in a row \(truncated\)/);
@@ -115,7 +131,9 @@ describe('bisectRequests', () => {
   it('pauses between probes, never before the first', async () => {
     const { probe } = orderedServer(['c3']);
     const pauses: number[] = [];
-    const result = await bisectRequests(options(probe, { delayMs: 250, required: undefined, sleep: async (ms) => void pauses.push(ms) }));
+    const result = await bisectRequests(
+      options(probe, { delayMs: 250, required: undefined, sleep: async (ms) => void pauses.push(ms) }),
+    );
     expect(pauses.reduce((a, b) => a + b, 0)).toBe(250 * (result.probes - 1));
   });
 
@@ -128,7 +146,12 @@ describe('bisectRequests', () => {
       return removed.length > 0 ? { outcome: 'fails', failure: `needs-${removed[0]}`, explanation: '' } : probe(r);
     };
     const result = await bisectRequests(
-      options(withFields, { required: { candidates: fields, without: (ids) => new Set([...changes.map((c) => c.id), ...ids.map((id) => `-${id}`)]) } }),
+      options(withFields, {
+        required: {
+          candidates: fields,
+          without: (ids) => new Set([...changes.map((c) => c.id), ...ids.map((id) => `-${id}`)]),
+        },
+      }),
     );
     expect(result.required.map((r) => r.id)).toEqual(['f2', 'f20']);
     expect(result.requiredStatus).toBe('complete');

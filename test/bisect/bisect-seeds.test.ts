@@ -22,11 +22,19 @@ const PROFILE_CULPRITS = ['body:messages[0].chat_type', 'body:model'];
 
 describe('bisect of the seed steps against the web shape (qwen-2025-10)', () => {
   it('finds exactly the two culprits of seed-v4, and the fields the working request needs', async () => {
-    const { result, ids } = await bisectAgainst(session, web, await shapeCapture(session, 'seed-v4'), { required: true, budget: 80 });
+    const { result, ids } = await bisectAgainst(session, web, await shapeCapture(session, 'seed-v4'), {
+      required: true,
+      budget: 80,
+    });
     expect(result.verdict).toBe('found');
     expect(ids).toEqual(PROFILE_CULPRITS);
-    expect(result.withoutEach).toEqual({ 'body:messages[0].chat_type': 'Internal_Server_Error', 'body:model': 'Internal_Server_Error' });
-    expect(result.required.map((r) => r.id)).toEqual(expect.arrayContaining(['query:chat_id', 'body:chat_id', 'body:model', 'body:messages[0].chat_type']));
+    expect(result.withoutEach).toEqual({
+      'body:messages[0].chat_type': 'Internal_Server_Error',
+      'body:model': 'Internal_Server_Error',
+    });
+    expect(result.required.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['query:chat_id', 'body:chat_id', 'body:model', 'body:messages[0].chat_type']),
+    );
     expect(result.requiredStatus).toBe('complete');
   });
 
@@ -39,7 +47,10 @@ describe('bisect of the seed steps against the web shape (qwen-2025-10)', () => 
   it('finds the missing query chat_id for seed-v2 and shows it moving the failure', async () => {
     const { result, ids } = await bisectAgainst(session, web, await shapeCapture(session, 'seed-v2'));
     expect(ids).toEqual([...PROFILE_CULPRITS, 'query:chat_id'].sort());
-    expect(result.transitions[0]!.explanation).toBe("Adding query chat_id moved the failure from RequestValidationError: Field 'query -> chat_id': Field required to Internal_Server_Error.");
+    expect(result.transitions[0]!.explanation).toBe(
+      "Adding query chat_id moved the failure from RequestValidationError: Field 'query -> chat_id': Field required " +
+        'to Internal_Server_Error.',
+    );
   });
 
   it('finds the missing body chat_id for seed-v3', async () => {

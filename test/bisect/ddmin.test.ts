@@ -14,7 +14,10 @@ function needsAll(culprits: readonly number[]) {
 
 describe('split', () => {
   it('cuts a list into nearly equal consecutive parts', () => {
-    expect(split([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4, 5]]);
+    expect(split([1, 2, 3, 4, 5], 2)).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     expect(split([1, 2, 3], 3)).toEqual([[1], [2], [3]]);
   });
 });
@@ -36,12 +39,20 @@ describe('ddmin', () => {
   it('returns every culprit for any hidden set, and the subset it returns works', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 30 }).chain((n) => fc.tuple(fc.constant(n), fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: Math.min(n, 5) }))),
+        fc
+          .integer({ min: 1, max: 30 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: Math.min(n, 5) }),
+            ),
+          ),
         async ([n, culprits]) => {
           const { probe } = needsAll(culprits);
           const result = await ddmin(n, probe, { budget: 10_000 });
           expect(result.kind).toBe('minimal');
-          if (result.kind === 'minimal') expect([...result.subset].sort((a, b) => a - b)).toEqual([...culprits].sort((a, b) => a - b));
+          if (result.kind === 'minimal')
+            expect([...result.subset].sort((a, b) => a - b)).toEqual([...culprits].sort((a, b) => a - b));
         },
       ),
       { numRuns: 200 },

@@ -39,12 +39,18 @@ describe('requestFields', () => {
 
 describe('withoutFields', () => {
   it('removes exactly the named fields and keeps everything else', () => {
-    const fields = requestFields(request).filter((f) => ['query:chat_id', 'header:source', 'cookie:token', 'body:messages[0].role'].includes(f.id));
+    const fields = requestFields(request).filter((f) =>
+      ['query:chat_id', 'header:source', 'cookie:token', 'body:messages[0].role'].includes(f.id),
+    );
     const result = withoutFields(request, fields);
     expect(result.url).toBe('https://chat.qwen.ai/api/v2/chat/completions?x=1');
     expect(result.headers.map((h) => h.name)).toEqual(['Host', 'Authorization', 'Cookie', 'Content-Length']);
     expect(result.headers.find((h) => h.name === 'Cookie')?.value).toBe('a=1; b=2');
-    expect(JSON.parse(result.body!)).toEqual({ stream: true, messages: [{ feature_config: { thinking: false } }], model: 'm' });
+    expect(JSON.parse(result.body!)).toEqual({
+      stream: true,
+      messages: [{ feature_config: { thinking: false } }],
+      model: 'm',
+    });
   });
 
   it('returns the request itself when nothing is removed', () => {

@@ -20,19 +20,40 @@ export interface SimSession {
 /** A simulator on a free port with fast streams, and the demo account signed in. */
 export async function startSession(options: StartSimulatorOptions = {}): Promise<SimSession> {
   const sim = await startSimulator({ port: 0, chunkIntervalMs: 1, ...options });
-  const credentials = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
+  const credentials = await resolveCredentials({
+    target: sim.url,
+    user: `${sim.demoUser.email}:${sim.demoUser.password}`,
+  });
   return { sim, credentials };
 }
 
 /** One turn of a shape, as a capture. */
-export async function shapeCapture(session: SimSession, shape: ShapeName, cookies: Record<string, string> = {}): Promise<Exchange[]> {
+export async function shapeCapture(
+  session: SimSession,
+  shape: ShapeName,
+  cookies: Record<string, string> = {},
+): Promise<Exchange[]> {
   const { sim, credentials } = session;
-  const turn = await runShapeTurn(SHAPES[shape], { baseUrl: sim.url, token: credentials.token, cookies: { ...credentials.cookies, ...cookies }, idClock: systemIdClock }, {});
+  const turn = await runShapeTurn(
+    SHAPES[shape],
+    {
+      baseUrl: sim.url,
+      token: credentials.token,
+      cookies: { ...credentials.cookies, ...cookies },
+      idClock: systemIdClock,
+    },
+    {},
+  );
   return [...turn.exchanges];
 }
 
 /** Diff and bisect two captures against the session's simulator. */
-export async function bisectAgainst(session: SimSession, good: readonly Exchange[], bad: readonly Exchange[], options: Partial<BisectPlanOptions> & { idleTimeoutMs?: number; cookies?: Record<string, string> } = {}) {
+export async function bisectAgainst(
+  session: SimSession,
+  good: readonly Exchange[],
+  bad: readonly Exchange[],
+  options: Partial<BisectPlanOptions> & { idleTimeoutMs?: number; cookies?: Record<string, string> } = {},
+) {
   const plan = planBisect(diffCaptures(good, bad));
   const chatRequest = [...good, ...bad].find((e) => e.endpoint === 'chats.new')?.request;
   const probe = createRequestProber(plan.endpoint, {

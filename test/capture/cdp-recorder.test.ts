@@ -25,7 +25,9 @@ function harness(bodies: Record<string, string> = {}, options: { streamFails?: b
   const streamWaiters = new Map<string, (value: { bufferedData: string }) => void>();
   const commands: CdpCommands = {
     streamResourceContent: (id) =>
-      options.streamFails ? Promise.reject(new Error('No resource with given identifier found')) : new Promise((resolve) => streamWaiters.set(id, resolve)),
+      options.streamFails
+        ? Promise.reject(new Error('No resource with given identifier found'))
+        : new Promise((resolve) => streamWaiters.set(id, resolve)),
     getResponseBody: async (id) => {
       const body = bodies[id];
       if (body === undefined) throw new Error('No data found for resource with given identifier');
@@ -66,18 +68,33 @@ function response(h: Harness, id: string, at: number, mimeType: string, status =
   h.assembler.handle('Network.responseReceived', {
     requestId: id,
     timestamp: T0 + at,
-    response: { url: `${BASE}/x`, status, statusText: 'OK', headers: { 'Content-Type': mimeType }, mimeType, protocol: 'http/1.1' },
+    response: {
+      url: `${BASE}/x`,
+      status,
+      statusText: 'OK',
+      headers: { 'Content-Type': mimeType },
+      mimeType,
+      protocol: 'http/1.1',
+    },
   });
 }
 
 const data = (h: Harness, id: string, at: number, text: string, withBytes: boolean) =>
-  h.assembler.handle('Network.dataReceived', { requestId: id, timestamp: T0 + at, dataLength: Buffer.byteLength(text), ...(withBytes ? { data: b64(text) } : {}) });
+  h.assembler.handle('Network.dataReceived', {
+    requestId: id,
+    timestamp: T0 + at,
+    dataLength: Buffer.byteLength(text),
+    ...(withBytes ? { data: b64(text) } : {}),
+  });
 
 describe('CdpExchangeAssembler', () => {
   it('gives each event the arrival time of its chunk, including chunks that came before streaming began', async () => {
     const h = harness();
     request(h, '1', '/api/v2/chat/completions?chat_id=c1', 'POST', { postData: '{"stream":true}' });
-    h.assembler.handle('Network.requestWillBeSentExtraInfo', { requestId: '1', headers: { Cookie: 'token=abc', Host: '127.0.0.1:8787' } });
+    h.assembler.handle('Network.requestWillBeSentExtraInfo', {
+      requestId: '1',
+      headers: { Cookie: 'token=abc', Host: '127.0.0.1:8787' },
+    });
     response(h, '1', 0.05, 'text/event-stream');
     data(h, '1', 0.06, 'data: {"a":1}\n\n', false); // before streamResourceContent answered
     data(h, '1', 0.08, 'data: {"a":2}\n\nda', false);
@@ -89,7 +106,11 @@ describe('CdpExchangeAssembler', () => {
 
     const [ex] = h.exchanges;
     expect(ex?.endpoint).toBe('chat.completions');
-    expect(ex?.response?.sse?.map((e) => [e.t, e.data])).toEqual([[60, '{"a":1}'], [80, '{"a":2}'], [200, '{"a":3}']]);
+    expect(ex?.response?.sse?.map((e) => [e.t, e.data])).toEqual([
+      [60, '{"a":1}'],
+      [80, '{"a":2}'],
+      [200, '{"a":3}'],
+    ]);
     expect(ex?.response?.chunks?.map((c) => c.t)).toEqual([60, 80, 200]);
     expect(ex?.response?.body).toBe('data: {"a":1}\n\ndata: {"a":2}\n\ndata: {"a":3}\n\n');
     expect(ex?.request.body).toBe('{"stream":true}');
@@ -98,13 +119,20 @@ describe('CdpExchangeAssembler', () => {
 
   it('keeps request headers as sent on the wire, cookies included, over the renderer view', async () => {
     const h = harness({ '2': '{"ok":true}' });
-    h.assembler.handle('Network.requestWillBeSentExtraInfo', { requestId: '2', headers: { Cookie: 'token=abc\nother=1', 'X-Case': 'Kept' } });
+    h.assembler.handle('Network.requestWillBeSentExtraInfo', {
+      requestId: '2',
+      headers: { Cookie: 'token=abc\nother=1', 'X-Case': 'Kept' },
+    });
     request(h, '2', '/api/models');
     response(h, '2', 0.01, 'application/json');
     h.assembler.handle('Network.loadingFinished', { requestId: '2', timestamp: T0 + 0.02 });
     await h.settle();
     const ex = h.exchanges[0]!;
-    expect(ex.request.headers).toEqual([{ name: 'Cookie', value: 'token=abc' }, { name: 'Cookie', value: 'other=1' }, { name: 'X-Case', value: 'Kept' }]);
+    expect(ex.request.headers).toEqual([
+      { name: 'Cookie', value: 'token=abc' },
+      { name: 'Cookie', value: 'other=1' },
+      { name: 'X-Case', value: 'Kept' },
+    ]);
     expect(ex.response?.headers.filter((x) => x.name === 'Set-Cookie').map((x) => x.value)).toEqual(['a=1', 'b=2']);
     expect(ex.response?.body).toBe('{"ok":true}');
     expect(ex.response?.chunks).toBeUndefined();
@@ -118,7 +146,12 @@ describe('CdpExchangeAssembler', () => {
     h.answerStream('3', '');
     await h.settle();
     data(h, '3', 0.05, 'data: {"a":1}\n\n', true);
-    h.assembler.handle('Network.loadingFailed', { requestId: '3', timestamp: T0 + 0.06, errorText: 'net::ERR_INCOMPLETE_CHUNKED_ENCODING', canceled: false });
+    h.assembler.handle('Network.loadingFailed', {
+      requestId: '3',
+      timestamp: T0 + 0.06,
+      errorText: 'net::ERR_INCOMPLETE_CHUNKED_ENCODING',
+      canceled: false,
+    });
     await h.settle();
     const ex = h.exchanges[0]!;
     expect(ex.error).toEqual({ code: 'ECONNRESET', message: 'net::ERR_INCOMPLETE_CHUNKED_ENCODING' });
@@ -129,7 +162,12 @@ describe('CdpExchangeAssembler', () => {
   it('records a request the browser blocked as an exchange without a response', async () => {
     const h = harness();
     request(h, '4', '/api/v2/chats/new', 'POST');
-    h.assembler.handle('Network.loadingFailed', { requestId: '4', timestamp: T0 + 0.001, errorText: 'net::ERR_FAILED', corsErrorStatus: { corsError: 'MissingAllowOriginHeader' } });
+    h.assembler.handle('Network.loadingFailed', {
+      requestId: '4',
+      timestamp: T0 + 0.001,
+      errorText: 'net::ERR_FAILED',
+      corsErrorStatus: { corsError: 'MissingAllowOriginHeader' },
+    });
     await h.settle();
     const ex = h.exchanges[0]!;
     expect(ex.response).toBeUndefined();
@@ -185,11 +223,20 @@ describe('CdpExchangeAssembler', () => {
       request: { url: `${BASE}/api/v2/models/`, method: 'GET', headers: {} },
       timestamp: T0 + 0.01,
       wallTime: 1_795_000_000.01,
-      redirectResponse: { url: `${BASE}/api/models`, status: 301, statusText: 'Moved', headers: { Location: '/api/v2/models/' }, mimeType: '' },
+      redirectResponse: {
+        url: `${BASE}/api/models`,
+        status: 301,
+        statusText: 'Moved',
+        headers: { Location: '/api/v2/models/' },
+        mimeType: '',
+      },
     });
     response(h, '9', 0.02, 'application/json');
     h.assembler.handle('Network.loadingFinished', { requestId: '9', timestamp: T0 + 0.03 });
     await h.settle();
-    expect(h.exchanges.map((e) => [e.endpoint, e.response?.status])).toEqual([['models', 301], ['models.v2', 200]]);
+    expect(h.exchanges.map((e) => [e.endpoint, e.response?.status])).toEqual([
+      ['models', 301],
+      ['models.v2', 200],
+    ]);
   });
 });

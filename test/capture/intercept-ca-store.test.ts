@@ -24,7 +24,10 @@ describe('loadOrCreateCa', () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'qp-ca-')), 'ca');
     await mkdir(dir);
     await writeFile(join(dir, 'ca-cert.pem'), '-----BEGIN CERTIFICATE-----\n');
-    await expect(loadOrCreateCa(dir)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('only ca-cert.pem') });
+    await expect(loadOrCreateCa(dir)).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('only ca-cert.pem'),
+    });
   });
 
   it('lets two proxies started at once end up with one CA', async () => {

@@ -21,7 +21,9 @@ describe('parseMapping', () => {
     ['bad host=http://x', 'not a hostname'],
     ['a.test=http://[::1]:80', 'IPv6'],
   ])('refuses %s with a usage error that says why', (spec, why) => {
-    expect(() => parseMapping(spec)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(why) }));
+    expect(() => parseMapping(spec)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(why) }),
+    );
   });
 
   it('refuses the same host mapped twice', () => {
@@ -31,7 +33,10 @@ describe('parseMapping', () => {
 
 describe('effectiveIncludes', () => {
   it('defaults to the target host plus every mapped host', () => {
-    expect(effectiveIncludes(undefined, parseMappings(['lib.test=http://127.0.0.1:1']))).toEqual(['chat.qwen.ai', 'lib.test']);
+    expect(effectiveIncludes(undefined, parseMappings(['lib.test=http://127.0.0.1:1']))).toEqual([
+      'chat.qwen.ai',
+      'lib.test',
+    ]);
   });
 
   it('uses the given patterns instead, lower-cased and deduplicated', () => {

@@ -24,7 +24,9 @@ function upstreamHandler(req: IncomingMessage, res: ServerResponse): void {
     const hash = createHash('sha256');
     let size = 0;
     req.on('data', (c: Buffer) => ((size += c.length), hash.update(c)));
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ size, sha: hash.digest('hex') })));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ size, sha: hash.digest('hex') })),
+    );
   } else if (url.pathname === '/big') {
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     res.end(Buffer.alloc(Number(url.searchParams.get('mb')) * 1024 * 1024, 7));
@@ -100,19 +102,25 @@ describe('startIntercept', () => {
     await expect(startIntercept({ port: proxy.port, ca })).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 
-  it('records a mapped JSON exchange with the URL the client asked for and headers in wire order and case', async () => {
-    const agent = proxyAgent(proxy.url, ca.cert);
-    const res = await request('https://chat.qwen.ai/json?x=1', { dispatcher: agent, headers: { 'X-Client-Case': 'Kept', accept: '*/*' } });
-    // The target sees the original Host, as with a DNS override.
-    expect(await res.body.json()).toEqual({ host: 'chat.qwen.ai' });
-    const ex = await lastExchangeFor('/json?x=1');
-    expect(ex.source).toBe('intercept');
-    expect(ex.request.url).toBe('https://chat.qwen.ai/json?x=1');
-    expect(ex.request.headers.map((h) => h.name)).toEqual(['host', 'connection', 'X-Client-Case', 'accept']);
-    expect(ex.response?.headers.find((h) => h.name === 'X-Upstream-Case')?.value).toBe('Yes');
-    expect(ex.tags).toContain(`mapped:chat.qwen.ai=${upstream.url}`);
-    await agent.close();
-  });
+  it(
+    'records a mapped JSON exchange with the URL the client asked for and headers in wire order and ' + 'case',
+    async () => {
+      const agent = proxyAgent(proxy.url, ca.cert);
+      const res = await request('https://chat.qwen.ai/json?x=1', {
+        dispatcher: agent,
+        headers: { 'X-Client-Case': 'Kept', accept: '*/*' },
+      });
+      // The target sees the original Host, as with a DNS override.
+      expect(await res.body.json()).toEqual({ host: 'chat.qwen.ai' });
+      const ex = await lastExchangeFor('/json?x=1');
+      expect(ex.source).toBe('intercept');
+      expect(ex.request.url).toBe('https://chat.qwen.ai/json?x=1');
+      expect(ex.request.headers.map((h) => h.name)).toEqual(['host', 'connection', 'X-Client-Case', 'accept']);
+      expect(ex.response?.headers.find((h) => h.name === 'X-Upstream-Case')?.value).toBe('Yes');
+      expect(ex.tags).toContain(`mapped:chat.qwen.ai=${upstream.url}`);
+      await agent.close();
+    },
+  );
 
   it('passes an event stream through event by event and records each event with its time', async () => {
     const agent = proxyAgent(proxy.url, ca.cert);
@@ -205,8 +213,16 @@ describe('startIntercept', () => {
   it('carries large bodies both ways intact', async () => {
     const agent = proxyAgent(proxy.url, ca.cert);
     const upload = Buffer.alloc(4 * 1024 * 1024, 'a');
-    const res = await request('https://chat.qwen.ai/echo-size', { method: 'POST', body: upload, dispatcher: agent, headers: { 'content-type': 'text/plain' } });
-    expect(await res.body.json()).toEqual({ size: upload.length, sha: createHash('sha256').update(upload).digest('hex') });
+    const res = await request('https://chat.qwen.ai/echo-size', {
+      method: 'POST',
+      body: upload,
+      dispatcher: agent,
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(await res.body.json()).toEqual({
+      size: upload.length,
+      sha: createHash('sha256').update(upload).digest('hex'),
+    });
     const big = await request('https://chat.qwen.ai/big?mb=8', { dispatcher: agent });
     expect((await big.body.arrayBuffer()).byteLength).toBe(8 * 1024 * 1024);
     const ex = await lastExchangeFor('/big?mb=8');

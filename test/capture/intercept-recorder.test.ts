@@ -20,14 +20,25 @@ function requestHead(id: string, url = 'https://chat.qwen.ai/api/v2/chats/new', 
     path: new URL(url).pathname,
     destination: { hostname: new URL(url).hostname, port: 443 },
     headers: {},
-    rawHeaders: [['Host', new URL(url).host], ['Content-Type', 'application/json']],
+    rawHeaders: [
+      ['Host', new URL(url).host],
+      ['Content-Type', 'application/json'],
+    ],
     timingEvents: { startTime: Date.UTC(2026, 0, 1), startTimestamp: START },
     tags: [],
   };
 }
 
 function responseHead(id: string, contentType = 'application/json'): InitiatedResponse {
-  return { id, statusCode: 200, statusMessage: 'OK', headers: {}, rawHeaders: [['Content-Type', contentType]], timingEvents: { startTime: 0, startTimestamp: START, headersSentTimestamp: START + 5 }, tags: [] };
+  return {
+    id,
+    statusCode: 200,
+    statusMessage: 'OK',
+    headers: {},
+    rawHeaders: [['Content-Type', contentType]],
+    timingEvents: { startTime: 0, startTimestamp: START, headersSentTimestamp: START + 5 },
+    tags: [],
+  };
 }
 
 function chunk(id: string, text: string, at: number, isEnded = false): BodyData {
@@ -59,7 +70,14 @@ describe('ExchangeRecorder', () => {
       source: 'intercept',
       endpoint: 'chats.new',
       startedAt: '2026-01-01T00:00:00.000Z',
-      request: { method: 'POST', body: '{"title":"x"}', headers: [{ name: 'Host', value: 'chat.qwen.ai' }, { name: 'Content-Type', value: 'application/json' }] },
+      request: {
+        method: 'POST',
+        body: '{"title":"x"}',
+        headers: [
+          { name: 'Host', value: 'chat.qwen.ai' },
+          { name: 'Content-Type', value: 'application/json' },
+        ],
+      },
       response: { status: 200, body: '{"success":true}', chunks: [{ t: 7, size: 16 }] },
       timings: { wait: 5, receive: 2, total: 7 },
       tags: ['mapped:chat.qwen.ai=http://127.0.0.1:8787'],
@@ -95,10 +113,17 @@ describe('ExchangeRecorder', () => {
 
   it('records an abort that comes alone, as a client abort without a response', async () => {
     const { rec, out } = recorder();
-    const aborted: AbortedRequest = { ...requestHead('d'), timingEvents: { startTime: 0, startTimestamp: START, abortedTimestamp: START + 9 } };
+    const aborted: AbortedRequest = {
+      ...requestHead('d'),
+      timingEvents: { startTime: 0, startTimestamp: START, abortedTimestamp: START + 9 },
+    };
     rec.onAbort(aborted);
     await rec.drain();
-    expect(out[0]).toMatchObject({ error: { code: 'ABORTED' }, tags: expect.arrayContaining(['client-aborted']), timings: { total: 9 } });
+    expect(out[0]).toMatchObject({
+      error: { code: 'ABORTED' },
+      tags: expect.arrayContaining(['client-aborted']),
+      timings: { total: 9 },
+    });
     expect(out[0]!.response).toBeUndefined();
   });
 
@@ -125,7 +150,11 @@ describe('ExchangeRecorder', () => {
     rec.onTlsClientError(failure);
     rec.onTlsClientError({ ...failure, tlsMetadata: { sniHostname: 'www.google.com' } });
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ request: { method: 'CONNECT', url: 'https://chat.qwen.ai/' }, error: { code: 'TLS' }, tags: ['tls-client-error', 'tls-failure:cert-rejected'] });
+    expect(out[0]).toMatchObject({
+      request: { method: 'CONNECT', url: 'https://chat.qwen.ai/' },
+      error: { code: 'TLS' },
+      tags: ['tls-client-error', 'tls-failure:cert-rejected'],
+    });
     expect(out[0]!.notes).toContain('Trust the CA.');
   });
 });

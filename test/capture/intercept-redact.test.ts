@@ -8,7 +8,8 @@ import type { CaMaterial } from '../../src/capture/intercept/ca-store.js';
 import { readCapture } from '../../src/exchange/capture-reader.js';
 import { proxyAgent, sharedTestCa, startUpstream } from './intercept-support.js';
 
-const TOKEN = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZCI6InVzZXItMSIsImV4cCI6MTg5MzQ1NjAwMH0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+const TOKEN =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZCI6InVzZXItMSIsImV4cCI6MTg5MzQ1NjAwMH0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let ca: CaMaterial;
 
@@ -16,7 +17,11 @@ beforeAll(async () => {
   ca = await sharedTestCa();
   upstream = await startUpstream((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': `token=${TOKEN}; Path=/` }).end(JSON.stringify({ token: TOKEN })));
+    req.on('end', () =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'set-cookie': `token=${TOKEN}; Path=/` })
+        .end(JSON.stringify({ token: TOKEN })),
+    );
   });
 });
 afterAll(async () => {
@@ -27,7 +32,14 @@ describe('startIntercept with redact', () => {
   it('keeps tokens, cookies and passwords out of the capture file, which is then shareable (0644)', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'qp-intercept-redact-')), 'redacted.har');
     const seen: string[] = [];
-    const proxy = await startIntercept({ port: 0, ca, map: [`chat.qwen.ai=${upstream.url}`], out, redact: true, onExchange: (e) => seen.push(e.id) });
+    const proxy = await startIntercept({
+      port: 0,
+      ca,
+      map: [`chat.qwen.ai=${upstream.url}`],
+      out,
+      redact: true,
+      onExchange: (e) => seen.push(e.id),
+    });
     const agent = proxyAgent(proxy.url, ca.cert);
     const res = await request('https://chat.qwen.ai/api/v1/auths/signin', {
       method: 'POST',

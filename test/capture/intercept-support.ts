@@ -24,7 +24,9 @@ export function proxyAgent(proxyUrl: string, ca?: string): ProxyAgent {
 }
 
 /** A loopback HTTP server driven by `handler`; `close()` also ends open connections. */
-export async function startUpstream(handler: http.RequestListener): Promise<{ url: string; port: number; close(): Promise<void> }> {
+export async function startUpstream(
+  handler: http.RequestListener,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const port = (server.address() as AddressInfo).port;
@@ -40,7 +42,11 @@ export async function startUpstream(handler: http.RequestListener): Promise<{ ur
 }
 
 /** Exchanges as the proxy hands them over, with a way to wait for the n-th. */
-export function exchangeSink(): { list: Exchange[]; push(ex: Exchange): void; waitFor(n: number, timeoutMs?: number): Promise<Exchange[]> } {
+export function exchangeSink(): {
+  list: Exchange[];
+  push(ex: Exchange): void;
+  waitFor(n: number, timeoutMs?: number): Promise<Exchange[]>;
+} {
   const list: Exchange[] = [];
   const waiters: { n: number; done: (l: Exchange[]) => void }[] = [];
   return {
@@ -60,10 +66,17 @@ export function exchangeSink(): { list: Exchange[]; push(ex: Exchange): void; wa
 }
 
 /** GET over HTTP/2 through the proxy: CONNECT, TLS with ALPN h2 only, then an h2 session. */
-export async function http2GetThroughProxy(proxyPort: number, host: string, path: string, ca: string): Promise<{ status: number; body: string; alpn: string | false | null }> {
+export async function http2GetThroughProxy(
+  proxyPort: number,
+  host: string,
+  path: string,
+  ca: string,
+): Promise<{ status: number; body: string; alpn: string | false | null }> {
   const socket = await new Promise<import('node:net').Socket>((done, fail) => {
     const req = http.request({ host: '127.0.0.1', port: proxyPort, method: 'CONNECT', path: `${host}:443` });
-    req.once('connect', (res, s) => (res.statusCode === 200 ? done(s) : fail(new Error(`CONNECT answered ${res.statusCode}`))));
+    req.once('connect', (res, s) =>
+      res.statusCode === 200 ? done(s) : fail(new Error(`CONNECT answered ${res.statusCode}`)),
+    );
     req.once('error', fail);
     req.end();
   });

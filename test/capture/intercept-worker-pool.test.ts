@@ -4,7 +4,11 @@
  * worker's last exchanges.
  */
 import { describe, expect, it } from 'vitest';
-import type { PrimaryMessage, WorkerMessage, WorkerStartOptions } from '../../src/capture/intercept/cluster-messages.js';
+import type {
+  PrimaryMessage,
+  WorkerMessage,
+  WorkerStartOptions,
+} from '../../src/capture/intercept/cluster-messages.js';
 import { fromWireError, toWireError } from '../../src/capture/intercept/cluster-messages.js';
 import { WorkerPool, type WorkerHandle, type WorkerPoolOptions } from '../../src/capture/intercept/worker-pool.js';
 import { ProbeError } from '../../src/exchange/errors.js';
@@ -50,7 +54,12 @@ class FakeWorker implements WorkerHandle {
   }
 }
 
-const START_OPTIONS = { host: '127.0.0.1', port: 0, map: [], include: ['chat.qwen.ai'] } as unknown as WorkerStartOptions;
+const START_OPTIONS = {
+  host: '127.0.0.1',
+  port: 0,
+  map: [],
+  include: ['chat.qwen.ai'],
+} as unknown as WorkerStartOptions;
 
 function pool(size: number, overrides: Partial<WorkerPoolOptions> = {}) {
   const workers: FakeWorker[] = [];
@@ -118,18 +127,28 @@ describe('WorkerPool', () => {
     expect(warnings).toEqual(['one exchange could not be assembled']);
   });
 
-  it('fails the start with the worker’s own error (a busy port stays E_USAGE with its hint) and stops the others', async () => {
-    const { pool: p, workers } = pool(2);
-    const started = p.start();
-    for (const w of workers) w.say({ kind: 'ready' });
-    const busy = new ProbeError('E_USAGE', 'port 8080 on 127.0.0.1 is already in use', { hint: 'Pick another --port (0 picks a free one).' });
-    workers[0]!.say({ kind: 'failed', error: toWireError(busy) });
-    workers[0]!.exit(0);
-    await Promise.resolve();
-    stopLikeAWorker(workers[1]!);
-    await expect(started).rejects.toMatchObject({ code: 'E_USAGE', message: busy.message, hint: busy.hint, exitCode: 2 });
-    expect(workers[1]!.kinds()).toEqual(['start', 'stop']);
-  });
+  it(
+    'fails the start with the worker’s own error (a busy port stays E_USAGE with its hint) and stops the ' + 'others',
+    async () => {
+      const { pool: p, workers } = pool(2);
+      const started = p.start();
+      for (const w of workers) w.say({ kind: 'ready' });
+      const busy = new ProbeError('E_USAGE', 'port 8080 on 127.0.0.1 is already in use', {
+        hint: 'Pick another --port (0 picks a free one).',
+      });
+      workers[0]!.say({ kind: 'failed', error: toWireError(busy) });
+      workers[0]!.exit(0);
+      await Promise.resolve();
+      stopLikeAWorker(workers[1]!);
+      await expect(started).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: busy.message,
+        hint: busy.hint,
+        exitCode: 2,
+      });
+      expect(workers[1]!.kinds()).toEqual(['start', 'stop']);
+    },
+  );
 
   it('fails the start when a worker dies while loading, naming it', async () => {
     const { pool: p, workers } = pool(2);
@@ -138,7 +157,10 @@ describe('WorkerPool', () => {
     workers[1]!.exit(1);
     await Promise.resolve();
     stopLikeAWorker(workers[0]!);
-    await expect(started).rejects.toMatchObject({ code: 'E_INTERNAL', message: 'worker 2 (pid 1001) exited with code 1 while starting (its error output is above)' });
+    await expect(started).rejects.toMatchObject({
+      code: 'E_INTERNAL',
+      message: 'worker 2 (pid 1001) exited with code 1 while starting (its error output is above)',
+    });
   });
 
   it('fails the start when the workers do not listen in time', async () => {
@@ -152,7 +174,9 @@ describe('WorkerPool', () => {
   it('reports a worker that crashed and starts a replacement that listens on the same port', async () => {
     const { pool: p, workers, warnings } = await startedPool(2);
     workers[0]!.exit(null, 'SIGSEGV');
-    expect(warnings).toEqual(['worker 1 (pid 1000) was killed by SIGSEGV; its open connections were cut; starting a new worker']);
+    expect(warnings).toEqual([
+      'worker 1 (pid 1000) was killed by SIGSEGV; its open connections were cut; starting a new worker',
+    ]);
     expect(workers).toHaveLength(3);
     workers[2]!.say({ kind: 'ready' });
     expect(workers[2]!.kinds()).toEqual(['start']);
@@ -171,7 +195,11 @@ describe('WorkerPool', () => {
       w.exit(1);
     }
     await Promise.resolve();
-    expect(gaveUp).toMatchObject({ code: 'E_INTERNAL', message: 'intercept workers crashed 3 times within 10 s; giving up', hint: expect.stringContaining('--workers 1') });
+    expect(gaveUp).toMatchObject({
+      code: 'E_INTERNAL',
+      message: 'intercept workers crashed 3 times within 10 s; giving up',
+      hint: expect.stringContaining('--workers 1'),
+    });
     expect(workers).toHaveLength(3); // no fourth
     expect(warnings.at(-1)).toBe('worker 3 (pid 1002) exited with code 1; its open connections were cut');
   });
@@ -194,7 +222,10 @@ describe('WorkerPool', () => {
     workers[0]!.exit(1);
     workers[1]!.say({ kind: 'ready' });
     workers[1]!.say({ kind: 'listening', port: 9999 });
-    await expect(p.failed).resolves.toMatchObject({ code: 'E_INTERNAL', message: expect.stringContaining('listens on port 9999, not on 8080') });
+    await expect(p.failed).resolves.toMatchObject({
+      code: 'E_INTERNAL',
+      message: expect.stringContaining('listens on port 9999, not on 8080'),
+    });
   });
 
   it('stops every worker and resolves only after their last exchanges arrived', async () => {
@@ -223,7 +254,9 @@ describe('WorkerPool', () => {
     stopLikeAWorker(workers[0]!);
     await stopped;
     expect(workers[1]!.signals).toEqual(['SIGKILL']);
-    expect(warnings).toEqual(['worker 2 (pid 1001) did not stop within 20 ms; killing it (its unfinished exchanges are lost)']);
+    expect(warnings).toEqual([
+      'worker 2 (pid 1001) did not stop within 20 ms; killing it (its unfinished exchanges are lost)',
+    ]);
   });
 
   it('tells a worker that becomes ready only after the stop to stop as well', async () => {

@@ -16,7 +16,9 @@ let ca: CaMaterial;
 
 beforeAll(async () => {
   ca = await sharedTestCa();
-  upstream = await startUpstream((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"path":"${req.url}"}`));
+  upstream = await startUpstream((req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(`{"path":"${req.url}"}`),
+  );
 });
 afterAll(async () => {
   await upstream?.close();
@@ -59,7 +61,10 @@ describe('an intercept worker', () => {
     serveInterceptWorker(primary.channel);
     expect(primary.received).toEqual([{ kind: 'ready' }]);
     primary.tell({ cmd: 'NODE_CLUSTER' }); // not ours: ignored
-    primary.tell({ kind: 'start', options: { host: '127.0.0.1', port: 0, ca, map: [`api.example=${upstream.url}`], include: [] } });
+    primary.tell({
+      kind: 'start',
+      options: { host: '127.0.0.1', port: 0, ca, map: [`api.example=${upstream.url}`], include: [] },
+    });
     await primary.until(() => primary.received.length > 1);
     const listening = primary.received[1]!;
     expect(listening).toMatchObject({ kind: 'listening', port: expect.any(Number) });
@@ -81,7 +86,12 @@ describe('an intercept worker', () => {
     await primary.until(() => primary.exitCode() !== undefined);
     expect(primary.received.at(-1)).toEqual({ kind: 'stopped' });
     expect(primary.exitCode()).toBe(0);
-    expect(primary.exchanges().map((e) => e.request.url).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `https://api.example/item/${i}`).sort());
+    expect(
+      primary
+        .exchanges()
+        .map((e) => e.request.url)
+        .sort(),
+    ).toEqual(Array.from({ length: 8 }, (_, i) => `https://api.example/item/${i}`).sort());
     await dispatcher.close();
   });
 
@@ -93,7 +103,10 @@ describe('an intercept worker', () => {
     });
     const primary = fakePrimary();
     serveInterceptWorker(primary.channel);
-    primary.tell({ kind: 'start', options: { host: '127.0.0.1', port: 0, ca, map: [`stall.example=${upstreamWithStall.url}`], include: [] } });
+    primary.tell({
+      kind: 'start',
+      options: { host: '127.0.0.1', port: 0, ca, map: [`stall.example=${upstreamWithStall.url}`], include: [] },
+    });
     await primary.until(() => primary.received.some((m) => m.kind === 'listening'));
     const port = (primary.received.find((m) => m.kind === 'listening') as { port: number }).port;
     const dispatcher = proxyAgent(`http://127.0.0.1:${port}`, ca.cert);
@@ -119,7 +132,11 @@ describe('an intercept worker', () => {
     await primary.until(() => primary.exitCode() !== undefined);
     expect(primary.received.at(-1)).toEqual({
       kind: 'failed',
-      error: { code: 'E_USAGE', message: `port ${blocker.port} on 127.0.0.1 is already in use`, hint: 'Pick another --port (0 picks a free one).' },
+      error: {
+        code: 'E_USAGE',
+        message: `port ${blocker.port} on 127.0.0.1 is already in use`,
+        hint: 'Pick another --port (0 picks a free one).',
+      },
     });
     await blocker.close();
   });

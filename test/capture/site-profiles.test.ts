@@ -20,7 +20,11 @@ describe('site profiles', () => {
   });
 
   it('merges a --selectors file over the built-in profile, field by field', async () => {
-    const path = file('ok.json', { selectors: { chatInput: 'textarea.prompt' }, loginPath: '/signin', answerStatus: null });
+    const path = file('ok.json', {
+      selectors: { chatInput: 'textarea.prompt' },
+      loginPath: '/signin',
+      answerStatus: null,
+    });
     const profile = await loadSiteProfile('https://chat.qwen.ai', path);
     expect(profile.selectors.chatInput).toBe('textarea.prompt');
     expect(profile.selectors.sendButton).toBe(SITE_PROFILES['chat.qwen.ai'].selectors.sendButton);
@@ -35,7 +39,9 @@ describe('site profiles', () => {
   });
 
   it('rejects an unknown selector name with a message naming it', async () => {
-    const error = await loadSiteProfile('http://x.test', file('bad.json', { selectors: { chatBox: '#x' } })).catch((e: unknown) => e);
+    const error = await loadSiteProfile('http://x.test', file('bad.json', { selectors: { chatBox: '#x' } })).catch(
+      (e: unknown) => e,
+    );
     expect(isProbeError(error) && error.code).toBe('E_INPUT');
     expect(String((error as Error).message)).toMatch(/selectors/);
   });
@@ -47,7 +53,7 @@ describe('site profiles', () => {
 });
 
 describe('urlFilter', () => {
-  it('records only the target origin\'s /api/ paths by default', () => {
+  it("records only the target origin's /api/ paths by default", () => {
     const keep = urlFilter({ origin: 'http://127.0.0.1:8787/some/path' });
     expect(keep('http://127.0.0.1:8787/api/models')).toBe(true);
     expect(keep('http://127.0.0.1:8787/app.js')).toBe(false);
@@ -56,7 +62,11 @@ describe('urlFilter', () => {
   });
 
   it('lets include patterns replace the default and exclude patterns win over both', () => {
-    const keep = urlFilter({ origin: 'http://a.test', include: ['*/api/v2/*', 'cdn.test'], exclude: ['/api/v2/chats/'] });
+    const keep = urlFilter({
+      origin: 'http://a.test',
+      include: ['*/api/v2/*', 'cdn.test'],
+      exclude: ['/api/v2/chats/'],
+    });
     expect(keep('http://a.test/api/v2/chat/completions?chat_id=1')).toBe(true);
     expect(keep('https://cdn.test/x.js')).toBe(true);
     expect(keep('http://a.test/api/models')).toBe(false);

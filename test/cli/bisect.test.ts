@@ -49,8 +49,17 @@ describe('qwen-probe bisect', () => {
     const code = await bisect({ ...args, good: web, bad: seed, json: true, required: false }, io);
     expect(code).toBe(0);
     const json = JSON.parse(io.stdout.join('\n'));
-    expect(json).toMatchObject({ verdict: 'found', endpoint: 'chat.completions', probes: expect.any(Number), log: expect.any(Array), required: [] });
-    expect(json.culprits.map((c: { location: string; path: string }) => `${c.location} ${c.path}`).sort()).toEqual(['body messages[0].chat_type', 'body model']);
+    expect(json).toMatchObject({
+      verdict: 'found',
+      endpoint: 'chat.completions',
+      probes: expect.any(Number),
+      log: expect.any(Array),
+      required: [],
+    });
+    expect(json.culprits.map((c: { location: string; path: string }) => `${c.location} ${c.path}`).sort()).toEqual([
+      'body messages[0].chat_type',
+      'body model',
+    ]);
     expect(io.stderr.some((l) => /^probe 1 of at most 64 · working request → works$/.test(l))).toBe(true);
   });
 
@@ -68,11 +77,24 @@ describe('qwen-probe bisect', () => {
   });
 
   it('refuses captures that cannot be paired, with exit code 2', async () => {
-    const models = await save('models.har', (await shapeCapture(session, 'web')).map((e) => ({ ...e, endpoint: 'models', request: { ...e.request, method: 'GET', url: `${session.sim.url}/api/models`, body: undefined } })));
-    await expect(bisect({ ...args, good: web, bad: models }, collect())).rejects.toMatchObject({ code: 'E_INPUT', exitCode: 2, message: expect.stringMatching(/cannot be paired/) });
+    const models = await save(
+      'models.har',
+      (await shapeCapture(session, 'web')).map((e) => ({
+        ...e,
+        endpoint: 'models',
+        request: { ...e.request, method: 'GET', url: `${session.sim.url}/api/models`, body: undefined },
+      })),
+    );
+    await expect(bisect({ ...args, good: web, bad: models }, collect())).rejects.toMatchObject({
+      code: 'E_INPUT',
+      exitCode: 2,
+      message: expect.stringMatching(/cannot be paired/),
+    });
   });
 
   it('refuses a budget too small to bisect anything', async () => {
-    await expect(bisect({ ...args, good: web, bad: seed, budget: 2 }, collect())).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(bisect({ ...args, good: web, bad: seed, budget: 2 }, collect())).rejects.toMatchObject({
+      code: 'E_USAGE',
+    });
   });
 });

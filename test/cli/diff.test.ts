@@ -29,7 +29,9 @@ describe('qwen-probe diff', () => {
   });
 
   it('returns 0 when the requests match modulo volatile values', async () => {
-    expect(await diff({ good: `${FIX}/web-vs-web/good.har`, bad: `${FIX}/web-vs-web/bad.har` }, collectingIo(), {}, false)).toBe(0);
+    expect(
+      await diff({ good: `${FIX}/web-vs-web/good.har`, bad: `${FIX}/web-vs-web/bad.har` }, collectingIo(), {}, false),
+    ).toBe(0);
   });
 
   it('colours a terminal unless NO_COLOR is set', async () => {
@@ -43,7 +45,11 @@ describe('qwen-probe diff', () => {
 
   it('picks the report format from the --out extension and says where it wrote', async () => {
     const dir = await tempDir();
-    for (const [file, start] of [['r.html', '<!doctype html>'], ['r.md', '# qwen-probe diff'], ['r.json', '{\n  "schemaVersion": 1']] as const) {
+    for (const [file, start] of [
+      ['r.html', '<!doctype html>'],
+      ['r.md', '# qwen-probe diff'],
+      ['r.json', '{\n  "schemaVersion": 1'],
+    ] as const) {
       const io = collectingIo();
       const out = join(dir, 'sub', file);
       expect(await diff({ ...seedV4, out }, io, {}, true)).toBe(1);
@@ -54,16 +60,38 @@ describe('qwen-probe diff', () => {
 
   it('reads a JSON request file and a curl command file as GOOD and BAD', async () => {
     const io = collectingIo();
-    expect(await diff({ good: `${FIX}/curl-vs-json/good.json`, bad: `${FIX}/curl-vs-json/bad.curl`, format: 'json' }, io, {}, false)).toBe(1);
+    expect(
+      await diff(
+        { good: `${FIX}/curl-vs-json/good.json`, bad: `${FIX}/curl-vs-json/bad.curl`, format: 'json' },
+        io,
+        {},
+        false,
+      ),
+    ).toBe(1);
     const report = JSON.parse(io.lines.join('\n')) as { pairs: { findings: { id: string }[] }[] };
     expect(report.pairs[0]!.findings[0]!.id).toBe('body:messages[0].chat_type');
   });
 
   it('takes a curl command inline and drops ignored fields', async () => {
     const io = collectingIo();
-    const curl = "curl 'https://chat.qwen.ai/api/v2/chat/completions?chat_id=x' -H 'Content-Type: application/json' --data-raw '{\"model\":\"qwen-turbo\"}'";
-    await diff({ good: `${FIX}/curl-vs-json/good.json`, bad: curl, format: 'json', ignore: ['header-order', 'header', 'cookie'] }, io, {}, false);
-    const report = JSON.parse(io.lines.join('\n')) as { summary: { ignored: number }; pairs: { findings: { location: string }[] }[] };
+    const curl =
+      "curl 'https://chat.qwen.ai/api/v2/chat/completions?chat_id=x' -H 'Content-Type: application/json' --data-raw " +
+      '\'{"model":"qwen-turbo"}\'';
+    await diff(
+      {
+        good: `${FIX}/curl-vs-json/good.json`,
+        bad: curl,
+        format: 'json',
+        ignore: ['header-order', 'header', 'cookie'],
+      },
+      io,
+      {},
+      false,
+    );
+    const report = JSON.parse(io.lines.join('\n')) as {
+      summary: { ignored: number };
+      pairs: { findings: { location: string }[] }[];
+    };
     expect(report.summary.ignored).toBeGreaterThan(0);
     expect(report.pairs[0]!.findings.every((f) => f.location !== 'header' && f.location !== 'cookie')).toBe(true);
   });
@@ -73,13 +101,20 @@ describe('qwen-probe diff', () => {
     const invalid = join(dir, 'invalid.json');
     await writeFile(invalid, '{"log": {"entries": [');
     const empty = join(dir, 'empty.har');
-    await writeFile(empty, JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [] } }));
+    await writeFile(
+      empty,
+      JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [] } }),
+    );
     const binary = join(dir, 'blob.bin');
     await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]));
-    await expect(diff({ good: join(dir, 'nope.har'), bad: seedV4.bad }, collectingIo())).rejects.toThrow(/GOOD \(.*nope\.har\): no such file/);
+    await expect(diff({ good: join(dir, 'nope.har'), bad: seedV4.bad }, collectingIo())).rejects.toThrow(
+      /GOOD \(.*nope\.har\): no such file/,
+    );
     await expect(diff({ good: empty, bad: seedV4.bad }, collectingIo())).rejects.toThrow(/GOOD holds no exchanges/);
     await expect(diff({ good: seedV4.good, bad: binary }, collectingIo())).rejects.toThrow(/binary file/);
-    await expect(diff({ good: seedV4.good, bad: seedV4.bad, out: join(dir, 'x.pdf') }, collectingIo())).rejects.toThrow(/cannot tell the format/);
+    await expect(diff({ good: seedV4.good, bad: seedV4.bad, out: join(dir, 'x.pdf') }, collectingIo())).rejects.toThrow(
+      /cannot tell the format/,
+    );
     const torn = collectingIo();
     await expect(diff({ good: invalid, bad: seedV4.bad }, torn)).rejects.toMatchObject({ exitCode: 2 });
   });

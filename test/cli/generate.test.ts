@@ -45,9 +45,15 @@ describe('generate offline', () => {
     ]);
     const capture = await readCapture(out);
     expect(capture.meta.source).toBe('library');
-    expect(capture.exchanges.map((e) => [e.endpoint, e.source, e.response])).toEqual([['chats.new', 'library', undefined], ['chat.completions', 'library', undefined]]);
+    expect(capture.exchanges.map((e) => [e.endpoint, e.source, e.response])).toEqual([
+      ['chats.new', 'library', undefined],
+      ['chat.completions', 'library', undefined],
+    ]);
     expect(capture.exchanges[1]?.request.body).toContain('Hi there');
-    expect(capture.exchanges[1]?.request.headers).toContainEqual({ name: 'Authorization', value: `Bearer ${PLACEHOLDER_TOKEN}` });
+    expect(capture.exchanges[1]?.request.headers).toContainEqual({
+      name: 'Authorization',
+      value: `Bearer ${PLACEHOLDER_TOKEN}`,
+    });
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
@@ -59,7 +65,9 @@ describe('generate offline', () => {
   });
 
   it('names the default capture after the shape and the time', () => {
-    expect(defaultCapturePath('seed-v4', new Date('2026-06-15T12:34:56.789Z'))).toBe('captures/seed-v4-2026-06-15T12-34-56.har');
+    expect(defaultCapturePath('seed-v4', new Date('2026-06-15T12:34:56.789Z'))).toBe(
+      'captures/seed-v4-2026-06-15T12-34-56.har',
+    );
   });
 });
 
@@ -73,9 +81,16 @@ describe('generate input errors', () => {
   });
 
   it('refuses --send without --target, --send without credentials, and --user offline', async () => {
-    await expect(generate({ shape: 'web', send: true, token: TOKEN }, collectingIo())).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('--target') });
-    await expect(generate({ shape: 'web', send: true, target: 'http://127.0.0.1:1' }, collectingIo())).rejects.toMatchObject({ code: 'E_USAGE', exitCode: 2 });
-    await expect(generate({ shape: 'web', user: 'a@b.test:pw' }, collectingIo())).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(generate({ shape: 'web', send: true, token: TOKEN }, collectingIo())).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('--target'),
+    });
+    await expect(
+      generate({ shape: 'web', send: true, target: 'http://127.0.0.1:1' }, collectingIo()),
+    ).rejects.toMatchObject({ code: 'E_USAGE', exitCode: 2 });
+    await expect(generate({ shape: 'web', user: 'a@b.test:pw' }, collectingIo())).rejects.toMatchObject({
+      code: 'E_USAGE',
+    });
   });
 });
 

@@ -14,6 +14,11 @@ describe('intercept --workers', () => {
   });
 
   it.each(['0', '-2', '1.5', 'two', '', '65'])('refuses %j as a usage error', (value) => {
-    expect(() => parseWorkers(value, 2)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining('--workers must be auto or a whole number from 1 to 64') }));
+    expect(() => parseWorkers(value, 2)).toThrow(
+      expect.objectContaining({
+        code: 'E_USAGE',
+        message: expect.stringContaining('--workers must be auto or a whole number from 1 to 64'),
+      }),
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('qwen-probe replay', () => {
     const c = collect();
     await replay({ ...base, capture: web, json: true }, c.io, { write: c.write });
     expect(c.streamed()).toBe('');
-    expect(JSON.parse(c.stdout.join('\n'))).toMatchObject({ ok: true, turns: [{ outcome: 'works', status: 200, answer: expect.stringMatching(/^You said/) }] });
+    expect(JSON.parse(c.stdout.join('\n'))).toMatchObject({
+      ok: true,
+      turns: [{ outcome: 'works', status: 200, answer: expect.stringMatching(/^You said/) }],
+    });
   });
 
   it('prints a curl script with the token as $QWEN_TOKEN, never its value', async () => {
@@ -71,6 +74,9 @@ describe('qwen-probe replay', () => {
     expect(await replay({ ...base, capture: seed, out }, c.io, { write: c.write })).toBe(1);
     expect(c.stdout.at(-1)).toMatch(/^200 · fails: Internal_Server_Error/);
     const recorded = await readCapture(out);
-    expect(recorded.exchanges.map((e) => [e.source, e.endpoint])).toEqual([['replay', 'chats.new'], ['replay', 'chat.completions']]);
+    expect(recorded.exchanges.map((e) => [e.source, e.endpoint])).toEqual([
+      ['replay', 'chats.new'],
+      ['replay', 'chat.completions'],
+    ]);
   });
 });

@@ -9,12 +9,20 @@ describe('buildShapeRequests', () => {
   it('builds chats/new then a completion whose chat_id is a stand-in named in the notes', () => {
     const [create, completion, ...rest] = buildShapeRequests(SHAPES.web, ctx(), { now: fixedNow });
     expect(rest).toEqual([]);
-    expect(create).toMatchObject({ endpoint: 'chats.new', source: 'library', tags: [NOT_SENT_TAG], startedAt: '2026-06-15T12:00:00.000Z' });
+    expect(create).toMatchObject({
+      endpoint: 'chats.new',
+      source: 'library',
+      tags: [NOT_SENT_TAG],
+      startedAt: '2026-06-15T12:00:00.000Z',
+    });
     expect(create?.response).toBeUndefined();
     const chatId = new URL(completion!.request.url).searchParams.get('chat_id');
     expect(chatId).toBeTruthy();
     expect(JSON.parse(completion!.request.body ?? '{}')).toMatchObject({ chat_id: chatId, parent_id: null });
-    expect(completion).toMatchObject({ endpoint: 'chat.completions', notes: expect.stringContaining(`chat_id ${chatId} stands in`) });
+    expect(completion).toMatchObject({
+      endpoint: 'chat.completions',
+      notes: expect.stringContaining(`chat_id ${chatId} stands in`),
+    });
   });
 
   it('builds only the completion for shapes that never create a chat', () => {
@@ -24,6 +32,8 @@ describe('buildShapeRequests', () => {
   });
 
   it('is deterministic under a deterministic id clock', () => {
-    expect(buildShapeRequests(SHAPES['seed-v4'], ctx(), { now: fixedNow })).toEqual(buildShapeRequests(SHAPES['seed-v4'], ctx(), { now: fixedNow }));
+    expect(buildShapeRequests(SHAPES['seed-v4'], ctx(), { now: fixedNow })).toEqual(
+      buildShapeRequests(SHAPES['seed-v4'], ctx(), { now: fixedNow }),
+    );
   });
 });

@@ -34,7 +34,10 @@ async function signinServer(seen: { body?: unknown; path?: string } = {}, echo =
     seen.body = JSON.parse(text);
     const { email, password } = seen.body as { email: string; password: string };
     if (email === 'demo@qwen-probe.test' && password === sha256Hex('s3cret:pw')) {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': ['token=ignored; Path=/', 'ssxmod_itna=1-abc; Path=/'] });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Set-Cookie': ['token=ignored; Path=/', 'ssxmod_itna=1-abc; Path=/'],
+      });
       res.end(JSON.stringify({ id: 'u1', email, name: 'Demo', token: TOKEN, token_type: 'Bearer' }));
       return;
     }
@@ -56,7 +59,13 @@ describe('resolveCredentials', () => {
 
   it('reads token, cookies and user from a session file and warns when it belongs to another target', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'qp-cred-')), 's.json');
-    await writeSessionFile(path, { version: 1, target: 'https://chat.qwen.ai', createdAt: 'now', token: TOKEN, cookies: { ssxmod_itna: 'x' } });
+    await writeSessionFile(path, {
+      version: 1,
+      target: 'https://chat.qwen.ai',
+      createdAt: 'now',
+      token: TOKEN,
+      cookies: { ssxmod_itna: 'x' },
+    });
     const creds = await resolveCredentials({ target: 'http://127.0.0.1:9', session: path });
     expect(creds).toMatchObject({ token: TOKEN, cookies: { ssxmod_itna: 'x' }, source: 'session' });
     expect(creds.warnings).toEqual([expect.stringContaining('saved for https://chat.qwen.ai')]);
@@ -68,7 +77,12 @@ describe('resolveCredentials', () => {
     const creds = await resolveCredentials({ target: server.url, user: 'demo@qwen-probe.test:s3cret:pw' });
     expect(seen.path).toBe('/api/v1/auths/signin');
     expect(seen.body).toEqual({ email: 'demo@qwen-probe.test', password: sha256Hex('s3cret:pw') });
-    expect(creds).toMatchObject({ token: TOKEN, source: 'user', cookies: { ssxmod_itna: '1-abc' }, user: { id: 'u1', email: 'demo@qwen-probe.test', name: 'Demo' } });
+    expect(creds).toMatchObject({
+      token: TOKEN,
+      source: 'user',
+      cookies: { ssxmod_itna: '1-abc' },
+      user: { id: 'u1', email: 'demo@qwen-probe.test', name: 'Demo' },
+    });
   });
 
   it('uses QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD only when asked to', async () => {
@@ -97,8 +111,13 @@ describe('resolveCredentials', () => {
   });
 
   it('refuses two credential sources, none at all, and a --user without a password (without echoing it)', async () => {
-    await expect(resolveCredentials({ target: 'http://x.test', token: 'a', user: 'b:c' })).rejects.toMatchObject({ code: 'E_USAGE' });
-    await expect(resolveCredentials({ target: 'http://x.test', env: {} })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('--token') });
+    await expect(resolveCredentials({ target: 'http://x.test', token: 'a', user: 'b:c' })).rejects.toMatchObject({
+      code: 'E_USAGE',
+    });
+    await expect(resolveCredentials({ target: 'http://x.test', env: {} })).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('--token'),
+    });
     const error = await rejection(resolveCredentials({ target: 'http://x.test', user: 'secretvalue' }));
     expect(error).toMatchObject({ code: 'E_USAGE' });
     expect(error.message).not.toContain('secretvalue');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chatIdValues, looksLikeToken, needsChat, resendHeaders, rulesForRequest } from '../../src/client/probe-refresh.js';
+import {
+  chatIdValues,
+  looksLikeToken,
+  needsChat,
+  resendHeaders,
+  rulesForRequest,
+} from '../../src/client/probe-refresh.js';
 import { judgeExchange, sendFresh, type FreshSendOptions } from '../../src/client/probe-request.js';
 import type { Exchange, ExchangeRequest } from '../../src/exchange/exchange.js';
 import { compressToken, sequentialIdClock } from '../../src/upstream/shapes.js';
@@ -30,7 +36,16 @@ function fakeSend() {
     sent.push(request);
     if (meta.endpoint === 'chats.new') {
       chats += 1;
-      return makeExchange({ endpoint: 'chats.new', request, response: { status: 200, headers: [{ name: 'content-type', value: 'application/json' }], body: JSON.stringify({ success: true, data: { id: `new-chat-${chats}` } }), sse: undefined } });
+      return makeExchange({
+        endpoint: 'chats.new',
+        request,
+        response: {
+          status: 200,
+          headers: [{ name: 'content-type', value: 'application/json' }],
+          body: JSON.stringify({ success: true, data: { id: `new-chat-${chats}` } }),
+          sse: undefined,
+        },
+      });
     }
     return makeExchange({ request, endpoint: meta.endpoint });
   };
@@ -41,7 +56,8 @@ describe('rulesForRequest', () => {
   it('refreshes a JWT bearer but keeps a token of another kind, which may be the culprit', () => {
     const keepCompressed = rulesForRequest(completion(`Bearer ${compressToken(jwt)}`), 'chat.completions');
     const refreshJwt = rulesForRequest(completion(`Bearer ${jwt}`), 'chat.completions');
-    const auth = (rules: typeof keepCompressed) => rules.find((r) => r.location === 'header' && r.path === 'authorization')?.refresh;
+    const auth = (rules: typeof keepCompressed) =>
+      rules.find((r) => r.location === 'header' && r.path === 'authorization')?.refresh;
     expect(auth(keepCompressed)).toBe('keep');
     expect(auth(refreshJwt)).toBe('token');
   });
@@ -64,11 +80,21 @@ describe('chat ids', () => {
 });
 
 describe('sendFresh', () => {
-  const base = (send: FreshSendOptions['send']): FreshSendOptions => ({ target: 'http://127.0.0.1:9', token: fresh, idClock: sequentialIdClock(), send });
+  const base = (send: FreshSendOptions['send']): FreshSendOptions => ({
+    target: 'http://127.0.0.1:9',
+    token: fresh,
+    idClock: sequentialIdClock(),
+    send,
+  });
 
   it('creates a chat from the captured chats/new and puts its id in query and body', async () => {
     const { send, sent } = fakeSend();
-    const chatRequest: ExchangeRequest = { method: 'POST', url: 'https://chat.qwen.ai/api/v2/chats/new', headers: [{ name: 'Authorization', value: `Bearer ${jwt}` }], body: '{"timestamp":1}' };
+    const chatRequest: ExchangeRequest = {
+      method: 'POST',
+      url: 'https://chat.qwen.ai/api/v2/chats/new',
+      headers: [{ name: 'Authorization', value: `Bearer ${jwt}` }],
+      body: '{"timestamp":1}',
+    };
     const verdict = await sendFresh(completion(`Bearer ${jwt}`), 'chat.completions', { ...base(send), chatRequest });
     expect(verdict).toMatchObject({ outcome: 'works', chatId: 'new-chat-1' });
     const [created, sentCompletion] = sent;
@@ -95,18 +121,35 @@ describe('sendFresh', () => {
 
   it('reports a failed chat creation as the verdict', async () => {
     const send: FreshSendOptions['send'] = async (request) =>
-      makeExchange({ request, endpoint: 'chats.new', response: { status: 401, headers: [], body: JSON.stringify({ success: false, data: { code: 'Unauthorized', details: 'Invalid token' } }), sse: undefined } });
-    const verdict = await sendFresh(completion(`Bearer ${jwt}`), 'chat.completions', { ...base(send), chatRequest: completion('x') });
+      makeExchange({
+        request,
+        endpoint: 'chats.new',
+        response: {
+          status: 401,
+          headers: [],
+          body: JSON.stringify({ success: false, data: { code: 'Unauthorized', details: 'Invalid token' } }),
+          sse: undefined,
+        },
+      });
+    const verdict = await sendFresh(completion(`Bearer ${jwt}`), 'chat.completions', {
+      ...base(send),
+      chatRequest: completion('x'),
+    });
     expect(verdict).toMatchObject({ outcome: 'fails', failure: 'chats.new auth' });
     expect(verdict.explanation).toMatch(/^Creating a fresh chat failed/);
   });
 });
 
 describe('judgeExchange', () => {
-  const json200 = (body: string): Exchange => makeExchange({ response: { status: 200, headers: [{ name: 'content-type', value: 'application/json' }], body, sse: undefined } });
+  const json200 = (body: string): Exchange =>
+    makeExchange({
+      response: { status: 200, headers: [{ name: 'content-type', value: 'application/json' }], body, sse: undefined },
+    });
 
   it('fails a 200 whose body is a JSON error envelope', () => {
-    expect(judgeExchange(json200('{"success":false,"data":{"code":"Internal_Server_Error","details":"Internal error"}}'))).toMatchObject({ outcome: 'fails', failure: 'Internal_Server_Error' });
+    expect(
+      judgeExchange(json200('{"success":false,"data":{"code":"Internal_Server_Error","details":"Internal error"}}')),
+    ).toMatchObject({ outcome: 'fails', failure: 'Internal_Server_Error' });
   });
 
   it('calls a reset or a cut stream inconclusive, not a verdict on the request', () => {

@@ -46,9 +46,16 @@ describe('runShapeTurn', () => {
     server = await tinyUpstream(log);
     const live: SseEvent[] = [];
     const turn = await runShapeTurn(SHAPES.web, ctx(server.url), {}, { onEvent: (e) => live.push(e) });
-    expect(turn.exchanges.map((e) => [e.endpoint, e.source])).toEqual([['chats.new', 'library'], ['chat.completions', 'library']]);
+    expect(turn.exchanges.map((e) => [e.endpoint, e.source])).toEqual([
+      ['chats.new', 'library'],
+      ['chat.completions', 'library'],
+    ]);
     expect(log[1]?.path).toBe('/api/v2/chat/completions?chat_id=chat-1');
-    expect(turn).toMatchObject({ chatId: 'chat-1', result: { ok: true, answer: 'answer 1' }, created: { responseId: 'resp-1' } });
+    expect(turn).toMatchObject({
+      chatId: 'chat-1',
+      result: { ok: true, answer: 'answer 1' },
+      created: { responseId: 'resp-1' },
+    });
     expect(live).toHaveLength(3);
   });
 
@@ -89,8 +96,17 @@ describe('runShapeConversation', () => {
     const log: { path: string; body: Record<string, unknown> }[] = [];
     server = await tinyUpstream(log);
     const convo = await runShapeConversation(SHAPES.web, ctx(server.url), ['one', 'two', 'three']);
-    expect(log.map((l) => l.path.split('?')[0])).toEqual(['/api/v2/chats/new', '/api/v2/chat/completions', '/api/v2/chat/completions', '/api/v2/chat/completions']);
-    expect(log.slice(1).map((l) => [l.body.chat_id, l.body.parent_id])).toEqual([['chat-1', null], ['chat-1', 'resp-1'], ['chat-1', 'resp-2']]);
+    expect(log.map((l) => l.path.split('?')[0])).toEqual([
+      '/api/v2/chats/new',
+      '/api/v2/chat/completions',
+      '/api/v2/chat/completions',
+      '/api/v2/chat/completions',
+    ]);
+    expect(log.slice(1).map((l) => [l.body.chat_id, l.body.parent_id])).toEqual([
+      ['chat-1', null],
+      ['chat-1', 'resp-1'],
+      ['chat-1', 'resp-2'],
+    ]);
     expect(convo.turns.map((t) => t.result.answer)).toEqual(['answer 1', 'answer 2', 'answer 3']);
     expect(convo.chatId).toBe('chat-1');
     expect(convo.exchanges).toHaveLength(4);

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { makeJwt } from './make-jwt.js';
 import { jwtExpiry, readSessionFile, writeSessionFile, type SessionFile } from '../../src/client/session-file.js';
 
-
 const session = (overrides: Partial<SessionFile> = {}): SessionFile => ({
   version: 1,
   target: 'https://chat.qwen.ai',
@@ -39,13 +38,19 @@ describe('session files', () => {
 
   it('keeps a Playwright storage state', async () => {
     const path = join(await tempDir(), 's.json');
-    const storageState = { cookies: [{ name: 'token', value: 'x', domain: 'chat.qwen.ai', path: '/' }], origins: [{ origin: 'https://chat.qwen.ai', localStorage: [{ name: 'token', value: 'x' }] }] };
+    const storageState = {
+      cookies: [{ name: 'token', value: 'x', domain: 'chat.qwen.ai', path: '/' }],
+      origins: [{ origin: 'https://chat.qwen.ai', localStorage: [{ name: 'token', value: 'x' }] }],
+    };
     await writeSessionFile(path, session({ storageState }));
     expect((await readSessionFile(path)).storageState).toEqual(storageState);
   });
 
   it('reports a missing file as E_INPUT with a hint to log in', async () => {
-    await expect(readSessionFile(join(await tempDir(), 'nope.json'))).rejects.toMatchObject({ code: 'E_INPUT', hint: expect.stringContaining('login') });
+    await expect(readSessionFile(join(await tempDir(), 'nope.json'))).rejects.toMatchObject({
+      code: 'E_INPUT',
+      hint: expect.stringContaining('login'),
+    });
   });
 
   it('names the bad field of an invalid session without quoting any value', async () => {
@@ -59,7 +64,10 @@ describe('session files', () => {
     expect(error.message).toContain('token');
     expect(error.message).not.toContain('42');
     await writeFile(path, 'not json');
-    await expect(readSessionFile(path)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('not JSON') });
+    await expect(readSessionFile(path)).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('not JSON'),
+    });
   });
 
   it('writes pretty JSON with a trailing newline', async () => {

@@ -23,18 +23,29 @@ describe('applyFindings', () => {
   it('applies one finding and leaves the rest of the request byte-identical', () => {
     const good = jsonRequest({ model: 'qwen3-max', messages: [{ chat_type: 't2t', content: 'Hi' }] });
     const badBody = '{"model":"qwen-turbo","messages":[{"chat_type":"text","content":"Hi"}]}';
-    const bad: ExchangeRequest = { ...good, headers: [{ name: 'content-type', value: 'application/json' }, { name: 'X-Lib', value: '1' }], body: badBody };
+    const bad: ExchangeRequest = {
+      ...good,
+      headers: [
+        { name: 'content-type', value: 'application/json' },
+        { name: 'X-Lib', value: '1' },
+      ],
+      body: badBody,
+    };
     const findings = diffOf(good, bad);
     const chatType = findings.filter((f) => f.id === 'body:messages[0].chat_type');
     const fixed = applyFindings(bad, chatType, good);
     expect(fixed.body).toBe('{"model":"qwen-turbo","messages":[{"chat_type":"t2t","content":"Hi"}]}');
     expect(fixed.headers).toEqual(bad.headers);
     expect(fixed.url).toBe(bad.url);
-    const headerOnly = applyFindings(bad, findings.filter((f) => f.location === 'header'), good);
+    const headerOnly = applyFindings(
+      bad,
+      findings.filter((f) => f.location === 'header'),
+      good,
+    );
     expect(headerOnly.body).toBe(badBody);
   });
 
-  it('keeps the body\'s indentation when it re-serialises it', () => {
+  it("keeps the body's indentation when it re-serialises it", () => {
     const good = jsonRequest({ a: 1, b: 2 });
     const bad = { ...good, body: '{\n    "a": 1\n}' };
     expect(applyFindings(bad, diffOf(good, bad), good).body).toBe('{\n    "a": 1,\n    "b": 2\n}');
@@ -47,14 +58,36 @@ describe('applyFindings', () => {
     expect(fixed.url).toBe('https://chat.qwen.ai/api/v9/x?keep=a%20b&chat_id=1');
   });
 
-  it('adds missing headers where GOOD\'s order puts them and cookies into the Cookie header', () => {
-    const good: ExchangeRequest = { method: 'GET', url: 'https://chat.qwen.ai/api/models', headers: [{ name: 'Accept', value: '*/*' }, { name: 'source', value: 'web' }, { name: 'User-Agent', value: 'UA' }, { name: 'Cookie', value: 'token=t; ssxmod_itna=s' }] };
-    const bad: ExchangeRequest = { method: 'GET', url: 'https://chat.qwen.ai/api/models', headers: [{ name: 'accept', value: '*/*' }, { name: 'user-agent', value: 'UA' }, { name: 'cookie', value: 'token=t' }] };
+  it("adds missing headers where GOOD's order puts them and cookies into the Cookie header", () => {
+    const good: ExchangeRequest = {
+      method: 'GET',
+      url: 'https://chat.qwen.ai/api/models',
+      headers: [
+        { name: 'Accept', value: '*/*' },
+        { name: 'source', value: 'web' },
+        { name: 'User-Agent', value: 'UA' },
+        { name: 'Cookie', value: 'token=t; ssxmod_itna=s' },
+      ],
+    };
+    const bad: ExchangeRequest = {
+      method: 'GET',
+      url: 'https://chat.qwen.ai/api/models',
+      headers: [
+        { name: 'accept', value: '*/*' },
+        { name: 'user-agent', value: 'UA' },
+        { name: 'cookie', value: 'token=t' },
+      ],
+    };
     const fixed = applyFindings(bad, diffOf(good, bad), good);
-    expect(fixed.headers).toEqual([{ name: 'accept', value: '*/*' }, { name: 'source', value: 'web' }, { name: 'user-agent', value: 'UA' }, { name: 'cookie', value: 'token=t; ssxmod_itna=s' }]);
+    expect(fixed.headers).toEqual([
+      { name: 'accept', value: '*/*' },
+      { name: 'source', value: 'web' },
+      { name: 'user-agent', value: 'UA' },
+      { name: 'cookie', value: 'token=t; ssxmod_itna=s' },
+    ]);
   });
 
-  it('fixes a shared-value mismatch by copying BAD\'s own value across', () => {
+  it("fixes a shared-value mismatch by copying BAD's own value across", () => {
     const good = jsonRequest({ chat_id: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' });
     const bad = jsonRequest({ chat_id: '99999999-9999-4999-8999-999999999999' });
     const shared = diffOf(good, bad).filter((f) => f.id === 'shared:chat_id');

@@ -7,7 +7,10 @@ const get = (url: string) => exchangeOf({ method: 'GET', url, headers: [] });
 
 describe('diff on awkward input', () => {
   it('says there is nothing to compare when no request pairs', () => {
-    const result = diffCaptures([get('https://x/api/models'), get('https://x/api/v2/chats/')], [get('https://x/api/v1/auths/')]);
+    const result = diffCaptures(
+      [get('https://x/api/models'), get('https://x/api/v2/chats/')],
+      [get('https://x/api/v1/auths/')],
+    );
     expect(result.verdict).toBe('nothing-to-compare');
     expect(result.explanation).toMatch(/^Nothing to compare/);
     expect(result.unpaired.good).toHaveLength(2);
@@ -25,7 +28,10 @@ describe('diff on awkward input', () => {
   });
 
   it('reports a JSON body against a non-JSON one as a type change of the whole body', () => {
-    const [f] = diffCaptures([exchangeOf(jsonRequest({ a: 1 }))], [exchangeOf({ ...jsonRequest({}), body: '\uFFFD\uFFFDnot json' })]).pairs[0]!.findings;
+    const [f] = diffCaptures(
+      [exchangeOf(jsonRequest({ a: 1 }))],
+      [exchangeOf({ ...jsonRequest({}), body: '\uFFFD\uFFFDnot json' })],
+    ).pairs[0]!.findings;
     expect(f).toMatchObject({ id: 'body', change: 'type-changed', category: 'type-changed' });
   });
 
@@ -43,9 +49,13 @@ describe('diff on awkward input', () => {
   });
 
   it('drops findings an ignore pattern covers, children included, and counts them', () => {
-    const result = diffCaptures([exchangeOf(jsonRequest({ extra: { meta: 1 }, a: 1, messages: [{ content: 'x' }, { content: 'y' }] }))], [exchangeOf(jsonRequest({ extra: { meta: 2 }, a: 2, messages: [{ content: 'z' }, { content: 'w' }] }))], {
-      ignore: ['body extra', 'body:messages[*].content'],
-    });
+    const result = diffCaptures(
+      [exchangeOf(jsonRequest({ extra: { meta: 1 }, a: 1, messages: [{ content: 'x' }, { content: 'y' }] }))],
+      [exchangeOf(jsonRequest({ extra: { meta: 2 }, a: 2, messages: [{ content: 'z' }, { content: 'w' }] }))],
+      {
+        ignore: ['body extra', 'body:messages[*].content'],
+      },
+    );
     expect(result.pairs[0]!.findings.map((f) => f.id)).toEqual(['body:a']);
     expect(result.summary.ignored).toBe(3);
   });

@@ -22,14 +22,26 @@ describe('comparing two requests', () => {
       jsonRequest({ model: 'qwen3-max', chat_mode: 'normal', n: 1, messages: [{ chat_type: 't2t' }] }),
       jsonRequest({ model: 'qwen3-max', n: '1', max_tokens: 50, messages: [{ chat_type: 'text' }] }),
     );
-    expect(byId(fs, 'body:chat_mode')).toMatchObject({ change: 'missing', good: 'normal', category: 'required-missing' });
+    expect(byId(fs, 'body:chat_mode')).toMatchObject({
+      change: 'missing',
+      good: 'normal',
+      category: 'required-missing',
+    });
     expect(byId(fs, 'body:max_tokens')).toMatchObject({ change: 'extra', bad: 50, category: 'extra-field' });
-    expect(byId(fs, 'body:messages[0].chat_type')).toMatchObject({ change: 'changed', good: 't2t', bad: 'text', category: 'enum-changed' });
+    expect(byId(fs, 'body:messages[0].chat_type')).toMatchObject({
+      change: 'changed',
+      good: 't2t',
+      bad: 'text',
+      category: 'enum-changed',
+    });
     expect(byId(fs, 'body:n')).toMatchObject({ change: 'type-changed', category: 'type-changed' });
   });
 
   it('reports a missing object once, at its own path, not once per field inside it', () => {
-    const fs = findingsOf(jsonRequest({ messages: [{ feature_config: { a: 1, b: 2, c: 3 } }] }), jsonRequest({ messages: [{}] }));
+    const fs = findingsOf(
+      jsonRequest({ messages: [{ feature_config: { a: 1, b: 2, c: 3 } }] }),
+      jsonRequest({ messages: [{}] }),
+    );
     expect(fs.map((f) => f.id)).toEqual(['body:messages[0].feature_config']);
   });
 
@@ -48,7 +60,12 @@ describe('comparing two requests', () => {
       { ...jsonRequest({}), headers: [{ name: 'Authorization', value: `Bearer ${compressToken(FIXTURE_TOKEN)}` }] },
     );
     const f = byId(fs, 'header:authorization')!;
-    expect(f).toMatchObject({ volatile: false, category: 'kind-mismatch', secret: true, kinds: { good: { kind: 'jwt' }, bad: { kind: 'gzip-base64' } } });
+    expect(f).toMatchObject({
+      volatile: false,
+      category: 'kind-mismatch',
+      secret: true,
+      kinds: { good: { kind: 'jwt' }, bad: { kind: 'gzip-base64' } },
+    });
     expect(f.fact?.id).toBe('token-compressed');
     expect(f.explanation).not.toContain(FIXTURE_TOKEN);
   });
@@ -59,14 +76,31 @@ describe('comparing two requests', () => {
       jsonRequest({ chat_id: '99999999-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }, { url: COMPLETIONS_URL }),
     );
     const shared = byId(fs, 'shared:chat_id')!;
-    expect(shared).toMatchObject({ location: 'body', path: 'chat_id', category: 'shared-mismatch', applyAs: { kind: 'copy', from: { location: 'query', path: 'chat_id' } } });
+    expect(shared).toMatchObject({
+      location: 'body',
+      path: 'chat_id',
+      category: 'shared-mismatch',
+      applyAs: { kind: 'copy', from: { location: 'query', path: 'chat_id' } },
+    });
     expect(shared.explanation).toMatch(/must equal/);
   });
 
   it('reports header order separately from header values, as a cosmetic finding', () => {
     const fs = findingsOf(
-      { ...jsonRequest({}), headers: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
-      { ...jsonRequest({}), headers: [{ name: 'b', value: '2' }, { name: 'a', value: '1' }] },
+      {
+        ...jsonRequest({}),
+        headers: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '2' },
+        ],
+      },
+      {
+        ...jsonRequest({}),
+        headers: [
+          { name: 'b', value: '2' },
+          { name: 'a', value: '1' },
+        ],
+      },
     );
     expect(fs.map((f) => [f.id, f.category])).toEqual([['header-order', 'cosmetic']]);
   });
@@ -84,8 +118,16 @@ describe('comparing two requests', () => {
 
   it('word-diffs long strings such as prompts', () => {
     const prompt = 'Please summarise the following article about the history of tea in three sentences.';
-    const fs = findingsOf(jsonRequest({ messages: [{ content: prompt }] }), jsonRequest({ messages: [{ content: prompt.replace('three', 'five') }] }));
-    expect(fs[0]!.textDiff).toEqual(expect.arrayContaining([{ op: 'removed', text: 'three' }, { op: 'added', text: 'five' }]));
+    const fs = findingsOf(
+      jsonRequest({ messages: [{ content: prompt }] }),
+      jsonRequest({ messages: [{ content: prompt.replace('three', 'five') }] }),
+    );
+    expect(fs[0]!.textDiff).toEqual(
+      expect.arrayContaining([
+        { op: 'removed', text: 'three' },
+        { op: 'added', text: 'five' },
+      ]),
+    );
   });
 
   it('learns fields that differ between two working requests as volatile', () => {
@@ -93,12 +135,19 @@ describe('comparing two requests', () => {
       exchangeOf(jsonRequest({ model: 'm', trace: 'aaaaaaaa-trace-run-0001 at node 1' })),
       exchangeOf(jsonRequest({ model: 'm', trace: 'bbbbbbbb-trace-run-0002 at node 2' })),
     ];
-    const result = diffCaptures(good, [exchangeOf(jsonRequest({ model: 'm', trace: 'cccccccc-trace-run-0003 at node 3' }))]);
-    expect(result.pairs[0]!.findings).toMatchObject([{ id: 'body:trace', volatile: true, volatileReason: 'its value differs between working requests too' }]);
+    const result = diffCaptures(good, [
+      exchangeOf(jsonRequest({ model: 'm', trace: 'cccccccc-trace-run-0003 at node 3' })),
+    ]);
+    expect(result.pairs[0]!.findings).toMatchObject([
+      { id: 'body:trace', volatile: true, volatileReason: 'its value differs between working requests too' },
+    ]);
   });
 
   it('never learns enum-like fields as volatile: two working models prove nothing about a third', () => {
-    const good = [exchangeOf(jsonRequest({ model: 'qwen3-max' })), exchangeOf(jsonRequest({ model: 'qwen3-235b-a22b' }))];
+    const good = [
+      exchangeOf(jsonRequest({ model: 'qwen3-max' })),
+      exchangeOf(jsonRequest({ model: 'qwen3-235b-a22b' })),
+    ];
     const result = diffCaptures(good, [exchangeOf(jsonRequest({ model: 'qwen-turbo' }))]);
     expect(result.pairs[0]!.findings[0]).toMatchObject({ id: 'body:model', volatile: false, category: 'enum-changed' });
   });

@@ -8,7 +8,7 @@ describe('parseCurl', () => {
       "  -H 'accept: text/event-stream' \\",
       "  -H 'authorization: Bearer x.y.z' \\",
       "  -b 'token=x.y.z; ssxmod_itna=1-abc' \\",
-      "  --data-raw $'{\"content\":\"it\\'s \\\\n fine\"}'",
+      '  --data-raw $\'{"content":"it\\\'s \\\\n fine"}\'',
     ].join('\n');
     const { request } = parseCurl(text);
     expect(request).toEqual({
@@ -27,7 +27,11 @@ describe('parseCurl', () => {
     const { request } = parseCurl('curl -XPUT "https://x/api/a?q=\\"1\\"" -H"X-A: 1" --json \'{"a":1}\'');
     expect(request.method).toBe('PUT');
     expect(request.url).toBe('https://x/api/a?q="1"');
-    expect(request.headers).toEqual([{ name: 'X-A', value: '1' }, { name: 'Content-Type', value: 'application/json' }, { name: 'Accept', value: 'application/json' }]);
+    expect(request.headers).toEqual([
+      { name: 'X-A', value: '1' },
+      { name: 'Content-Type', value: 'application/json' },
+      { name: 'Accept', value: 'application/json' },
+    ]);
     expect(request.body).toBe('{"a":1}');
   });
 
@@ -52,6 +56,6 @@ describe('parseCurl', () => {
   });
 
   it('splits words like bash, comments included', () => {
-    expect(shellWords("a 'b c' \"d\\\"e\" f\\ g # comment\nh")).toEqual(['a', 'b c', 'd"e', 'f g', 'h']);
+    expect(shellWords('a \'b c\' "d\\"e" f\\ g # comment\nh')).toEqual(['a', 'b c', 'd"e', 'f g', 'h']);
   });
 });

@@ -13,9 +13,11 @@ describe('body paths', () => {
 
   it('round-trip through parsePath for any keys, __proto__ and quotes included', () => {
     const segment = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.nat(50), fc.constant('__proto__'));
-    fc.assert(fc.property(fc.array(segment, { maxLength: 5 }), (segments) => {
-      expect(parsePath(formatPath(segments))).toEqual(segments);
-    }));
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 5 }), (segments) => {
+        expect(parsePath(formatPath(segments))).toEqual(segments);
+      }),
+    );
   });
 
   it('refuse strings no formatter writes', () => {

@@ -40,7 +40,11 @@ describe('golden diff reports', () => {
     const text = expected('seed-v1-vs-web', 'expected.json');
     const report = JSON.parse(text) as DiffJsonReport;
     const token = report.pairs.flatMap((p) => p.findings).find((f) => f.id === 'header:authorization')!;
-    expect(token).toMatchObject({ category: 'kind-mismatch', secret: true, kinds: { good: { kind: 'jwt' }, bad: { kind: 'gzip-base64' } } });
+    expect(token).toMatchObject({
+      category: 'kind-mismatch',
+      secret: true,
+      kinds: { good: { kind: 'jwt' }, bad: { kind: 'gzip-base64' } },
+    });
     expect(token.good).toMatch(/^Bearer «jwt \d+ chars exp 2026-09-21»$/);
     expect(token.bad).toMatch(/^Bearer «gzip\+base64 \d+ chars»$/);
     expect(text).not.toMatch(/eyJ[\w-]{10,}\.|H4sI/);

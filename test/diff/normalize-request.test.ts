@@ -22,8 +22,20 @@ describe('normalizeRequest', () => {
   });
 
   it('splits the Cookie header into cookies and keeps its place in the header order', () => {
-    const n = normalizeRequest({ method: 'GET', url: 'https://x/api/models', headers: [{ name: 'A', value: '1' }, { name: 'Cookie', value: 'token=abc; ssxmod_itna=1-x=y; flag' }, { name: 'B', value: '2' }] });
-    expect(n.cookies).toEqual([{ name: 'token', value: 'abc' }, { name: 'ssxmod_itna', value: '1-x=y' }, { name: 'flag', value: '' }]);
+    const n = normalizeRequest({
+      method: 'GET',
+      url: 'https://x/api/models',
+      headers: [
+        { name: 'A', value: '1' },
+        { name: 'Cookie', value: 'token=abc; ssxmod_itna=1-x=y; flag' },
+        { name: 'B', value: '2' },
+      ],
+    });
+    expect(n.cookies).toEqual([
+      { name: 'token', value: 'abc' },
+      { name: 'ssxmod_itna', value: '1-x=y' },
+      { name: 'flag', value: '' },
+    ]);
     expect(n.headerOrder).toEqual(['a', 'cookie', 'b']);
     expect(n.endpoint).toBe('models');
   });
@@ -35,15 +47,36 @@ describe('normalizeRequest', () => {
   });
 
   it('parses JSON bodies whatever the content type says, and form bodies by their content type', () => {
-    expect(normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [{ name: 'content-type', value: 'text/plain' }], body: '{"a":1}' }).body).toEqual({ kind: 'json', value: { a: 1 } });
-    expect(normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }], body: 'a=1&b=2' }).body).toEqual({ kind: 'form', value: { a: '1', b: '2' } });
-    expect(normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [], body: '{broken' }).body).toEqual({ kind: 'text', text: '{broken' });
+    expect(
+      normalizeRequest({
+        method: 'POST',
+        url: 'https://x/a',
+        headers: [{ name: 'content-type', value: 'text/plain' }],
+        body: '{"a":1}',
+      }).body,
+    ).toEqual({ kind: 'json', value: { a: 1 } });
+    expect(
+      normalizeRequest({
+        method: 'POST',
+        url: 'https://x/a',
+        headers: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }],
+        body: 'a=1&b=2',
+      }).body,
+    ).toEqual({ kind: 'form', value: { a: '1', b: '2' } });
+    expect(normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [], body: '{broken' }).body).toEqual({
+      kind: 'text',
+      text: '{broken',
+    });
   });
 
   it('keeps binary bodies opaque and compares huge bodies as a whole', () => {
-    expect(normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [], body: 'AAEC', bodyEncoding: 'base64' }).body).toMatchObject({ kind: 'binary', bytes: 3 });
+    expect(
+      normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [], body: 'AAEC', bodyEncoding: 'base64' }).body,
+    ).toMatchObject({ kind: 'binary', bytes: 3 });
     const huge = `{"a":"${'x'.repeat(200)}"}`;
-    expect(normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [], body: huge }, { maxBodyChars: 100 }).body).toMatchObject({ kind: 'too-large', chars: huge.length });
+    expect(
+      normalizeRequest({ method: 'POST', url: 'https://x/a', headers: [], body: huge }, { maxBodyChars: 100 }).body,
+    ).toMatchObject({ kind: 'too-large', chars: huge.length });
   });
 
   it('survives URLs that are not URLs', () => {

@@ -20,13 +20,24 @@ describe('pairExchanges', () => {
   });
 
   it('pairs unknown endpoints by method and path template, ids in the path notwithstanding', () => {
-    const p = pairExchanges([get('https://x/api/v9/things/3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f')], [get('https://x/api/v9/things/00000000-5a6b-4c7d-8e9f-0a1b2c3d4e5f')]);
+    const p = pairExchanges(
+      [get('https://x/api/v9/things/3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f')],
+      [get('https://x/api/v9/things/00000000-5a6b-4c7d-8e9f-0a1b2c3d4e5f')],
+    );
     expect(p.pairs[0]?.key).toBe('GET /api/v9/things/:id');
     expect(p.pairs[0]?.forced).toBe(false);
   });
 
   it('lists what it cannot pair and skips non-API traffic', () => {
-    const p = pairExchanges([get('https://chat.qwen.ai/'), get('https://chat.qwen.ai/static/app.js'), get('https://chat.qwen.ai/api/models'), completion()], [completion(), completion()]);
+    const p = pairExchanges(
+      [
+        get('https://chat.qwen.ai/'),
+        get('https://chat.qwen.ai/static/app.js'),
+        get('https://chat.qwen.ai/api/models'),
+        completion(),
+      ],
+      [completion(), completion()],
+    );
     expect(p.pairs).toHaveLength(1);
     expect(p.unpairedGood.map((x) => x.key)).toEqual(['models']);
     expect(p.unpairedBad.map((x) => x.index)).toEqual([1]);

@@ -28,14 +28,24 @@ describe('classifyValue', () => {
     expect(classifyString('https://chat.qwen.ai/c/abc').kind).toBe('url');
     expect(classifyString('Mon Jun 15 2026 12:00:00 GMT+0800').kind).toBe('date-string');
     expect(classifyString('2026-06-15T12:00:00Z').kind).toBe('date-string');
-    for (const v of ['t2t', 'text', 'qwen3-235b-a22b', 'qwen-turbo', 'Disabled', '2.1']) expect(classifyString(v).kind, v).toBe('enum');
+    for (const v of ['t2t', 'text', 'qwen3-235b-a22b', 'qwen-turbo', 'Disabled', '2.1'])
+      expect(classifyString(v).kind, v).toBe('enum');
     expect(classifyString('Hello! How are you today?').kind).toBe('text');
     expect(classifyString('').kind).toBe('empty');
   });
 
   it('counts a value the capture already redacted as the kind it hides', () => {
-    expect(classifyString('«jwt 209 chars exp 2026-12-01»')).toEqual({ kind: 'jwt', length: 209, exp: '2026-12-01', redacted: true });
-    expect(classifyString('Bearer «gzip+base64 312 chars»')).toMatchObject({ kind: 'gzip-base64', length: 312, bearer: true });
+    expect(classifyString('«jwt 209 chars exp 2026-12-01»')).toEqual({
+      kind: 'jwt',
+      length: 209,
+      exp: '2026-12-01',
+      redacted: true,
+    });
+    expect(classifyString('Bearer «gzip+base64 312 chars»')).toMatchObject({
+      kind: 'gzip-base64',
+      length: 312,
+      bearer: true,
+    });
     expect(classifyString('«opaque 26 chars»').kind).toBe('secret');
   });
 
@@ -47,7 +57,9 @@ describe('classifyValue', () => {
   });
 
   it('describes a kind the way reports print it', () => {
-    expect(describeKind(classifyString(`Bearer ${FIXTURE_TOKEN}`))).toBe(`Bearer jwt, ${FIXTURE_TOKEN.length} chars, exp 2026-09-21`);
+    expect(describeKind(classifyString(`Bearer ${FIXTURE_TOKEN}`))).toBe(
+      `Bearer jwt, ${FIXTURE_TOKEN.length} chars, exp 2026-09-21`,
+    );
     expect(describeKind(undefined)).toBe('absent');
   });
 });

@@ -31,7 +31,21 @@ describe('Ctrl-C during a bisect', () => {
     const good = await save('web.har', await shapeCapture(session, 'web'));
     const bad = await save('seed.har', await shapeCapture(session, 'seed-v4'));
     const out = join(dir, 'bisect.json');
-    const cli = spawnCli(['bisect', '--good', good, '--bad', bad, '--target', session.sim.url, '--user', `${session.sim.demoUser.email}:${session.sim.demoUser.password}`, '--delay', '400', '--out', out]);
+    const cli = spawnCli([
+      'bisect',
+      '--good',
+      good,
+      '--bad',
+      bad,
+      '--target',
+      session.sim.url,
+      '--user',
+      `${session.sim.demoUser.email}:${session.sim.demoUser.password}`,
+      '--delay',
+      '400',
+      '--out',
+      out,
+    ]);
     await expect.poll(() => /probe 4 of at most 64/.test(cli.stderr()), { timeout: 30_000, interval: 100 }).toBe(true);
     cli.child.kill('SIGINT');
     const exit = await cli.exit;

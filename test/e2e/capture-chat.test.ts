@@ -46,30 +46,52 @@ afterAll(async () => {
 });
 
 const completions = () => recorder.exchanges.filter((e) => e.endpoint === 'chat.completions');
-const thinkingFlag = (ex: Exchange) => (JSON.parse(ex.request.body ?? '{}') as { messages: { feature_config: { thinking_enabled: boolean } }[] }).messages[0]?.feature_config.thinking_enabled;
+const thinkingFlag = (ex: Exchange) =>
+  (JSON.parse(ex.request.body ?? '{}') as { messages: { feature_config: { thinking_enabled: boolean } }[] }).messages[0]
+    ?.feature_config.thinking_enabled;
 
 describe('capture of a chat driven through the page', () => {
   it('records two turns, without and with thinking, each answered and classified', async () => {
-    const first = await captureChat({ page, target: sim.url, profile, recorder, prompts: ['Hello there'], model: THINKING_MODEL, thinking: false });
-    const second = await captureChat({ page, target: sim.url, profile, recorder, prompts: ['Now think it over'], thinking: true, navigate: false });
+    const first = await captureChat({
+      page,
+      target: sim.url,
+      profile,
+      recorder,
+      prompts: ['Hello there'],
+      model: THINKING_MODEL,
+      thinking: false,
+    });
+    const second = await captureChat({
+      page,
+      target: sim.url,
+      profile,
+      recorder,
+      prompts: ['Now think it over'],
+      thinking: true,
+      navigate: false,
+    });
     expect([...first, ...second].map((t) => t.outcome)).toEqual(['answered', 'answered']);
     const [plain, thought] = completions();
     expect([thinkingFlag(plain!), thinkingFlag(thought!)]).toEqual([false, true]);
     expect(judgeQwenResponse(plain!.response).reasoning).toBe('');
     expect(judgeQwenResponse(thought!.response).reasoning).not.toBe('');
-    expect(recorder.exchanges.map((e) => e.endpoint)).toEqual(expect.arrayContaining(['auths.me', 'models', 'chats.new', 'chat.completions']));
+    expect(recorder.exchanges.map((e) => e.endpoint)).toEqual(
+      expect.arrayContaining(['auths.me', 'models', 'chats.new', 'chat.completions']),
+    );
   });
 
   it('keeps the request as the browser sent it: cookies, authorization and the body', () => {
     const ex = completions()[0]!;
     const names = ex.request.headers.map((h) => h.name.toLowerCase());
-    expect(names).toEqual(expect.arrayContaining(['cookie', 'authorization', 'host', 'user-agent', 'sec-fetch-mode', 'content-type']));
+    expect(names).toEqual(
+      expect.arrayContaining(['cookie', 'authorization', 'host', 'user-agent', 'sec-fetch-mode', 'content-type']),
+    );
     expect(ex.request.headers.find((h) => h.name.toLowerCase() === 'cookie')?.value).toMatch(/ssxmod_itna=/);
     expect(ex.request.url).toMatch(/\/api\/v2\/chat\/completions\?chat_id=/);
     expect(JSON.parse(ex.request.body ?? 'null')).toMatchObject({ stream: true });
   });
 
-  it('times every event in arrival order, spread by the simulator\'s chunk interval', () => {
+  it("times every event in arrival order, spread by the simulator's chunk interval", () => {
     for (const ex of completions()) {
       const times = ex.response?.sse?.map((e) => e.t) ?? [];
       expect(times.length).toBeGreaterThan(5);
@@ -83,11 +105,20 @@ describe('capture of a chat driven through the page', () => {
 
   it('lets the page render the answer while the stream is still arriving', async () => {
     const before = completions().length;
-    const turn = captureChat({ page, target: sim.url, profile, recorder, prompts: ['Tell a long one [[words=150]]'], navigate: false });
+    const turn = captureChat({
+      page,
+      target: sim.url,
+      profile,
+      recorder,
+      prompts: ['Tell a long one [[words=150]]'],
+      navigate: false,
+    });
     await page.waitForFunction(
       (sel) => {
         const last = [...document.querySelectorAll(sel)].at(-1);
-        return last?.getAttribute('data-status') === 'streaming' && (last.querySelector('.answer')?.textContent ?? '') !== '';
+        return (
+          last?.getAttribute('data-status') === 'streaming' && (last.querySelector('.answer')?.textContent ?? '') !== ''
+        );
       },
       profile.selectors.assistantMessage,
       { polling: 'raf', timeout: 60_000 },
@@ -106,10 +137,12 @@ describe('capture of a chat driven through the page', () => {
     assertValidHar(JSON.parse(await readFile(path, 'utf8')));
     const back = await readCapture(path);
     expect(back.exchanges).toHaveLength(recorder.exchanges.length);
-    expect(back.exchanges.find((e) => e.endpoint === 'chat.completions')?.response?.sse?.length).toBe(completions()[0]?.response?.sse?.length);
+    expect(back.exchanges.find((e) => e.endpoint === 'chat.completions')?.response?.sse?.length).toBe(
+      completions()[0]?.response?.sse?.length,
+    );
   });
 
-  it('replays into a page through Playwright\'s routeFromHAR', async () => {
+  it("replays into a page through Playwright's routeFromHAR", async () => {
     const path = join(dir, 'chat.har');
     const replay = await browser.newContext({ storageState: await context.storageState() });
     try {
@@ -119,10 +152,17 @@ describe('capture of a chat driven through the page', () => {
       await replayPage.goto(sim.url, { waitUntil: 'domcontentloaded' });
       await replayPage.locator(profile.selectors.chatReady).waitFor({ state: 'attached', timeout: 30_000 });
       const recorded = completions()[0]!;
-      const body = await replayPage.evaluate(async (req) => {
-        const res = await fetch(req.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: req.body });
-        return res.text();
-      }, { url: recorded.request.url, body: recorded.request.body ?? '' });
+      const body = await replayPage.evaluate(
+        async (req) => {
+          const res = await fetch(req.url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: req.body,
+          });
+          return res.text();
+        },
+        { url: recorded.request.url, body: recorded.request.body ?? '' },
+      );
       expect(body).toBe(recorded.response?.body);
     } finally {
       await replay.close();

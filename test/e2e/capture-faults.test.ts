@@ -30,8 +30,16 @@ beforeAll(async () => {
   // A session without storage state: the recorder must put the token into the page itself.
   const creds = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
   sessionPath = join(dir, 'session.json');
-  await writeSessionFile(sessionPath, { version: 1, target: sim.url, createdAt: new Date().toISOString(), token: creds.token, cookies: { ...creds.cookies } });
-  blank = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>not a chat</title><p>nothing here'));
+  await writeSessionFile(sessionPath, {
+    version: 1,
+    target: sim.url,
+    createdAt: new Date().toISOString(),
+    token: creds.token,
+    cookies: { ...creds.cookies },
+  });
+  blank = createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>not a chat</title><p>nothing here'),
+  );
   await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
   blankUrl = `http://127.0.0.1:${(blank.address() as { port: number }).port}`;
 });
@@ -54,8 +62,18 @@ async function run(args: Partial<CaptureArgs>): Promise<Run> {
   const stderr: string[] = [];
   const io = { out: (l: string) => stdout.push(l), err: (l: string) => stderr.push(l) };
   const full: CaptureArgs = {
-    target: sim.url, session: sessionPath, headed: false, thinking: false, interactive: false, redact: false,
-    timeout: 30, 'answer-timeout': 60, 'login-timeout': 5, out, prompt: ['Hello'], ...args,
+    target: sim.url,
+    session: sessionPath,
+    headed: false,
+    thinking: false,
+    interactive: false,
+    redact: false,
+    timeout: 30,
+    'answer-timeout': 60,
+    'login-timeout': 5,
+    out,
+    prompt: ['Hello'],
+    ...args,
   };
   let code = 0;
   try {
@@ -118,11 +136,13 @@ describe('capture when things go wrong', () => {
     const r = await run({ prompt: ['First', 'Second'] });
     expectOneClearError(r, 'E_UPSTREAM_AUTH', /turn 2 failed/);
     expect(r.stderr.join('\n')).toMatch(/log in again/);
-    const statuses = (await validCapture(r.out)).filter((e) => e.endpoint === 'chat.completions').map((e) => e.response?.status);
+    const statuses = (await validCapture(r.out))
+      .filter((e) => e.endpoint === 'chat.completions')
+      .map((e) => e.response?.status);
     expect(statuses).toEqual([200, 401]);
   });
 
-  it('refuses a wrong password with the page\'s reason and never echoes the password', async () => {
+  it("refuses a wrong password with the page's reason and never echoes the password", async () => {
     sim.setFaults([]);
     const r = await run({ session: undefined, user: `${sim.demoUser.email}:not-the-password` });
     expectOneClearError(r, 'E_UPSTREAM_AUTH', /refused/);
@@ -138,7 +158,13 @@ describe('capture when things go wrong', () => {
 
   it('stops with the selector it waited for when the page never shows the chat box', async () => {
     const path = join(dir, 'blank-session.json');
-    await writeSessionFile(path, { version: 1, target: blankUrl, createdAt: new Date().toISOString(), token: 'a.b.c', cookies: {} });
+    await writeSessionFile(path, {
+      version: 1,
+      target: blankUrl,
+      createdAt: new Date().toISOString(),
+      token: 'a.b.c',
+      cookies: {},
+    });
     const r = await run({ target: blankUrl, session: path, timeout: 3 });
     expectOneClearError(r, 'E_BROWSER', /never became ready .*data-ready/);
     expect(await validCapture(r.out)).toEqual([]);

@@ -27,12 +27,16 @@ beforeAll(async () => {
   const upstream = new URL(sim.url);
   relay = createServer((req, res) => {
     const headers: Header[] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push({ name: req.rawHeaders[i]!, value: req.rawHeaders[i + 1]! });
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      headers.push({ name: req.rawHeaders[i]!, value: req.rawHeaders[i + 1]! });
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers });
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.rawHeaders }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.rawHeaders },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -46,12 +50,24 @@ afterAll(async () => {
 });
 
 describe('capture: request headers in wire order', () => {
-  it('writes the completion request\'s headers exactly as the server received them', async () => {
+  it("writes the completion request's headers exactly as the server received them", async () => {
     const out = join(dir, 'order.har');
     const stdout: string[] = [];
     const stderr: string[] = [];
     const code = await capture(
-      { target: relayUrl, user: `${sim.demoUser.email}:${sim.demoUser.password}`, headed: false, thinking: false, interactive: false, redact: false, timeout: 30, 'answer-timeout': 60, 'login-timeout': 5, out, prompt: ['Hello'] },
+      {
+        target: relayUrl,
+        user: `${sim.demoUser.email}:${sim.demoUser.password}`,
+        headed: false,
+        thinking: false,
+        interactive: false,
+        redact: false,
+        timeout: 30,
+        'answer-timeout': 60,
+        'login-timeout': 5,
+        out,
+        prompt: ['Hello'],
+      },
       { out: (l) => stdout.push(l), err: (l) => stderr.push(l) },
     );
     expect(code).toBe(0);

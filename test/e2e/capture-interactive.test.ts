@@ -26,9 +26,13 @@ let display: string;
 /** Starts Xvfb on a free display (it prints the number it took on fd 3 once it is ready). */
 function startXvfb(): Promise<{ child: ChildProcess; display: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1280x800x24'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1280x800x24'], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
     child.once('error', (error) => reject(new Error(`Xvfb did not start (apt-get install -y xvfb): ${error.message}`)));
-    (child.stdio[3] as NodeJS.ReadableStream).once('data', (d: Buffer) => resolve({ child, display: `:${d.toString().trim()}` }));
+    (child.stdio[3] as NodeJS.ReadableStream).once('data', (d: Buffer) =>
+      resolve({ child, display: `:${d.toString().trim()}` }),
+    );
   });
 }
 
@@ -37,7 +41,13 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, chunkIntervalMs: 20 });
   const creds = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
   session = join(dir, 'session.json');
-  await writeSessionFile(session, { version: 1, target: sim.url, createdAt: new Date().toISOString(), token: creds.token, cookies: { ...creds.cookies } });
+  await writeSessionFile(session, {
+    version: 1,
+    target: sim.url,
+    createdAt: new Date().toISOString(),
+    token: creds.token,
+    cookies: { ...creds.cookies },
+  });
 });
 
 afterAll(async () => {
@@ -48,12 +58,17 @@ afterAll(async () => {
 describe('login --headed', () => {
   it('waits while a person logs in by hand, then saves the session', async () => {
     const path = join(dir, 'by-hand.json');
-    const cli = startCli(['login', '--target', sim.url, '--headed', '--cdp-port', '0', '--session', path], { DISPLAY: display });
+    const cli = startCli(['login', '--target', sim.url, '--headed', '--cdp-port', '0', '--session', path], {
+      DISPLAY: display,
+    });
     const endpoint = (await cli.waitForLine(/^out: cdp endpoint: /)).replace(/^out: cdp endpoint: /, '');
     await cli.waitForLine(/^err: log in in the browser window/);
     const person = await chromium.connectOverCDP(endpoint);
     try {
-      const page = person.contexts().flatMap((c) => c.pages()).find((p) => p.url().startsWith(sim.url))!;
+      const page = person
+        .contexts()
+        .flatMap((c) => c.pages())
+        .find((p) => p.url().startsWith(sim.url))!;
       await page.locator(PAGE_SELECTORS.loginEmail).fill(sim.demoUser.email);
       await page.locator(PAGE_SELECTORS.loginPassword).fill(sim.demoUser.password);
       await page.locator(PAGE_SELECTORS.loginSubmit).click();
@@ -69,13 +84,19 @@ describe('login --headed', () => {
 describe('capture --interactive', () => {
   it('records what a person does in the headed browser and stops when they close it', async () => {
     const out = join(dir, 'interactive.har');
-    const cli = startCli(['capture', '--target', sim.url, '--session', session, '--interactive', '--cdp-port', '0', '--out', out], { DISPLAY: display });
+    const cli = startCli(
+      ['capture', '--target', sim.url, '--session', session, '--interactive', '--cdp-port', '0', '--out', out],
+      { DISPLAY: display },
+    );
     const endpoint = (await cli.waitForLine(/^out: cdp endpoint: /)).replace(/^out: cdp endpoint: /, '');
     await cli.waitForLine(/^out: recording: drive the browser/);
     let person: Browser | undefined;
     try {
       person = await chromium.connectOverCDP(endpoint);
-      const page = person.contexts().flatMap((c) => c.pages()).find((p) => p.url().startsWith(sim.url));
+      const page = person
+        .contexts()
+        .flatMap((c) => c.pages())
+        .find((p) => p.url().startsWith(sim.url));
       expect(page).toBeDefined();
       await page!.locator(PAGE_SELECTORS.chatReady).waitFor({ state: 'attached' });
       expect(await page!.evaluate(() => navigator.userAgent)).not.toContain('Headless');
@@ -90,7 +111,9 @@ describe('capture --interactive', () => {
     const { code } = await cli.exited;
     expect(code).toBe(0);
     const completion = (await readCapture(out)).exchanges.find((e) => e.endpoint === 'chat.completions');
-    expect(JSON.parse(completion?.request.body ?? '{}')).toMatchObject({ messages: [{ content: 'Hello from a person' }] });
+    expect(JSON.parse(completion?.request.body ?? '{}')).toMatchObject({
+      messages: [{ content: 'Hello from a person' }],
+    });
     expect(judgeQwenResponse(completion?.response).ok).toBe(true);
   });
 });

@@ -24,20 +24,34 @@ afterAll(async () => {
 });
 
 describe('qwen-probe login', () => {
-  it('logs in with --user and saves the raw token, its expiry, the cookies and the storage state, mode 0600', async () => {
-    const r = await runCli(['login', '--target', sim.url, '--user', `${sim.demoUser.email}:${sim.demoUser.password}`, '--session', sessionPath], { timeoutMs: 120_000 });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/logged in to .* as demo <demo@qwen-probe\.test>/);
-    expect(r.stdout).toMatch(/token: jwt, \d+ chars, expires .* \(in 29 d|30 d/);
-    const session = await readSessionFile(sessionPath);
-    expect(session.token.split('.')).toHaveLength(3);
-    expect(session.tokenExpiresAt).toBe(jwtExpiry(session.token)?.toISOString());
-    expect(Object.keys(session.cookies)).toEqual(expect.arrayContaining(['ssxmod_itna', 'ssxmod_itna2']));
-    expect(session.storageState?.origins.flatMap((o) => o.localStorage.map((e) => e.name))).toContain('token');
-    expect((await stat(sessionPath)).mode & 0o777).toBe(0o600);
-    expect(`${r.stdout}${r.stderr}`).not.toContain(session.token);
-    expect(`${r.stdout}${r.stderr}`).not.toContain(sim.demoUser.password);
-  });
+  it(
+    'logs in with --user and saves the raw token, its expiry, the cookies and the storage state, mode ' + '0600',
+    async () => {
+      const r = await runCli(
+        [
+          'login',
+          '--target',
+          sim.url,
+          '--user',
+          `${sim.demoUser.email}:${sim.demoUser.password}`,
+          '--session',
+          sessionPath,
+        ],
+        { timeoutMs: 120_000 },
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/logged in to .* as demo <demo@qwen-probe\.test>/);
+      expect(r.stdout).toMatch(/token: jwt, \d+ chars, expires .* \(in 29 d|30 d/);
+      const session = await readSessionFile(sessionPath);
+      expect(session.token.split('.')).toHaveLength(3);
+      expect(session.tokenExpiresAt).toBe(jwtExpiry(session.token)?.toISOString());
+      expect(Object.keys(session.cookies)).toEqual(expect.arrayContaining(['ssxmod_itna', 'ssxmod_itna2']));
+      expect(session.storageState?.origins.flatMap((o) => o.localStorage.map((e) => e.name))).toContain('token');
+      expect((await stat(sessionPath)).mode & 0o777).toBe(0o600);
+      expect(`${r.stdout}${r.stderr}`).not.toContain(session.token);
+      expect(`${r.stdout}${r.stderr}`).not.toContain(sim.demoUser.password);
+    },
+  );
 
   it('takes the account from QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD', async () => {
     const path = join(dir, 'env.json');
@@ -50,14 +64,16 @@ describe('qwen-probe login', () => {
   });
 
   it('asks for an account instead of hanging when there is no terminal to prompt on', async () => {
-    const r = await runCli(['login', '--target', sim.url, '--session', join(dir, 'none.json')], { env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: '' } });
+    const r = await runCli(['login', '--target', sim.url, '--session', join(dir, 'none.json')], {
+      env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: '' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error \[E_USAGE\]: no account/);
   });
 });
 
 describe('qwen-probe whoami', () => {
-  it('prints the user and the token\'s remaining life for a good session', async () => {
+  it("prints the user and the token's remaining life for a good session", async () => {
     const r = await runCli(['whoami', '--target', sim.url, '--session', sessionPath]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^user: demo <demo@qwen-probe\.test> \(id [\w-]+, role user\)$/m);

@@ -38,7 +38,9 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   };
   child.stdout!.setEncoding('utf8').on('data', collect('out: '));
   child.stderr!.setEncoding('utf8').on('data', collect('err: '));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitForLine = (pattern: RegExp, timeoutMs = 90_000) =>
     new Promise<string>((resolve, reject) => {
       const check = () => {
@@ -54,13 +56,15 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
         reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; got:\n${lines.join('\n')}`));
       }, timeoutMs);
       waiters.add(check);
-      void exited.then(() => setTimeout(() => {
-        if (waiters.has(check)) {
-          waiters.delete(check);
-          clearTimeout(timer);
-          reject(new Error(`process exited before a line matching ${pattern}; got:\n${lines.join('\n')}`));
-        }
-      }, 50));
+      void exited.then(() =>
+        setTimeout(() => {
+          if (waiters.has(check)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`process exited before a line matching ${pattern}; got:\n${lines.join('\n')}`));
+          }
+        }, 50),
+      );
       check();
     });
   return { child, lines, waitForLine, exited };

@@ -22,7 +22,13 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, chunkIntervalMs: 20 });
   const creds = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
   session = join(dir, 'session.json');
-  await writeSessionFile(session, { version: 1, target: sim.url, createdAt: new Date().toISOString(), token: creds.token, cookies: { ...creds.cookies } });
+  await writeSessionFile(session, {
+    version: 1,
+    target: sim.url,
+    createdAt: new Date().toISOString(),
+    token: creds.token,
+    cookies: { ...creds.cookies },
+  });
 });
 
 afterAll(async () => {
@@ -38,7 +44,9 @@ describe('capture interrupted by a signal', () => {
     cli.child.kill('SIGINT');
     const { code } = await cli.exited;
     expect(code).toBe(130);
-    expect(cli.lines).toContainEqual(expect.stringMatching(/^err: error \[E_INTERRUPTED\]: interrupted; \d+ exchanges saved to /));
+    expect(cli.lines).toContainEqual(
+      expect.stringMatching(/^err: error \[E_INTERRUPTED\]: interrupted; \d+ exchanges saved to /),
+    );
     assertValidHar(JSON.parse(await readFile(out, 'utf8')));
     const completion = (await readCapture(out)).exchanges.find((e) => e.endpoint === 'chat.completions');
     expect(completion?.tags).toEqual(expect.arrayContaining(['stream-cut', 'capture-stopped']));
@@ -48,7 +56,19 @@ describe('capture interrupted by a signal', () => {
   it('on SIGKILL leaves a capture that loads with every exchange it had reported', async () => {
     sim.setFaults([{ name: 'stall', after: 1 }]);
     const out = join(dir, 'sigkill.har');
-    const cli = startCli(['capture', '--target', sim.url, '--session', session, '--prompt', 'One', '--prompt', 'Two', '--out', out]);
+    const cli = startCli([
+      'capture',
+      '--target',
+      sim.url,
+      '--session',
+      session,
+      '--prompt',
+      'One',
+      '--prompt',
+      'Two',
+      '--out',
+      out,
+    ]);
     await cli.waitForLine(/^out: turn 1\/2: answered/);
     await cli.waitForLine(/^err: streaming: .*completions/);
     const reported = cli.lines.filter((l) => /^out: (GET|POST) /.test(l)).length;

@@ -22,7 +22,10 @@ beforeAll(async () => {
   browser = await launchChromium();
   dir = await mkdtemp(join(tmpdir(), 'qp-diff-html-'));
   file = join(dir, 'seed-v4.html');
-  const result = diffCaptures(browserWebCapture(), shapeCapture('seed-v4', { startMs: 1_760_000_000_000, chatId: '9a8b7c6d-1111-4222-8333-444455556666' }));
+  const result = diffCaptures(
+    browserWebCapture(),
+    shapeCapture('seed-v4', { startMs: 1_760_000_000_000, chatId: '9a8b7c6d-1111-4222-8333-444455556666' }),
+  );
   await writeFile(file, renderDiffHtml(result, { title: 'seed-v4 vs browser (web)' }));
 });
 
@@ -39,7 +42,9 @@ describe('the HTML diff report in Chromium', () => {
     expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
 
     const pair = page.locator('section#pair-2');
-    await expect.poll(() => pair.locator('tr.finding').first().getAttribute('data-id')).toBe('body:messages[0].chat_type');
+    await expect
+      .poll(() => pair.locator('tr.finding').first().getAttribute('data-id'))
+      .toBe('body:messages[0].chat_type');
     expect(await pair.locator('tr.finding').nth(1).getAttribute('data-id')).toBe('body:model');
 
     // The changed field is highlighted on both sides, and visible (its details block is open).
@@ -51,7 +56,9 @@ describe('the HTML diff report in Chromium', () => {
       expect(background).not.toBe('rgba(0, 0, 0, 0)');
     }
     expect(await sides.count()).toBe(2);
-    expect(await pair.locator('.side-good .jl.hl-missing[data-id="body:messages[0].feature_config"]').first().isVisible()).toBe(true);
+    expect(
+      await pair.locator('.side-good .jl.hl-missing[data-id="body:messages[0].feature_config"]').first().isVisible(),
+    ).toBe(true);
     expect(await pair.locator('.side-bad .jl.hl-extra[data-id="body:max_tokens"]').isVisible()).toBe(true);
 
     // Volatile findings are folded away until opened.

@@ -20,9 +20,12 @@ afterAll(async () => {
 async function generateAgainstSimulator(shape: string) {
   const out = join(dir, `${shape}.har`);
   const { email, password } = sim.demoUser;
-  const run = await runCli(['generate', '--shape', shape, '--send', '--target', sim.url, '--user', `${email}:${password}`, '--out', out], {
-    env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: '' },
-  });
+  const run = await runCli(
+    ['generate', '--shape', shape, '--send', '--target', sim.url, '--user', `${email}:${password}`, '--out', out],
+    {
+      env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: '' },
+    },
+  );
   const lines = run.stdout.trim().split('\n');
   return { run, lines, verdict: lines.at(-2) ?? '', capture: await readCapture(out) };
 }
@@ -63,7 +66,10 @@ describe('generate --send walks the seed report error progression against the si
     expect(lines[1]).toMatch(/^POST \/api\/v2\/chat\/completions 200 \S+ k?B \d+ events \d+ ms$/);
     expect(verdict).toMatch(/^answer: ".+"$/);
     expect(capture.meta.source).toBe('library');
-    expect(capture.exchanges.map((e) => [e.endpoint, e.source])).toEqual([['chats.new', 'library'], ['chat.completions', 'library']]);
+    expect(capture.exchanges.map((e) => [e.endpoint, e.source])).toEqual([
+      ['chats.new', 'library'],
+      ['chat.completions', 'library'],
+    ]);
     const sse = capture.exchanges[1]?.response?.sse ?? [];
     expect(sse.length).toBeGreaterThan(2);
     const times = sse.map((e) => e.t);

@@ -24,7 +24,16 @@ import { proxyAgent, sharedTestCa } from '../capture/intercept-support.js';
 const INTERVAL_MS = 40;
 const PROMPT = 'Tell me a short story, please.';
 /** Fields a proxy could leak into a capture (HTTP/2 pseudo-headers, hop-by-hop headers): never a finding. */
-const TRANSPORT_FIELDS = [':method', ':path', ':authority', ':scheme', 'host', 'connection', 'content-length', 'keep-alive'];
+const TRANSPORT_FIELDS = [
+  ':method',
+  ':path',
+  ':authority',
+  ':scheme',
+  'host',
+  'connection',
+  'content-length',
+  'keep-alive',
+];
 let sim: RunningSimulator;
 let ca: CaMaterial;
 let dir: string;
@@ -43,7 +52,11 @@ afterAll(async () => {
 /** Logs in on the simulator's page at https://chat.qwen.ai through the proxy and sends one prompt. */
 async function chatInChromium(proxyUrl: string): Promise<{ firstDeltaAt: number; doneAt: number }> {
   ({ browser } = await launchBrowser({
-    extraArgs: [`--proxy-server=${proxyUrl}`, `--ignore-certificate-errors-spki-list=${ca.spki}`, '--proxy-bypass-list=<-loopback>'],
+    extraArgs: [
+      `--proxy-server=${proxyUrl}`,
+      `--ignore-certificate-errors-spki-list=${ca.spki}`,
+      '--proxy-bypass-list=<-loopback>',
+    ],
   }));
   const page = await browser.newPage();
   await page.goto('https://chat.qwen.ai/');
@@ -67,9 +80,17 @@ async function chatInChromium(proxyUrl: string): Promise<{ firstDeltaAt: number;
 /** The library side: sign in and run one turn of the `web` shape through a proxy. */
 async function chatFromLibrary(proxyUrl: string): Promise<void> {
   const dispatcher = proxyAgent(proxyUrl, ca.cert);
-  const signin = await sendRequest(signinRequest('https://chat.qwen.ai', sim.demoUser.email, sim.demoUser.password), { source: 'library', dispatcher });
+  const signin = await sendRequest(signinRequest('https://chat.qwen.ai', sim.demoUser.email, sim.demoUser.password), {
+    source: 'library',
+    dispatcher,
+  });
   const token = (JSON.parse(signin.response!.body!) as { token: string }).token;
-  const turn = await runShapeTurn(SHAPES.web, { baseUrl: 'https://chat.qwen.ai', token, idClock: systemIdClock, prompt: PROMPT }, {}, { send: shapeSender({ dispatcher }) });
+  const turn = await runShapeTurn(
+    SHAPES.web,
+    { baseUrl: 'https://chat.qwen.ai', token, idClock: systemIdClock, prompt: PROMPT },
+    {},
+    { send: shapeSender({ dispatcher }) },
+  );
   expect(turn.result.ok).toBe(true);
   await dispatcher.close();
 }
@@ -112,8 +133,14 @@ describe('intercept with Chromium', () => {
       expect(result.summary.pairs, endpoint).toBe(1);
       expect(result.pairs[0]!.good.response.ok && result.pairs[0]!.bad.response.ok, endpoint).toBe(true);
       const real = result.pairs[0]!.findings.filter((f) => !f.volatile);
-      expect(real.filter((f) => ['body', 'query', 'method', 'path', 'url'].includes(f.location)).map((f) => f.explanation), endpoint).toEqual([]);
-      expect(real.filter((f) => TRANSPORT_FIELDS.includes(f.path.toLowerCase())).map((f) => f.explanation), endpoint).toEqual([]);
+      expect(
+        real.filter((f) => ['body', 'query', 'method', 'path', 'url'].includes(f.location)).map((f) => f.explanation),
+        endpoint,
+      ).toEqual([]);
+      expect(
+        real.filter((f) => TRANSPORT_FIELDS.includes(f.path.toLowerCase())).map((f) => f.explanation),
+        endpoint,
+      ).toEqual([]);
     }
   });
 });

@@ -25,7 +25,11 @@ let dir: string;
 let child: ChildProcessWithoutNullStreams | undefined;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, chunkIntervalMs: 20, faults: [{ name: 'stall', endpoint: 'chat.completions' }] });
+  sim = await startSimulator({
+    port: 0,
+    chunkIntervalMs: 20,
+    faults: [{ name: 'stall', endpoint: 'chat.completions' }],
+  });
   dir = await mkdtemp(join(tmpdir(), 'qp-e2e-intercept-cli-'));
 });
 afterAll(async () => {
@@ -37,8 +41,19 @@ afterAll(async () => {
  * Starts the CLI and resolves with its output so far once `pattern` appears on stdout. `detached`
  * makes it the leader of its own process group, so that a test can signal the group like a terminal.
  */
-function startCli(args: readonly string[], options: { detached?: boolean } = {}): { output: { stdout: string; stderr: string }; waitFor(pattern: RegExp): Promise<RegExpMatchArray>; exited: Promise<number | null> } {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, detached: options.detached === true });
+function startCli(
+  args: readonly string[],
+  options: { detached?: boolean } = {},
+): {
+  output: { stdout: string; stderr: string };
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+} {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    detached: options.detached === true,
+  });
   const output = { stdout: '', stderr: '' };
   const proc = child;
   proc.stdout.setEncoding('utf8').on('data', (d: string) => (output.stdout += d));
@@ -63,7 +78,17 @@ describe('qwen-probe intercept (CLI)', () => {
   it('prints its settings, a line per exchange, and leaves a loadable capture after Ctrl-C mid-stream', async () => {
     const out = join(dir, 'cli.har');
     const caDir = join(dir, 'ca');
-    const cli = startCli(['intercept', '--port', '0', '--map', `chat.qwen.ai=${sim.url}`, '--out', out, '--ca-dir', caDir]);
+    const cli = startCli([
+      'intercept',
+      '--port',
+      '0',
+      '--map',
+      `chat.qwen.ai=${sim.url}`,
+      '--out',
+      out,
+      '--ca-dir',
+      caDir,
+    ]);
     const [, proxyUrl] = await cli.waitFor(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
     const [, caPath] = await cli.waitFor(/^CA certificate: (.+)$/m);
     expect(cli.output.stdout).toContain('export NODE_EXTRA_CA_CERTS=');
@@ -76,7 +101,12 @@ describe('qwen-probe intercept (CLI)', () => {
     await cli.waitFor(/ GET chat\.qwen\.ai\/api\/models 200 json .* \[models\] \(mapped\)$/m);
 
     // A stream that stalls: still open when Ctrl-C comes, it must not keep the proxy alive.
-    const stalled = request('https://chat.qwen.ai/api/v2/chat/completions?chat_id=x', { method: 'POST', dispatcher, body: '{}', headers: { 'content-type': 'application/json' } })
+    const stalled = request('https://chat.qwen.ai/api/v2/chat/completions?chat_id=x', {
+      method: 'POST',
+      dispatcher,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    })
       .then((r) => r.body.text())
       .catch((error: unknown) => error);
     await new Promise((r) => setTimeout(r, 500));
@@ -112,7 +142,9 @@ function childPids(pid: number): number[] {
 describe('qwen-probe intercept --workers 2', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
   beforeAll(async () => {
-    upstream = await startUpstream((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"path":${JSON.stringify(req.url)}}`));
+    upstream = await startUpstream((req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"path":${JSON.stringify(req.url)}}`),
+    );
   });
   afterAll(async () => {
     await upstream?.close();
@@ -120,7 +152,22 @@ describe('qwen-probe intercept --workers 2', () => {
 
   /** Starts the CLI with two workers in front of `upstream`, mapped as api.example; resolves once it listens. */
   async function startWorkers(out: string, options: { detached?: boolean } = {}) {
-    const cli = startCli(['intercept', '--workers', '2', '--port', '0', '--map', `api.example=${upstream.url}`, '--out', out, '--ca-dir', join(dir, 'ca')], options);
+    const cli = startCli(
+      [
+        'intercept',
+        '--workers',
+        '2',
+        '--port',
+        '0',
+        '--map',
+        `api.example=${upstream.url}`,
+        '--out',
+        out,
+        '--ca-dir',
+        join(dir, 'ca'),
+      ],
+      options,
+    );
     const [, proxyUrl] = await cli.waitFor(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
     const [, caPath] = await cli.waitFor(/^CA certificate: (.+)$/m);
     return { cli, proxyUrl: proxyUrl!, ca: await readFile(caPath!, 'utf8'), pid: child!.pid! };
@@ -155,46 +202,56 @@ describe('qwen-probe intercept --workers 2', () => {
     expect(new Set(capture.exchanges.map((e) => e.id)).size).toBe(20);
   });
 
-  it('leaves every exchange a client saw finish in the capture after Ctrl-C reaches the whole process group', async () => {
-    const out = join(dir, 'workers-ctrl-c.har');
-    const { cli, proxyUrl, ca, pid } = await startWorkers(out, { detached: true });
-    const agents = Array.from({ length: 6 }, () => proxyAgent(proxyUrl, ca));
-    const finished: string[] = [];
-    let interrupted = false;
-    const load = agents.map(async (dispatcher, c) => {
-      for (let i = 0; !interrupted; i++) {
-        const url = `https://api.example/load/c${c}/r${i}`;
-        try {
-          const res = await request(url, { dispatcher });
-          await res.body.text();
-          if (!interrupted) finished.push(url);
-        } catch {
-          return; // the proxy went away mid-request: not a finished exchange
+  it(
+    'leaves every exchange a client saw finish in the capture after Ctrl-C reaches the whole process ' + 'group',
+    async () => {
+      const out = join(dir, 'workers-ctrl-c.har');
+      const { cli, proxyUrl, ca, pid } = await startWorkers(out, { detached: true });
+      const agents = Array.from({ length: 6 }, () => proxyAgent(proxyUrl, ca));
+      const finished: string[] = [];
+      let interrupted = false;
+      const load = agents.map(async (dispatcher, c) => {
+        for (let i = 0; !interrupted; i++) {
+          const url = `https://api.example/load/c${c}/r${i}`;
+          try {
+            const res = await request(url, { dispatcher });
+            await res.body.text();
+            if (!interrupted) finished.push(url);
+          } catch {
+            return; // the proxy went away mid-request: not a finished exchange
+          }
         }
-      }
-    });
-    while (finished.length < 60) await new Promise((r) => setTimeout(r, 20));
-    interrupted = true;
-    const seen = [...finished];
-    process.kill(-pid, 'SIGINT'); // the terminal's Ctrl-C: primary and workers at once
-    expect(await cli.exited).toBe(0);
-    await Promise.all(load);
-    await Promise.all(agents.map((a) => a.close()));
+      });
+      while (finished.length < 60) await new Promise((r) => setTimeout(r, 20));
+      interrupted = true;
+      const seen = [...finished];
+      process.kill(-pid, 'SIGINT'); // the terminal's Ctrl-C: primary and workers at once
+      expect(await cli.exited).toBe(0);
+      await Promise.all(load);
+      await Promise.all(agents.map((a) => a.close()));
 
-    const capture = await readCapture(out);
-    expect(capture.meta.repaired).toBe(false);
-    const recorded = new Set(capture.exchanges.map((e) => e.request.url));
-    expect(seen.filter((url) => !recorded.has(url))).toEqual([]);
-    expect(cli.output.stderr).toMatch(new RegExp(`^${capture.exchanges.length} exchanges recorded in `, 'm'));
-  });
+      const capture = await readCapture(out);
+      expect(capture.meta.repaired).toBe(false);
+      const recorded = new Set(capture.exchanges.map((e) => e.request.url));
+      expect(seen.filter((url) => !recorded.has(url))).toEqual([]);
+      expect(cli.output.stderr).toMatch(new RegExp(`^${capture.exchanges.length} exchanges recorded in `, 'm'));
+    },
+  );
 
   it('reports a crashed worker on stderr, starts another, and keeps recording', async () => {
     const out = join(dir, 'workers-crash.har');
     const { cli, proxyUrl, ca, pid } = await startWorkers(out);
     const [victim] = childPids(pid);
     process.kill(victim!, 'SIGKILL');
-    await cli.waitFor(new RegExp(`^warning: worker \\d+ \\(pid ${victim}\\) was killed by SIGKILL; its open connections were cut; starting a new worker$`, 'm'));
-    for (let i = 0; i < 100 && !(childPids(pid).length === 2 && !childPids(pid).includes(victim!)); i++) await new Promise((r) => setTimeout(r, 100));
+    await cli.waitFor(
+      new RegExp(
+        `^warning: worker \\d+ \\(pid ${victim}\\) was killed by SIGKILL; its open connections were cut; starting a ` +
+          `new worker$`,
+        'm',
+      ),
+    );
+    for (let i = 0; i < 100 && !(childPids(pid).length === 2 && !childPids(pid).includes(victim!)); i++)
+      await new Promise((r) => setTimeout(r, 100));
     // The replacement loads mockttp before it listens; until then the other worker serves alone.
     const dispatcher = proxyAgent(proxyUrl, ca);
     const res = await request('https://api.example/after-crash', { dispatcher });
@@ -212,10 +269,22 @@ describe('qwen-probe intercept --workers 2', () => {
     await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
     const port = (blocker.address() as AddressInfo).port;
     try {
-      const cli = startCli(['intercept', '--workers', '2', '--port', String(port), '--out', join(dir, 'busy.har'), '--ca-dir', join(dir, 'ca')]);
+      const cli = startCli([
+        'intercept',
+        '--workers',
+        '2',
+        '--port',
+        String(port),
+        '--out',
+        join(dir, 'busy.har'),
+        '--ca-dir',
+        join(dir, 'ca'),
+      ]);
       // `close` waits for every process holding the output pipes: the workers too.
       expect(await cli.exited).toBe(2);
-      expect(cli.output.stderr.match(/^error \[E_USAGE\].*$/gm)).toEqual([`error [E_USAGE]: port ${port} on 127.0.0.1 is already in use`]);
+      expect(cli.output.stderr.match(/^error \[E_USAGE\].*$/gm)).toEqual([
+        `error [E_USAGE]: port ${port} on 127.0.0.1 is already in use`,
+      ]);
       expect(cli.output.stderr).toMatch(/^hint: Pick another --port/m);
       expect(cli.output.stdout).toBe('');
     } finally {

@@ -34,7 +34,13 @@ beforeAll(async () => {
   ca = await sharedTestCa();
   dir = await mkdtemp(join(tmpdir(), 'qp-e2e-intercept-'));
   sim = await startSimulator({ port: 0, chunkIntervalMs: INTERVAL_MS });
-  proxy = await startIntercept({ port: 0, ca, map: [`chat.qwen.ai=${sim.url}`], out: join(dir, 'library.har'), onExchange: (e) => recorded.push(e) });
+  proxy = await startIntercept({
+    port: 0,
+    ca,
+    map: [`chat.qwen.ai=${sim.url}`],
+    out: join(dir, 'library.har'),
+    onExchange: (e) => recorded.push(e),
+  });
 });
 afterAll(async () => {
   await proxy?.close();
@@ -43,7 +49,10 @@ afterAll(async () => {
 
 /** Signs in through the proxy and returns the token. */
 async function signIn(dispatcher: ReturnType<typeof proxyAgent>): Promise<string> {
-  const ex = await sendRequest(signinRequest(TARGET, sim.demoUser.email, sim.demoUser.password), { source: 'library', dispatcher });
+  const ex = await sendRequest(signinRequest(TARGET, sim.demoUser.email, sim.demoUser.password), {
+    source: 'library',
+    dispatcher,
+  });
   expect(ex.response?.status).toBe(200);
   return (JSON.parse(ex.response!.body!) as { token: string }).token;
 }
@@ -62,10 +71,15 @@ describe('intercept with Node clients', () => {
     const dispatcher = proxyAgent(proxy.url, ca.cert);
     const token = await signIn(dispatcher);
     const arrivals: number[] = [];
-    const turn = await runShapeTurn(SHAPES.web, { baseUrl: TARGET, token, idClock: systemIdClock, prompt: 'Count to five, please.' }, {}, {
-      send: shapeSender({ dispatcher }),
-      onEvent: () => arrivals.push(performance.now()),
-    });
+    const turn = await runShapeTurn(
+      SHAPES.web,
+      { baseUrl: TARGET, token, idClock: systemIdClock, prompt: 'Count to five, please.' },
+      {},
+      {
+        send: shapeSender({ dispatcher }),
+        onEvent: () => arrivals.push(performance.now()),
+      },
+    );
     expect(turn.result.ok).toBe(true);
     expect(arrivals.length).toBeGreaterThan(3);
     // Delivered one by one as the simulator sent them, not in one piece at the end.
@@ -82,7 +96,12 @@ describe('intercept with Node clients', () => {
     const dispatcher = proxyAgent(proxy.url, ca.cert);
     const token = await signIn(dispatcher);
     sim.setFaults([{ name: 'reset-mid-stream', times: 1 }]);
-    const turn = await runShapeTurn(SHAPES.web, { baseUrl: TARGET, token, idClock: systemIdClock }, {}, { send: shapeSender({ dispatcher }) });
+    const turn = await runShapeTurn(
+      SHAPES.web,
+      { baseUrl: TARGET, token, idClock: systemIdClock },
+      {},
+      { send: shapeSender({ dispatcher }) },
+    );
     sim.setFaults([]);
     const clientSide = turn.exchanges.at(-1)!;
     expect(clientSide.error?.code).toBe('ECONNRESET');
@@ -96,19 +115,35 @@ describe('intercept with Node clients', () => {
     const dispatcher = proxyAgent(proxy.url, ca.cert);
     const token = await signIn(dispatcher);
     // serve -> intercept -> simulator: serve's upstream requests land in the capture too.
-    const serve = await startProxyServer({ port: 0, target: TARGET, sessions: [{ label: 'demo', credentials: { token } }], dispatcher });
+    const serve = await startProxyServer({
+      port: 0,
+      target: TARGET,
+      sessions: [{ label: 'demo', credentials: { token } }],
+      dispatcher,
+    });
     // openai SDK -> intercept -> serve, under a made-up https host mapped to serve.
-    const sdkProxy = await startIntercept({ port: 0, ca, map: [`serve.test=${serve.url}`], onExchange: (e) => recorded.push(e) });
+    const sdkProxy = await startIntercept({
+      port: 0,
+      ca,
+      map: [`serve.test=${serve.url}`],
+      onExchange: (e) => recorded.push(e),
+    });
     const sdkDispatcher = proxyAgent(sdkProxy.url, ca.cert);
     const client = new OpenAI({
       baseURL: 'https://serve.test/v1',
       apiKey: 'unused',
       // undici's own fetch, so that the dispatcher comes from the same undici as the ProxyAgent.
       fetch: undiciFetch as unknown as typeof fetch,
-      fetchOptions: { dispatcher: sdkDispatcher } as unknown as NonNullable<ConstructorParameters<typeof OpenAI>[0]>['fetchOptions'],
+      fetchOptions: { dispatcher: sdkDispatcher } as unknown as NonNullable<
+        ConstructorParameters<typeof OpenAI>[0]
+      >['fetchOptions'],
     });
     try {
-      const stream = await client.chat.completions.create({ model: 'qwen3-max', stream: true, messages: [{ role: 'user', content: 'Say hello.' }] });
+      const stream = await client.chat.completions.create({
+        model: 'qwen3-max',
+        stream: true,
+        messages: [{ role: 'user', content: 'Say hello.' }],
+      });
       const arrivals: number[] = [];
       let text = '';
       for await (const chunk of stream) {
@@ -119,7 +154,12 @@ describe('intercept with Node clients', () => {
       expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(INTERVAL_MS);
       const sdkSide = await waitForRecorded((e) => e.request.url === 'https://serve.test/v1/chat/completions');
       expect(sdkSide.response?.sse?.at(-1)?.data).toBe('[DONE]');
-      const upstreamSide = await waitForRecorded((e) => e.endpoint === 'chat.completions' && e.request.headers.some((h) => /authorization/i.test(h.name)) && e.startedAt >= sdkSide.startedAt);
+      const upstreamSide = await waitForRecorded(
+        (e) =>
+          e.endpoint === 'chat.completions' &&
+          e.request.headers.some((h) => /authorization/i.test(h.name)) &&
+          e.startedAt >= sdkSide.startedAt,
+      );
       expect(upstreamSide.response?.sse?.length).toBeGreaterThan(0);
     } finally {
       await sdkProxy.close();
@@ -133,6 +173,8 @@ describe('intercept with Node clients', () => {
     await proxy.close();
     const capture = await readCapture(proxy.capturePath!);
     expect(capture.meta.source).toBe('intercept');
-    expect(capture.exchanges.map((e) => e.endpoint)).toEqual(expect.arrayContaining(['auths.signin', 'chats.new', 'chat.completions']));
+    expect(capture.exchanges.map((e) => e.endpoint)).toEqual(
+      expect.arrayContaining(['auths.signin', 'chats.new', 'chat.completions']),
+    );
   });
 });

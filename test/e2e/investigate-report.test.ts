@@ -34,13 +34,25 @@ describe('qwen-probe investigate', () => {
     expect(new Set(browserHar.exchanges.map((e) => e.source))).toEqual(new Set(['browser']));
     const bisect = JSON.parse(await readFile(join(dir, 'bisect.json'), 'utf8'));
     expect(bisect.verdict).toBe('found');
-    expect(bisect.culprits.map((c: { id: string }) => c.id).sort()).toEqual(['body:messages[0].chat_type', 'body:model']);
+    expect(bisect.culprits.map((c: { id: string }) => c.id).sort()).toEqual([
+      'body:messages[0].chat_type',
+      'body:model',
+    ]);
   });
 
   it('writes the captures, diff.json, bisect.json and both reports, with no token in them', async () => {
     const files = await readdir(dir);
-    expect(files.sort()).toEqual(['bisect.json', 'browser.har', 'diff.json', 'library.har', 'repaired.har', 'report.html', 'report.md']);
-    for (const name of files) expect(await readFile(join(dir, name), 'utf8'), name).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/);
+    expect(files.sort()).toEqual([
+      'bisect.json',
+      'browser.har',
+      'diff.json',
+      'library.har',
+      'repaired.har',
+      'report.html',
+      'report.md',
+    ]);
+    for (const name of files)
+      expect(await readFile(join(dir, name), 'utf8'), name).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/);
   });
 
   it('tells the story in a page Chromium renders, culprits and answer visible', async () => {
@@ -48,7 +60,8 @@ describe('qwen-probe investigate', () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`file://${join(dir, 'report.html')}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Why does seed-v4 fail?');
-    for (const id of ['body:messages[0].chat_type', 'body:model']) expect(await page.locator(`#fixed tr.culprit[data-id="${id}"]`).isVisible()).toBe(true);
+    for (const id of ['body:messages[0].chat_type', 'body:model'])
+      expect(await page.locator(`#fixed tr.culprit[data-id="${id}"]`).isVisible()).toBe(true);
     expect(await page.locator('#curl pre').textContent()).toContain('Bearer ${QWEN_TOKEN}');
     expect(await page.locator('#answer pre.answer').textContent()).toMatch(/^You said: "Hello!"/);
     await page.screenshot({ path: join(dir, '..', 'report.png'), fullPage: true });

@@ -19,10 +19,17 @@ afterAll(async () => {
 describe('replay --curl', () => {
   it('prints a script that creates a chat and streams an answer when run with the token exported', async () => {
     const { sim, credentials } = session;
-    const result = await replayCapture(await shapeCapture(session, 'web'), { target: sim.url, token: credentials.token, cookies: credentials.cookies });
+    const result = await replayCapture(await shapeCapture(session, 'web'), {
+      target: sim.url,
+      token: credentials.token,
+      cookies: credentials.cookies,
+    });
     const script = turnCurl(result.turns[0]!, credentials.token)!;
     expect(script).not.toContain(credentials.token);
-    const { stdout } = await run('sh', ['-c', script], { env: { ...process.env, QWEN_TOKEN: credentials.token }, timeout: 30_000 });
+    const { stdout } = await run('sh', ['-c', script], {
+      env: { ...process.env, QWEN_TOKEN: credentials.token },
+      timeout: 30_000,
+    });
     expect(stdout).toMatch(/"phase": ?"answer"/);
     expect(stdout).toMatch(/"status": ?"finished"/);
   });

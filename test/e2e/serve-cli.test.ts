@@ -29,7 +29,10 @@ function startCli(args: readonly string[]): Promise<Running> {
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line from qwen-probe ${args.join(' ')}:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening on" line from qwen-probe ${args.join(' ')}:\n${output}`)),
+      30_000,
+    );
     const onData = (d: Buffer) => {
       output += d.toString('utf8');
       const m = /listening on (http:\/\/\S+)/.exec(output);
@@ -59,8 +62,13 @@ function stop(running: Running | undefined): Promise<void> {
 async function readmeExamples(): Promise<{ starts: string[]; curls: string[] }> {
   const text = await readFile(README, 'utf8');
   const section = text.slice(text.indexOf('## curl examples'), text.indexOf('## Limits'));
-  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).filter((l) => l.trim() !== '');
-  return { starts: lines.filter((l) => l.startsWith('qwen-probe ')), curls: lines.filter((l) => l.startsWith('curl ')) };
+  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.split('\n'))
+    .filter((l) => l.trim() !== '');
+  return {
+    starts: lines.filter((l) => l.startsWith('qwen-probe ')),
+    curls: lines.filter((l) => l.startsWith('curl ')),
+  };
 }
 
 /** A README start line as argv for the CLI: `qwen-probe` dropped, the trailing `&` dropped, the port freed. */
@@ -115,9 +123,12 @@ describe('qwen-probe serve on the command line', () => {
   });
 
   it('refuses to listen beyond loopback without --api-key', async () => {
-    const run = await runCli(['serve', '--target', `http://127.0.0.1:${simPort}`, '--token', 'x', '--host', '0.0.0.0', '--port', '0'], {
-      env: { QWEN_PROBE_API_KEY: '' },
-    });
+    const run = await runCli(
+      ['serve', '--target', `http://127.0.0.1:${simPort}`, '--token', 'x', '--host', '0.0.0.0', '--port', '0'],
+      {
+        env: { QWEN_PROBE_API_KEY: '' },
+      },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error [E_USAGE]: refusing to listen on 0.0.0.0 without --api-key');
   });

@@ -59,7 +59,12 @@ function onCompletion(fault: FaultName, stream: boolean): Expected {
 
 const cases = FAULT_NAMES.flatMap((fault) =>
   (['chats.new', 'chat.completions'] as const).flatMap((endpoint) =>
-    [false, true].map((stream) => ({ fault, endpoint, stream, expected: endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream) })),
+    [false, true].map((stream) => ({
+      fault,
+      endpoint,
+      stream,
+      expected: endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream),
+    })),
   ),
 );
 
@@ -67,10 +72,17 @@ async function run(sdk: OpenAI, stream: boolean): Promise<{ error: unknown; cont
   let content = '';
   try {
     if (!stream) {
-      const completion = await sdk.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'fault please' }] });
+      const completion = await sdk.chat.completions.create({
+        model: 'qwen3-max',
+        messages: [{ role: 'user', content: 'fault please' }],
+      });
       content = completion.choices[0]?.message.content ?? '';
     } else {
-      const chunks = await sdk.chat.completions.create({ model: 'qwen3-max', stream: true, messages: [{ role: 'user', content: 'fault please' }] });
+      const chunks = await sdk.chat.completions.create({
+        model: 'qwen3-max',
+        stream: true,
+        messages: [{ role: 'user', content: 'fault please' }],
+      });
       for await (const chunk of chunks) content += chunk.choices[0]?.delta.content ?? '';
     }
     return { error: undefined, content };
@@ -81,7 +93,13 @@ async function run(sdk: OpenAI, stream: boolean): Promise<{ error: unknown; cont
 
 describe('serve maps every simulator fault for the SDK', () => {
   it.each(cases)('$fault on $endpoint, stream $stream', async ({ fault, endpoint, stream, expected }) => {
-    proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }], idleTimeoutMs: 300, connectTimeoutMs: 2000 });
+    proxy = await startProxyServer({
+      target: sim.url,
+      port: 0,
+      sessions: [{ label: 'demo', credentials }],
+      idleTimeoutMs: 300,
+      connectTimeoutMs: 2000,
+    });
     const sdk = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
     await sdk.models.list(); // the model list is fetched before the fault is armed
     sim.setFaults([{ name: fault, endpoint, times: 1 }]);
@@ -100,7 +118,10 @@ describe('serve maps every simulator fault for the SDK', () => {
     // The server is still healthy; the next request works unless the session is resting.
     expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
     if (fault !== 'expired-token' && fault !== 'rate-limited') {
-      const next = await sdk.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'after the fault' }] });
+      const next = await sdk.chat.completions.create({
+        model: 'qwen3-max',
+        messages: [{ role: 'user', content: 'after the fault' }],
+      });
       expect(next.choices[0]?.message.content).toContain('after the fault');
     }
   });
@@ -108,13 +129,21 @@ describe('serve maps every simulator fault for the SDK', () => {
   it('answers 502 on /v1/models when the upstream model list is blocked', async () => {
     proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }] });
     sim.setFaults([{ name: 'waf-html', endpoint: 'models', times: 1 }]);
-    const error = await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 }).models.list().catch((e: unknown) => e);
+    const error = await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 }).models
+      .list()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: 'upstream_waf' });
   });
 
   it('answers 502 when the upstream is not there at all', async () => {
-    proxy = await startProxyServer({ target: 'http://127.0.0.1:9', port: 0, sessions: [{ label: 'demo', credentials }] });
-    const error = await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 }).chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    proxy = await startProxyServer({
+      target: 'http://127.0.0.1:9',
+      port: 0,
+      sessions: [{ label: 'demo', credentials }],
+    });
+    const error = await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0 }).chat.completions
+      .create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, code: 'upstream_unreachable' });
   });
 });

@@ -23,8 +23,16 @@ let agent: Agent;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, chunkIntervalMs: 30 });
-  const credentials = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
-  proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }], conversationLimit: 1000 });
+  const credentials = await resolveCredentials({
+    target: sim.url,
+    user: `${sim.demoUser.email}:${sim.demoUser.password}`,
+  });
+  proxy = await startProxyServer({
+    target: sim.url,
+    port: 0,
+    sessions: [{ label: 'demo', credentials }],
+    conversationLimit: 1000,
+  });
   agent = new Agent({ connections: 1024 });
 });
 afterAll(async () => {
@@ -40,7 +48,12 @@ interface LoadReport {
 
 /** `concurrency` SDK streams in a loop until `seconds` have passed; every text is checked. */
 async function load(target: ProxyServer, concurrency: number, seconds: number): Promise<LoadReport> {
-  const sdk = new OpenAI({ baseURL: `${target.url}/v1`, apiKey: 'unused', maxRetries: 0, fetchOptions: { dispatcher: agent } as never });
+  const sdk = new OpenAI({
+    baseURL: `${target.url}/v1`,
+    apiKey: 'unused',
+    maxRetries: 0,
+    fetchOptions: { dispatcher: agent } as never,
+  });
   const deadline = Date.now() + seconds * 1000;
   const problems: string[] = [];
   let streams = 0;
@@ -52,7 +65,11 @@ async function load(target: ProxyServer, concurrency: number, seconds: number): 
         const prompt = `load ${worker} ${n++} [[words=20]]`;
         const expected = expectedAnswer(prompt).answer;
         try {
-          const stream = await sdk.chat.completions.create({ model: 'qwen3-max', stream: true, messages: [{ role: 'user', content: prompt }] });
+          const stream = await sdk.chat.completions.create({
+            model: 'qwen3-max',
+            stream: true,
+            messages: [{ role: 'user', content: prompt }],
+          });
           let text = '';
           let pieces = 0;
           for await (const chunk of stream) {
@@ -98,8 +115,16 @@ describe('serve under load', () => {
     async () => {
       // Its own simulator at a realistic pace: chat.qwen.ai sends a few words about every 100 ms.
       const slow = await startSimulator({ port: 0, chunkIntervalMs: 100 });
-      const credentials = await resolveCredentials({ target: slow.url, user: `${slow.demoUser.email}:${slow.demoUser.password}` });
-      const big = await startProxyServer({ target: slow.url, port: 0, sessions: [{ label: 'demo', credentials }], conversationLimit: 1000 });
+      const credentials = await resolveCredentials({
+        target: slow.url,
+        user: `${slow.demoUser.email}:${slow.demoUser.password}`,
+      });
+      const big = await startProxyServer({
+        target: slow.url,
+        port: 0,
+        sessions: [{ label: 'demo', credentials }],
+        conversationLimit: 1000,
+      });
       try {
         await load(big, 20, 1);
         const before = settledHeap();

@@ -39,7 +39,10 @@ describe('models through the SDK', () => {
 
 describe('chat completions through the SDK', () => {
   it('answers a non-stream request with the simulator answer and the upstream usage', async () => {
-    const completion = await client.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'non-stream please' }] });
+    const completion = await client.chat.completions.create({
+      model: 'qwen3-max',
+      messages: [{ role: 'user', content: 'non-stream please' }],
+    });
     expect(completion.object).toBe('chat.completion');
     expect(completion.choices[0]?.message.content).toBe(expectedAnswer('non-stream please').answer);
     expect(completion.choices[0]?.finish_reason).toBe('stop');
@@ -67,7 +70,11 @@ describe('chat completions through the SDK', () => {
   });
 
   it('streams reasoning_content for a -thinking model before the answer', async () => {
-    const stream = await client.chat.completions.create({ model: 'qwen3-235b-a22b-thinking', stream: true, messages: [{ role: 'user', content: 'think first' }] });
+    const stream = await client.chat.completions.create({
+      model: 'qwen3-235b-a22b-thinking',
+      stream: true,
+      messages: [{ role: 'user', content: 'think first' }],
+    });
     let reasoning = '';
     let answer = '';
     let reasoningAfterAnswer = false;
@@ -86,7 +93,11 @@ describe('chat completions through the SDK', () => {
   });
 
   it('puts the reasoning of a non-stream thinking answer in message.reasoning_content', async () => {
-    const completion = await client.chat.completions.create({ model: 'qwen3-235b-a22b', messages: [{ role: 'user', content: 'think quietly' }], enable_thinking: true } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const completion = await client.chat.completions.create({
+      model: 'qwen3-235b-a22b',
+      messages: [{ role: 'user', content: 'think quietly' }],
+      enable_thinking: true,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
     const message = completion.choices[0]?.message as { content: string; reasoning_content?: string };
     expect(message.reasoning_content).toBe(expectedAnswer('think quietly', { thinking: true }).reasoning);
   });
@@ -99,7 +110,11 @@ describe('conversations through the SDK', () => {
     const chatsBefore = sim.state.chats.size;
     const a2 = await client.chat.completions.create({
       model: 'qwen3-max',
-      messages: [...first, { role: 'assistant', content: a1.choices[0]!.message.content! }, { role: 'user', content: 'second turn' }],
+      messages: [
+        ...first,
+        { role: 'assistant', content: a1.choices[0]!.message.content! },
+        { role: 'user', content: 'second turn' },
+      ],
     });
     expect(a2.choices[0]?.message.content).toBe(expectedAnswer('second turn').answer);
     expect(sim.state.chats.size).toBe(chatsBefore);
@@ -121,27 +136,35 @@ describe('conversations through the SDK', () => {
 
 describe('errors through the SDK', () => {
   it('raises BadRequestError with the param for an unsupported parameter', async () => {
-    const error = await client.chat.completions.create({ model: 'qwen3-max', n: 2, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'qwen3-max', n: 2, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, param: 'n', code: 'unsupported_parameter' });
   });
 
   it('raises BadRequestError for an unknown role and for empty messages', async () => {
-    const role = await client.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'robot', content: 'x' } as never] }).catch((e: unknown) => e);
+    const role = await client.chat.completions
+      .create({ model: 'qwen3-max', messages: [{ role: 'robot', content: 'x' } as never] })
+      .catch((e: unknown) => e);
     expect(role).toMatchObject({ status: 400, param: 'messages[0].role' });
     const empty = await client.chat.completions.create({ model: 'qwen3-max', messages: [] }).catch((e: unknown) => e);
     expect(empty).toBeInstanceOf(OpenAI.BadRequestError);
   });
 
   it('raises NotFoundError for a model the upstream does not list', async () => {
-    const error = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('gpt-4o');
   });
 
   it('raises AuthenticationError with a sign-in hint when the upstream refuses the token', async () => {
     sim.setFaults([{ name: 'expired-token', times: 1 }]);
-    const error = await client.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('qwen-probe login');
     await proxy.handler.pool.settled(); // the --user session signs in again and is back
@@ -152,7 +175,9 @@ describe('errors through the SDK', () => {
     const retrying = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 2 });
     sim.setFaults([{ name: 'waf-html' }]);
     const before = sim.state.requests['chat.completions'] ?? 0;
-    const error = await retrying.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await retrying.chat.completions
+      .create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     sim.setFaults([]);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect(error).toMatchObject({ status: 502, code: 'upstream_waf' });
@@ -162,7 +187,10 @@ describe('errors through the SDK', () => {
   it('lets the SDK retry a one-off cut connection, which then succeeds', async () => {
     const retrying = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 2 });
     sim.setFaults([{ name: 'reset-mid-stream', times: 1 }]);
-    const completion = await retrying.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'retry me' }] });
+    const completion = await retrying.chat.completions.create({
+      model: 'qwen3-max',
+      messages: [{ role: 'user', content: 'retry me' }],
+    });
     expect(completion.choices[0]?.message.content).toBe(expectedAnswer('retry me').answer);
   });
 });
@@ -191,15 +219,32 @@ describe('aborts through the SDK', () => {
 
 describe('several sessions', () => {
   it('spreads requests over the sessions and moves on from a rate-limited one', async () => {
-    const second = await startSimulator({ port: 0, chunkIntervalMs: 2, users: [sim.demoUser, { email: 'b@qwen-probe.test', password: 'pw-b' }] });
+    const second = await startSimulator({
+      port: 0,
+      chunkIntervalMs: 2,
+      users: [sim.demoUser, { email: 'b@qwen-probe.test', password: 'pw-b' }],
+    });
     try {
-      const a = await resolveCredentials({ target: second.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
+      const a = await resolveCredentials({
+        target: second.url,
+        user: `${sim.demoUser.email}:${sim.demoUser.password}`,
+      });
       const b = await resolveCredentials({ target: second.url, user: 'b@qwen-probe.test:pw-b' });
-      const pooled = await startProxyServer({ target: second.url, port: 0, sessions: [{ label: 'a', credentials: a }, { label: 'b', credentials: b }] });
+      const pooled = await startProxyServer({
+        target: second.url,
+        port: 0,
+        sessions: [
+          { label: 'a', credentials: a },
+          { label: 'b', credentials: b },
+        ],
+      });
       try {
         const sdk = new OpenAI({ baseURL: `${pooled.url}/v1`, apiKey: 'unused', maxRetries: 0 });
         second.setFaults([{ name: 'rate-limited', times: 1 }]);
-        const completion = await sdk.chat.completions.create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'pooled' }] });
+        const completion = await sdk.chat.completions.create({
+          model: 'qwen3-max',
+          messages: [{ role: 'user', content: 'pooled' }],
+        });
         expect(completion.choices[0]?.message.content).toBe(expectedAnswer('pooled').answer);
         expect(pooled.handler.pool.status().map((s) => s.available)).toEqual([false, true]);
         const owners = [...second.state.chats.values()].map((c) => c.userId);

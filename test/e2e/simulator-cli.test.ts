@@ -29,13 +29,25 @@ describe('qwen-probe simulate', () => {
     const dir = await mkdtemp(join(tmpdir(), 'qp-sim-cli-'));
     const profile = join(dir, 'p.json');
     await writeFile(profile, JSON.stringify({ name: 'from-file', description: 'a file profile', rules: [] }));
-    const cli = spawnCli(['simulate', '--port', '0', '--profile', profile, '--user', 'me@example.test:pa:ss', '--fault', 'rate-limited:times=1:endpoint=models']);
+    const cli = spawnCli([
+      'simulate',
+      '--port',
+      '0',
+      '--profile',
+      profile,
+      '--user',
+      'me@example.test:pa:ss',
+      '--fault',
+      'rate-limited:times=1:endpoint=models',
+    ]);
     try {
       const [, url] = await cli.waitForLine(/^listening on (\S+)$/);
       await cli.waitForLine(/^profile: from-file /);
       expect((await fetch(`${url}/api/models`)).status).toBe(429);
       expect((await fetch(`${url}/api/models`)).status).toBe(200);
-      expect((await signin(overHttp, url ?? '', { email: 'me@example.test', password: 'pa:ss' })).token).toMatch(/^eyJ/);
+      expect((await signin(overHttp, url ?? '', { email: 'me@example.test', password: 'pa:ss' })).token).toMatch(
+        /^eyJ/,
+      );
     } finally {
       cli.child.kill('SIGTERM');
     }

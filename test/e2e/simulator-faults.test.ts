@@ -90,7 +90,13 @@ describe('transport faults on a real socket', () => {
     let text = '';
     while ((text.match(/\n\n/g) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
     const next = reader.read();
-    const raced = await Promise.race([next.then(() => 'data', () => 'error'), new Promise((r) => setTimeout(() => r('stalled'), 300))]);
+    const raced = await Promise.race([
+      next.then(
+        () => 'data',
+        () => 'error',
+      ),
+      new Promise((r) => setTimeout(() => r('stalled'), 300)),
+    ]);
     expect(raced).toBe('stalled');
     const t0 = performance.now();
     await sim.close();
@@ -125,7 +131,10 @@ describe('transport faults on a real socket', () => {
 
   it('a fault set at run time through POST /__simulator/faults hits the next request', async () => {
     const { sim, request } = await start({ chunkIntervalMs: 2 });
-    const set = await fetch(`${sim.url}/__simulator/faults`, { method: 'POST', body: JSON.stringify([{ name: 'rate-limited', times: 1 }]) });
+    const set = await fetch(`${sim.url}/__simulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify([{ name: 'rate-limited', times: 1 }]),
+    });
     expect(set.status).toBe(200);
     expect((await request()).status).toBe(429);
     sim.setFaults([{ name: 'waf-html', times: 1 }]);

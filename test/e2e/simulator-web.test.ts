@@ -7,7 +7,14 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_CLIENT } from '../../src/upstream/browser-headers.js';
 import { webCompletionBody, webFeatureConfig } from '../../src/upstream/shapes.js';
-import { DEMO_USER, expectedAnswer, PAGE_SELECTORS as S, startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../src/simulator/index.js';
+import {
+  DEMO_USER,
+  expectedAnswer,
+  PAGE_SELECTORS as S,
+  startSimulator,
+  type RunningSimulator,
+  type StartSimulatorOptions,
+} from '../../src/simulator/index.js';
 import { launchChromium } from '../support/chromium.js';
 
 interface SentRequest {
@@ -81,7 +88,12 @@ describe('the simulator page in Chromium', () => {
       await login(page, sim.url);
       expect(await page.locator(S.modelSelect).inputValue()).toBe('qwen3-max');
       const first = await say(page, 'What is the simulator?', 1);
-      expect(first).toEqual({ status: 'done', answer: expectedAnswer('What is the simulator?').answer, reasoning: '', error: '' });
+      expect(first).toEqual({
+        status: 'done',
+        answer: expectedAnswer('What is the simulator?').answer,
+        reasoning: '',
+        error: '',
+      });
       const chatId = /\/c\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
       expect(chatId).toBeDefined();
       const second = await say(page, 'And a second turn', 2);
@@ -94,15 +106,35 @@ describe('the simulator page in Chromium', () => {
       expect(signinBody.password).toMatch(/^[0-9a-f]{64}$/);
       const newChats = all.filter((r) => r.url.endsWith('/api/v2/chats/new'));
       expect(newChats).toHaveLength(1);
-      expect(JSON.parse(newChats[0]?.body ?? '{}')).toEqual({ title: 'New Chat', models: ['qwen3-max'], chat_mode: 'normal', chat_type: 't2t', timestamp: expect.any(Number) });
+      expect(JSON.parse(newChats[0]?.body ?? '{}')).toEqual({
+        title: 'New Chat',
+        models: ['qwen3-max'],
+        chat_mode: 'normal',
+        chat_type: 't2t',
+        timestamp: expect.any(Number),
+      });
 
       const [c1, c2] = completions(all);
       expect(c1?.url).toBe(`${sim.url}/api/v2/chat/completions?chat_id=${chatId}`);
       const body1 = JSON.parse(c1?.body ?? '{}');
       const body2 = JSON.parse(c2?.body ?? '{}');
-      const reference = webCompletionBody({ chatId: 'c', model: 'qwen3-max', prompt: 'p', thinking: false, parentId: null, fid: 'f', childId: 'k', nowMs: Date.now() });
+      const reference = webCompletionBody({
+        chatId: 'c',
+        model: 'qwen3-max',
+        prompt: 'p',
+        thinking: false,
+        parentId: null,
+        fid: 'f',
+        childId: 'k',
+        nowMs: Date.now(),
+      });
       expect(keyOrder(body1)).toEqual(keyOrder(reference));
-      expect(body1).toMatchObject({ chat_id: chatId, model: 'qwen3-max', parent_id: null, messages: [{ content: 'What is the simulator?', feature_config: webFeatureConfig(false) }] });
+      expect(body1).toMatchObject({
+        chat_id: chatId,
+        model: 'qwen3-max',
+        parent_id: null,
+        messages: [{ content: 'What is the simulator?', feature_config: webFeatureConfig(false) }],
+      });
 
       // The second turn continues from the first answer's response_id.
       const firstResponseId = sim.state.chats.get(chatId ?? '')?.messages[1]?.id;
@@ -181,7 +213,9 @@ describe('the simulator page in Chromium', () => {
       await page.fill(S.loginEmail, DEMO_USER.email);
       await page.fill(S.loginPassword, 'wrong');
       await page.click(S.loginSubmit);
-      await expect.poll(() => page.locator(S.loginError).textContent()).toMatch(/^Unauthorized: The email or password provided is incorrect/);
+      await expect
+        .poll(() => page.locator(S.loginError).textContent())
+        .toMatch(/^Unauthorized: The email or password provided is incorrect/);
     } finally {
       await close();
     }

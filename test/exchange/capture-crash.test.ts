@@ -29,7 +29,10 @@ function isJson(text: string): boolean {
 
 /** Runs the appending child, SIGKILLs it after `killAfter` reported appends; returns every id it reported. */
 async function appendUntilKilled(path: string, killAfter: number): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, path], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const reported: string[] = [];
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => {
@@ -47,25 +50,28 @@ async function appendUntilKilled(path: string, killAfter: number): Promise<strin
 }
 
 describe.concurrent('a capture writer killed with SIGKILL', () => {
-  it.each([1, 12, 40])('leaves a valid HAR file holding every exchange reported before the kill (kill after %i)', async (killAfter) => {
-    const path = join(dir, `killed-${killAfter}.har`);
-    const reported = await appendUntilKilled(path, killAfter);
-    expect(reported.length).toBeGreaterThanOrEqual(killAfter);
+  it.each([1, 12, 40])(
+    'leaves a valid HAR file holding every exchange reported before the kill (kill after %i)',
+    async (killAfter) => {
+      const path = join(dir, `killed-${killAfter}.har`);
+      const reported = await appendUntilKilled(path, killAfter);
+      expect(reported.length).toBeGreaterThanOrEqual(killAfter);
 
-    const { exchanges, meta } = await readCapture(path);
-    const ids = exchanges.map((e) => e.id);
-    // Appends are ordered: the file holds kill-0 .. kill-m, with every reported one among them.
-    expect(ids).toEqual(ids.map((_, i) => `kill-${i}`));
-    expect(ids.slice(0, reported.length)).toEqual(reported);
-    // The file is complete HAR after every append, so a kill between appends, or during the
-    // fsync, leaves valid HAR. A kill inside the one write() of an append (a few microseconds of
-    // each cycle) can tear that unacknowledged entry; readCapture then drops it and says so.
-    const text = await readFile(path, 'utf8');
-    if (isJson(text)) {
-      expect(meta.repaired).toBe(false);
-      assertValidHar(JSON.parse(text));
-    } else {
-      expect(meta.repaired).toBe(true);
-    }
-  });
+      const { exchanges, meta } = await readCapture(path);
+      const ids = exchanges.map((e) => e.id);
+      // Appends are ordered: the file holds kill-0 .. kill-m, with every reported one among them.
+      expect(ids).toEqual(ids.map((_, i) => `kill-${i}`));
+      expect(ids.slice(0, reported.length)).toEqual(reported);
+      // The file is complete HAR after every append, so a kill between appends, or during the
+      // fsync, leaves valid HAR. A kill inside the one write() of an append (a few microseconds of
+      // each cycle) can tear that unacknowledged entry; readCapture then drops it and says so.
+      const text = await readFile(path, 'utf8');
+      if (isJson(text)) {
+        expect(meta.repaired).toBe(false);
+        assertValidHar(JSON.parse(text));
+      } else {
+        expect(meta.repaired).toBe(true);
+      }
+    },
+  );
 });

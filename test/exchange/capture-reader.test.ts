@@ -49,7 +49,9 @@ async function readText(text: string, size = 7): Promise<Capture> {
 async function writtenCapture(count: number): Promise<{ bytes: Buffer; exchanges: Exchange[] }> {
   n += 1;
   const path = join(dir, `w${n}.har`);
-  const exchanges = Array.from({ length: count }, (_, i) => makeExchange({ notes: `brackets ]}{[ and quotes \\" in ${i}` }));
+  const exchanges = Array.from({ length: count }, (_, i) =>
+    makeExchange({ notes: `brackets ]}{[ and quotes \\" in ${i}` }),
+  );
   const writer = await openCaptureWriter(path, { sync: false });
   for (const ex of exchanges) await writer.append(ex);
   await writer.close();
@@ -59,18 +61,26 @@ async function writtenCapture(count: number): Promise<{ bytes: Buffer; exchanges
 describe('readCapture', () => {
   it('says E_CAPTURE_FORMAT with the path for a file that is not JSON', async () => {
     const path = await fileWith('hello, world');
-    await expect(readCapture(path)).rejects.toMatchObject({ code: 'E_CAPTURE_FORMAT', message: expect.stringContaining(path) });
+    await expect(readCapture(path)).rejects.toMatchObject({
+      code: 'E_CAPTURE_FORMAT',
+      message: expect.stringContaining(path),
+    });
     await expect(readCapture(path)).rejects.toThrow(/not a JSON object/);
   });
 
   it('says E_CAPTURE_FORMAT for JSON that is not HAR, and for an empty file', async () => {
-    await expect(readCapture(await fileWith('{"foo":{"entries":[]}}'))).rejects.toThrow(/is not a HAR capture: it has no log.entries array/);
+    await expect(readCapture(await fileWith('{"foo":{"entries":[]}}'))).rejects.toThrow(
+      /is not a HAR capture: it has no log.entries array/,
+    );
     await expect(readCapture(await fileWith('[1,2]'))).rejects.toMatchObject({ code: 'E_CAPTURE_FORMAT' });
     await expect(readCapture(await fileWith(''))).rejects.toThrow(/the file is empty/);
   });
 
   it('says E_INPUT for a file that does not exist', async () => {
-    await expect(readCapture(join(dir, 'missing.har'))).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('no such file') });
+    await expect(readCapture(join(dir, 'missing.har'))).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('no such file'),
+    });
   });
 
   it('names the file and entry when an entry is broken in the middle of a complete file', async () => {
@@ -82,7 +92,9 @@ describe('readCapture', () => {
 
   it('reads log fields that come after the entries, as some tools write them', async () => {
     const entry = JSON.stringify(exchangeToHarEntry(makeExchange()));
-    const path = await fileWith(`{"log":{"entries":[${entry}],"version":"1.2","creator":{"name":"late","version":"2"},"comment":"c"}}`);
+    const path = await fileWith(
+      `{"log":{"entries":[${entry}],"version":"1.2","creator":{"name":"late","version":"2"},"comment":"c"}}`,
+    );
     const { exchanges, meta } = await readCapture(path);
     expect(exchanges).toHaveLength(1);
     expect(meta).toMatchObject({ creator: { name: 'late', version: '2' }, comment: 'c', repaired: false });
@@ -102,7 +114,13 @@ describe('readCapture', () => {
     const text = bytes.toString('utf8');
     const lines = text.split('\n');
     // Where each entry's closing brace ends (entry lines are `{...}` or `{...},`).
-    const ends = exchanges.map((_, i) => lines.slice(0, i + 2).join('\n').replace(/,$/, '').length);
+    const ends = exchanges.map(
+      (_, i) =>
+        lines
+          .slice(0, i + 2)
+          .join('\n')
+          .replace(/,$/, '').length,
+    );
     const header = text.indexOf('[') + 1;
     for (let cut = 0; cut < text.length; cut += 1) {
       const read = readText(text.slice(0, cut), 61 + (cut % 13)); // chunk edges land everywhere too

@@ -26,7 +26,10 @@ let written = { entries: 0, bodyChars: 0 };
  * the test's time and prove nothing more.
  */
 async function writeBigCapture(file: string): Promise<{ entries: number; bodyChars: number }> {
-  const events: SseEvent[] = Array.from({ length: 6000 }, (_, i) => ({ t: i * 1.5, data: `{"choices":[{"delta":{"content":"token ${i} \\"quoted\\" é 你好"}}]}` }));
+  const events: SseEvent[] = Array.from({ length: 6000 }, (_, i) => ({
+    t: i * 1.5,
+    data: `{"choices":[{"delta":{"content":"token ${i} \\"quoted\\" é 你好"}}]}`,
+  }));
   const body = sseBody(events);
   const template = JSON.stringify(exchangeToHarEntry(makeExchange({ id: 'big-ID', response: { body, sse: events } })));
   const [before, after] = template.split('"_id":"big-ID"') as [string, string];
@@ -59,19 +62,28 @@ afterAll(async () => {
 });
 
 describe(`streamCapture on a ${TARGET_BYTES / MB} MB capture`, () => {
-  it(`reads every exchange in a process whose heap is capped at ${HEAP_MB} MB, with a peak RSS far below the file size`, async () => {
-    const fileSize = (await stat(path)).size;
-    expect(fileSize).toBeGreaterThanOrEqual(TARGET_BYTES);
-    expect(written.entries).toBeGreaterThan(10);
-    const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', SCRIPT, path], { cwd: ROOT });
-    const result = JSON.parse(stdout) as { count: number; bodyChars: number; baselineRss: number; peakRss: number };
-    expect(result.count).toBe(written.entries);
-    expect(result.bodyChars).toBe(written.bodyChars);
-    // Reading the file whole would need it in memory at least once (and JSON.parse several times
-    // more, which the 64 MB heap cap forbids anyway); streaming holds one ~1 MB entry at a time on
-    // top of the runtime (node + tsx, ~80 MB before the first byte is read).
-    expect(result.peakRss - result.baselineRss).toBeLessThan(100 * MB);
-    // With a shrunk file the heap cap alone makes the point; at full size RSS also says it.
-    if (fileSize >= 200 * MB) expect(result.peakRss).toBeLessThan(fileSize * 0.75);
-  }, 120_000);
+  it(
+    `reads every exchange in a process whose heap is capped at ${HEAP_MB} MB, with a peak RSS far below the file ` +
+      `size`,
+    async () => {
+      const fileSize = (await stat(path)).size;
+      expect(fileSize).toBeGreaterThanOrEqual(TARGET_BYTES);
+      expect(written.entries).toBeGreaterThan(10);
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', SCRIPT, path],
+        { cwd: ROOT },
+      );
+      const result = JSON.parse(stdout) as { count: number; bodyChars: number; baselineRss: number; peakRss: number };
+      expect(result.count).toBe(written.entries);
+      expect(result.bodyChars).toBe(written.bodyChars);
+      // Reading the file whole would need it in memory at least once (and JSON.parse several times
+      // more, which the 64 MB heap cap forbids anyway); streaming holds one ~1 MB entry at a time on
+      // top of the runtime (node + tsx, ~80 MB before the first byte is read).
+      expect(result.peakRss - result.baselineRss).toBeLessThan(100 * MB);
+      // With a shrunk file the heap cap alone makes the point; at full size RSS also says it.
+      if (fileSize >= 200 * MB) expect(result.peakRss).toBeLessThan(fileSize * 0.75);
+    },
+    120_000,
+  );
 });

@@ -27,7 +27,8 @@ interface HarFile {
   log: { entries: { _id: string }[] };
 }
 
-const entryIds = (path: string): string[] => (JSON.parse(readFileSync(path, 'utf8')) as HarFile).log.entries.map((e) => e._id);
+const entryIds = (path: string): string[] =>
+  (JSON.parse(readFileSync(path, 'utf8')) as HarFile).log.entries.map((e) => e._id);
 
 /**
  * Wraps every FileHandle write made from now on. `after` runs once a write has finished; `fail`
@@ -105,7 +106,9 @@ describe('the capture writer under a burst of appends', () => {
     });
     const written: Exchange[] = [];
     for (let round = 0; round < 4; round += 1) {
-      const burst = Array.from({ length: 5 + round }, () => makeExchange({ request: { body: 'x'.repeat(round * 3000) } }));
+      const burst = Array.from({ length: 5 + round }, () =>
+        makeExchange({ request: { body: 'x'.repeat(round * 3000) } }),
+      );
       written.push(...burst);
       await Promise.all(burst.map((ex) => writer.append(ex)));
     }
@@ -131,7 +134,11 @@ describe('the capture writer under a burst of appends', () => {
     const path = join(dir, 'c.har');
     const writer = await openCaptureWriter(path, { sync: false });
     const good = [makeExchange(), makeExchange()];
-    const results = await Promise.allSettled([writer.append(good[0]!), writer.append({ id: 'bad' } as unknown as Exchange), writer.append(good[1]!)]);
+    const results = await Promise.allSettled([
+      writer.append(good[0]!),
+      writer.append({ id: 'bad' } as unknown as Exchange),
+      writer.append(good[1]!),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     await writer.close();
     expect((await readCapture(path)).exchanges).toStrictEqual(good);
@@ -144,7 +151,10 @@ describe('the capture writer under a burst of appends', () => {
     await watchWrites({ failWrite: 1 });
     const failed = await Promise.allSettled([writer.append(makeExchange()), writer.append(makeExchange())]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'E_INTERNAL', message: expect.stringContaining('holds the first 1 exchanges') });
+    expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'E_INTERNAL',
+      message: expect.stringContaining('holds the first 1 exchanges'),
+    });
     await expect(writer.append(makeExchange())).rejects.toMatchObject({ code: 'E_INTERNAL' });
     expect(writer.count).toBe(1);
     await writer.close();

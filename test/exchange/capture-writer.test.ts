@@ -39,28 +39,49 @@ describe('openCaptureWriter', () => {
     await writer.append(makeExchange());
     await writer.close();
     const lines = (await readFile(path, 'utf8')).split('\n');
-    expect(lines[0]).toMatch(/^\{"log":\{"version":"1\.2","creator":\{.*\},"_formatVersion":1,"_source":"browser","_redacted":false,"entries":\[$/);
+    expect(lines[0]).toMatch(
+      /^\{"log":\{"version":"1\.2","creator":\{.*\},"_formatVersion":1,"_source":"browser","_redacted":false,"entries":\[$/,
+    );
     expect(lines.slice(1, 3).every((line) => line.startsWith('{"startedDateTime"'))).toBe(true);
     expect(lines.slice(3)).toEqual([']}}', '']);
   });
 
   it('reads back exactly the exchanges appended, in order, with the log facts', async () => {
     const path = join(dir, 'c.har');
-    const written = [makeExchange(), makeExchange({ response: null, error: { code: 'ETIMEDOUT', message: 'timeout' } }), makeExchange()];
-    const writer = await openCaptureWriter(path, { source: 'library', comment: 'three', creator: { name: 'test', version: '1' } });
+    const written = [
+      makeExchange(),
+      makeExchange({ response: null, error: { code: 'ETIMEDOUT', message: 'timeout' } }),
+      makeExchange(),
+    ];
+    const writer = await openCaptureWriter(path, {
+      source: 'library',
+      comment: 'three',
+      creator: { name: 'test', version: '1' },
+    });
     for (const ex of written) await writer.append(ex);
     expect(writer.count).toBe(3);
     await writer.close();
     const { exchanges, meta } = await readCapture(path);
     expect(exchanges).toStrictEqual(written);
-    expect(meta).toMatchObject({ formatVersion: 1, source: 'library', comment: 'three', creator: { name: 'test', version: '1' }, redacted: false, repaired: false, problems: [], entryCount: 3 });
+    expect(meta).toMatchObject({
+      formatVersion: 1,
+      source: 'library',
+      comment: 'three',
+      creator: { name: 'test', version: '1' },
+      redacted: false,
+      repaired: false,
+      problems: [],
+      entryCount: 3,
+    });
   });
 
   it('serialises concurrent appends so that they never interleave', async () => {
     const path = join(dir, 'c.har');
     const writer = await openCaptureWriter(path);
     // Bodies of very different sizes make interleaved writes visible if they happened.
-    const written: Exchange[] = Array.from({ length: 40 }, (_, i) => makeExchange({ request: { body: 'x'.repeat((i % 7) * 5000) } }));
+    const written: Exchange[] = Array.from({ length: 40 }, (_, i) =>
+      makeExchange({ request: { body: 'x'.repeat((i % 7) * 5000) } }),
+    );
     await Promise.all(written.map((ex) => writer.append(ex)));
     await writer.close();
     assertValidHar(await readJson(path));
@@ -91,7 +112,10 @@ describe('openCaptureWriter', () => {
   it('refuses to replace an existing file unless told to, and then makes it owner-only', async () => {
     const path = join(dir, 'c.har');
     await writeFile(path, 'precious', { mode: 0o644 });
-    await expect(openCaptureWriter(path)).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('already exists') });
+    await expect(openCaptureWriter(path)).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('already exists'),
+    });
     const writer = await openCaptureWriter(path, { overwrite: true });
     await writer.close();
     expect((await stat(path)).mode & 0o777).toBe(0o600);
@@ -101,7 +125,9 @@ describe('openCaptureWriter', () => {
   it('redacts every exchange when the capture is redacted, and says so in the log', async () => {
     const path = join(dir, 'c.har');
     const writer = await openCaptureWriter(path, { redacted: true });
-    await writer.append(makeExchange({ request: { headers: [{ name: 'Authorization', value: 'Bearer sk-live-0123456789abcdef' }] } }));
+    await writer.append(
+      makeExchange({ request: { headers: [{ name: 'Authorization', value: 'Bearer sk-live-0123456789abcdef' }] } }),
+    );
     await writer.close();
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain('sk-live-0123456789abcdef');

@@ -29,14 +29,22 @@ describe('HAR files from other tools', () => {
 
   it('reads a Chrome failed request (status 0, response._error) as an exchange with error and no response', () => {
     const failed = harToExchanges(load('chrome-devtools.har'))[1];
-    expect(failed).toMatchObject({ id: 'har-2', error: { code: 'ERR_CONNECTION_RESET', message: 'net::ERR_CONNECTION_RESET' } });
+    expect(failed).toMatchObject({
+      id: 'har-2',
+      error: { code: 'ERR_CONNECTION_RESET', message: 'net::ERR_CONNECTION_RESET' },
+    });
     expect(failed).not.toHaveProperty('response');
     expect(failed?.request.body).toBe('{"stream":true}');
   });
 
   it('loads a Playwright recordHar file, including a failed request and a body kept in a side file', () => {
     const [created, aborted] = harToExchanges(load('playwright-record.har'));
-    expect(created).toMatchObject({ id: 'har-1', source: 'browser', response: { status: 200, statusText: 'OK' }, timings: { wait: 40.25, receive: 2, total: 42.25 } });
+    expect(created).toMatchObject({
+      id: 'har-1',
+      source: 'browser',
+      response: { status: 200, statusText: 'OK' },
+      timings: { wait: 40.25, receive: 2, total: 42.25 },
+    });
     expect(created?.tags).toEqual(['har:body-in-side-file']);
     expect(created?.response?.body).toBeUndefined();
     expect(aborted).toMatchObject({ error: { code: 'ERR_ABORTED' } });
@@ -76,7 +84,12 @@ describe('migrateHar', () => {
   });
 
   it('refuses a capture written by a newer format with a hint to update', () => {
-    const log: HarLog = { version: '1.2', creator: { name: 'qwen-probe', version: '9' }, _formatVersion: CURRENT_FORMAT_VERSION + 1, entries: [] };
+    const log: HarLog = {
+      version: '1.2',
+      creator: { name: 'qwen-probe', version: '9' },
+      _formatVersion: CURRENT_FORMAT_VERSION + 1,
+      entries: [],
+    };
     expect(() => migrateHar(log)).toThrow(ProbeError);
     expect(() => migrateHar(log)).toThrow(/newer than this qwen-probe reads/);
   });

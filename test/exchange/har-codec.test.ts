@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { exchangeToHarEntry, exchangesToHar, harEntryToExchange, harToExchanges } from '../../src/exchange/har-codec.js';
+import {
+  exchangeToHarEntry,
+  exchangesToHar,
+  harEntryToExchange,
+  harToExchanges,
+} from '../../src/exchange/har-codec.js';
 import { ProbeError } from '../../src/exchange/errors.js';
 import type { HarEntry } from '../../src/exchange/har-types.js';
 import { makeExchange } from '../support/make-exchange.js';
@@ -39,10 +44,27 @@ describe('exchangeToHarEntry', () => {
 
   it('derives response cookies with their attributes from Set-Cookie', () => {
     const entry = exchangeToHarEntry(
-      makeExchange({ response: { headers: [{ name: 'Set-Cookie', value: 'token=abc; Path=/; Domain=.qwen.ai; Expires=Wed, 01 Jul 2026 00:00:00 GMT; HttpOnly; Secure' }] } }),
+      makeExchange({
+        response: {
+          headers: [
+            {
+              name: 'Set-Cookie',
+              value: 'token=abc; Path=/; Domain=.qwen.ai; Expires=Wed, 01 Jul 2026 00:00:00 GMT; HttpOnly; Secure',
+            },
+          ],
+        },
+      }),
     );
     expect(entry.response.cookies).toEqual([
-      { name: 'token', value: 'abc', path: '/', domain: '.qwen.ai', expires: '2026-07-01T00:00:00.000Z', httpOnly: true, secure: true },
+      {
+        name: 'token',
+        value: 'abc',
+        path: '/',
+        domain: '.qwen.ai',
+        expires: '2026-07-01T00:00:00.000Z',
+        httpOnly: true,
+        secure: true,
+      },
     ]);
   });
 
@@ -50,7 +72,14 @@ describe('exchangeToHarEntry', () => {
     const entry = exchangeToHarEntry(
       makeExchange({
         request: { body: '{"a":"é"}' },
-        response: { status: 302, headers: [{ name: 'Location', value: '/login' }, { name: 'Content-Type', value: 'text/html' }], body: 'moved' },
+        response: {
+          status: 302,
+          headers: [
+            { name: 'Location', value: '/login' },
+            { name: 'Content-Type', value: 'text/html' },
+          ],
+          body: 'moved',
+        },
       }),
     );
     expect(entry.request.postData).toEqual({ mimeType: 'application/json', text: '{"a":"é"}' });
@@ -63,7 +92,10 @@ describe('exchangeToHarEntry', () => {
   it('marks base64 bodies: postData._encoding on the request, content.encoding on the response', () => {
     const bytes = Buffer.from([0x1f, 0x8b, 0, 1, 2]).toString('base64');
     const entry = exchangeToHarEntry(
-      makeExchange({ request: { body: bytes, bodyEncoding: 'base64' }, response: { body: bytes, bodyEncoding: 'base64', headers: [] } }),
+      makeExchange({
+        request: { body: bytes, bodyEncoding: 'base64' },
+        response: { body: bytes, bodyEncoding: 'base64', headers: [] },
+      }),
     );
     expect(entry.request.postData).toMatchObject({ text: bytes, _encoding: 'base64' });
     expect(entry.request.bodySize).toBe(5);
@@ -119,9 +151,14 @@ describe('harToExchanges', () => {
   });
 
   it('names the entry and the field when an entry is malformed', () => {
-    const entry = { ...exchangeToHarEntry(makeExchange()), request: { url: 'https://x', headers: [] } } as unknown as HarEntry;
-    expect(() => harToExchanges({ log: { version: '1.2', creator: { name: 'x', version: '1' }, _formatVersion: 1, entries: [entry, entry] } })).toThrow(
-      /entry 1: request\.method must be a string/,
-    );
+    const entry = {
+      ...exchangeToHarEntry(makeExchange()),
+      request: { url: 'https://x', headers: [] },
+    } as unknown as HarEntry;
+    expect(() =>
+      harToExchanges({
+        log: { version: '1.2', creator: { name: 'x', version: '1' }, _formatVersion: 1, entries: [entry, entry] },
+      }),
+    ).toThrow(/entry 1: request\.method must be a string/);
   });
 });

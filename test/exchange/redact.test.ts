@@ -14,7 +14,8 @@ import { assertValidHar } from '../support/har-validator.js';
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** A JWT of the usual shape (unsigned: only the payload matters here). */
-const jwt = (claims: Record<string, unknown>): string => `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}.${'S'.repeat(43)}`;
+const jwt = (claims: Record<string, unknown>): string =>
+  `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}.${'S'.repeat(43)}`;
 const EXP_2026_12_01 = Date.UTC(2026, 11, 1, 12) / 1000;
 const TOKEN = jwt({ id: 'user-1', exp: EXP_2026_12_01 });
 
@@ -28,13 +29,21 @@ describe('redactExchange: headers', () => {
   });
 
   it('redacts every Cookie value and keeps the names and separators', () => {
-    const out = redactExchange(withRequest({ headers: [{ name: 'cookie', value: `token=${TOKEN}; cna=AbCdEf0123456789;lang=en` }] }));
-    expect(out.request.headers[0]?.value).toBe(`token=«jwt ${TOKEN.length} chars exp 2026-12-01»; cna=«hex 16 chars»;lang=«opaque 2 chars»`);
+    const out = redactExchange(
+      withRequest({ headers: [{ name: 'cookie', value: `token=${TOKEN}; cna=AbCdEf0123456789;lang=en` }] }),
+    );
+    expect(out.request.headers[0]?.value).toBe(
+      `token=«jwt ${TOKEN.length} chars exp 2026-12-01»; cna=«hex 16 chars»;lang=«opaque 2 chars»`,
+    );
     expect(out.tags).toContain('redacted:cookie');
   });
 
   it('redacts Set-Cookie values and keeps their attributes', () => {
-    const out = redactExchange(makeExchange({ response: { headers: [{ name: 'Set-Cookie', value: 'token=abcdef0123456789abcdef; Path=/; HttpOnly' }] } }));
+    const out = redactExchange(
+      makeExchange({
+        response: { headers: [{ name: 'Set-Cookie', value: 'token=abcdef0123456789abcdef; Path=/; HttpOnly' }] },
+      }),
+    );
     expect(out.response?.headers[0]?.value).toBe('token=«hex 22 chars»; Path=/; HttpOnly');
     expect(out.tags).toContain('redacted:set-cookie');
   });
@@ -47,14 +56,23 @@ describe('redactExchange: headers', () => {
       { name: 'x-request-id', value: '5f0c6a2e-8a43-4e0b-9a3e-1f2d3c4b5a69' },
     ];
     const out = redactExchange(withRequest({ headers }));
-    expect(out.request.headers.map((h) => h.value)).toEqual(['«opaque 11 chars»', '«opaque 12 chars»', 'Mozilla/5.0', '5f0c6a2e-8a43-4e0b-9a3e-1f2d3c4b5a69']);
+    expect(out.request.headers.map((h) => h.value)).toEqual([
+      '«opaque 11 chars»',
+      '«opaque 12 chars»',
+      'Mozilla/5.0',
+      '5f0c6a2e-8a43-4e0b-9a3e-1f2d3c4b5a69',
+    ]);
   });
 });
 
 describe('redactExchange: URLs and bodies', () => {
   it('redacts secret query and fragment parameters, percent-encoded, and keeps the rest of the URL', () => {
-    const out = redactExchange(withRequest({ url: 'https://chat.qwen.ai/cb?chat_id=42&access_token=abc%20def&x=1#refresh_token=zzz' }));
-    expect(out.request.url).toBe(`https://chat.qwen.ai/cb?chat_id=42&access_token=${encodeURIComponent('«opaque 7 chars»')}&x=1#refresh_token=${encodeURIComponent('«opaque 3 chars»')}`);
+    const out = redactExchange(
+      withRequest({ url: 'https://chat.qwen.ai/cb?chat_id=42&access_token=abc%20def&x=1#refresh_token=zzz' }),
+    );
+    expect(out.request.url).toBe(
+      `https://chat.qwen.ai/cb?chat_id=42&access_token=${encodeURIComponent('«opaque 7 chars»')}&x=1#refresh_token=${encodeURIComponent('«opaque 3 chars»')}`,
+    );
     expect(out.tags).toContain('redacted:query');
   });
 
@@ -71,7 +89,10 @@ describe('redactExchange: URLs and bodies', () => {
 }`;
     const out = redactExchange(withRequest({ body }));
     expect(out.request.body).toBe(
-      body.replace('"hunter2"', '"«opaque 7 chars»"').replace('"r-0123456789"', '"«opaque 12 chars»"').replace('987654', '"«opaque 6 chars»"'),
+      body
+        .replace('"hunter2"', '"«opaque 7 chars»"')
+        .replace('"r-0123456789"', '"«opaque 12 chars»"')
+        .replace('987654', '"«opaque 6 chars»"'),
     );
     expect(out.tags).toContain('redacted:body');
   });
@@ -79,10 +100,20 @@ describe('redactExchange: URLs and bodies', () => {
   it('redacts the values of localStorage dumps, in plain and in Playwright storageState form', () => {
     const state = {
       cookies: [{ name: 'token', value: 'c-secret-value', domain: 'chat.qwen.ai', path: '/', httpOnly: false }],
-      origins: [{ origin: 'https://chat.qwen.ai', localStorage: [{ name: 'token', value: 'ls-secret-value' }, { name: 'theme', value: 'dark' }] }],
+      origins: [
+        {
+          origin: 'https://chat.qwen.ai',
+          localStorage: [
+            { name: 'token', value: 'ls-secret-value' },
+            { name: 'theme', value: 'dark' },
+          ],
+        },
+      ],
       localStorage: { token: 'plain-secret', theme: 'dark' },
     };
-    const out = JSON.parse(redactExchange(withRequest({ body: JSON.stringify(state) })).request.body ?? '') as typeof state;
+    const out = JSON.parse(
+      redactExchange(withRequest({ body: JSON.stringify(state) })).request.body ?? '',
+    ) as typeof state;
     expect(out.cookies[0]).toEqual({ ...state.cookies[0], value: '«opaque 14 chars»' });
     expect(out.origins[0]?.localStorage).toEqual([
       { name: 'token', value: '«opaque 15 chars»' },
@@ -94,17 +125,31 @@ describe('redactExchange: URLs and bodies', () => {
 
   it('redacts form-encoded bodies like query strings', () => {
     const out = redactExchange(
-      withRequest({ headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }], body: 'user=me&password=p%40ss&remember=1' }),
+      withRequest({
+        headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }],
+        body: 'user=me&password=p%40ss&remember=1',
+      }),
     );
     expect(out.request.body).toBe(`user=me&password=${encodeURIComponent('«opaque 4 chars»')}&remember=1`);
   });
 
   it('redacts bare JWTs in free text and in server-sent events, in the body and in the event list', () => {
-    const events = [{ t: 1, data: `{"choices":[{"delta":{"content":"your token is ${TOKEN}."}}]}` }, { t: 2, data: `plain ${TOKEN}` }];
-    const out = redactExchange(makeExchange({ request: { body: `see ${TOKEN}`, headers: [] }, response: { body: sseBody(events), sse: events } }));
+    const events = [
+      { t: 1, data: `{"choices":[{"delta":{"content":"your token is ${TOKEN}."}}]}` },
+      { t: 2, data: `plain ${TOKEN}` },
+    ];
+    const out = redactExchange(
+      makeExchange({
+        request: { body: `see ${TOKEN}`, headers: [] },
+        response: { body: sseBody(events), sse: events },
+      }),
+    );
     const stand = `«jwt ${TOKEN.length} chars exp 2026-12-01»`;
     expect(out.request.body).toBe(`see ${stand}`);
-    expect(out.response?.sse?.map((e) => e.data)).toEqual([`{"choices":[{"delta":{"content":"your token is ${stand}."}}]}`, `plain ${stand}`]);
+    expect(out.response?.sse?.map((e) => e.data)).toEqual([
+      `{"choices":[{"delta":{"content":"your token is ${stand}."}}]}`,
+      `plain ${stand}`,
+    ]);
     expect(out.response?.body).toBe(sseBody(out.response?.sse ?? []));
     expect(out.tags).toEqual(expect.arrayContaining(['redacted:body', 'redacted:sse']));
   });
@@ -112,7 +157,10 @@ describe('redactExchange: URLs and bodies', () => {
   it('finds a secret echoed under an innocent name once it was seen under a secret one', () => {
     const secret = 'sess-9f8e7d6c5b4a';
     const out = redactExchange(
-      makeExchange({ request: { headers: [{ name: 'Cookie', value: `token=${secret}` }] }, response: { headers: [], body: `{"debug":"you sent ${secret}"}` } }),
+      makeExchange({
+        request: { headers: [{ name: 'Cookie', value: `token=${secret}` }] },
+        response: { headers: [], body: `{"debug":"you sent ${secret}"}` },
+      }),
     );
     expect(JSON.stringify(out)).not.toContain(secret);
   });
@@ -148,7 +196,10 @@ describe('a redacted capture', () => {
     const canary = `canary${randomBytes(12).toString('hex')}`;
     const canaryJwt = jwt({ sub: canary, exp: EXP_2026_12_01 });
     const storage = { origins: [{ origin: 'https://chat.qwen.ai', localStorage: [{ name: 'token', value: canary }] }] };
-    const events = [{ t: 5, data: JSON.stringify({ refresh_token: canary, text: `echo ${canary}` }) }, { t: 6, data: `bare ${canaryJwt}` }];
+    const events = [
+      { t: 5, data: JSON.stringify({ refresh_token: canary, text: `echo ${canary}` }) },
+      { t: 6, data: `bare ${canaryJwt}` },
+    ];
     const exchanges: Exchange[] = [
       makeExchange({
         request: {
@@ -158,10 +209,17 @@ describe('a redacted capture', () => {
             { name: 'Cookie', value: `token=${canary}; cna=x1` },
             { name: 'Referer', value: `https://chat.qwen.ai/c?access_token=${canary}` },
           ],
-          body: JSON.stringify({ stream: true, auth: { password: canary, deep: [{ api_key: canary }] }, message: `mine is ${canary}` }),
+          body: JSON.stringify({
+            stream: true,
+            auth: { password: canary, deep: [{ api_key: canary }] },
+            message: `mine is ${canary}`,
+          }),
         },
         response: {
-          headers: [{ name: 'Content-Type', value: 'text/event-stream' }, { name: 'Set-Cookie', value: `token=${canary}; Path=/` }],
+          headers: [
+            { name: 'Content-Type', value: 'text/event-stream' },
+            { name: 'Set-Cookie', value: `token=${canary}; Path=/` },
+          ],
           body: sseBody(events),
           sse: events,
         },
@@ -186,7 +244,14 @@ describe('a redacted capture', () => {
       expect(JSON.parse(first?.request.body ?? '')).toMatchObject({ stream: true });
       expect(first?.request.url).toMatch(/^https:\/\/chat\.qwen\.ai\/api\/v2\/chat\/completions\?chat_id=1&token=/);
       expect(first?.tags).toEqual(
-        expect.arrayContaining(['redacted:authorization', 'redacted:cookie', 'redacted:set-cookie', 'redacted:query', 'redacted:body', 'redacted:sse']),
+        expect.arrayContaining([
+          'redacted:authorization',
+          'redacted:cookie',
+          'redacted:set-cookie',
+          'redacted:query',
+          'redacted:body',
+          'redacted:sse',
+        ]),
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

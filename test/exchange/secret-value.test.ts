@@ -1,10 +1,17 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { describeSecret, formatSecret, isRedactedValue, parseRedactedValue, redactSecret } from '../../src/exchange/secret-value.js';
+import {
+  describeSecret,
+  formatSecret,
+  isRedactedValue,
+  parseRedactedValue,
+  redactSecret,
+} from '../../src/exchange/secret-value.js';
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-const jwt = (claims: unknown): string => `${b64url({ alg: 'HS256', typ: 'JWT' })}.${typeof claims === 'string' ? claims : b64url(claims)}.${'s'.repeat(43)}`;
+const jwt = (claims: unknown): string =>
+  `${b64url({ alg: 'HS256', typ: 'JWT' })}.${typeof claims === 'string' ? claims : b64url(claims)}.${'s'.repeat(43)}`;
 
 describe('describeSecret', () => {
   it('reads a JWT expiry from its payload as a UTC date', () => {
@@ -24,7 +31,9 @@ describe('describeSecret', () => {
     expect(describeSecret('5f0c6a2e-8a43-4e0b-9a3e-1f2d3c4b5a69')).toEqual({ kind: 'uuid', length: 36 });
     expect(describeSecret('ab'.repeat(32))).toEqual({ kind: 'hex', length: 64 });
     expect(describeSecret(gz)).toEqual({ kind: 'gzip+base64', length: gz.length });
-    expect(describeSecret(Buffer.from('some bytes that are not gzip').toString('base64'))).toMatchObject({ kind: 'base64' });
+    expect(describeSecret(Buffer.from('some bytes that are not gzip').toString('base64'))).toMatchObject({
+      kind: 'base64',
+    });
     expect(describeSecret('hunter2')).toEqual({ kind: 'opaque', length: 7 });
     // Short strings that happen to be hex or base64 say nothing about their kind.
     expect(describeSecret('cafe')).toEqual({ kind: 'opaque', length: 4 });
@@ -40,11 +49,19 @@ describe('redacted values', () => {
 
   it('are recognised and read back to the description of the secret they replace', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.uuid(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16 }), fc.base64String({ minLength: 16 })), (secret) => {
-        const redacted = redactSecret(secret);
-        expect(isRedactedValue(redacted)).toBe(true);
-        expect(parseRedactedValue(redacted)).toEqual(describeSecret(secret));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.uuid(),
+          fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16 }),
+          fc.base64String({ minLength: 16 }),
+        ),
+        (secret) => {
+          const redacted = redactSecret(secret);
+          expect(isRedactedValue(redacted)).toBe(true);
+          expect(parseRedactedValue(redacted)).toEqual(describeSecret(secret));
+        },
+      ),
     );
   });
 

@@ -148,7 +148,11 @@ describe('sendRequest streaming', () => {
       res.socket?.destroy();
     });
     const texts: string[] = [];
-    const ex = await sendRequest(get(server.url), { source: 'library', keep: 'none', onChunk: (text) => texts.push(text) });
+    const ex = await sendRequest(get(server.url), {
+      source: 'library',
+      keep: 'none',
+      onChunk: (text) => texts.push(text),
+    });
     expect(texts.join('')).toBe('héllo \uFFFD');
     expect(ex.error?.code).toBe('ECONNRESET');
     expect(ex.tags).toEqual(expect.arrayContaining(['body-not-kept', 'stream-cut']));
@@ -169,7 +173,11 @@ describe('sendRequest streaming', () => {
       res.write(sse('one'));
     });
     const controller = new AbortController();
-    const ex = await sendRequest(get(server.url), { source: 'library', signal: controller.signal, onEvent: () => controller.abort() });
+    const ex = await sendRequest(get(server.url), {
+      source: 'library',
+      signal: controller.signal,
+      onEvent: () => controller.abort(),
+    });
     expect(ex.error?.code).toBe('ABORTED');
     expect(ex.response?.sse).toHaveLength(1);
   });
@@ -192,7 +200,10 @@ describe('sendRequest plain responses and failures', () => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"success":false,"data":{"code":"Internal_Server_Error","details":"Internal error"}}');
     });
-    const ex = await sendRequest({ method: 'POST', url: `${server.url}/api`, headers: [], body: '{}' }, { source: 'library', endpoint: 'chat.completions' });
+    const ex = await sendRequest(
+      { method: 'POST', url: `${server.url}/api`, headers: [], body: '{}' },
+      { source: 'library', endpoint: 'chat.completions' },
+    );
     expect(ex.error).toBeUndefined();
     expect(ex.response?.status).toBe(500);
     expect(ex.response?.sse).toBeUndefined();
@@ -209,35 +220,38 @@ describe('sendRequest plain responses and failures', () => {
     expect(ex.timings?.wait).toBe(-1);
   });
 
-  it('sends headers in the given order and case, duplicates included, and keeps the response header order', async () => {
-    let received: string[] = [];
-    let receivedBody = '';
-    server = await startLoopbackServer(async (req, res) => {
-      received = req.rawHeaders;
-      receivedBody = await readBody(req);
-      res.writeHead(200, ['X-Zeta', '1', 'content-type', 'text/plain', 'X-Alpha', '2', 'X-Alpha', '3']);
-      res.end('ok');
-    });
-    const headers = [
-      { name: 'X-First', value: 'a' },
-      { name: 'accept', value: '*/*' },
-      { name: 'X-Dup', value: '1' },
-      { name: 'X-Mixed-CASE', value: 'b' },
-      { name: 'X-Dup', value: '2' },
-      { name: 'Connection', value: 'keep-alive' },
-    ];
-    const ex = await sendRequest({ method: 'POST', url: server.url, headers, body: 'hi' }, { source: 'library' });
-    const names = received.filter((_, i) => i % 2 === 0).filter((n) => n.startsWith('X-') || n === 'accept');
-    expect(names).toEqual(['X-First', 'accept', 'X-Dup', 'X-Mixed-CASE', 'X-Dup']);
-    expect(receivedBody).toBe('hi');
-    expect(ex.response?.headers.filter((h) => h.name.startsWith('X-'))).toEqual([
-      { name: 'X-Zeta', value: '1' },
-      { name: 'X-Alpha', value: '2' },
-      { name: 'X-Alpha', value: '3' },
-    ]);
-    expect(ex.request.headers.map((h) => h.name)).not.toContain('Connection');
-    expect(ex.tags).toContain('net-dropped-header:connection');
-  });
+  it(
+    'sends headers in the given order and case, duplicates included, and keeps the response header ' + 'order',
+    async () => {
+      let received: string[] = [];
+      let receivedBody = '';
+      server = await startLoopbackServer(async (req, res) => {
+        received = req.rawHeaders;
+        receivedBody = await readBody(req);
+        res.writeHead(200, ['X-Zeta', '1', 'content-type', 'text/plain', 'X-Alpha', '2', 'X-Alpha', '3']);
+        res.end('ok');
+      });
+      const headers = [
+        { name: 'X-First', value: 'a' },
+        { name: 'accept', value: '*/*' },
+        { name: 'X-Dup', value: '1' },
+        { name: 'X-Mixed-CASE', value: 'b' },
+        { name: 'X-Dup', value: '2' },
+        { name: 'Connection', value: 'keep-alive' },
+      ];
+      const ex = await sendRequest({ method: 'POST', url: server.url, headers, body: 'hi' }, { source: 'library' });
+      const names = received.filter((_, i) => i % 2 === 0).filter((n) => n.startsWith('X-') || n === 'accept');
+      expect(names).toEqual(['X-First', 'accept', 'X-Dup', 'X-Mixed-CASE', 'X-Dup']);
+      expect(receivedBody).toBe('hi');
+      expect(ex.response?.headers.filter((h) => h.name.startsWith('X-'))).toEqual([
+        { name: 'X-Zeta', value: '1' },
+        { name: 'X-Alpha', value: '2' },
+        { name: 'X-Alpha', value: '3' },
+      ]);
+      expect(ex.request.headers.map((h) => h.name)).not.toContain('Connection');
+      expect(ex.tags).toContain('net-dropped-header:connection');
+    },
+  );
 
   it('reads a large body whole and accounts for every byte in chunks', async () => {
     const big = 'x'.repeat(5 * 1024 * 1024);

@@ -13,9 +13,9 @@ describe('foldMessages', () => {
   });
 
   it('folds a history into labelled paragraphs, developer counted as System', () => {
-    expect(foldMessages([s('Be brief.'), { role: 'developer', content: 'No emoji.' }, u('Hi'), a('Hello.'), u('Bye')])).toBe(
-      'System: Be brief.\n\nSystem: No emoji.\n\nUser: Hi\n\nAssistant: Hello.\n\nUser: Bye',
-    );
+    expect(
+      foldMessages([s('Be brief.'), { role: 'developer', content: 'No emoji.' }, u('Hi'), a('Hello.'), u('Bye')]),
+    ).toBe('System: Be brief.\n\nSystem: No emoji.\n\nUser: Hi\n\nAssistant: Hello.\n\nUser: Bye');
   });
 });
 
@@ -28,7 +28,11 @@ describe('ConversationStore', () => {
   it('continues the remembered chat with only the messages after the last assistant message', () => {
     const store = new ConversationStore();
     store.remember([u('Hi')], 'Hello.', thread);
-    expect(store.plan([u('Hi'), a('Hello.'), u('How are you?')])).toEqual({ kind: 'continue', prompt: 'How are you?', thread });
+    expect(store.plan([u('Hi'), a('Hello.'), u('How are you?')])).toEqual({
+      kind: 'continue',
+      prompt: 'How are you?',
+      thread,
+    });
   });
 
   it('matches the echoed answer whatever whitespace the client kept around it', () => {
@@ -46,7 +50,10 @@ describe('ConversationStore', () => {
   it('folds several new messages after the remembered answer', () => {
     const store = new ConversationStore();
     store.remember([u('Hi')], 'Hello.', thread);
-    expect(store.plan([u('Hi'), a('Hello.'), s('Now be formal.'), u('Next')])).toMatchObject({ kind: 'continue', prompt: 'System: Now be formal.\n\nUser: Next' });
+    expect(store.plan([u('Hi'), a('Hello.'), s('Now be formal.'), u('Next')])).toMatchObject({
+      kind: 'continue',
+      prompt: 'System: Now be formal.\n\nUser: Next',
+    });
   });
 
   it('forgets the least recently used conversation beyond its bound', () => {

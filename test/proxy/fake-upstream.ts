@@ -52,7 +52,9 @@ export function answerEvent(text: string, outputTokens = 1): string {
   });
 }
 
-export const finishEvent = sse({ choices: [{ delta: { role: 'assistant', content: '', phase: 'answer', status: 'finished' } }] });
+export const finishEvent = sse({
+  choices: [{ delta: { role: 'assistant', content: '', phase: 'answer', status: 'finished' } }],
+});
 
 export const defaultScript: CompletionScript = (call) => {
   call.start();
@@ -78,7 +80,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         body = undefined;
       }
       const path = (req.url ?? '').split('?')[0] ?? '';
-      const seen: SeenRequest = { method: req.method ?? '', path, authorization: req.headers.authorization ?? '', body };
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        path,
+        authorization: req.headers.authorization ?? '',
+        body,
+      };
       requests.push(seen);
       const json = (status: number, value: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -86,7 +93,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       };
       if (path === '/api/models') return json(200, MODELS);
       if (path === '/api/v1/auths/') return json(200, { id: 'u1', email: 'e@x.test', name: 'e', role: 'user' });
-      if (path === '/api/v2/chats/new') return json(200, { success: true, request_id: 'r', data: { id: `chat-${++chats}` } });
+      if (path === '/api/v2/chats/new')
+        return json(200, { success: true, request_id: 'r', data: { id: `chat-${++chats}` } });
       if (path === '/api/v2/chat/completions') {
         const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
         const call: CompletionCall = {
@@ -96,7 +104,11 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
           closed,
           start: (responseId = `resp-${requests.length}`) => {
             res.writeHead(200, { 'content-type': 'text/event-stream' });
-            res.write(sse({ 'response.created': { chat_id: 'c', parent_id: 'p', response_id: responseId, response_index: '0' } }));
+            res.write(
+              sse({
+                'response.created': { chat_id: 'c', parent_id: 'p', response_id: responseId, response_index: '0' },
+              }),
+            );
           },
           answer: (t, n) => res.write(answerEvent(t, n)),
           finish: () => res.end(finishEvent),

@@ -8,7 +8,12 @@ let proxy: ProxyServer;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  proxy = await startProxyServer({ target: upstream.url, port: 0, sessions: [{ label: 'a', credentials: { token: 't' } }], log: () => undefined });
+  proxy = await startProxyServer({
+    target: upstream.url,
+    port: 0,
+    sessions: [{ label: 'a', credentials: { token: 't' } }],
+    log: () => undefined,
+  });
 });
 afterAll(async () => {
   await proxy?.close();
@@ -19,7 +24,11 @@ const STACK = /\n\s+at |node:internal|\.ts:\d+|\.js:\d+/;
 
 /** Posts a raw body and checks the answer is a well-formed success or OpenAI error, never a crash or a stack. */
 async function check(body: string): Promise<void> {
-  const res = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(`${proxy.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   const text = await res.text();
   expect(res.status).toBeLessThan(500);
   expect(text).not.toMatch(STACK);
@@ -31,7 +40,17 @@ async function check(body: string): Promise<void> {
 }
 
 const roles = fc.constantFrom('user', 'assistant', 'system', 'developer', 'tool', 'function', 'robot', '', 'USER');
-const content = fc.oneof(fc.string(), fc.constant(null), fc.integer(), fc.array(fc.record({ type: fc.constantFrom('text', 'image_url', 'x'), text: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: ['type'] })));
+const content = fc.oneof(
+  fc.string(),
+  fc.constant(null),
+  fc.integer(),
+  fc.array(
+    fc.record(
+      { type: fc.constantFrom('text', 'image_url', 'x'), text: fc.oneof(fc.string(), fc.integer()) },
+      { requiredKeys: ['type'] },
+    ),
+  ),
+);
 const message = fc.record({ role: roles, content, name: fc.string() }, { requiredKeys: [] });
 const request = fc.record(
   {
@@ -51,15 +70,24 @@ const request = fc.record(
 
 describe('serve under random and malformed request bodies', () => {
   it('answers arbitrary JSON with a success or an OpenAI error, never a crash or a stack', async () => {
-    await fc.assert(fc.asyncProperty(fc.jsonValue(), (value) => check(JSON.stringify(value))), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), (value) => check(JSON.stringify(value))),
+      { numRuns: 100 },
+    );
   });
 
   it('answers random text bodies the same way', async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), (text) => check(text)), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), (text) => check(text)),
+      { numRuns: 100 },
+    );
   });
 
   it('answers near-valid requests with wrong types, roles and parameters the same way', async () => {
-    await fc.assert(fc.asyncProperty(request, (body) => check(JSON.stringify(body))), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(request, (body) => check(JSON.stringify(body))),
+      { numRuns: 200 },
+    );
   });
 
   it('still serves after the fuzzing', async () => {

@@ -30,7 +30,9 @@ async function youngSizes(setup: string): Promise<number[]> {
     ${setup}
     console.log(JSON.stringify(sizes));
   `;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+  });
   return JSON.parse(stdout) as number[];
 }
 

@@ -13,12 +13,35 @@ function refusal(body: unknown) {
 describe('parseChatRequest', () => {
   it('accepts a minimal request and reduces it to model, messages and stream flags', () => {
     const result = parseChatRequest(base);
-    expect(result).toEqual({ ok: true, request: { model: 'qwen3-max', messages: [{ role: 'user', content: 'Hello!' }], stream: false, includeUsage: false, ignored: [] } });
+    expect(result).toEqual({
+      ok: true,
+      request: {
+        model: 'qwen3-max',
+        messages: [{ role: 'user', content: 'Hello!' }],
+        stream: false,
+        includeUsage: false,
+        ignored: [],
+      },
+    });
   });
 
   it('joins text content parts and keeps stream_options.include_usage', () => {
-    const result = parseChatRequest({ ...base, stream: true, stream_options: { include_usage: true }, messages: [user([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }])] });
-    expect(result.ok && result.request).toMatchObject({ stream: true, includeUsage: true, messages: [{ role: 'user', content: 'a\nb' }] });
+    const result = parseChatRequest({
+      ...base,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [
+        user([
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ]),
+      ],
+    });
+    expect(result.ok && result.request).toMatchObject({
+      stream: true,
+      includeUsage: true,
+      messages: [{ role: 'user', content: 'a\nb' }],
+    });
   });
 
   it('refuses a wrong type with a 400 naming the parameter', () => {
@@ -64,12 +87,18 @@ describe('parseChatRequest', () => {
   });
 
   it('refuses tool messages and image parts, which need features not supported yet', () => {
-    expect(refusal({ ...base, messages: [{ role: 'tool', content: 'x', tool_call_id: 'a' }] }).param).toBe('messages[0].role');
-    expect(refusal({ ...base, messages: [user([{ type: 'image_url', image_url: { url: 'http://x' } }])] }).param).toBe('messages[0].content[0].type');
+    expect(refusal({ ...base, messages: [{ role: 'tool', content: 'x', tool_call_id: 'a' }] }).param).toBe(
+      'messages[0].role',
+    );
+    expect(refusal({ ...base, messages: [user([{ type: 'image_url', image_url: { url: 'http://x' } }])] }).param).toBe(
+      'messages[0].content[0].type',
+    );
   });
 
   it('refuses a conversation whose last message is not from the user', () => {
-    expect(refusal({ ...base, messages: [user('a'), { role: 'assistant', content: 'b' }] }).param).toBe('messages[1].role');
+    expect(refusal({ ...base, messages: [user('a'), { role: 'assistant', content: 'b' }] }).param).toBe(
+      'messages[1].role',
+    );
   });
 
   it('accepts n=1, tool_choice none and text response_format, which change nothing', () => {
@@ -91,6 +120,8 @@ describe('parseChatRequest', () => {
   });
 
   it('builds the OpenAI error body with null param and code when absent', () => {
-    expect(openAiErrorBody({ status: 400, message: 'm', type: 't' })).toEqual({ error: { message: 'm', type: 't', param: null, code: null } });
+    expect(openAiErrorBody({ status: 400, message: 'm', type: 't' })).toEqual({
+      error: { message: 'm', type: 't', param: null, code: null },
+    });
   });
 });

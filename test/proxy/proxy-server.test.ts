@@ -19,7 +19,12 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<ProxyServerOptions> = {}): Promise<ProxyServer> {
-  proxy = await startProxyServer({ target: upstream.url, port: 0, sessions: [{ label: 'a', credentials: { token: 'tok-a' } }], ...options });
+  proxy = await startProxyServer({
+    target: upstream.url,
+    port: 0,
+    sessions: [{ label: 'a', credentials: { token: 'tok-a' } }],
+    ...options,
+  });
   return proxy;
 }
 
@@ -32,7 +37,11 @@ function post(body: unknown, init: { signal?: AbortSignal; headers?: Record<stri
   });
 }
 
-const hello = (extra: Record<string, unknown> = {}) => ({ model: 'qwen3-max', messages: [{ role: 'user', content: 'Hi' }], ...extra });
+const hello = (extra: Record<string, unknown> = {}) => ({
+  model: 'qwen3-max',
+  messages: [{ role: 'user', content: 'Hi' }],
+  ...extra,
+});
 
 /** Reads SSE frames as they arrive, handing each `data:` payload to `onFrame`. */
 async function readFrames(res: Response, onFrame: (data: string) => void = () => undefined): Promise<string[]> {
@@ -161,30 +170,63 @@ describe('conversations through serve', () => {
       call.finish();
     });
     await (await post(hello())).json();
-    await (await post({ model: 'qwen3-max', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'More' }] })).json();
+    await (
+      await post({
+        model: 'qwen3-max',
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello.' },
+          { role: 'user', content: 'More' },
+        ],
+      })
+    ).json();
     const completions = upstream.requests.filter((r) => r.path === '/api/v2/chat/completions');
     const chatsNew = upstream.requests.filter((r) => r.path === '/api/v2/chats/new');
     expect(chatsNew).toHaveLength(1);
-    expect(completions[1]?.body).toMatchObject({ chat_id: 'chat-1', parent_id: 'resp-first', messages: [{ content: 'More', parent_id: 'resp-first' }] });
+    expect(completions[1]?.body).toMatchObject({
+      chat_id: 'chat-1',
+      parent_id: 'resp-first',
+      messages: [{ content: 'More', parent_id: 'resp-first' }],
+    });
   });
 
   it('opens a new chat with system and prior messages folded into one message', async () => {
     await start();
-    await (await post({ model: 'qwen3-max', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Yo' }, { role: 'user', content: 'Bye' }] })).json();
+    await (
+      await post({
+        model: 'qwen3-max',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Yo' },
+          { role: 'user', content: 'Bye' },
+        ],
+      })
+    ).json();
     const completion = upstream.requests.find((r) => r.path === '/api/v2/chat/completions');
-    expect(completion?.body).toMatchObject({ parent_id: null, messages: [{ content: 'System: Be brief.\n\nUser: Hi\n\nAssistant: Yo\n\nUser: Bye' }] });
+    expect(completion?.body).toMatchObject({
+      parent_id: null,
+      messages: [{ content: 'System: Be brief.\n\nUser: Hi\n\nAssistant: Yo\n\nUser: Bye' }],
+    });
   });
 });
 
 describe('sessions through serve', () => {
-  const twoSessions = { sessions: [{ label: 'a', credentials: { token: 'tok-a' } }, { label: 'b', credentials: { token: 'tok-b' } }] };
+  const twoSessions = {
+    sessions: [
+      { label: 'a', credentials: { token: 'tok-a' } },
+      { label: 'b', credentials: { token: 'tok-b' } },
+    ],
+  };
 
   it('moves a request to the next session when one is rate limited, and sets that one aside', async () => {
     await start(twoSessions);
     upstream.onCompletion((call) => {
       if (call.seen.authorization === 'Bearer tok-a') {
         call.res.writeHead(429, { 'content-type': 'application/json' });
-        call.res.end(JSON.stringify({ success: false, request_id: 'r1', data: { code: 'RateLimited', details: 'quota', num: 1 } }));
+        call.res.end(
+          JSON.stringify({ success: false, request_id: 'r1', data: { code: 'RateLimited', details: 'quota', num: 1 } }),
+        );
         return;
       }
       call.start();
@@ -193,7 +235,12 @@ describe('sessions through serve', () => {
     });
     const body = (await (await post(hello())).json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]?.message.content).toBe('from b');
-    expect(proxy!.handler.pool.status()[0]).toMatchObject({ label: 'a', available: false, reason: 'rate-limited', cooldownMs: expect.any(Number) });
+    expect(proxy!.handler.pool.status()[0]).toMatchObject({
+      label: 'a',
+      available: false,
+      reason: 'rate-limited',
+      cooldownMs: expect.any(Number),
+    });
     expect(proxy!.handler.pool.status()[0]!.cooldownMs).toBeGreaterThan(3_500_000); // num = 1 hour
   });
 
@@ -209,14 +256,21 @@ describe('sessions through serve', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('upstream_auth');
     expect(body.error.message).toContain('qwen-probe login');
-    expect(upstream.requests.filter((r) => r.path === '/api/v2/chat/completions').map((r) => r.authorization).sort()).toEqual(['Bearer tok-a', 'Bearer tok-b']);
+    expect(
+      upstream.requests
+        .filter((r) => r.path === '/api/v2/chat/completions')
+        .map((r) => r.authorization)
+        .sort(),
+    ).toEqual(['Bearer tok-a', 'Bearer tok-b']);
   });
 
   it('answers 429 with retry-after while every session rests', async () => {
     await start();
     upstream.onCompletion((call) => {
       call.res.writeHead(200, { 'content-type': 'application/json' });
-      call.res.end(JSON.stringify({ success: false, request_id: 'r1', data: { code: 'RateLimited', details: 'quota' } }));
+      call.res.end(
+        JSON.stringify({ success: false, request_id: 'r1', data: { code: 'RateLimited', details: 'quota' } }),
+      );
     });
     const res = await post(hello());
     expect(res.status).toBe(429);
@@ -257,7 +311,14 @@ describe('the HTTP surface of serve', () => {
   });
 
   it('refuses to listen beyond loopback without an API key', async () => {
-    await expect(startProxyServer({ target: upstream.url, port: 0, host: '0.0.0.0', sessions: [{ label: 'a', credentials: { token: 't' } }] })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(
+      startProxyServer({
+        target: upstream.url,
+        port: 0,
+        host: '0.0.0.0',
+        sessions: [{ label: 'a', credentials: { token: 't' } }],
+      }),
+    ).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 
   it('records every upstream exchange, redacted, with --record', async () => {
@@ -276,8 +337,22 @@ describe('the HTTP surface of serve', () => {
   it('classifies an upstream error body the same with and without --record (only recording keeps bodies)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qp-serve-keep-'));
     const bodies: Record<string, { type: string; body: Buffer }> = {
-      waf: { type: 'text/html', body: Buffer.from('<!doctype html><html><head><meta name="aliyun_waf_aa" content="x"></head><body>aliyun_waf_aa</body></html>') },
-      envelope: { type: 'application/json', body: Buffer.from(JSON.stringify({ success: false, request_id: 'r9', data: { code: 'Internal_Server_Error', details: 'boom' } })) },
+      waf: {
+        type: 'text/html',
+        body: Buffer.from(
+          '<!doctype html><html><head><meta name="aliyun_waf_aa" content="x"></head><body>aliyun_waf_aa</body></html>',
+        ),
+      },
+      envelope: {
+        type: 'application/json',
+        body: Buffer.from(
+          JSON.stringify({
+            success: false,
+            request_id: 'r9',
+            data: { code: 'Internal_Server_Error', details: 'boom' },
+          }),
+        ),
+      },
       binary: { type: 'image/png', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]) },
     };
     const outcomes: Record<string, unknown>[] = [];
@@ -298,7 +373,11 @@ describe('the HTTP surface of serve', () => {
       outcomes.push(outcome);
     }
     expect(outcomes[1]).toEqual(outcomes[0]);
-    expect(outcomes[0]).toMatchObject({ waf: { code: 'upstream_waf' }, envelope: { code: 'Internal_Server_Error' }, binary: { code: 'upstream_malformed' } });
+    expect(outcomes[0]).toMatchObject({
+      waf: { code: 'upstream_waf' },
+      envelope: { code: 'Internal_Server_Error' },
+      binary: { code: 'upstream_malformed' },
+    });
   });
 
   it('survives an upstream that answers garbage where events were due', async () => {

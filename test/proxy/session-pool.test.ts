@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SessionPool, type SessionSpec } from '../../src/proxy/session-pool.js';
 
-const spec = (label: string, extra: Partial<SessionSpec> = {}): SessionSpec => ({ label, credentials: { token: `t-${label}` }, ...extra });
+const spec = (label: string, extra: Partial<SessionSpec> = {}): SessionSpec => ({
+  label,
+  credentials: { token: `t-${label}` },
+  ...extra,
+});
 
 function clock() {
   let t = 1_000;
@@ -19,7 +23,12 @@ describe('SessionPool', () => {
     const pool = new SessionPool([spec('a'), spec('b')], { now: c.now, rateLimitCooldownMs: 10_000 });
     pool.coolDown('a', 'rate-limited');
     expect([1, 2].map(() => pool.pick()?.label)).toEqual(['b', 'b']);
-    expect(pool.status()[0]).toMatchObject({ label: 'a', available: false, reason: 'rate-limited', cooldownMs: 10_000 });
+    expect(pool.status()[0]).toMatchObject({
+      label: 'a',
+      available: false,
+      reason: 'rate-limited',
+      cooldownMs: 10_000,
+    });
     c.advance(10_000);
     expect(pool.take('a')?.label).toBe('a');
   });

@@ -15,9 +15,14 @@ const completion: ExchangeRequest = {
     { name: 'Referer', value: `http://127.0.0.1:8787/c/${chatId}` },
     { name: 'Cookie', value: `ssxmod_itna=abc$def; token=${token}` },
   ],
-  body: JSON.stringify({ chat_id: chatId, content: "it's \"quoted\" $HOME" }),
+  body: JSON.stringify({ chat_id: chatId, content: 'it\'s "quoted" $HOME' }),
 };
-const chatRequest: ExchangeRequest = { method: 'POST', url: 'http://127.0.0.1:8787/api/v2/chats/new', headers: [{ name: 'Authorization', value: `Bearer ${token}` }], body: '{"title":"New Chat"}' };
+const chatRequest: ExchangeRequest = {
+  method: 'POST',
+  url: 'http://127.0.0.1:8787/api/v2/chats/new',
+  headers: [{ name: 'Authorization', value: `Bearer ${token}` }],
+  body: '{"title":"New Chat"}',
+};
 
 describe('curlScript', () => {
   const script = curlScript(completion, { token, chatRequest, chatId });

@@ -14,7 +14,11 @@ const request: ExchangeRequest = {
 
 describe('parseOverride', () => {
   it('reads LOCATION:PATH=VALUE, LOCATION PATH=VALUE and a bare body path', () => {
-    expect(parseOverride('body:messages[0].chat_type=t2t')).toEqual({ location: 'body', path: 'messages[0].chat_type', value: 't2t' });
+    expect(parseOverride('body:messages[0].chat_type=t2t')).toEqual({
+      location: 'body',
+      path: 'messages[0].chat_type',
+      value: 't2t',
+    });
     expect(parseOverride('header x-foo=bar')).toEqual({ location: 'header', path: 'x-foo', value: 'bar' });
     expect(parseOverride('stream=false')).toEqual({ location: 'body', path: 'stream', value: false });
   });
@@ -39,7 +43,10 @@ describe('applyOverrides', () => {
       parseOverride('header:bx-v=2.5.36'),
       parseOverride('cookie:a=9'),
     ]);
-    expect(JSON.parse(result.body!)).toMatchObject({ messages: [{ chat_type: 't2t' }], feature_config: { thinking_enabled: true } });
+    expect(JSON.parse(result.body!)).toMatchObject({
+      messages: [{ chat_type: 't2t' }],
+      feature_config: { thinking_enabled: true },
+    });
     expect(result.url).toBe('http://127.0.0.1:8787/api/v2/chat/completions?chat_id=c2');
     expect(result.headers).toEqual([
       { name: 'Cookie', value: 'token=t; a=9' },

@@ -13,15 +13,24 @@ let conversation: Exchange[];
 beforeAll(async () => {
   session = await startSession();
   const { sim, credentials } = session;
-  const run = await runShapeConversation(SHAPES.web, { baseUrl: sim.url, token: credentials.token, cookies: credentials.cookies, idClock: systemIdClock }, ['Hi', 'And then?']);
+  const run = await runShapeConversation(
+    SHAPES.web,
+    { baseUrl: sim.url, token: credentials.token, cookies: credentials.cookies, idClock: systemIdClock },
+    ['Hi', 'And then?'],
+  );
   conversation = [...run.exchanges];
 });
 afterAll(async () => {
   await session?.sim.close();
 });
 
-const options = () => ({ target: session.sim.url, token: session.credentials.token, cookies: session.credentials.cookies });
-const body = (e: Exchange) => JSON.parse(e.request.body ?? '{}') as Record<string, unknown> & { messages: Record<string, unknown>[] };
+const options = () => ({
+  target: session.sim.url,
+  token: session.credentials.token,
+  cookies: session.credentials.cookies,
+});
+const body = (e: Exchange) =>
+  JSON.parse(e.request.body ?? '{}') as Record<string, unknown> & { messages: Record<string, unknown>[] };
 
 describe('replayCapture', () => {
   it('replays a two-turn chat in one new chat, threading parent_id from each response.created', async () => {
@@ -48,7 +57,12 @@ describe('replayCapture', () => {
   });
 
   it('replaces the prompt and applies --set after the refresh', async () => {
-    const result = await replayCapture(conversation, { ...options(), entry: 1, prompt: 'Bonjour', overrides: [parseOverride('body:messages[0].chat_type=text')] });
+    const result = await replayCapture(conversation, {
+      ...options(),
+      entry: 1,
+      prompt: 'Bonjour',
+      overrides: [parseOverride('body:messages[0].chat_type=text')],
+    });
     const sent = body(result.exchanges.at(-1)!);
     expect(sent.messages[0]).toMatchObject({ content: 'Bonjour', chat_type: 'text' });
     expect(result.turns[0]!.verdict).toMatchObject({ outcome: 'fails', failure: 'Internal_Server_Error' });

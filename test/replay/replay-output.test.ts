@@ -33,10 +33,26 @@ describe('statusLine', () => {
   });
 
   it('shows status, verdict, usage, time to first token and total time', () => {
-    expect(statusLine(turn({ status: 200, usage: { inputTokens: 1002, outputTokens: 27, totalTokens: 1029 }, firstTokenMs: 41 }))).toBe('200 · works · 1002 in / 27 out tokens · first token 41 ms · total 1.53 s');
+    expect(
+      statusLine(
+        turn({ status: 200, usage: { inputTokens: 1002, outputTokens: 27, totalTokens: 1029 }, firstTokenMs: 41 }),
+      ),
+    ).toBe('200 · works · 1002 in / 27 out tokens · first token 41 ms · total 1.53 s');
   });
 
   it('names the failure and says when nothing answered', () => {
-    expect(statusLine(turn({ verdict: { outcome: 'inconclusive', failure: 'transport:ECONNREFUSED', explanation: '', exchanges: [], ms: 3 } }))).toBe('no response · inconclusive: transport:ECONNREFUSED · first token — · total 1.53 s');
+    expect(
+      statusLine(
+        turn({
+          verdict: {
+            outcome: 'inconclusive',
+            failure: 'transport:ECONNREFUSED',
+            explanation: '',
+            exchanges: [],
+            ms: 3,
+          },
+        }),
+      ),
+    ).toBe('no response · inconclusive: transport:ECONNREFUSED · first token — · total 1.53 s');
   });
 });

@@ -18,7 +18,10 @@ describe('sign-in and tokens', () => {
     expect(body).toMatchObject({ email: DEMO_USER.email, role: 'user', token_type: 'Bearer' });
     const token = String(body['token']);
     expect(token.split('.')).toHaveLength(3);
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(payload)).toEqual(['id', 'last_password_change', 'exp']);
     expect(res.headers.get('set-cookie')).toMatch(new RegExp(`^token=${token.replace(/\./g, '\\.')}; Path=/`));
   });
@@ -36,15 +39,25 @@ describe('sign-in and tokens', () => {
 
   it('answers a sign-in body without a password with a validation envelope', async () => {
     const sim = inProcess();
-    const res = await sim.request('/api/v1/auths/signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"x@y"}' });
+    const res = await sim.request('/api/v1/auths/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"x@y"}',
+    });
     expect(res.status).toBe(400);
-    expect(await envelopeOf(res)).toEqual({ code: 'RequestValidationError', details: "Field 'password': Field required" });
+    expect(await envelopeOf(res)).toEqual({
+      code: 'RequestValidationError',
+      details: "Field 'password': Field required",
+    });
   });
 
   it('tells who the token belongs to on GET /api/v1/auths/, by header or by cookie', async () => {
     const sim = inProcess();
     const { token } = await signin(sim.request, sim.baseUrl);
-    for (const headers of [{ authorization: `Bearer ${token}` }, { cookie: `token=${token}` }] as Record<string, string>[]) {
+    for (const headers of [{ authorization: `Bearer ${token}` }, { cookie: `token=${token}` }] as Record<
+      string,
+      string
+    >[]) {
       const res = await sim.request('/api/v1/auths/', { headers });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ email: DEMO_USER.email, role: 'user', token_type: 'Bearer' });
@@ -93,12 +106,23 @@ describe('models', () => {
       expect(res.status).toBe(200);
       const parsed = modelsResponseSchema.parse(await res.json());
       const ids = parsed.data.map((m) => m.id);
-      expect(ids).toEqual(expect.arrayContaining(['qwen3-max', 'qwen3-235b-a22b', 'qwen-turbo-2025-02-11', 'qwen3-coder-plus', 'qwq-32b', 'qwen-plus-2025-09-11', 'qwen3-vl-plus']));
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'qwen3-max',
+          'qwen3-235b-a22b',
+          'qwen-turbo-2025-02-11',
+          'qwen3-coder-plus',
+          'qwq-32b',
+          'qwen-plus-2025-09-11',
+          'qwen3-vl-plus',
+        ]),
+      );
       expect(ids).not.toContain('qwen-turbo');
       const byId = new Map(parsed.data.map((m) => [m.id, m]));
       expect(modelCanThink(byId.get('qwen3-235b-a22b')!)).toBe(true);
       expect(modelCanThink(byId.get('qwen3-coder-plus')!)).toBe(false);
-      for (const m of parsed.data) expect(m.info?.meta?.chat_type?.every((t) => (CHAT_TYPES as readonly string[]).includes(t))).toBe(true);
+      for (const m of parsed.data)
+        expect(m.info?.meta?.chat_type?.every((t) => (CHAT_TYPES as readonly string[]).includes(t))).toBe(true);
     }
   });
 });
@@ -109,10 +133,15 @@ describe('chats', () => {
     const { token } = await signin(sim.request, sim.baseUrl);
     const other = await signin(sim.request, sim.baseUrl, { email: 'other@qwen-probe.test', password: 'pw' });
     const id = await newChat(sim.request, sim.baseUrl, token);
-    const list = (await (await sim.request('/api/v2/chats/?page=1', { headers: jsonHeaders(token) })).json()) as { success: boolean; data: { id: string }[] };
+    const list = (await (await sim.request('/api/v2/chats/?page=1', { headers: jsonHeaders(token) })).json()) as {
+      success: boolean;
+      data: { id: string }[];
+    };
     expect(list.success).toBe(true);
     expect(list.data.map((c) => c.id)).toEqual([id]);
-    const detail = (await (await sim.request(`/api/v2/chats/${id}`, { headers: jsonHeaders(token) })).json()) as { data: { id: string } };
+    const detail = (await (await sim.request(`/api/v2/chats/${id}`, { headers: jsonHeaders(token) })).json()) as {
+      data: { id: string };
+    };
     expect(detail.data.id).toBe(id);
     expect((await sim.request(`/api/v2/chats/${id}`, { headers: jsonHeaders(other.token) })).status).toBe(404);
     const del = await sim.request(`/api/v2/chats/${id}`, { method: 'DELETE', headers: jsonHeaders(token) });
@@ -148,7 +177,11 @@ describe('bad requests never crash', () => {
   it('answers a body that is not JSON with a RequestValidationError envelope', async () => {
     const sim = inProcess();
     const { token } = await signin(sim.request, sim.baseUrl);
-    const res = await sim.request('/api/v2/chat/completions?chat_id=x', { method: 'POST', headers: jsonHeaders(token), body: '{"messages": [' });
+    const res = await sim.request('/api/v2/chat/completions?chat_id=x', {
+      method: 'POST',
+      headers: jsonHeaders(token),
+      body: '{"messages": [',
+    });
     expect(res.status).toBe(400);
     expect((await envelopeOf(res)).code).toBe('RequestValidationError');
   });
@@ -157,7 +190,13 @@ describe('bad requests never crash', () => {
     const sim = inProcess();
     const { token } = await signin(sim.request, sim.baseUrl);
     const chatId = await newChat(sim.request, sim.baseUrl, token);
-    for (const body of ['[]', '"x"', 'null', '{"messages": null, "chat_id": 5}', '{"messages": [null], "chat_id": "' + chatId + '"}']) {
+    for (const body of [
+      '[]',
+      '"x"',
+      'null',
+      '{"messages": null, "chat_id": 5}',
+      '{"messages": [null], "chat_id": "' + chatId + '"}',
+    ]) {
       for (const path of [`/api/v2/chat/completions?chat_id=${chatId}`, '/api/v2/chats/new', '/api/v1/auths/signin']) {
         const res = await sim.request(path, { method: 'POST', headers: jsonHeaders(token), body });
         expect(res.status, `${path} ${body}`).toBeLessThan(500);

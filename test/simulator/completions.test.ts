@@ -13,20 +13,31 @@ async function setup(options: Parameters<typeof inProcess>[0] = {}) {
 describe('the completion stream', () => {
   it('streams response.created, incremental answer deltas and a finished event, with no [DONE]', async () => {
     const { sim, token, chatId } = await setup();
-    const res = await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, {}, { fid: 'user-msg-1', content: 'What is 2+2?' }));
+    const res = await complete(
+      sim.request,
+      sim.baseUrl,
+      token,
+      chatId,
+      minimalBody(chatId, {}, { fid: 'user-msg-1', content: 'What is 2+2?' }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const text = await res.text();
     expect(text).not.toContain('[DONE]');
     const payloads = ssePayloads(text);
-    expect(payloads[0]).toMatch(/^\{"response\.created":\{"chat_id": "[^"]+", "parent_id": "user-msg-1", "response_id":"[^"]+", "response_index": "0"\}\}$/);
+    expect(payloads[0]).toMatch(
+      /^\{"response\.created":\{"chat_id": "[^"]+", "parent_id": "user-msg-1", "response_id":"[^"]+", "response_index": "0"\}\}$/,
+    );
     const created = JSON.parse(payloads[0] ?? '{}')['response.created'];
     expect(created.chat_id).toBe(chatId);
     const deltas = payloads.slice(1).map((p) => JSON.parse(p));
     expect(deltas.length).toBeGreaterThanOrEqual(8);
     expect(deltas.length).toBeLessThanOrEqual(30);
     for (const d of deltas) expect(d.response_id).toBe(created.response_id);
-    expect(deltas.at(-1)).toEqual({ choices: [{ delta: { content: '', role: 'assistant', status: 'finished', phase: 'answer' } }], response_id: created.response_id });
+    expect(deltas.at(-1)).toEqual({
+      choices: [{ delta: { content: '', role: 'assistant', status: 'finished', phase: 'answer' } }],
+      response_id: created.response_id,
+    });
     const typing = deltas.slice(0, -1);
     expect(typing[0].choices[0].delta).toMatchObject({ role: 'assistant', phase: 'answer', status: 'typing' });
     expect(typing.map((d) => d.choices[0].delta.content).join('')).toBe(expectedAnswer('What is 2+2?').answer);
@@ -34,18 +45,26 @@ describe('the completion stream', () => {
     expect(payloads[1]).toMatch(/^\{"choices": \[\{"delta": \{"role": "assistant", "content": /);
   });
 
-  it('reads as a working answer with the project stream reader, with growing usage over a ~1000-token system prompt', async () => {
-    const { sim, token, chatId } = await setup();
-    const prompt = 'x'.repeat(400);
-    const text = await (await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, {}, { content: prompt }))).text();
-    const result = readQwenStream(text);
-    expect(result.ok).toBe(true);
-    expect(result.answer).toBe(expectedAnswer(prompt).answer);
-    expect(result.usage?.inputTokens).toBe(1100);
-    expect(result.usage?.outputTokens).toBeGreaterThan(10);
-    const outputs = ssePayloads(text).slice(1, -1).map((p) => JSON.parse(p).usage.output_tokens as number);
-    expect(outputs).toEqual([...outputs].sort((a, b) => a - b));
-  });
+  it(
+    'reads as a working answer with the project stream reader, with growing usage over a ~1000-token system ' +
+      'prompt',
+    async () => {
+      const { sim, token, chatId } = await setup();
+      const prompt = 'x'.repeat(400);
+      const text = await (
+        await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, {}, { content: prompt }))
+      ).text();
+      const result = readQwenStream(text);
+      expect(result.ok).toBe(true);
+      expect(result.answer).toBe(expectedAnswer(prompt).answer);
+      expect(result.usage?.inputTokens).toBe(1100);
+      expect(result.usage?.outputTokens).toBeGreaterThan(10);
+      const outputs = ssePayloads(text)
+        .slice(1, -1)
+        .map((p) => JSON.parse(p).usage.output_tokens as number);
+      expect(outputs).toEqual([...outputs].sort((a, b) => a - b));
+    },
+  );
 
   it('uses the injected clock and ids, so a stream is reproducible', async () => {
     let n = 0;
@@ -62,9 +81,18 @@ describe('the completion stream', () => {
 
   it('streams cumulative thinking_summary events before the answer when thinking is on', async () => {
     const { sim, token, chatId } = await setup();
-    const body = minimalBody(chatId, { model: 'qwen3-235b-a22b' }, { content: 'Why?', feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: 'summary' } });
+    const body = minimalBody(
+      chatId,
+      { model: 'qwen3-235b-a22b' },
+      {
+        content: 'Why?',
+        feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: 'summary' },
+      },
+    );
     const text = await (await complete(sim.request, sim.baseUrl, token, chatId, body)).text();
-    const events = ssePayloads(text).slice(1).map((p) => JSON.parse(p));
+    const events = ssePayloads(text)
+      .slice(1)
+      .map((p) => JSON.parse(p));
     const summary = events.filter((e) => e.choices[0].delta.phase === 'thinking_summary');
     const typing = summary.filter((e) => e.choices[0].delta.status === 'typing');
     expect(typing.length).toBeGreaterThan(2);
@@ -88,7 +116,14 @@ describe('the completion stream', () => {
 
   it('streams incremental think events with thinking_format "detail"', async () => {
     const { sim, token, chatId } = await setup();
-    const body = minimalBody(chatId, { model: 'qwen3-235b-a22b' }, { content: 'Why?', feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: 'detail' } });
+    const body = minimalBody(
+      chatId,
+      { model: 'qwen3-235b-a22b' },
+      {
+        content: 'Why?',
+        feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: 'detail' },
+      },
+    );
     const result = readQwenStream(await (await complete(sim.request, sim.baseUrl, token, chatId, body)).text());
     expect(result.reasoningPhase).toBe('think');
     expect(result.reasoning).toBe(expectedAnswer('Why?', { thinking: true }).reasoning);
@@ -97,7 +132,11 @@ describe('the completion stream', () => {
 
   it('ignores thinking on a model that cannot think', async () => {
     const { sim, token, chatId } = await setup();
-    const body = minimalBody(chatId, { model: 'qwen3-coder-plus' }, { feature_config: { output_schema: 'phase', thinking_enabled: true } });
+    const body = minimalBody(
+      chatId,
+      { model: 'qwen3-coder-plus' },
+      { feature_config: { output_schema: 'phase', thinking_enabled: true } },
+    );
     const result = readQwenStream(await (await complete(sim.request, sim.baseUrl, token, chatId, body)).text());
     expect(result.reasoning).toBe('');
     expect(result.ok).toBe(true);
@@ -105,9 +144,15 @@ describe('the completion stream', () => {
 
   it('drops the phase field when the message lacks output_schema "phase", and still answers', async () => {
     const { sim, token, chatId } = await setup();
-    const body = minimalBody(chatId, { feature_config: { output_schema: 'phase' } }, { content: 'Hi', feature_config: undefined });
+    const body = minimalBody(
+      chatId,
+      { feature_config: { output_schema: 'phase' } },
+      { content: 'Hi', feature_config: undefined },
+    );
     const text = await (await complete(sim.request, sim.baseUrl, token, chatId, body)).text();
-    const deltas = ssePayloads(text).slice(1).map((p) => JSON.parse(p).choices[0].delta);
+    const deltas = ssePayloads(text)
+      .slice(1)
+      .map((p) => JSON.parse(p).choices[0].delta);
     for (const d of deltas) expect(d).not.toHaveProperty('phase');
     expect(deltas.map((d) => d.content).join('')).toBe(expectedAnswer('Hi').answer);
   });
@@ -115,7 +160,11 @@ describe('the completion stream', () => {
   it('appends N words for a [[words=N]] directive, for long load-test streams', async () => {
     const { sim, token, chatId } = await setup();
     const prompt = 'load [[words=600]]';
-    const result = readQwenStream(await (await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, {}, { content: prompt }))).text());
+    const result = readQwenStream(
+      await (
+        await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, {}, { content: prompt }))
+      ).text(),
+    );
     expect(result.answer).toBe(expectedAnswer(prompt).answer);
     expect(result.answer.split(' ').length).toBeGreaterThan(600);
     expect(result.events).toBeGreaterThan(200);
@@ -125,9 +174,25 @@ describe('the completion stream', () => {
 describe('threading turns in a chat', () => {
   it('accepts a second turn whose parent_id is the previous response_id and stores both turns', async () => {
     const { sim, token, chatId } = await setup();
-    const first = ssePayloads(await (await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, { parent_id: null }, { fid: 'u1', content: 'one' }))).text());
+    const first = ssePayloads(
+      await (
+        await complete(
+          sim.request,
+          sim.baseUrl,
+          token,
+          chatId,
+          minimalBody(chatId, { parent_id: null }, { fid: 'u1', content: 'one' }),
+        )
+      ).text(),
+    );
     const responseId = JSON.parse(first[0] ?? '{}')['response.created'].response_id as string;
-    const second = await complete(sim.request, sim.baseUrl, token, chatId, minimalBody(chatId, { parent_id: responseId }, { fid: 'u2', content: 'two', parent_id: responseId }));
+    const second = await complete(
+      sim.request,
+      sim.baseUrl,
+      token,
+      chatId,
+      minimalBody(chatId, { parent_id: responseId }, { fid: 'u2', content: 'two', parent_id: responseId }),
+    );
     const result = readQwenStream(await second.text());
     expect(result.ok).toBe(true);
     expect(result.created?.parentId).toBe('u2');

@@ -16,7 +16,11 @@ async function setup(faults: FaultSpec[]) {
 describe('fault specs', () => {
   it('parses the CLI syntax NAME[:times=N][:after=N][:endpoint=NAME]', () => {
     expect(parseFaultSpec('stall')).toEqual({ name: 'stall' });
-    expect(parseFaultSpec('reset-mid-stream:times=1:after=2')).toEqual({ name: 'reset-mid-stream', times: 1, after: 2 });
+    expect(parseFaultSpec('reset-mid-stream:times=1:after=2')).toEqual({
+      name: 'reset-mid-stream',
+      times: 1,
+      after: 2,
+    });
     expect(parseFaultSpec('waf-html:endpoint=chats.new')).toEqual({ name: 'waf-html', endpoint: 'chats.new' });
     for (const bad of ['nap', 'stall:times=x', 'stall:often', 'stall:endpoint=nowhere']) {
       expect(() => parseFaultSpec(bad)).toThrow(ProbeError);
@@ -98,14 +102,25 @@ describe('faults inside the stream (in process)', () => {
     const reader = res.body!.getReader();
     for (let i = 0; i < 3; i++) expect((await reader.read()).done).toBe(false);
     const next = reader.read();
-    const raced = await Promise.race([next.then(() => 'data'), new Promise((r) => setTimeout(() => r('stalled'), 150))]);
+    const raced = await Promise.race([
+      next.then(() => 'data'),
+      new Promise((r) => setTimeout(() => r('stalled'), 150)),
+    ]);
     expect(raced).toBe('stalled');
     sim.close();
     await expect(next).rejects.toThrow();
   });
 
   it('names every fault in FAULT_NAMES', () => {
-    expect([...FAULT_NAMES].sort()).toEqual(['expired-token', 'json-error-200', 'malformed-sse', 'rate-limited', 'reset-mid-stream', 'stall', 'waf-html']);
+    expect([...FAULT_NAMES].sort()).toEqual([
+      'expired-token',
+      'json-error-200',
+      'malformed-sse',
+      'rate-limited',
+      'reset-mid-stream',
+      'stall',
+      'waf-html',
+    ]);
   });
 });
 
@@ -114,7 +129,10 @@ describe('the control endpoints', () => {
     const { sim, send } = await setup([]);
     const bad = await sim.app.request('/__simulator/faults', { method: 'POST', body: '[{"name":"explode"}]' });
     expect(bad.status).toBe(400);
-    const ok = await sim.app.request('/__simulator/faults', { method: 'POST', body: JSON.stringify([{ name: 'json-error-200', times: 1 }]) });
+    const ok = await sim.app.request('/__simulator/faults', {
+      method: 'POST',
+      body: JSON.stringify([{ name: 'json-error-200', times: 1 }]),
+    });
     expect(ok.status).toBe(200);
     await (await send()).text();
     await (await send()).text();

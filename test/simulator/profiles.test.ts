@@ -71,9 +71,31 @@ describe('loading a profile', () => {
   });
 
   it('names the first problem of a bad profile file in one E_INPUT line', async () => {
-    const badRule = await writeTemp('bad.json', JSON.stringify({ name: 'x', rules: [{ name: 'r', when: { sometimes: true }, respond: { status: 200, code: 'X', details: '' }, explain: 'e' }] }));
+    const badRule = await writeTemp(
+      'bad.json',
+      JSON.stringify({
+        name: 'x',
+        rules: [
+          { name: 'r', when: { sometimes: true }, respond: { status: 200, code: 'X', details: '' }, explain: 'e' },
+        ],
+      }),
+    );
     expectInputError(() => loadProfile(badRule), /bad\.json is not valid: rules\.0\.when/);
-    const badEndpoint = await writeTemp('ep.json', JSON.stringify({ name: 'x', rules: [{ name: 'r', endpoint: 'chat.complete', when: { always: true }, respond: { waf: 'html', status: 405 }, explain: 'e' }] }));
+    const badEndpoint = await writeTemp(
+      'ep.json',
+      JSON.stringify({
+        name: 'x',
+        rules: [
+          {
+            name: 'r',
+            endpoint: 'chat.complete',
+            when: { always: true },
+            respond: { waf: 'html', status: 405 },
+            explain: 'e',
+          },
+        ],
+      }),
+    );
     expectInputError(() => loadProfile(badEndpoint), /unknown endpoint/);
     const notJson = await writeTemp('nj.json', '{ name: ');
     expectInputError(() => loadProfile(notJson), /is not JSON/);
@@ -92,22 +114,69 @@ describe('loading a profile', () => {
 describe('profiles written in code express each kind of hidden culprit', () => {
   const base = [...AUTH_RULES, ...COMPLETION_VALIDATION_RULES, ...CHAT_EXISTENCE_RULES];
   const block = { status: 200, code: 'Bad_Request', details: 'Internal error' } as const;
-  const cases: { what: string; profile: SimulatorProfile; fails: [Record<string, unknown>, Record<string, string>]; passes: [Record<string, unknown>, Record<string, string>] }[] = [
+  const cases: {
+    what: string;
+    profile: SimulatorProfile;
+    fails: [Record<string, unknown>, Record<string, string>];
+    passes: [Record<string, unknown>, Record<string, string>];
+  }[] = [
     {
       what: 'a required body field with a given value',
-      profile: { name: 'field', description: '', models: PROFILES['qwen-2025-10']!.models, rules: [...base, { name: 'mode', endpoint: 'chat.completions', when: { not: { equals: { location: 'body', path: 'chat_mode', value: 'normal' } } }, respond: block, explain: 'chat_mode must be normal' }] },
+      profile: {
+        name: 'field',
+        description: '',
+        models: PROFILES['qwen-2025-10']!.models,
+        rules: [
+          ...base,
+          {
+            name: 'mode',
+            endpoint: 'chat.completions',
+            when: { not: { equals: { location: 'body', path: 'chat_mode', value: 'normal' } } },
+            respond: block,
+            explain: 'chat_mode must be normal',
+          },
+        ],
+      },
       fails: [{ chat_mode: 'local' }, {}],
       passes: [{ chat_mode: 'normal' }, {}],
     },
     {
       what: 'a header that must be present',
-      profile: { name: 'header', description: '', models: PROFILES['qwen-2025-10']!.models, rules: [...base, { name: 'version', endpoint: 'chat.completions', when: { headerMissing: 'version' }, respond: { waf: 'json-block', status: 200 }, explain: 'version header needed' }] },
+      profile: {
+        name: 'header',
+        description: '',
+        models: PROFILES['qwen-2025-10']!.models,
+        rules: [
+          ...base,
+          {
+            name: 'version',
+            endpoint: 'chat.completions',
+            when: { headerMissing: 'version' },
+            respond: { waf: 'json-block', status: 200 },
+            explain: 'version header needed',
+          },
+        ],
+      },
       fails: [{}, {}],
       passes: [{}, { version: '0.2.63' }],
     },
     {
       what: 'a cookie that must be present',
-      profile: { name: 'cookie', description: '', models: PROFILES['qwen-2025-10']!.models, rules: [...base, { name: 'itna', endpoint: 'chat.completions', when: { cookieMissing: 'ssxmod_itna' }, respond: { waf: 'json-block', status: 200 }, explain: 'anti-bot cookie needed' }] },
+      profile: {
+        name: 'cookie',
+        description: '',
+        models: PROFILES['qwen-2025-10']!.models,
+        rules: [
+          ...base,
+          {
+            name: 'itna',
+            endpoint: 'chat.completions',
+            when: { cookieMissing: 'ssxmod_itna' },
+            respond: { waf: 'json-block', status: 200 },
+            explain: 'anti-bot cookie needed',
+          },
+        ],
+      },
       fails: [{}, {}],
       passes: [{}, { cookie: 'ssxmod_itna=1-x' }],
     },
@@ -127,7 +196,9 @@ describe('profiles written in code express each kind of hidden culprit', () => {
   }
 
   it('accepts a random chat_id when the profile has no rule against it', async () => {
-    const sim = inProcess({ profile: { name: 'lenient', description: '', models: PROFILES['qwen-2025-10']!.models, rules: [] } });
+    const sim = inProcess({
+      profile: { name: 'lenient', description: '', models: PROFILES['qwen-2025-10']!.models, rules: [] },
+    });
     const { token } = await signin(sim.request, sim.baseUrl);
     const res = await complete(sim.request, sim.baseUrl, token, 'never-created', minimalBody('never-created'));
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);

@@ -3,7 +3,9 @@ import type { Condition } from '../../src/simulator/index.js';
 import { getPath, parseBody, parseCookies, splitPath, type RequestFacts } from '../../src/simulator/request-facts.js';
 import { evaluateCondition, type RuleWorld } from '../../src/simulator/rules-engine.js';
 
-function facts(init: { query?: string; headers?: Record<string, string>; body?: string; token?: RequestFacts['token'] } = {}): RequestFacts {
+function facts(
+  init: { query?: string; headers?: Record<string, string>; body?: string; token?: RequestFacts['token'] } = {},
+): RequestFacts {
   const headers = new Headers(init.headers ?? {});
   const bodyText = init.body ?? '';
   return {
@@ -28,7 +30,12 @@ const holds = (c: Condition, f: RequestFacts) => evaluateCondition(c, f, world);
 
 describe('body paths', () => {
   it('splits and reads dotted paths with array indexes', () => {
-    expect(splitPath('messages[0].feature_config.output_schema')).toEqual(['messages', 0, 'feature_config', 'output_schema']);
+    expect(splitPath('messages[0].feature_config.output_schema')).toEqual([
+      'messages',
+      0,
+      'feature_config',
+      'output_schema',
+    ]);
     const value = { messages: [{ chat_type: 'text', extra: {} }] };
     expect(getPath(value, 'messages[0].chat_type')).toBe('text');
     expect(getPath(value, 'messages[1].chat_type')).toBeUndefined();
@@ -39,8 +46,17 @@ describe('body paths', () => {
 });
 
 describe('the condition language', () => {
-  const body = JSON.stringify({ model: 'qwen-turbo', stream: false, chat_id: 'known', messages: [{ role: 'user', chat_type: 'text', fid: null }] });
-  const f = facts({ query: '?chat_id=known', body, headers: { 'X-Request-Id': 'r', cookie: 'ssxmod_itna=1-abc; token=t' } });
+  const body = JSON.stringify({
+    model: 'qwen-turbo',
+    stream: false,
+    chat_id: 'known',
+    messages: [{ role: 'user', chat_type: 'text', fid: null }],
+  });
+  const f = facts({
+    query: '?chat_id=known',
+    body,
+    headers: { 'X-Request-Id': 'r', cookie: 'ssxmod_itna=1-abc; token=t' },
+  });
 
   it('tells missing from present, with null counting as present', () => {
     expect(holds({ missing: { location: 'body', path: 'session_id' } }, f)).toBe(true);
@@ -68,10 +84,14 @@ describe('the condition language', () => {
   it('asks the world about models, chats and the last response', () => {
     expect(holds({ notListedModel: { location: 'body', path: 'model' } }, f)).toBe(true);
     expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, f)).toBe(false);
-    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts({ query: '?chat_id=random' }))).toBe(true);
+    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts({ query: '?chat_id=random' }))).toBe(
+      true,
+    );
     expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts())).toBe(false);
     expect(holds({ parentMismatch: true }, f)).toBe(true);
-    expect(holds({ parentMismatch: true }, facts({ query: '?chat_id=known', body: '{"parent_id":"resp-1"}' }))).toBe(false);
+    expect(holds({ parentMismatch: true }, facts({ query: '?chat_id=known', body: '{"parent_id":"resp-1"}' }))).toBe(
+      false,
+    );
   });
 
   it('checks tokens, JSON, sizes, lengths and differing fields', () => {
@@ -81,8 +101,28 @@ describe('the condition language', () => {
     expect(holds({ bodyLargerThan: 10 }, f)).toBe(true);
     expect(holds({ lengthNot: { location: 'body', path: 'messages', length: 1 } }, f)).toBe(false);
     expect(holds({ lengthNot: { location: 'body', path: 'model', length: 1 } }, f)).toBe(true);
-    expect(holds({ differ: [{ location: 'query', path: 'chat_id' }, { location: 'body', path: 'chat_id' }] }, f)).toBe(false);
-    expect(holds({ differ: [{ location: 'query', path: 'chat_id' }, { location: 'body', path: 'model' }] }, f)).toBe(true);
+    expect(
+      holds(
+        {
+          differ: [
+            { location: 'query', path: 'chat_id' },
+            { location: 'body', path: 'chat_id' },
+          ],
+        },
+        f,
+      ),
+    ).toBe(false);
+    expect(
+      holds(
+        {
+          differ: [
+            { location: 'query', path: 'chat_id' },
+            { location: 'body', path: 'model' },
+          ],
+        },
+        f,
+      ),
+    ).toBe(true);
   });
 
   it('combines conditions with all, any and not', () => {

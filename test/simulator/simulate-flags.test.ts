@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseUserFlag, runSimulate, type SimulateArgs } from '../../src/cli/simulate.js';
 
-const args = (over: Partial<SimulateArgs>): SimulateArgs => ({ port: 0, host: '127.0.0.1', profile: 'qwen-2025-10', latency: 0, 'chunk-interval': 20, ...over });
+const args = (over: Partial<SimulateArgs>): SimulateArgs => ({
+  port: 0,
+  host: '127.0.0.1',
+  profile: 'qwen-2025-10',
+  latency: 0,
+  'chunk-interval': 20,
+  ...over,
+});
 const silent = { out: () => {}, err: () => {} };
 
 describe('simulate flags', () => {
@@ -18,6 +25,10 @@ describe('simulate flags', () => {
     [{ profile: 'qwen-1999' }, /unknown profile "qwen-1999"/],
     [{ fault: ['stall:times=two'] }, /times needs a whole number/],
   ] as [Partial<SimulateArgs>, RegExp][])('refuses %j with E_USAGE before listening', async (over, message) => {
-    await expect(runSimulate(args(over), silent)).rejects.toMatchObject({ code: 'E_USAGE', exitCode: 2, message: expect.stringMatching(message) });
+    await expect(runSimulate(args(over), silent)).rejects.toMatchObject({
+      code: 'E_USAGE',
+      exitCode: 2,
+      message: expect.stringMatching(message),
+    });
   });
 });

@@ -33,7 +33,11 @@ export function sha256Hex(text: string): string {
 }
 
 /** Signs in with the demo account (or the given one); returns the token and the cookie header line. */
-export async function signin(requester: Requester, baseUrl: string, user: { email: string; password: string } = DEMO_USER) {
+export async function signin(
+  requester: Requester,
+  baseUrl: string,
+  user: { email: string; password: string } = DEMO_USER,
+) {
   const res = await requester(`${baseUrl}/api/v1/auths/signin`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -49,30 +53,61 @@ export function jsonHeaders(token: string, extra: Record<string, string> = {}): 
 }
 
 /** Creates a chat and returns its id. */
-export async function newChat(requester: Requester, baseUrl: string, token: string, extra: Record<string, string> = {}): Promise<string> {
+export async function newChat(
+  requester: Requester,
+  baseUrl: string,
+  token: string,
+  extra: Record<string, string> = {},
+): Promise<string> {
   const res = await requester(`${baseUrl}/api/v2/chats/new`, {
     method: 'POST',
     headers: jsonHeaders(token, extra),
-    body: JSON.stringify({ title: 'New Chat', models: ['qwen3-max'], chat_mode: 'normal', chat_type: 't2t', timestamp: Date.now() }),
+    body: JSON.stringify({
+      title: 'New Chat',
+      models: ['qwen3-max'],
+      chat_mode: 'normal',
+      chat_type: 't2t',
+      timestamp: Date.now(),
+    }),
   });
   const body = (await res.json()) as { data: { id: string } };
   return body.data.id;
 }
 
 /** A family-A style completion body (what Rfym21 sent in Oct 2025), with overrides. */
-export function minimalBody(chatId: string, overrides: Record<string, unknown> = {}, message: Record<string, unknown> = {}) {
+export function minimalBody(
+  chatId: string,
+  overrides: Record<string, unknown> = {},
+  message: Record<string, unknown> = {},
+) {
   return {
     stream: true,
     incremental_output: true,
     chat_id: chatId,
     chat_mode: 'normal',
     model: 'qwen3-max',
-    messages: [{ role: 'user', content: 'Hello!', chat_type: 't2t', extra: {}, feature_config: { output_schema: 'phase', thinking_enabled: false }, ...message }],
+    messages: [
+      {
+        role: 'user',
+        content: 'Hello!',
+        chat_type: 't2t',
+        extra: {},
+        feature_config: { output_schema: 'phase', thinking_enabled: false },
+        ...message,
+      },
+    ],
     ...overrides,
   };
 }
 
-export async function complete(requester: Requester, baseUrl: string, token: string, chatId: string, body: unknown, extra: Record<string, string> = {}) {
+export async function complete(
+  requester: Requester,
+  baseUrl: string,
+  token: string,
+  chatId: string,
+  body: unknown,
+  extra: Record<string, string> = {},
+) {
   return requester(`${baseUrl}/api/v2/chat/completions?chat_id=${encodeURIComponent(chatId)}`, {
     method: 'POST',
     headers: jsonHeaders(token, extra),
@@ -96,7 +131,12 @@ export function ssePayloads(text: string): string[] {
 
 /** The parsed error envelope of a response (fails the test if it is not one). */
 export async function envelopeOf(res: Response): Promise<{ code: string; details: unknown; num?: number }> {
-  const body = (await res.json()) as { success: boolean; request_id: string; data: { code: string; details: unknown; num?: number } };
-  if (body.success !== false || typeof body.request_id !== 'string') throw new Error(`not an error envelope: ${JSON.stringify(body)}`);
+  const body = (await res.json()) as {
+    success: boolean;
+    request_id: string;
+    data: { code: string; details: unknown; num?: number };
+  };
+  if (body.success !== false || typeof body.request_id !== 'string')
+    throw new Error(`not an error envelope: ${JSON.stringify(body)}`);
   return body.data;
 }

@@ -37,11 +37,30 @@ describe('the chat page', () => {
   it('embeds the TS constants the web shape is built from, so page and shape cannot drift', async () => {
     const html = await (await inProcess().app.request('/')).text();
     const json = /<script id="sim-config" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}';
-    const config = JSON.parse(json) as { webClient: unknown; featureConfig: { on: unknown; off: unknown }; bodyTemplate: unknown };
+    const config = JSON.parse(json) as {
+      webClient: unknown;
+      featureConfig: { on: unknown; off: unknown };
+      bodyTemplate: unknown;
+    };
     expect(config.webClient).toEqual(WEB_CLIENT);
     expect(config.featureConfig).toEqual({ on: webFeatureConfig(true), off: webFeatureConfig(false) });
-    const real = webCompletionBody({ chatId: 'c', model: 'm', prompt: 'p', thinking: true, parentId: 'r', fid: 'f', childId: 'k', nowMs: 1 });
-    expect(keyOrder(config.bodyTemplate)).toEqual(keyOrder({ ...real, parent_id: null, messages: [{ ...(real.messages as object[])[0], parentId: null, parent_id: null }] }));
+    const real = webCompletionBody({
+      chatId: 'c',
+      model: 'm',
+      prompt: 'p',
+      thinking: true,
+      parentId: 'r',
+      fid: 'f',
+      childId: 'k',
+      nowMs: 1,
+    });
+    expect(keyOrder(config.bodyTemplate)).toEqual(
+      keyOrder({
+        ...real,
+        parent_id: null,
+        messages: [{ ...(real.messages as object[])[0], parentId: null, parent_id: null }],
+      }),
+    );
   });
 });
 

@@ -12,15 +12,22 @@ const anyText = fc.string({ unit: 'binary', maxLength: 40 });
 const nonEmptyText = fc.string({ unit: 'binary', minLength: 1, maxLength: 20 });
 /** ms values as measured: non-negative, fractional; `+ 0` turns a -0 into 0 (JSON has no -0). */
 const millis = fc.double({ min: 0, max: 1e7, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0);
-const header = fc.record({ name: fc.oneof(fc.constantFrom('content-type', 'Cookie', 'set-cookie', 'location', 'content-encoding'), anyText), value: anyText });
+const header = fc.record({
+  name: fc.oneof(fc.constantFrom('content-type', 'Cookie', 'set-cookie', 'location', 'content-encoding'), anyText),
+  value: anyText,
+});
 const headers = fc.array(header, { maxLength: 6 });
-const iso = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const iso = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 
 /** A body and its encoding: text of any kind, or base64 of bytes. Absent keys when there is none. */
 const body = fc.oneof(
   fc.constant({}),
   anyText.map((text) => ({ body: text })),
-  fc.uint8Array({ maxLength: 32 }).map((bytes) => ({ body: Buffer.from(bytes).toString('base64'), bodyEncoding: 'base64' as const })),
+  fc
+    .uint8Array({ maxLength: 32 })
+    .map((bytes) => ({ body: Buffer.from(bytes).toString('base64'), bodyEncoding: 'base64' as const })),
 );
 
 const sseEvent = fc.record(

@@ -45,7 +45,11 @@ export function harProblems(har: unknown): string[] {
   validator ??= buildValidator();
   const problems: string[] = [];
   if (!validator(har)) {
-    problems.push(...(validator.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`));
+    problems.push(
+      ...(validator.errors ?? []).map(
+        (e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`,
+      ),
+    );
   }
   const entries = (har as { log?: { entries?: unknown[] } })?.log?.entries;
   for (const [i, entry] of (Array.isArray(entries) ? entries : []).entries()) problems.push(...specProblems(entry, i));
@@ -65,7 +69,8 @@ function specProblems(entry: unknown, i: number): string[] {
   const timings = e.timings ?? {};
   for (const key of ['send', 'wait', 'receive']) {
     const value = timings[key];
-    if (typeof value !== 'number' || value < 0) problems.push(`/log/entries/${i}/timings/${key} must be >= 0 (HAR 1.2: -1 is not allowed here)`);
+    if (typeof value !== 'number' || value < 0)
+      problems.push(`/log/entries/${i}/timings/${key} must be >= 0 (HAR 1.2: -1 is not allowed here)`);
   }
   const sum = ['blocked', 'dns', 'connect', 'send', 'wait', 'receive']
     .map((key) => timings[key])

@@ -24,7 +24,9 @@ export const DEFAULT_SSE: readonly SseEvent[] = [
 
 /** SSE events as an event-stream body (`data: ...` blocks). */
 export function sseBody(events: readonly SseEvent[]): string {
-  return events.map((e) => `${e.event ? `event: ${e.event}\n` : ''}${e.id ? `id: ${e.id}\n` : ''}data: ${e.data}\n\n`).join('');
+  return events
+    .map((e) => `${e.event ? `event: ${e.event}\n` : ''}${e.id ? `id: ${e.id}\n` : ''}data: ${e.data}\n\n`)
+    .join('');
 }
 
 /** A new exchange; ids count up (`ex-1`, `ex-2`, ...) unless `id` is given. */

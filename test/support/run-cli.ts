@@ -10,7 +10,10 @@ export interface CliRun {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       cwd: options.cwd ?? ROOT,
@@ -23,7 +26,11 @@ export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessE
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`qwen-probe ${args.join(' ')} did not finish in ${options.timeoutMs ?? 100_000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `qwen-probe ${args.join(' ')} did not finish in ${options.timeoutMs ?? 100_000} ms\n${stdout}\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 100_000);
     child.on('error', (error) => {
       clearTimeout(timer);

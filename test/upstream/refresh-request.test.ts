@@ -5,7 +5,12 @@ import { SHAPES, sequentialIdClock } from '../../src/upstream/shapes.js';
 
 const base = 'https://chat.qwen.ai';
 function webCompletion() {
-  const ctx = { baseUrl: base, token: 'old.jwt.token', cookies: { ssxmod_itna: 'itna-old' }, idClock: sequentialIdClock(1_780_000_000_000) };
+  const ctx = {
+    baseUrl: base,
+    token: 'old.jwt.token',
+    cookies: { ssxmod_itna: 'itna-old' },
+    idClock: sequentialIdClock(1_780_000_000_000),
+  };
   return SHAPES.web.completion(ctx, { chatId: 'aaaaaaaa-0000-4000-8000-000000000001', parentId: null });
 }
 
@@ -23,7 +28,9 @@ describe('refreshRequest', () => {
 
   it('renews message ids and request ids, and keeps timestamps in the unit the capture used', () => {
     const original = webCompletion();
-    const { request } = refreshRequest(original, 'chat.completions', { idClock: sequentialIdClock(1_790_000_000_000, 'ffffffff') });
+    const { request } = refreshRequest(original, 'chat.completions', {
+      idClock: sequentialIdClock(1_790_000_000_000, 'ffffffff'),
+    });
     const before = JSON.parse(original.body!);
     const after = JSON.parse(request.body!);
     expect(after.messages[0].fid).not.toBe(before.messages[0].fid);
@@ -44,20 +51,32 @@ describe('refreshRequest', () => {
   });
 
   it('threads the parent id into every parent field of the turn', () => {
-    const { request } = refreshRequest(webCompletion(), 'chat.completions', { idClock: sequentialIdClock(), parentId: 'resp-1234-5678' });
+    const { request } = refreshRequest(webCompletion(), 'chat.completions', {
+      idClock: sequentialIdClock(),
+      parentId: 'resp-1234-5678',
+    });
     const body = JSON.parse(request.body!);
-    expect([body.parent_id, body.messages[0].parentId, body.messages[0].parent_id]).toEqual(['resp-1234-5678', 'resp-1234-5678', 'resp-1234-5678']);
+    expect([body.parent_id, body.messages[0].parentId, body.messages[0].parent_id]).toEqual([
+      'resp-1234-5678',
+      'resp-1234-5678',
+      'resp-1234-5678',
+    ]);
   });
 
   it('moves the request to another origin with Origin and Referer', () => {
-    const { request } = refreshRequest(webCompletion(), 'chat.completions', { idClock: sequentialIdClock(), baseUrl: 'http://127.0.0.1:8787' });
+    const { request } = refreshRequest(webCompletion(), 'chat.completions', {
+      idClock: sequentialIdClock(),
+      baseUrl: 'http://127.0.0.1:8787',
+    });
     expect(request.url.startsWith('http://127.0.0.1:8787/api/v2/chat/completions?chat_id=')).toBe(true);
     expect(headerValue(request.headers, 'origin')).toBe('http://127.0.0.1:8787');
   });
 
   it('leaves fields that are not volatile untouched and lists what it changed', () => {
     const original = webCompletion();
-    const { request, substitutions } = refreshRequest(original, 'chat.completions', { idClock: sequentialIdClock(undefined, 'ffffffff') });
+    const { request, substitutions } = refreshRequest(original, 'chat.completions', {
+      idClock: sequentialIdClock(undefined, 'ffffffff'),
+    });
     const before = JSON.parse(original.body!);
     const after = JSON.parse(request.body!);
     expect(after.messages[0].content).toBe(before.messages[0].content);

@@ -12,14 +12,23 @@ const FAST = fixture('fast-answer-2026-06-03.txt');
 const THINKING = fixture('thinking-answer-2026-06-03.excerpt.txt');
 
 const data = (value: unknown) => `data: ${typeof value === 'string' ? value : JSON.stringify(value)}\n\n`;
-const delta = (d: Record<string, unknown>, usage?: unknown) => data({ choices: [{ delta: { role: 'assistant', ...d } }], ...(usage ? { usage } : {}) });
+const delta = (d: Record<string, unknown>, usage?: unknown) =>
+  data({ choices: [{ delta: { role: 'assistant', ...d } }], ...(usage ? { usage } : {}) });
 const answer = (content: string) => delta({ content, phase: 'answer', status: 'typing' });
 const FINISH = delta({ content: '', phase: 'answer', status: 'finished' });
 const summary = (titles: string[], thoughts: string[]) =>
-  delta({ content: '', phase: 'thinking_summary', status: 'typing', extra: { summary_title: { content: titles }, summary_thought: { content: thoughts } } });
+  delta({
+    content: '',
+    phase: 'thinking_summary',
+    status: 'typing',
+    extra: { summary_title: { content: titles }, summary_thought: { content: thoughts } },
+  });
 
 /** Feeds the chunks one by one and returns every update plus the result. */
-function readChunks(chunks: string[], opts?: { cut?: boolean }): { updates: QwenStreamUpdate[]; result: QwenStreamResult } {
+function readChunks(
+  chunks: string[],
+  opts?: { cut?: boolean },
+): { updates: QwenStreamUpdate[]; result: QwenStreamResult } {
   const reader = new QwenStreamReader();
   const updates = [...chunks.flatMap((c) => reader.push(c)), ...reader.flush()];
   return { updates, result: reader.end(opts) };
@@ -44,13 +53,30 @@ describe('QwenStreamReader on real captures', () => {
 
   it('reads the thinking excerpt: summary reasoning, then the answer, then finished', () => {
     const { updates, result: r } = readChunks([THINKING]);
-    expect(r).toMatchObject({ ok: true, answer: '我是通義千問（Qwen', finished: true, reasoningPhase: 'thinking_summary' });
-    expect(r.summary).toEqual({ titles: ['正在理解并回应您的请求'], thoughts: ['我是一位由阿里巴巴通义实验室研发的超大规模语言模型……'] });
+    expect(r).toMatchObject({
+      ok: true,
+      answer: '我是通義千問（Qwen',
+      finished: true,
+      reasoningPhase: 'thinking_summary',
+    });
+    expect(r.summary).toEqual({
+      titles: ['正在理解并回应您的请求'],
+      thoughts: ['我是一位由阿里巴巴通义实验室研发的超大规模语言模型……'],
+    });
     expect(r.reasoning).toBe('**正在理解并回应您的请求**\n我是一位由阿里巴巴通义实验室研发的超大规模语言模型……');
     expect(r.usage).toMatchObject({ inputTokens: 1438, outputTokens: 806, totalTokens: 2244 });
     expect(r.created?.chatId).toBe('2fb2073a-54ff-4c92-87f6-bce70be16134');
     expect(updates.map((u) => u.kind)).toEqual([
-      'created', 'usage', 'reasoning', 'phase-finished', 'usage', 'answer', 'usage', 'answer', 'phase-finished', 'finished',
+      'created',
+      'usage',
+      'reasoning',
+      'phase-finished',
+      'usage',
+      'answer',
+      'usage',
+      'answer',
+      'phase-finished',
+      'finished',
     ]);
   });
 
@@ -60,7 +86,13 @@ describe('QwenStreamReader on real captures', () => {
     const updates = [...reader.push(THINKING), ...reader.flush()];
     const result = reader.end();
     expect(updates).toEqual(kept.updates);
-    expect(result).toMatchObject({ ok: true, finished: true, answer: '', reasoning: '', reasoningPhase: 'thinking_summary' });
+    expect(result).toMatchObject({
+      ok: true,
+      finished: true,
+      answer: '',
+      reasoning: '',
+      reasoningPhase: 'thinking_summary',
+    });
     expect(textOf(updates, 'answer')).toBe(kept.result.answer);
   });
 
@@ -80,7 +112,9 @@ describe('QwenStreamReader on real captures', () => {
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), (cuts) => {
         const points = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
         const decoder = new TextDecoder('utf-8');
-        const chunks = points.slice(1).map((end, i) => decoder.decode(bytes.subarray(points[i], end), { stream: true }));
+        const chunks = points
+          .slice(1)
+          .map((end, i) => decoder.decode(bytes.subarray(points[i], end), { stream: true }));
         expect(readChunks(chunks)).toEqual(whole);
       }),
       { numRuns: 300 },
@@ -108,33 +142,58 @@ describe('QwenStreamReader reasoning', () => {
   });
 
   it('appends a change that cannot extend the text as a new paragraph instead of losing it', () => {
-    const text = [summary(['A', 'B'], ['one', 'two']), summary(['A', 'B'], ['one more', 'two']), answer('x'), FINISH].join('');
+    const text = [
+      summary(['A', 'B'], ['one', 'two']),
+      summary(['A', 'B'], ['one more', 'two']),
+      answer('x'),
+      FINISH,
+    ].join('');
     const r = readQwenStream(text);
     expect(r.reasoning).toBe('**A**\none\n\n**B**\ntwo\n\n more');
   });
 
   it('streams think-phase content as incremental reasoning', () => {
-    const r = readQwenStream(delta({ content: 'hmm', phase: 'think' }) + delta({ content: ', ok', phase: 'think', status: 'finished' }) + answer('A') + FINISH);
+    const r = readQwenStream(
+      delta({ content: 'hmm', phase: 'think' }) +
+        delta({ content: ', ok', phase: 'think', status: 'finished' }) +
+        answer('A') +
+        FINISH,
+    );
     expect(r).toMatchObject({ ok: true, reasoning: 'hmm, ok', reasoningPhase: 'think', answer: 'A' });
   });
 });
 
 describe('QwenStreamReader failures and odd input', () => {
   it('reports an in-stream error object after some answer events and keeps the text so far', () => {
-    const { updates, result } = readChunks([answer('Par'), answer('tial'), data({ error: { code: 'token-limit', details: 'Allocated quota exceeded' } })]);
-    expect(result).toMatchObject({ ok: false, answer: 'Partial', failure: { kind: 'in-stream', code: 'token-limit', afterEvents: 2 } });
+    const { updates, result } = readChunks([
+      answer('Par'),
+      answer('tial'),
+      data({ error: { code: 'token-limit', details: 'Allocated quota exceeded' } }),
+    ]);
+    expect(result).toMatchObject({
+      ok: false,
+      answer: 'Partial',
+      failure: { kind: 'in-stream', code: 'token-limit', afterEvents: 2 },
+    });
     expect(failureName(result.failure!)).toBe('in-stream:token-limit');
     expect(updates.at(-1)).toMatchObject({ kind: 'failure' });
   });
 
   it('reports an error envelope inside a data line', () => {
-    const r = readQwenStream(data({ success: false, request_id: 'x', data: { code: 'Bad_Request', details: 'Internal error' } }));
+    const r = readQwenStream(
+      data({ success: false, request_id: 'x', data: { code: 'Bad_Request', details: 'Internal error' } }),
+    );
     expect(failureName(r.failure!)).toBe('Bad_Request');
   });
 
   it('reports a stream without the finished answer event as truncated', () => {
     const r = readQwenStream(answer('Hi'));
-    expect(r).toMatchObject({ ok: false, answer: 'Hi', finished: false, failure: { kind: 'truncated', reason: 'no-finish', events: 1 } });
+    expect(r).toMatchObject({
+      ok: false,
+      answer: 'Hi',
+      finished: false,
+      failure: { kind: 'truncated', reason: 'no-finish', events: 1 },
+    });
   });
 
   it('reports a stream the caller says was cut as truncated even after the finish', () => {
@@ -154,10 +213,15 @@ describe('QwenStreamReader failures and odd input', () => {
   });
 
   it('passes image_gen and web_search events through as other', () => {
-    const img = { choices: [{ delta: { content: 'https://cdn.qwenlm.ai/x.png', phase: 'image_gen', status: 'typing' } }] };
+    const img = {
+      choices: [{ delta: { content: 'https://cdn.qwenlm.ai/x.png', phase: 'image_gen', status: 'typing' } }],
+    };
     const web = { choices: [{ delta: { name: 'web_search', extra: { web_search_info: [] } } }] };
     const { updates } = readChunks([data(img), data(web), answer('a'), FINISH]);
-    expect(updates.filter((u) => u.kind === 'other')).toEqual([{ kind: 'other', data: img }, { kind: 'other', data: web }]);
+    expect(updates.filter((u) => u.kind === 'other')).toEqual([
+      { kind: 'other', data: img },
+      { kind: 'other', data: web },
+    ]);
   });
 
   it('ignores [DONE] and collects SSE comments', () => {
@@ -180,9 +244,15 @@ describe('QwenStreamReader failures and odd input', () => {
       { numRuns: 500 },
     );
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom('data: ', '\n', '\n\n', '{', '}', '"error"', ':', '[DONE]', '\r'), fc.json()), { maxLength: 20 }), (parts) => {
-        expect(() => readQwenStream(parts.join(''))).not.toThrow();
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(fc.constantFrom('data: ', '\n', '\n\n', '{', '}', '"error"', ':', '[DONE]', '\r'), fc.json()),
+          { maxLength: 20 },
+        ),
+        (parts) => {
+          expect(() => readQwenStream(parts.join(''))).not.toThrow();
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -199,19 +269,26 @@ describe('judgeQwenResponse', () => {
   });
 
   it('rebuilds the stream from captured events when the body was not kept', () => {
-    const events = FAST.split('\n\n').filter((b) => b.startsWith('data: ')).map((b, i) => ({ t: i, data: b.slice(6) }));
+    const events = FAST.split('\n\n')
+      .filter((b) => b.startsWith('data: '))
+      .map((b, i) => ({ t: i, data: b.slice(6) }));
     expect(judgeQwenResponse({ status: 200, headers: sse, sse: events }).answer).toBe('Hi!');
   });
 
   it('fails a 200 whose body is a JSON error envelope or a WAF page', () => {
-    const env = '{"success":false,"request_id":"278700b5","data":{"code":"Internal_Server_Error","details":"Internal error"}}';
+    const env =
+      '{"success":false,"request_id":"278700b5","data":{"code":"Internal_Server_Error","details":"Internal error"}}';
     expect(failureName(judgeQwenResponse(resp(200, env)).failure!)).toBe('Internal_Server_Error');
     expect(judgeQwenResponse(resp(200, '<!doctypehtml><meta name="aliyun_waf_aa">', [])).failure?.kind).toBe('waf');
   });
 
   it('fails a transport error, and a stream cut by one is truncated', () => {
-    expect(failureName(judgeQwenResponse(undefined, { code: 'ECONNRESET', message: 'reset' }).failure!)).toBe('transport:ECONNRESET');
-    expect(judgeQwenResponse(resp(200, answer('Hi'), sse), { code: 'ECONNRESET', message: 'reset' }).failure).toMatchObject({ kind: 'truncated', reason: 'cut' });
+    expect(failureName(judgeQwenResponse(undefined, { code: 'ECONNRESET', message: 'reset' }).failure!)).toBe(
+      'transport:ECONNRESET',
+    );
+    expect(
+      judgeQwenResponse(resp(200, answer('Hi'), sse), { code: 'ECONNRESET', message: 'reset' }).failure,
+    ).toMatchObject({ kind: 'truncated', reason: 'cut' });
   });
 
   it('fails a 401 as auth and an empty 200 as malformed', () => {

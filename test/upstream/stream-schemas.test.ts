@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeltaEventSchema, normaliseUsage, parseCreated, parseDeltaEvent, sameUsage, UsageSchema, CreatedEventSchema } from '../../src/upstream/stream-schemas.js';
+import {
+  DeltaEventSchema,
+  normaliseUsage,
+  parseCreated,
+  parseDeltaEvent,
+  sameUsage,
+  UsageSchema,
+  CreatedEventSchema,
+} from '../../src/upstream/stream-schemas.js';
 
 // The fast paths stand in for zod on the hot path; these properties hold them to zod's verdicts.
 
@@ -10,8 +18,20 @@ import { DeltaEventSchema, normaliseUsage, parseCreated, parseDeltaEvent, sameUs
  * JSON.parse) keeps; the difference is not one the stream reader can observe.
  */
 const key = fc.string().filter((k) => k !== '__proto__');
-const loose = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1, key }));
-const summaryPart = fc.oneof(loose, fc.record({ content: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), loose) }, { requiredKeys: [] }));
+const loose = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.string(),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.array(fc.string(), { maxLength: 2 }),
+  fc.object({ maxDepth: 1, key }),
+);
+const summaryPart = fc.oneof(
+  loose,
+  fc.record({ content: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), loose) }, { requiredKeys: [] }),
+);
 const delta = fc.oneof(
   { weight: 1, arbitrary: loose },
   {
@@ -23,7 +43,10 @@ const delta = fc.oneof(
         phase: fc.oneof(fc.constantFrom('answer', 'think', 'thinking_summary'), loose),
         status: fc.oneof(fc.constantFrom('typing', 'finished'), loose),
         name: fc.oneof(fc.constant('web_search'), loose),
-        extra: fc.oneof(loose, fc.record({ summary_title: summaryPart, summary_thought: summaryPart }, { requiredKeys: [] })),
+        extra: fc.oneof(
+          loose,
+          fc.record({ summary_title: summaryPart, summary_thought: summaryPart }, { requiredKeys: [] }),
+        ),
         other: loose,
       },
       { requiredKeys: [] },
@@ -36,8 +59,15 @@ const usage = fc.oneof(
   loose,
   fc.record(
     {
-      input_tokens: count, output_tokens: count, total_tokens: count, prompt_tokens: count, completion_tokens: count,
-      input_tokens_details: details, output_tokens_details: details, prompt_tokens_details: details, completion_tokens_details: details,
+      input_tokens: count,
+      output_tokens: count,
+      total_tokens: count,
+      prompt_tokens: count,
+      completion_tokens: count,
+      input_tokens_details: details,
+      output_tokens_details: details,
+      prompt_tokens_details: details,
+      completion_tokens_details: details,
     },
     { requiredKeys: [] },
   ),
@@ -48,11 +78,20 @@ const event = fc.oneof(
     weight: 6,
     arbitrary: fc.record(
       {
-        choices: fc.oneof(loose, fc.array(fc.oneof(loose, fc.record({ delta, index: loose }, { requiredKeys: [] })), { maxLength: 2 })),
+        choices: fc.oneof(
+          loose,
+          fc.array(fc.oneof(loose, fc.record({ delta, index: loose }, { requiredKeys: [] })), { maxLength: 2 }),
+        ),
         response_id: fc.oneof(fc.uuid(), loose),
         usage,
         timestamp: fc.oneof(fc.integer(), loose),
-        'response.created': fc.oneof(loose, fc.record({ chat_id: fc.oneof(fc.uuid(), loose), response_index: fc.oneof(fc.constant('0'), loose) }, { requiredKeys: [] })),
+        'response.created': fc.oneof(
+          loose,
+          fc.record(
+            { chat_id: fc.oneof(fc.uuid(), loose), response_index: fc.oneof(fc.constant('0'), loose) },
+            { requiredKeys: [] },
+          ),
+        ),
       },
       { requiredKeys: [] },
     ),
@@ -69,7 +108,8 @@ function zodUsage(value: unknown) {
   if (input === undefined && output === undefined) return undefined;
   const inputTokens = input ?? 0;
   const outputTokens = output ?? 0;
-  const reasoning = u.output_tokens_details?.reasoning_tokens ?? u.completion_tokens_details?.reasoning_tokens ?? undefined;
+  const reasoning =
+    u.output_tokens_details?.reasoning_tokens ?? u.completion_tokens_details?.reasoning_tokens ?? undefined;
   const cached = u.prompt_tokens_details?.cached_tokens ?? u.input_tokens_details?.cached_tokens ?? undefined;
   return {
     inputTokens,

@@ -12,11 +12,19 @@ const json: Header[] = [{ name: 'Content-Type', value: 'application/json' }];
 const html: Header[] = [{ name: 'Content-Type', value: 'text/html' }];
 const res = (status: number, body?: string, headers: Header[] = json) => ({ status, headers, body });
 
-const INTERNAL = '{"success":false,"request_id":"278700b5-2d2b-4e39-9a0c-1d0c7b2f9f11","data":{"code":"Internal_Server_Error","details":"Internal error"}}';
-const VALIDATION = `{"success":false,"request_id":"r1","data":{"code":"RequestValidationError","details":"[\\"Field 'chat_id': Field required\\"]"}}`;
-const WAF_HTML = '<!doctypehtml><html><head><meta name="aliyun_waf_aa" content="x"><title>Access denied</title></head><body>blocked</body></html>';
-const WAF_JSON = '{"ret":["FAIL_SYS_USER_VALIDATE","RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"],"data":{"url":"https://chat.qwen.ai/_____tmd_____/punish?x5secdata=abc"}}';
-const RATE = `{"success":false,"request_id":"r2","data":{"code":"RateLimited","details":"You've reached the upper limit for today's usage.","num":4}}`;
+const INTERNAL =
+  '{"success":false,"request_id":"278700b5-2d2b-4e39-9a0c-1d0c7b2f9f11","data":{"code":"Internal_Server_Error","details":"Internal error"}}';
+const VALIDATION =
+  `{"success":false,"request_id":"r1","data":{"code":"RequestValidationError","details":"[\\"Field ` +
+  `'chat_id': Field required\\"]"}}`;
+const WAF_HTML =
+  '<!doctypehtml><html><head><meta name="aliyun_waf_aa" content="x"><title>Access ' +
+  'denied</title></head><body>blocked</body></html>';
+const WAF_JSON =
+  '{"ret":["FAIL_SYS_USER_VALIDATE","RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试"],"data":{"url":"https://chat.qwen.ai/_____tmd_____/punish?x5secdata=abc"}}';
+const RATE =
+  `{"success":false,"request_id":"r2","data":{"code":"RateLimited","details":"You've reached the upper ` +
+  `limit for today's usage.","num":4}}`;
 
 describe('classifyResponse', () => {
   it('reads an error envelope on a 200 as a failure named by its code', () => {
@@ -38,7 +46,12 @@ describe('classifyResponse', () => {
 
   it('names a validation error by its JSON-encoded list of field messages', () => {
     const f = classifyResponse(res(400, VALIDATION));
-    expect(f).toMatchObject({ kind: 'envelope', code: 'RequestValidationError', details: "Field 'chat_id': Field required", httpStatus: 400 });
+    expect(f).toMatchObject({
+      kind: 'envelope',
+      code: 'RequestValidationError',
+      details: "Field 'chat_id': Field required",
+      httpStatus: 400,
+    });
     expect(failureName(f!)).toBe("RequestValidationError: Field 'chat_id': Field required");
   });
 
@@ -126,8 +139,16 @@ describe('explainFailure and failureName', () => {
 
   it('give short stable names', () => {
     expect(all.map(failureName)).toEqual([
-      'Bad_Request', 'in-stream:token-limit', 'waf', 'auth', 'rate-limited',
-      'truncated', 'truncated', 'malformed', 'http-502', 'transport:ETIMEDOUT',
+      'Bad_Request',
+      'in-stream:token-limit',
+      'waf',
+      'auth',
+      'rate-limited',
+      'truncated',
+      'truncated',
+      'malformed',
+      'http-502',
+      'transport:ETIMEDOUT',
     ]);
   });
 });

@@ -16,7 +16,9 @@ import { ProbeError } from '../../exchange/errors.js';
 export const DEFAULT_CA_DIR = '.qwen-probe/ca';
 
 /** mockttp takes seconds to load: only pay for it when a CA is actually needed (not for `--help`). */
-async function certificates(): Promise<Pick<typeof import('mockttp'), 'generateCACertificate' | 'generateSPKIFingerprint'>> {
+async function certificates(): Promise<
+  Pick<typeof import('mockttp'), 'generateCACertificate' | 'generateSPKIFingerprint'>
+> {
   return import('mockttp');
 }
 
@@ -60,7 +62,9 @@ export async function loadOrCreateCa(dir: string = DEFAULT_CA_DIR): Promise<CaMa
   }
   if (key !== undefined || cert !== undefined) {
     throw new ProbeError('E_INPUT', `CA directory ${root} holds only ${key !== undefined ? KEY_FILE : CERT_FILE}`, {
-      hint: `Restore the missing file, or delete the directory to generate a new CA (clients must then trust the new ${CERT_FILE}).`,
+      hint:
+        `Restore the missing file, or delete the directory to generate a new CA (clients must then trust the new ` +
+        `${CERT_FILE}).`,
     });
   }
   return createCa(root, keyPath, certPath);
@@ -70,9 +74,13 @@ async function createCa(root: string, keyPath: string, certPath: string): Promis
   try {
     await mkdir(root, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new ProbeError('E_INPUT', `cannot create CA directory ${root}: ${(error as Error).message}`, { cause: error });
+    throw new ProbeError('E_INPUT', `cannot create CA directory ${root}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  const generated = await (await certificates()).generateCACertificate({
+  const generated = await (
+    await certificates()
+  ).generateCACertificate({
     subject: { commonName: 'qwen-probe intercept CA', organizationName: 'qwen-probe (local testing only)' },
     bits: 2048,
   });

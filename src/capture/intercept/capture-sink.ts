@@ -28,7 +28,12 @@ export async function openCaptureSink(options: CaptureSinkOptions): Promise<Capt
   // Without fsync an append still survives a crash or Ctrl-C (the bytes are in the kernel); syncing
   // every write would cap a busy proxy at the disk's sync rate for a power-cut guarantee nobody asked for.
   const writer: CaptureWriter | undefined = options.out
-    ? await openCaptureWriter(options.out, { source: 'intercept', redacted: options.redact === true, overwrite: options.overwrite === true, sync: false })
+    ? await openCaptureWriter(options.out, {
+        source: 'intercept',
+        redacted: options.redact === true,
+        overwrite: options.overwrite === true,
+        sync: false,
+      })
     : undefined;
   let count = 0;
   return {

@@ -38,10 +38,13 @@ export function formatClientSettings(input: ClientSettingsInput): string[] {
     `listening on ${proxy}`,
     `CA certificate: ${input.caCertPath}`,
     `CA SPKI (sha256): ${input.spki}`,
-    `recording: ${input.include.join(', ')}${input.capturePath ? ` -> ${input.capturePath}` : ' (no --out: summaries only)'}`,
+    `recording: ${input.include.join(', ')}${
+      input.capturePath ? ` -> ${input.capturePath}` : ' (no --out: summaries ' + 'only)'
+    }`,
   ];
   for (const m of input.mappings) lines.push(`mapped: ${m.host} -> ${m.origin}`);
-  if (input.workers !== undefined && input.workers > 1) lines.push(`workers: ${input.workers} processes share the port (--workers)`);
+  if (input.workers !== undefined && input.workers > 1)
+    lines.push(`workers: ${input.workers} processes share the port (--workers)`);
   lines.push(
     '',
     'Point a client at the proxy (paste into the shell that starts it):',
@@ -49,7 +52,8 @@ export function formatClientSettings(input: ClientSettingsInput): string[] {
     `  export NODE_EXTRA_CA_CERTS=${ca}    # Node: adds the CA to the built-in ones`,
     `  export SSL_CERT_FILE=${ca} REQUESTS_CA_BUNDLE=${ca}    # Python (ssl, httpx, requests): replaces the system CAs`,
     `  curl --proxy ${proxy} --cacert ${ca} https://chat.qwen.ai/api/models`,
-    `  chromium --proxy-server=${proxy} --ignore-certificate-errors-spki-list=${input.spki} --proxy-bypass-list='<-loopback>'`,
+    `  chromium --proxy-server=${proxy} --ignore-certificate-errors-spki-list=${input.spki} ` +
+      `--proxy-bypass-list='<-loopback>'`,
     '',
     'Node fetch/undici ignores HTTPS_PROXY on Node 20; pass a dispatcher instead:',
     `  new ProxyAgent({ uri: '${proxy}', requestTls: { ca: readFileSync('${input.caCertPath}', 'utf8') } })`,

@@ -36,7 +36,8 @@ export interface WireError {
 }
 
 /** Primary → worker. */
-export type PrimaryMessage = { readonly kind: 'start'; readonly options: WorkerStartOptions } | { readonly kind: 'stop' };
+export type PrimaryMessage =
+  { readonly kind: 'start'; readonly options: WorkerStartOptions } | { readonly kind: 'stop' };
 
 /** Worker → primary. */
 export type WorkerMessage =
@@ -66,7 +67,8 @@ export function isPrimaryMessage(message: unknown): message is PrimaryMessage {
 
 /** Flattens an error for the channel; anything that is not a ProbeError is a bug, and says so. */
 export function toWireError(error: unknown): WireError {
-  if (isProbeError(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (isProbeError(error))
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   return { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -64,7 +64,8 @@ export function addTimedBody(response: Writable<ExchangeResponse>, body: TappedB
     response.sse = sse;
   }
   const chunks: Chunk[] = new Array<Chunk>(body.chunks.length);
-  for (let i = 0; i < chunks.length; i++) chunks[i] = { t: round(body.chunks[i]!.t - start), size: body.chunks[i]!.size };
+  for (let i = 0; i < chunks.length; i++)
+    chunks[i] = { t: round(body.chunks[i]!.t - start), size: body.chunks[i]!.size };
   response.chunks = chunks;
 }
 
@@ -72,8 +73,12 @@ export function addTimedBody(response: Writable<ExchangeResponse>, body: TappedB
 export function notesFor(host: string, mapping: HostMapping | undefined, error: Exchange['error']): string | undefined {
   const notes: string[] = [];
   if (mapping) notes.push(`${mapping.host} was mapped to ${mapping.origin}; the URL is the one the client asked for.`);
-  if (error?.code === 'ENOTFOUND' && !mapping) notes.push(`${host} could not be resolved (no network?). To work offline, map it: --map ${host}=http://127.0.0.1:PORT.`);
-  if (error?.code === 'ECONNREFUSED' && mapping) notes.push(`Nothing accepted the connection at ${mapping.origin}: is the mapped server running?`);
+  if (error?.code === 'ENOTFOUND' && !mapping)
+    notes.push(
+      `${host} could not be resolved (no network?). To work offline, map it: --map ${host}=http://127.0.0.1:PORT.`,
+    );
+  if (error?.code === 'ECONNREFUSED' && mapping)
+    notes.push(`Nothing accepted the connection at ${mapping.origin}: is the mapped server running?`);
   return notes.length > 0 ? notes.join(' ') : undefined;
 }
 
@@ -88,8 +93,14 @@ export function tlsFailureExchange(failure: TlsHandshakeFailure, host: string | 
     source: 'intercept',
     startedAt: new Date(failure.timingEvents.startTime).toISOString(),
     tags: ['tls-client-error', `tls-failure:${failure.failureCause}`],
-    notes: `The client broke off the TLS handshake with the proxy (${failure.failureCause}): it most likely does not trust the qwen-probe CA. ${hint}`,
-    request: { method: 'CONNECT', url: `https://${host ?? 'unknown-host'}${port === 443 ? '' : `:${port}`}/`, headers: [] },
+    notes:
+      `The client broke off the TLS handshake with the proxy (${failure.failureCause}): it most likely does not ` +
+      `trust the qwen-probe CA. ${hint}`,
+    request: {
+      method: 'CONNECT',
+      url: `https://${host ?? 'unknown-host'}${port === 443 ? '' : `:${port}`}/`,
+      headers: [],
+    },
     timings: { total: round(failure.timingEvents.failureTimestamp - failure.timingEvents.connectTimestamp) },
     error: { code: 'TLS', message: `TLS handshake with the client failed: ${failure.failureCause}` },
   };

@@ -18,7 +18,17 @@ import { classifyEndpoint } from '../../upstream/endpoints.js';
 import { classifyNetError } from '../../net/net-error.js';
 import type { HostMapping } from './host-rules.js';
 import { ResponseBodyTap, type TappedBody } from './response-body-tap.js';
-import { addTimedBody, encodeBody, hostnameOf, httpVersionOf, notesFor, round, tlsFailureExchange, toHeaders, type Writable } from './exchange-fields.js';
+import {
+  addTimedBody,
+  encodeBody,
+  hostnameOf,
+  httpVersionOf,
+  notesFor,
+  round,
+  tlsFailureExchange,
+  toHeaders,
+  type Writable,
+} from './exchange-fields.js';
 
 /** What the recorder needs to know about the proxy it records for. */
 export interface RecorderOptions {
@@ -57,7 +67,10 @@ export class ExchangeRecorder {
   private readonly ignored = new Set<string>();
   /** Exchanges being assembled (decoding a compressed body is asynchronous). */
   private readonly building = new Set<Promise<void>>();
-  private readonly mappingFacts = new WeakMap<HostMapping, { readonly tag: string; readonly note: string | undefined }>();
+  private readonly mappingFacts = new WeakMap<
+    HostMapping,
+    { readonly tag: string; readonly note: string | undefined }
+  >();
 
   constructor(private readonly options: RecorderOptions) {}
 

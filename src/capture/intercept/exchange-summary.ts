@@ -16,11 +16,17 @@ export function summarizeExchange(ex: Exchange): string {
     parts.push(String(res.status));
     const type = headerValue(res.headers, 'content-type');
     if (type) parts.push(shortType(type));
-    if (res.body !== undefined) parts.push(formatBytes(res.bodyEncoding === 'base64' ? Math.floor((res.body.length * 3) / 4) : Buffer.byteLength(res.body)));
+    if (res.body !== undefined)
+      parts.push(
+        formatBytes(
+          res.bodyEncoding === 'base64' ? Math.floor((res.body.length * 3) / 4) : Buffer.byteLength(res.body),
+        ),
+      );
     if (res.sse) parts.push(`${res.sse.length} event${res.sse.length === 1 ? '' : 's'}`);
   }
   if (ex.timings?.total !== undefined) parts.push(`${Math.round(ex.timings.total)} ms`);
-  if (ex.error) parts.push(`${ex.error.code}${ex.tags?.includes('stream-cut') ? ' (stream cut)' : ''}: ${ex.error.message}`);
+  if (ex.error)
+    parts.push(`${ex.error.code}${ex.tags?.includes('stream-cut') ? ' (stream cut)' : ''}: ${ex.error.message}`);
   if (ex.endpoint) parts.push(`[${ex.endpoint}]`);
   if (ex.tags?.some((t) => t.startsWith('mapped:'))) parts.push('(mapped)');
   return parts.join(' ');

@@ -28,7 +28,9 @@ export function parseMapping(spec: string): HostMapping {
   const host = (eq === -1 ? '' : spec.slice(0, eq)).trim().toLowerCase();
   const target = eq === -1 ? '' : spec.slice(eq + 1).trim();
   const usage = (why: string): ProbeError =>
-    new ProbeError('E_USAGE', `--map ${JSON.stringify(spec)}: ${why}`, { hint: 'Write it as HOST=URL, e.g. --map chat.qwen.ai=http://127.0.0.1:8787' });
+    new ProbeError('E_USAGE', `--map ${JSON.stringify(spec)}: ${why}`, {
+      hint: 'Write it as HOST=URL, e.g. --map chat.qwen.ai=http://127.0.0.1:8787',
+    });
   if (!host || !target) throw usage('expected HOST=URL');
   if (!/^[a-z0-9.-]+$/.test(host)) throw usage(`"${host}" is not a hostname`);
   if (!target.includes('://')) throw usage(`the target needs a scheme, e.g. http://${target}`);
@@ -39,7 +41,8 @@ export function parseMapping(spec: string): HostMapping {
     throw usage(`"${target}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usage('the target must be http:// or https://');
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw usage('the target must be an origin, without a path or query');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+    throw usage('the target must be an origin, without a path or query');
   // mockttp splits the target at ':' to find the port, which an IPv6 literal would break.
   if (url.hostname.startsWith('[')) throw usage('IPv6 literal targets are not supported; use 127.0.0.1 or a hostname');
   const protocol = url.protocol === 'https:' ? 'https' : 'http';

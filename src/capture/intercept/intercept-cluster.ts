@@ -60,12 +60,19 @@ export interface InterceptCluster extends InterceptProxy {
  * The worker's entry file, beside this one: `.js` in dist/, `.ts` when running from source under
  * tsx (the workers inherit the primary's `--import tsx` through `process.execArgv`).
  */
-const WORKER_ENTRY = fileURLToPath(new URL(`./intercept-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const WORKER_ENTRY = fileURLToPath(
+  new URL(`./intercept-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 /** Starts the workers; resolves once all of them listen. Throws like `startIntercept` (a busy port is `E_USAGE`). */
 export async function startInterceptCluster(options: InterceptClusterOptions): Promise<InterceptCluster> {
-  if (!cluster.isPrimary) throw new ProbeError('E_INTERNAL', 'startInterceptCluster must run in the primary process, not in a cluster worker');
-  if (!Number.isInteger(options.workers) || options.workers < 1) throw new ProbeError('E_USAGE', `--workers must be a positive whole number, got ${options.workers}`);
+  if (!cluster.isPrimary)
+    throw new ProbeError(
+      'E_INTERNAL',
+      'startInterceptCluster must run in the primary process, not in a cluster worker',
+    );
+  if (!Number.isInteger(options.workers) || options.workers < 1)
+    throw new ProbeError('E_USAGE', `--workers must be a positive whole number, got ${options.workers}`);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
   // Checked here, before any process starts, so that a typo is one usage error rather than one per worker.
@@ -80,7 +87,14 @@ export async function startInterceptCluster(options: InterceptClusterOptions): P
   const pool = new WorkerPool({
     size: options.workers,
     spawn: () => clusterWorker(cluster.fork(), nextId++),
-    startOptions: { host, port, ca, map: options.map ?? [], include, ...(options.http2 !== undefined ? { http2: options.http2 } : {}) },
+    startOptions: {
+      host,
+      port,
+      ca,
+      map: options.map ?? [],
+      include,
+      ...(options.http2 !== undefined ? { http2: options.http2 } : {}),
+    },
     onExchanges: (exchanges) => {
       for (const exchange of exchanges) sink.push(exchange);
     },
@@ -114,7 +128,16 @@ export async function startInterceptCluster(options: InterceptClusterOptions): P
       return sink.count;
     },
     failed: pool.failed,
-    settings: () => formatClientSettings({ proxyUrl: url, caCertPath: ca.certPath, spki: ca.spki, include, mappings, workers: options.workers, ...capture }),
+    settings: () =>
+      formatClientSettings({
+        proxyUrl: url,
+        caCertPath: ca.certPath,
+        spki: ca.spki,
+        include,
+        mappings,
+        workers: options.workers,
+        ...capture,
+      }),
     close: () =>
       (closing ??= (async () => {
         await pool.stop();
@@ -137,8 +160,12 @@ function clusterWorker(worker: Worker, id: number): WorkerHandle {
     },
     onMessage: (listener) => void worker.on('message', listener),
     onExit: (listener) => {
-      const gone = new Promise<[number | null, string | null]>((done) => worker.once('exit', (code: number | null, signal: string | null) => done([code, signal])));
-      const disconnected = new Promise<void>((done) => (worker.isConnected() ? worker.once('disconnect', () => done()) : done()));
+      const gone = new Promise<[number | null, string | null]>((done) =>
+        worker.once('exit', (code: number | null, signal: string | null) => done([code, signal])),
+      );
+      const disconnected = new Promise<void>((done) =>
+        worker.isConnected() ? worker.once('disconnect', () => done()) : done(),
+      );
       void Promise.all([gone, disconnected]).then(([[code, signal]]) => listener(code, signal));
     },
     kill: (signal) => worker.process.kill(signal),

@@ -90,7 +90,11 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
 
   const interceptHosts = include.includes('*') ? undefined : [...new Set([...include, ...mappings.map((m) => m.host)])];
   const server = getLocal({
-    https: { key: ca.key, cert: ca.cert, ...(interceptHosts ? { tlsInterceptOnly: interceptHosts.map((hostname) => ({ hostname })) } : {}) },
+    https: {
+      key: ca.key,
+      cert: ca.cert,
+      ...(interceptHosts ? { tlsInterceptOnly: interceptHosts.map((hostname) => ({ hostname })) } : {}),
+    },
     http2: options.http2 ?? true,
     recordTraffic: false, // we keep what we need; mockttp's own log would grow without bound
     suggestChanges: false,
@@ -129,7 +133,14 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
       return sink.count;
     },
     settings: () =>
-      formatClientSettings({ proxyUrl: url, caCertPath: ca.certPath, spki: ca.spki, include, mappings, ...(options.out ? { capturePath: options.out } : {}) }),
+      formatClientSettings({
+        proxyUrl: url,
+        caCertPath: ca.certPath,
+        spki: ca.spki,
+        include,
+        mappings,
+        ...(options.out ? { capturePath: options.out } : {}),
+      }),
     close: () =>
       (closing ??= (async () => {
         await server.stop().catch(reportError);
@@ -143,7 +154,10 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
 
 /** Sentences added to a TLS failure: how to make a client trust this CA. */
 function tlsHintFor(ca: CaMaterial): string {
-  return `Trust ${ca.certPath} (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE/REQUESTS_CA_BUNDLE, curl --cacert) or, for Chromium, pass --ignore-certificate-errors-spki-list=${ca.spki}.`;
+  return (
+    `Trust ${ca.certPath} (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE/REQUESTS_CA_BUNDLE, curl --cacert) or, for ` +
+    `Chromium, pass --ignore-certificate-errors-spki-list=${ca.spki}.`
+  );
 }
 
 async function addRules(server: Mockttp, mappings: readonly HostMapping[]): Promise<void> {
@@ -155,7 +169,10 @@ async function addRules(server: Mockttp, mappings: readonly HostMapping[]): Prom
       .always()
       .thenPassThrough({
         simulateConnectionErrors: true,
-        transformRequest: { setProtocol: m.protocol, replaceHost: { targetHost: `${m.targetHostname}:${m.targetPort}`, updateHostHeader: false } },
+        transformRequest: {
+          setProtocol: m.protocol,
+          replaceHost: { targetHost: `${m.targetHostname}:${m.targetPort}`, updateHostHeader: false },
+        },
         // A local https target (a dev server) nearly always has a self-signed certificate.
         ...(loopback && m.protocol === 'https' ? { ignoreHostHttpsErrors: [m.targetHostname] } : {}),
       });
@@ -171,16 +188,21 @@ async function addRules(server: Mockttp, mappings: readonly HostMapping[]): Prom
  */
 async function rebind(server: Mockttp, host: string, port: number): Promise<void> {
   const inner = (server as unknown as { server?: Server }).server;
-  if (!inner || typeof inner.listen !== 'function') throw new ProbeError('E_INTERNAL', 'mockttp internals changed: cannot choose the listening interface');
+  if (!inner || typeof inner.listen !== 'function')
+    throw new ProbeError('E_INTERNAL', 'mockttp internals changed: cannot choose the listening interface');
   await new Promise<void>((done) => inner.close(() => done()));
   await new Promise<void>((done, fail) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       const busy = error.code === 'EADDRINUSE';
       fail(
-        new ProbeError('E_USAGE', busy ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`, {
-          ...(busy ? { hint: 'Pick another --port (0 picks a free one).' } : {}),
-          cause: error,
-        }),
+        new ProbeError(
+          'E_USAGE',
+          busy ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`,
+          {
+            ...(busy ? { hint: 'Pick another --port (0 picks a free one).' } : {}),
+            cause: error,
+          },
+        ),
       );
     };
     inner.once('error', onError);

@@ -58,7 +58,8 @@ export function serveInterceptWorker(channel: PrimaryChannel): void {
           if (pending.length >= MAX_BATCH) flush();
           else timer ??= setTimeout(flush, SEND_INTERVAL_MS);
         },
-        onError: (error) => channel.send({ kind: 'warning', message: error instanceof Error ? error.message : String(error) }),
+        onError: (error) =>
+          channel.send({ kind: 'warning', message: error instanceof Error ? error.message : String(error) }),
       });
       channel.send({ kind: 'listening', port: proxy.port });
     } catch (error) {
@@ -69,7 +70,9 @@ export function serveInterceptWorker(channel: PrimaryChannel): void {
 
   const stop = async (): Promise<void> => {
     await starting;
-    await proxy?.close().catch((error: unknown) => channel.send({ kind: 'warning', message: (error as Error).message }));
+    await proxy
+      ?.close()
+      .catch((error: unknown) => channel.send({ kind: 'warning', message: (error as Error).message }));
     flush();
     channel.send({ kind: 'stopped' }, () => channel.exit(0));
   };

@@ -83,7 +83,11 @@ export class ResponseBodyTap {
 
   private recorded(): TappedBody {
     const { body, bodyEncoding, sse } = this.recorder.finish(this.lastT);
-    const tapped: { -readonly [K in keyof TappedBody]: TappedBody[K] } = { body, chunks: this.chunks, decodeFailed: false };
+    const tapped: { -readonly [K in keyof TappedBody]: TappedBody[K] } = {
+      body,
+      chunks: this.chunks,
+      decodeFailed: false,
+    };
     if (bodyEncoding) tapped.bodyEncoding = bodyEncoding;
     if (sse) tapped.sse = sse;
     return tapped;
@@ -95,7 +99,11 @@ export class ResponseBodyTap {
  * arrival time. Throws only when nothing could be decoded: a stream cut mid-body lacks the
  * compressor's trailer, yet what was decoded before the cut is the body the client saw.
  */
-async function decodeInto(decoder: ContentDecoder, raw: readonly { bytes: Buffer; t: number }[], recorder: BodyRecorder): Promise<void> {
+async function decodeInto(
+  decoder: ContentDecoder,
+  raw: readonly { bytes: Buffer; t: number }[],
+  recorder: BodyRecorder,
+): Promise<void> {
   let decodedAny = false;
   try {
     for (const { bytes, t } of raw) {

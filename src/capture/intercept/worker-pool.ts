@@ -11,7 +11,13 @@
  */
 import { ProbeError } from '../../exchange/errors.js';
 import type { Exchange } from '../../exchange/exchange.js';
-import { fromWireError, isWorkerMessage, type PrimaryMessage, type WorkerMessage, type WorkerStartOptions } from './cluster-messages.js';
+import {
+  fromWireError,
+  isWorkerMessage,
+  type PrimaryMessage,
+  type WorkerMessage,
+  type WorkerStartOptions,
+} from './cluster-messages.js';
 
 /** A worker process as the pool sees it. */
 export interface WorkerHandle {
@@ -74,7 +80,9 @@ export class WorkerPool {
 
   /** Process ids of the running workers. */
   get pids(): number[] {
-    return [...this.members].filter((m) => m.state !== 'exited').flatMap((m) => (m.handle.pid === undefined ? [] : [m.handle.pid]));
+    return [...this.members]
+      .filter((m) => m.state !== 'exited')
+      .flatMap((m) => (m.handle.pid === undefined ? [] : [m.handle.pid]));
   }
 
   /**
@@ -85,7 +93,10 @@ export class WorkerPool {
     const listening = new Promise<number>((done, fail) => (this.startWaiters = { done, fail }));
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
     const timer = setTimeout(
-      () => this.failStart(new ProbeError('E_TIMEOUT', `intercept workers did not start listening within ${duration(timeoutMs)}`)),
+      () =>
+        this.failStart(
+          new ProbeError('E_TIMEOUT', `intercept workers did not start listening within ${duration(timeoutMs)}`),
+        ),
       timeoutMs,
     );
     for (let i = 0; i < this.options.size; i++) this.spawn();
@@ -119,7 +130,10 @@ export class WorkerPool {
       const all = Promise.all(live.map((m) => m.exited));
       if ((await Promise.race([all, timedOut])) === 'timeout') {
         for (const m of live.filter((m) => m.state !== 'exited')) {
-          this.options.onWarning(`${this.nameOf(m)} did not stop within ${duration(timeoutMs)}; killing it (its unfinished exchanges are lost)`);
+          this.options.onWarning(
+            `${this.nameOf(m)} did not stop within ${duration(timeoutMs)}; killing it (its unfinished exchanges are ` +
+              `lost)`,
+          );
           m.handle.kill('SIGKILL');
         }
         await all;
@@ -176,7 +190,11 @@ export class WorkerPool {
     if (this.port === undefined) this.port = port;
     else if (port !== this.port) {
       // Only possible when every worker died at once with --port 0: the shared listener went with them.
-      const error = new ProbeError('E_INTERNAL', `${this.nameOf(member)} listens on port ${port}, not on ${this.port} like the others; clients would lose the proxy`);
+      const error = new ProbeError(
+        'E_INTERNAL',
+        `${this.nameOf(member)} listens on port ${port}, not on ${this.port} like the others; clients would lose the ` +
+          `proxy`,
+      );
       if (!this.started) this.failStart(error);
       else this.giveUp(error);
       return;
@@ -189,7 +207,9 @@ export class WorkerPool {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     if (!this.started) {
       // A worker that reported `failed` has already failed the start; this covers a crash while loading.
-      this.failStart(new ProbeError('E_INTERNAL', `${this.nameOf(member)} ${how} while starting (its error output is above)`));
+      this.failStart(
+        new ProbeError('E_INTERNAL', `${this.nameOf(member)} ${how} while starting (its error output is above)`),
+      );
       return;
     }
     const now = (this.options.now ?? Date.now)();
@@ -200,9 +220,13 @@ export class WorkerPool {
     if (this.crashTimes.length >= maxCrashes) {
       this.options.onWarning(`${this.nameOf(member)} ${how}; its open connections were cut`);
       this.giveUp(
-        new ProbeError('E_INTERNAL', `intercept workers crashed ${this.crashTimes.length} times within ${duration(windowMs)}; giving up`, {
-          hint: 'Run with --workers 1 to see the failure in one process, and report it with the error output above.',
-        }),
+        new ProbeError(
+          'E_INTERNAL',
+          `intercept workers crashed ${this.crashTimes.length} times within ${duration(windowMs)}; giving up`,
+          {
+            hint: 'Run with --workers 1 to see the failure in one process, and report it with the error output above.',
+          },
+        ),
       );
       return;
     }

@@ -24,21 +24,26 @@ export const AUTH_RULES: readonly ProfileRule[] = [
     endpoint: AUTHENTICATED_ENDPOINTS,
     when: { token: 'missing' },
     respond: { status: 401, code: 'Unauthorized', details: 'Not authenticated' },
-    explain: 'No bearer token and no token cookie: Open WebUI answers "Not authenticated"; the 401 status is the clients\' reading (FreeQwenApi, guygubaby treat 401/403 as auth errors).',
+    explain:
+      'No bearer token and no token cookie: Open WebUI answers "Not authenticated"; the 401 status is the clients\' ' +
+      'reading (FreeQwenApi, guygubaby treat 401/403 as auth errors).',
   },
   {
     name: 'token-invalid',
     endpoint: AUTHENTICATED_ENDPOINTS,
     when: { token: 'invalid' },
     respond: { status: 401, code: 'Unauthorized', details: 'Invalid token' },
-    explain: 'A token that is not a JWT signed by the server (the seed\'s gzip+base64 "compressed" token) was refused with "Invalid token" (seed report, 2025-10-10); 401 is inferred.',
+    explain:
+      'A token that is not a JWT signed by the server (the seed\'s gzip+base64 "compressed" token) was refused with ' +
+      '"Invalid token" (seed report, 2025-10-10); 401 is inferred.',
   },
   {
     name: 'token-expired',
     endpoint: AUTHENTICATED_ENDPOINTS,
     when: { token: 'expired' },
     respond: { status: 401, code: 'Unauthorized', details: 'Token has expired' },
-    explain: 'A JWT past its exp is refused with "Token has expired" (FreeQwenApi handleApiError, guygubaby client.rs).',
+    explain:
+      'A JWT past its exp is refused with "Token has expired" (FreeQwenApi handleApiError, guygubaby client.rs).',
   },
 ];
 
@@ -49,7 +54,9 @@ export const JSON_RULES: readonly ProfileRule[] = [
     endpoint: ['auths.signin', 'chats.new', 'chat.completions'],
     when: { invalidJson: true },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'body': JSON decode error" },
-    explain: 'FastAPI rejects a body it cannot decode as a validation error; the notes infer HTTP 400 for validation errors (FreeQwenApi testToken counts 400 as "token OK").',
+    explain:
+      'FastAPI rejects a body it cannot decode as a validation error; the notes infer HTTP 400 for validation errors ' +
+      '(FreeQwenApi testToken counts 400 as "token OK").',
   },
 ];
 
@@ -62,21 +69,27 @@ export const COMPLETION_VALIDATION_RULES: readonly ProfileRule[] = [
     endpoint: COMPLETIONS,
     when: { missing: { location: 'query', path: 'chat_id' } },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'query -> chat_id': Field required" },
-    explain: 'v2 completions read chat_id from the query string; without it the server answers "Field \'query -> chat_id\': Field required" (seed report; highkay/qwenchat2api issue #2).',
+    explain:
+      "v2 completions read chat_id from the query string; without it the server answers \"Field 'query -> chat_id': " +
+      'Field required" (seed report; highkay/qwenchat2api issue #2).',
   },
   {
     name: 'body-chat-id-required',
     endpoint: COMPLETIONS,
     when: { missing: { location: 'body', path: 'chat_id' } },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'chat_id': Field required" },
-    explain: 'chat_id must also be in the body; without it the server answers "Field \'chat_id\': Field required" (seed report; XxxXTeam handler_nonstream_test fixture).',
+    explain:
+      'chat_id must also be in the body; without it the server answers "Field \'chat_id\': Field required" (seed ' +
+      'report; XxxXTeam handler_nonstream_test fixture).',
   },
   {
     name: 'messages-required',
     endpoint: COMPLETIONS,
     when: { missing: { location: 'body', path: 'messages' } },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'messages': Field required" },
-    explain: 'messages is a required body field of the completion model; the message text follows the FastAPI pattern of the chat_id errors (inferred).',
+    explain:
+      'messages is a required body field of the completion model; the message text follows the FastAPI pattern of ' +
+      'the chat_id errors (inferred).',
   },
 ];
 
@@ -87,14 +100,23 @@ export const CHAT_EXISTENCE_RULES: readonly ProfileRule[] = [
     endpoint: COMPLETIONS,
     when: { unknownChat: { location: 'query', path: 'chat_id' } },
     respond: { status: 404, code: 'Not_Found', details: 'Chat not found' },
-    explain: 'A chat_id that chats/new never created is "not accepted" (seed report); no source records the answer, so code Not_Found, details "Chat not found" and 404 are inferred.',
+    explain:
+      'A chat_id that chats/new never created is "not accepted" (seed report); no source records the answer, so code ' +
+      'Not_Found, details "Chat not found" and 404 are inferred.',
   },
   {
     name: 'chat-id-mismatch',
     endpoint: COMPLETIONS,
-    when: { differ: [{ location: 'query', path: 'chat_id' }, { location: 'body', path: 'chat_id' }] },
+    when: {
+      differ: [
+        { location: 'query', path: 'chat_id' },
+        { location: 'body', path: 'chat_id' },
+      ],
+    },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
-    explain: 'The body\'s chat_id must equal the query\'s (protocol notes §2.2); the answer to a mismatch is inferred as the generic Bad_Request "Internal error".',
+    explain:
+      "The body's chat_id must equal the query's (protocol notes §2.2); the answer to a mismatch is inferred as " +
+      'the generic Bad_Request "Internal error".',
   },
 ];
 
@@ -108,14 +130,18 @@ export const SEED_CULPRIT_RULES: readonly ProfileRule[] = [
     endpoint: COMPLETIONS,
     when: { notIn: { location: 'body', path: 'messages[0].chat_type', values: [...CHAT_TYPES] } },
     respond: { status: 200, code: 'Internal_Server_Error', details: 'Internal error' },
-    explain: 'The server routes on messages[0].chat_type and "text" is no chat type (ranked cause 1); answered with HTTP 200 and a JSON body because no source records the status, and 200 is the case that fools status-based tools.',
+    explain:
+      'The server routes on messages[0].chat_type and "text" is no chat type (ranked cause 1); answered with HTTP ' +
+      '200 and a JSON body because no source records the status, and 200 is the case that fools status-based tools.',
   },
   {
     name: 'model-not-listed',
     endpoint: COMPLETIONS,
     when: { notListedModel: { location: 'body', path: 'model' } },
     respond: { status: 200, code: 'Internal_Server_Error', details: 'Internal error' },
-    explain: 'The model id must be one /api/models lists; "qwen-turbo" is only a client-side alias (ranked cause 2); HTTP 200 with a JSON body, as for the chat_type rule.',
+    explain:
+      'The model id must be one /api/models lists; "qwen-turbo" is only a client-side alias (ranked cause 2); HTTP ' +
+      '200 with a JSON body, as for the chat_type rule.',
   },
 ];
 
@@ -126,27 +152,35 @@ export const TURN_RULES: readonly ProfileRule[] = [
     endpoint: COMPLETIONS,
     when: { not: { equals: { location: 'body', path: 'stream', value: true } } },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
-    explain: 'stream:false gives Bad_Request "Internal error" (Rfym21 2f6606d, 2025-11-24); HTTP 200 inferred like the other application errors.',
+    explain:
+      'stream:false gives Bad_Request "Internal error" (Rfym21 2f6606d, 2025-11-24); HTTP 200 inferred like the ' +
+      'other application errors.',
   },
   {
     name: 'one-message',
     endpoint: COMPLETIONS,
     when: { lengthNot: { location: 'body', path: 'messages', length: 1 } },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
-    explain: 'v2 only accepts one user message per turn (Rfym21 issue #54); the error for more is inferred as the generic Bad_Request.',
+    explain:
+      'v2 only accepts one user message per turn (Rfym21 issue #54); the error for more is inferred as the generic ' +
+      'Bad_Request.',
   },
   {
     name: 'message-from-user',
     endpoint: COMPLETIONS,
     when: { not: { equals: { location: 'body', path: 'messages[0].role', value: 'user' } } },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
-    explain: 'The one message of a turn must be the user\'s (Rfym21 issue #54); the error is inferred as the generic Bad_Request.',
+    explain:
+      "The one message of a turn must be the user's (Rfym21 issue #54); the error is inferred as the generic " +
+      'Bad_Request.',
   },
   {
     name: 'parent-is-last-response',
     endpoint: COMPLETIONS,
     when: { parentMismatch: true },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
-    explain: 'A turn continues from the chat\'s last response_id (null on the first turn), as gpt4free and FreeQwenApi thread it; the error for another parent is inferred.',
+    explain:
+      "A turn continues from the chat's last response_id (null on the first turn), as gpt4free and FreeQwenApi " +
+      'thread it; the error for another parent is inferred.',
   },
 ];

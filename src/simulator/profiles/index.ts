@@ -38,7 +38,8 @@ export function parseProfile(value: unknown, source: string): SimulatorProfile {
   const { name, description, models, rules } = parsed.data;
   const seen = new Set<string>();
   for (const rule of rules) {
-    if (seen.has(rule.name)) throw new ProbeError('E_INPUT', `profile ${source} is not valid: two rules are named "${rule.name}"`);
+    if (seen.has(rule.name))
+      throw new ProbeError('E_INPUT', `profile ${source} is not valid: two rules are named "${rule.name}"`);
     seen.add(rule.name);
   }
   return { name, description, models: models ?? MODELS_2025_10, rules } as SimulatorProfile;
@@ -50,7 +51,10 @@ export function loadProfileFile(path: string): SimulatorProfile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ProbeError('E_INPUT', `cannot read profile file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new ProbeError(
+      'E_INPUT',
+      `cannot read profile file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   let value: unknown;
   try {
@@ -69,7 +73,10 @@ export function loadProfile(nameOrPath: string): SimulatorProfile {
   const builtIn = PROFILES[nameOrPath];
   if (builtIn) return builtIn;
   if (nameOrPath.endsWith('.json') || existsSync(nameOrPath)) return loadProfileFile(nameOrPath);
-  throw new ProbeError('E_INPUT', `unknown profile "${nameOrPath}": use ${Object.keys(PROFILES).join(' or ')}, or the path of a profile JSON file`);
+  throw new ProbeError(
+    'E_INPUT',
+    `unknown profile "${nameOrPath}": use ${Object.keys(PROFILES).join(' or ')}, or the path of a profile JSON file`,
+  );
 }
 
 /** Resolves the `profile` option: a profile object (checked), a name or path, or the default. */

@@ -41,7 +41,15 @@ export const MODELS_2025_10: readonly ModelSpec[] = [
 export const QWEN_2025_10: SimulatorProfile = {
   name: 'qwen-2025-10',
   description:
-    'chat.qwen.ai in Oct 2025 (the seed report): token, chat_id and chat checks, then Internal_Server_Error for an unknown messages[0].chat_type or an unlisted model; no WAF',
+    'chat.qwen.ai in Oct 2025 (the seed report): token, chat_id and chat checks, then Internal_Server_Error for an ' +
+    'unknown messages[0].chat_type or an unlisted model; no WAF',
   models: MODELS_2025_10,
-  rules: [...AUTH_RULES, ...JSON_RULES, ...COMPLETION_VALIDATION_RULES, ...CHAT_EXISTENCE_RULES, ...SEED_CULPRIT_RULES, ...TURN_RULES],
+  rules: [
+    ...AUTH_RULES,
+    ...JSON_RULES,
+    ...COMPLETION_VALIDATION_RULES,
+    ...CHAT_EXISTENCE_RULES,
+    ...SEED_CULPRIT_RULES,
+    ...TURN_RULES,
+  ],
 };

@@ -22,7 +22,13 @@ export const MODELS_2026_06: readonly ModelSpec[] = [
   { id: 'qwen3.6-plus', name: 'Qwen3.6-Plus', thinking: true, chatTypes: WITH_SLIDES, maxContextLength: 1000000 },
   { id: 'qwen3.5-plus', name: 'Qwen3.5-Plus', thinking: true, chatTypes: WITH_SLIDES, maxContextLength: 1000000 },
   { id: 'qwen3.5-flash', name: 'Qwen3.5-Flash', thinking: true, chatTypes: WITH_SLIDES },
-  { id: 'qwen3.5-397b-a17b', name: 'Qwen3.5-397B-A17B', thinking: true, chatTypes: WITH_SLIDES, maxContextLength: 262144 },
+  {
+    id: 'qwen3.5-397b-a17b',
+    name: 'Qwen3.5-397B-A17B',
+    thinking: true,
+    chatTypes: WITH_SLIDES,
+    maxContextLength: 262144,
+  },
   { id: 'qwen3-max', name: 'Qwen3-Max', thinking: true, chatTypes: WITH_SLIDES, maxContextLength: 262144 },
   { id: 'qwen3-coder-plus', name: 'Qwen3-Coder', maxContextLength: 1048576 },
   { id: 'qwen3-vl-plus', name: 'Qwen3-VL-235B-A22B', thinking: true, maxContextLength: 262144 },
@@ -31,7 +37,11 @@ export const MODELS_2026_06: readonly ModelSpec[] = [
 
 /** What the WAF checks, each as its own rule so GET /__simulator/state names the one that fired. */
 const WAF_CHECKS: readonly { readonly id: string; readonly when: ProfileRule['when']; readonly what: string }[] = [
-  { id: 'x-request-id', when: { headerMissing: 'x-request-id' }, what: 'the x-request-id header (the fix in YuJunZhiXue 014ced9 and gpt4free b24ba05c)' },
+  {
+    id: 'x-request-id',
+    when: { headerMissing: 'x-request-id' },
+    what: 'the x-request-id header (the fix in YuJunZhiXue 014ced9 and gpt4free b24ba05c)',
+  },
   { id: 'bx-v', when: { headerMissing: 'bx-v' }, what: 'the bx-v header of the baxia SDK' },
   { id: 'source', when: { headerMissing: 'source' }, what: 'the source: web header' },
   { id: 'ssxmod-itna', when: { cookieMissing: 'ssxmod_itna' }, what: 'the ssxmod_itna anti-bot cookie' },
@@ -39,30 +49,31 @@ const WAF_CHECKS: readonly { readonly id: string; readonly when: ProfileRule['wh
 
 /** The WAF answers chats/new with its HTML page and completions with the JSON block. */
 export const WAF_RULES_2026: readonly ProfileRule[] = [
-  ...WAF_CHECKS.map(
-    (check): ProfileRule => ({
-      name: `waf-chats-new-${check.id}`,
-      endpoint: 'chats.new',
-      when: check.when,
-      respond: { waf: 'html', status: 405 },
-      explain: `Since about 2026-06-10 the Aliyun WAF answers chats/new without ${check.what} with its aliyun_waf_aa HTML page (YuJunZhiXue issue #84); 405 is the status Aliyun block pages usually carry (inferred).`,
-    }),
-  ),
-  ...WAF_CHECKS.map(
-    (check): ProfileRule => ({
-      name: `waf-completions-${check.id}`,
-      endpoint: 'chat.completions',
-      when: check.when,
-      respond: { waf: 'json-block', status: 200 },
-      explain: `The WAF answers a completion without ${check.what} with HTTP 200 and the FAIL_SYS_USER_VALIDATE JSON block (gpt4free 39ed0ef0; Rfym21 issue #147).`,
-    }),
-  ),
+  ...WAF_CHECKS.map((check): ProfileRule => ({
+    name: `waf-chats-new-${check.id}`,
+    endpoint: 'chats.new',
+    when: check.when,
+    respond: { waf: 'html', status: 405 },
+    explain:
+      `Since about 2026-06-10 the Aliyun WAF answers chats/new without ${check.what} with its aliyun_waf_aa ` +
+      `HTML page (YuJunZhiXue issue #84); 405 is the status Aliyun block pages usually carry (inferred).`,
+  })),
+  ...WAF_CHECKS.map((check): ProfileRule => ({
+    name: `waf-completions-${check.id}`,
+    endpoint: 'chat.completions',
+    when: check.when,
+    respond: { waf: 'json-block', status: 200 },
+    explain:
+      `The WAF answers a completion without ${check.what} with HTTP 200 and the FAIL_SYS_USER_VALIDATE JSON ` +
+      `block (gpt4free 39ed0ef0; Rfym21 issue #147).`,
+  })),
   {
     name: 'waf-body-too-large',
     endpoint: 'chat.completions',
     when: { bodyLargerThan: 131072 },
     respond: { waf: 'json-block', status: 200 },
-    explain: 'Request bodies over about 128 KB also get the FAIL_SYS_USER_VALIDATE block (Rfym21 issue #147, 2026-08-04).',
+    explain:
+      'Request bodies over about 128 KB also get the FAIL_SYS_USER_VALIDATE block (Rfym21 issue #147, 2026-08-04).',
   },
 ];
 
@@ -71,7 +82,9 @@ const envelopeRule = (path: string, name: string): ProfileRule => ({
   endpoint: 'chat.completions',
   when: { missing: { location: 'body', path } },
   respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
-  explain: `In 2026 clients without ${path} got Bad_Request "Internal error" (gpt4free 39ed0ef0; g4f-working issue #5); which envelope fields matter exactly is inferred.`,
+  explain:
+    `In 2026 clients without ${path} got Bad_Request "Internal error" (gpt4free 39ed0ef0; g4f-working issue ` +
+    `#5); which envelope fields matter exactly is inferred.`,
 });
 
 /** The family-B envelope fields that became required in 2026. */
@@ -84,7 +97,8 @@ export const ENVELOPE_RULES_2026: readonly ProfileRule[] = [
 export const QWEN_2026_06: SimulatorProfile = {
   name: 'qwen-2026-06',
   description:
-    'chat.qwen.ai in Jun 2026: the Aliyun WAF wants x-request-id, bx-v, source and the ssxmod_itna cookie; completions need the full family-B envelope',
+    'chat.qwen.ai in Jun 2026: the Aliyun WAF wants x-request-id, bx-v, source and the ssxmod_itna cookie; ' +
+    'completions need the full family-B envelope',
   models: MODELS_2026_06,
   rules: [
     ...WAF_RULES_2026,

@@ -43,14 +43,26 @@ export function pageConfig(): Record<string, unknown> {
     featureConfig: { on: webFeatureConfig(true), off: webFeatureConfig(false) },
     // A body with placeholder values: the page only assigns existing keys, so the keys and their
     // order stay exactly those of webCompletionBody.
-    bodyTemplate: webCompletionBody({ chatId: '', model: '', prompt: '', thinking: false, parentId: null, fid: '', childId: '', nowMs: 0 }),
+    bodyTemplate: webCompletionBody({
+      chatId: '',
+      model: '',
+      prompt: '',
+      thinking: false,
+      parentId: null,
+      fid: '',
+      childId: '',
+      nowMs: 0,
+    }),
     defaultModel: WEB_DEFAULT_MODEL,
   };
 }
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `

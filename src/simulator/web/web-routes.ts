@@ -21,7 +21,8 @@ export function mountWebRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): v
     const headers = new Headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     const cookies = parseCookies(c.req.header('cookie'));
     for (const name of ['ssxmod_itna', 'ssxmod_itna2']) {
-      if (!cookies[name]) headers.append('set-cookie', `${name}=${antiBotCookieValue(rt.ids)}; Path=/; Max-Age=86400; SameSite=Lax`);
+      if (!cookies[name])
+        headers.append('set-cookie', `${name}=${antiBotCookieValue(rt.ids)}; Path=/; Max-Age=86400; SameSite=Lax`);
     }
     return new Response(page, { status: 200, headers });
   };

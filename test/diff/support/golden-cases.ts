@@ -49,13 +49,20 @@ export function toRequestJson(request: ExchangeRequest): string {
   return `${JSON.stringify({ method: request.method, url: request.url, headers, body }, null, 2)}\n`;
 }
 
-const seedV4 = () => shapeCapture('seed-v4', { startMs: 1_760_000_000_000, chatId: '9a8b7c6d-1111-4222-8333-444455556666', idPrefix: 'library', second: 30 });
+const seedV4 = () =>
+  shapeCapture('seed-v4', {
+    startMs: 1_760_000_000_000,
+    chatId: '9a8b7c6d-1111-4222-8333-444455556666',
+    idPrefix: 'library',
+    second: 30,
+  });
 const completionOf = (xs: readonly Exchange[]) => xs.find((x) => x.endpoint === 'chat.completions')!.request;
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [
   {
     name: 'seed-v4-vs-web',
-    description: "the seed's final request against the browser's: chat_type 'text' and model 'qwen-turbo' must rank first",
+    description:
+      "the seed's final request against the browser's: chat_type 'text' and model 'qwen-turbo' must rank first",
     inputs: { good: ['good.har', () => har(browserWebCapture())], bad: ['bad.har', () => har(seedV4())] },
   },
   {
@@ -63,17 +70,33 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
     description: "the seed's first attempt: a gzip+base64 token where the browser sends a JWT",
     inputs: {
       good: ['good.har', () => har(browserWebCapture())],
-      bad: ['bad.har', () => har(shapeCapture('seed-v1', { startMs: 1_760_000_000_000, chatId: '9a8b7c6d-1111-4222-8333-444455556666', idPrefix: 'library', second: 30 }))],
+      bad: [
+        'bad.har',
+        () =>
+          har(
+            shapeCapture('seed-v1', {
+              startMs: 1_760_000_000_000,
+              chatId: '9a8b7c6d-1111-4222-8333-444455556666',
+              idPrefix: 'library',
+              second: 30,
+            }),
+          ),
+      ],
     },
   },
   {
     name: 'curl-vs-json',
     description: 'a pasted curl command (the library) against a JSON request file (the browser), completions only',
-    inputs: { good: ['good.json', () => toRequestJson(completionOf(browserWebCapture()))], bad: ['bad.curl', () => toCurl(completionOf(seedV4()))] },
+    inputs: {
+      good: ['good.json', () => toRequestJson(completionOf(browserWebCapture()))],
+      bad: ['bad.curl', () => toCurl(completionOf(seedV4()))],
+    },
   },
   {
     name: 'seed-v4-vs-chromium',
-    description: "seed-v4 as sent to the simulator against Debian's Chromium chatting on the simulator's page (captured by `investigate`, redacted)",
+    description:
+      "seed-v4 as sent to the simulator against Debian's Chromium chatting on the simulator's page (captured by " +
+      '`investigate`, redacted)',
     inputs: {
       good: ['good.har', () => readFileSync(join(SAMPLES_DIR, 'browser-simulator-redacted.har'), 'utf8')],
       bad: ['bad.har', () => readFileSync(join(SAMPLES_DIR, 'seed-v4-simulator-redacted.har'), 'utf8')],
@@ -84,14 +107,26 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
     description: 'two browser captures: only volatile values differ, the verdict is match',
     inputs: {
       good: ['good.har', () => har(browserWebCapture())],
-      bad: ['bad.har', () => har(shapeCapture('web', { startMs: 1_781_000_000_000, chatId: '0d9e8f7a-2222-4333-8444-555566667777', idPrefix: 'browser2', second: 40 }))],
+      bad: [
+        'bad.har',
+        () =>
+          har(
+            shapeCapture('web', {
+              startMs: 1_781_000_000_000,
+              chatId: '0d9e8f7a-2222-4333-8444-555566667777',
+              idPrefix: 'browser2',
+              second: 40,
+            }),
+          ),
+      ],
     },
   },
 ];
 
 /** Reads a case's committed inputs as the CLI would and diffs them. */
 export function diffGoldenCase(c: GoldenCase): DiffResult {
-  const read = (file: string, label: string) => parseRequestInput(readFileSync(join(GOLDEN_DIR, c.name, file), 'utf8'), label).exchanges;
+  const read = (file: string, label: string) =>
+    parseRequestInput(readFileSync(join(GOLDEN_DIR, c.name, file), 'utf8'), label).exchanges;
   return diffCaptures(read(c.inputs.good[0], 'GOOD'), read(c.inputs.bad[0], 'BAD'));
 }
 
