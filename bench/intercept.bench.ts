@@ -143,7 +143,10 @@ async function childPids(pid: number): Promise<number[]> {
   }
 }
 
-/** CPU ms of a process and of its children, apart: `[own, children]`. Workers restarted mid-slice would be missed, but none are. */
+/**
+ * CPU ms of a process and of its children, apart: `[own, children]`. Workers restarted mid-slice would be missed, but
+ * none are.
+ */
 async function treeCpuMs(pid: number | undefined): Promise<[number, number]> {
   if (pid === undefined) return [Number.NaN, Number.NaN];
   const children = await Promise.all((await childPids(pid)).map((c) => cpuMs(c)));
@@ -179,7 +182,7 @@ interface Target {
   readonly name: string;
   readonly base: string;
   readonly dispatcher: Dispatcher;
-  readonly pid?: number;
+  readonly pid?: number | undefined;
 }
 
 /** Throughput of one target: requests/s, and the proxy's CPU ms per request (own process, its children). */

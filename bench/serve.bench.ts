@@ -2,7 +2,8 @@
  * `npm run bench -- serve`: what `qwen-probe serve` adds on top of talking to the upstream directly.
  *
  * Three processes, so that the proxy's CPU and memory are its own: the simulator (child), the
- * proxy (`node bin/qwen-probe.js serve`, as users start it, freshly built) and this load generator. The same load runs twice per concurrency level, in the
+ * proxy (`node bin/qwen-probe.js serve`, as users start it, freshly built) and this load generator. The same load runs
+ * twice per concurrency level, in the
  * same run: "direct" speaks the web shape to the simulator (chats/new, then the completion), "via"
  * asks the proxy for a streamed OpenAI completion (which does the same upstream). Figures:
  * - time to first token and per-chunk latency, p50 added by the proxy at 1/10/100 streams;
@@ -312,7 +313,7 @@ async function oneStream(target: Target, prompt: string, expected: string): Prom
         method: 'POST',
         dispatcher: agent,
         headers: create.headers.flatMap((h) => [h.name, h.value]),
-        body: create.body,
+        body: create.body ?? '',
       });
       const chatId = ((await created.body.json()) as { data: { id: string } }).data.id;
       const completion = SHAPES.web.completion(ctx, { chatId, parentId: null });
@@ -320,7 +321,7 @@ async function oneStream(target: Target, prompt: string, expected: string): Prom
         method: 'POST',
         dispatcher: agent,
         headers: completion.headers.flatMap((h) => [h.name, h.value]),
-        body: completion.body,
+        body: completion.body ?? '',
       });
       body = await readBody(res.body, onChunk);
     }
@@ -416,7 +417,10 @@ export default async function bench(): Promise<BenchResult> {
     await runLevel(via, 20, 1, { spreadMs: 0 });
     const baseline = await proxy.memory();
 
-    /** One level: direct and via take turns in ROUNDS slices, so that a busy spell of the shared machine weighs on both alike. */
+    /**
+     * One level: direct and via take turns in ROUNDS slices, so that a busy spell of the shared machine weighs on both
+     * alike.
+     */
     const measure = async (concurrency: number, spreadMs: number) => {
       const seconds = concurrency === 500 ? LEVEL_SECONDS + 3 : LEVEL_SECONDS;
       const directRounds: LevelResult[] = [];

@@ -35,18 +35,18 @@ export interface BisectOptions<C extends BisectChange, R> {
   /** The oracle: sends a request and judges the answer. */
   probe(request: R): Promise<ProbeVerdict>;
   /** The working request itself; probed first so a session that expired is not mistaken for a finding. */
-  readonly good?: R;
+  readonly good?: R | undefined;
   /** Most probes to send, retries included (default 64). */
-  readonly budget?: number;
+  readonly budget?: number | undefined;
   /** Pause between probes in ms (default 0). */
-  readonly delayMs?: number;
-  readonly onProgress?: (event: BisectProgress) => void;
+  readonly delayMs?: number | undefined;
+  readonly onProgress?: ((event: BisectProgress) => void) | undefined;
   /** Checked before every probe: Ctrl-C. The result then holds what was learned so far. */
-  readonly shouldStop?: () => boolean;
+  readonly shouldStop?: (() => boolean) | undefined;
   /** Fields of the working request to check for being required, after the culprits are known. */
-  readonly required?: RequiredSearch<R>;
+  readonly required?: RequiredSearch<R> | undefined;
   /** Test hook for the pause. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** Runs a bisect; never throws for what the oracle says, only for bugs in `apply`. */

@@ -29,9 +29,9 @@ export interface RunnerOptions<R> {
   readonly probe: (request: R) => Promise<ProbeVerdict>;
   readonly budget: number;
   readonly delayMs: number;
-  readonly onProgress?: (event: BisectProgress) => void;
-  readonly shouldStop?: () => boolean;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onProgress?: ((event: BisectProgress) => void) | undefined;
+  readonly shouldStop?: (() => boolean) | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 const SLICE_MS = 100;

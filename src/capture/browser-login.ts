@@ -196,7 +196,9 @@ export async function contextForSession(
 ): Promise<BrowserContext> {
   // The session file's schema is a loose superset of Playwright's storage state (passthrough fields).
   if (session.storageState)
-    return browser.newContext({ storageState: session.storageState as BrowserContextOptions['storageState'] });
+    return browser.newContext({
+      storageState: session.storageState as NonNullable<BrowserContextOptions['storageState']>,
+    });
   const context = await browser.newContext();
   const origin = new URL(session.target).origin;
   await context.addInitScript(

@@ -103,7 +103,7 @@ async function setThinking(page: Page, profile: SiteProfile, on: boolean): Promi
 export async function applyChatSettings(
   page: Page,
   profile: SiteProfile,
-  settings: { model?: string; thinking?: boolean },
+  settings: { model?: string | undefined; thinking?: boolean | undefined },
 ): Promise<void> {
   if (settings.model !== undefined) await setModel(page, profile, settings.model);
   if (settings.thinking !== undefined) await setThinking(page, profile, settings.thinking);

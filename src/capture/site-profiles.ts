@@ -4,6 +4,7 @@
  * change. The simulator's names are known (its page is built to them); the real chat.qwen.ai's are
  * educated guesses from its Open WebUI heritage and are expected to need overriding.
  */
+import { definedFields } from '../common/index.js';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ProbeError } from '../exchange/errors.js';
@@ -152,9 +153,9 @@ export function mergeSiteProfile(base: SiteProfile, override: z.infer<typeof sit
   const { answerStatus, selectors, extends: _ignored, ...rest } = override;
   const merged: SiteProfile = {
     ...from,
-    ...rest,
+    ...definedFields(rest),
     name: `${from.name}+custom`,
-    selectors: { ...from.selectors, ...selectors },
+    selectors: { ...from.selectors, ...definedFields(selectors ?? {}) },
   };
   if (answerStatus === null) {
     const { answerStatus: _dropped, ...withoutStatus } = merged;

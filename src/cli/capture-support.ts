@@ -14,18 +14,18 @@ import { applyNetLogHeaderOrder } from '../capture/net-log.js';
 /** The flags of `capture`, after yargs. */
 export interface CaptureArgs {
   readonly target: string;
-  readonly session?: string;
-  readonly user?: string;
+  readonly session?: string | undefined;
+  readonly user?: string | undefined;
   readonly headed: boolean;
-  readonly prompt?: string[];
+  readonly prompt?: string[] | undefined;
   readonly thinking: boolean;
-  readonly model?: string;
+  readonly model?: string | undefined;
   readonly interactive: boolean;
-  readonly out?: string;
+  readonly out?: string | undefined;
   readonly redact: boolean;
-  readonly include?: string[];
-  readonly exclude?: string[];
-  readonly selectors?: string;
+  readonly include?: string[] | undefined;
+  readonly exclude?: string[] | undefined;
+  readonly selectors?: string | undefined;
   /** Seconds for page loads, the login form and the chat box. */
   readonly timeout: number;
   /** Seconds one answer may take. */

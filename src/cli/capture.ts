@@ -124,7 +124,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   const written: Exchange[] = [];
   let appended: Promise<void> = Promise.resolve();
   let turns: ChatTurn[] = [];
-  let recorded: Exchange[] = [];
+  let recorded: Exchange[];
   let stopRecorder: (() => Promise<Exchange[]>) | undefined;
   const streaming = new Set<string>();
   try {

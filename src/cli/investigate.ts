@@ -160,7 +160,7 @@ async function browserChat(options: {
     });
     const recorder = await startBrowserRecorder(login.context, { origin: options.target });
     const turns = await options.log.step('capture a chat in the browser', async () => {
-      let done: Awaited<ReturnType<typeof captureChat>> = [];
+      let done: Awaited<ReturnType<typeof captureChat>>;
       try {
         done = await captureChat({
           page: login.page,

@@ -3,6 +3,7 @@
  * sign-in, qwen-web-protocol.md §1.1). Passwords are hashed before they leave this file and never
  * appear in a message, a log line or an error, even when the upstream echoes them back.
  */
+import { definedFields } from '../common/index.js';
 import { createHash } from 'node:crypto';
 import { ProbeError } from '../exchange/errors.js';
 import type { Exchange, ExchangeRequest } from '../exchange/exchange.js';
@@ -17,16 +18,16 @@ import { describeTransportError, normaliseTarget } from './target.js';
 export interface CredentialInput {
   /** Origin of the target; needed for `user` (sign-in) and checked against a session's target. */
   readonly target: string;
-  readonly token?: string;
+  readonly token?: string | undefined;
   /** Path of a session file. */
-  readonly session?: string;
+  readonly session?: string | undefined;
   /** `EMAIL:PASSWORD`; the password is split at the first colon. */
-  readonly user?: string;
+  readonly user?: string | undefined;
   /** Read QWEN_PROBE_EMAIL / QWEN_PROBE_PASSWORD when no flag was given. */
-  readonly useEnv?: boolean;
-  readonly env?: NodeJS.ProcessEnv;
+  readonly useEnv?: boolean | undefined;
+  readonly env?: NodeJS.ProcessEnv | undefined;
   /** How to send the sign-in (tests, proxies); defaults to `sendRequest`. */
-  readonly send?: (request: ExchangeRequest) => Promise<Exchange>;
+  readonly send?: ((request: ExchangeRequest) => Promise<Exchange>) | undefined;
 }
 
 export interface Credentials {
@@ -66,7 +67,13 @@ export async function resolveCredentials(input: CredentialInput): Promise<Creden
     if (sameTarget(session.target, input.target) === false) {
       warnings.push(`the session was saved for ${session.target}, not ${input.target}`);
     }
-    return { token: session.token, cookies: session.cookies, source: 'session', user: session.user, warnings };
+    return definedFields({
+      token: session.token,
+      cookies: session.cookies,
+      source: 'session',
+      user: session.user,
+      warnings,
+    });
   }
   const env = input.env ?? process.env;
   const fromEnv =

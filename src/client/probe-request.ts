@@ -38,20 +38,20 @@ export interface FreshSendOptions {
   /** Base URL of the target: every request goes there whatever origin it was captured from. */
   readonly target: string;
   readonly token: string;
-  readonly cookies?: Readonly<Record<string, string>>;
+  readonly cookies?: Readonly<Record<string, string>> | undefined;
   /** A captured `chats/new` request, re-sent (refreshed) whenever a request needs a chat of its own. */
-  readonly chatRequest?: ExchangeRequest;
-  readonly idClock?: IdClock;
-  readonly source?: ExchangeSource;
+  readonly chatRequest?: ExchangeRequest | undefined;
+  readonly idClock?: IdClock | undefined;
+  readonly source?: ExchangeSource | undefined;
   /** How to send (tests); `shapeSender` with the timeouts below by default. */
-  readonly send?: ShapeSend;
-  readonly connectTimeoutMs?: number;
+  readonly send?: ShapeSend | undefined;
+  readonly connectTimeoutMs?: number | undefined;
   /** Silence mid-stream that ends a send: a stalled stream becomes an inconclusive verdict, not a hang. */
-  readonly idleTimeoutMs?: number;
-  readonly totalTimeoutMs?: number;
-  readonly signal?: AbortSignal;
+  readonly idleTimeoutMs?: number | undefined;
+  readonly totalTimeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Every exchange sent, as soon as it completed. */
-  readonly onExchange?: (exchange: Exchange) => void;
+  readonly onExchange?: ((exchange: Exchange) => void) | undefined;
 }
 
 /** Per-send context: the chat and parent to continue from, and live events. */

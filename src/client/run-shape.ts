@@ -4,6 +4,7 @@
  * A failing step stops the turn and becomes the verdict, so a caller always gets the exchanges so
  * far and one result to print or compare.
  */
+import { definedFields } from '../common/index.js';
 import type { Dispatcher } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeSource, SseEvent } from '../exchange/exchange.js';
 import { sendRequest } from '../net/index.js';
@@ -86,7 +87,7 @@ export function createdChatId(exchange: Exchange): { chatId: string } | { failur
 async function sendStep(request: ExchangeRequest, options: RunShapeOptions, live: boolean): Promise<Exchange> {
   const send = options.send ?? shapeSender();
   const endpoint = classifyEndpoint(request.method, request.url);
-  const sent = await send(request, { endpoint, ...(live && options.onEvent ? { onEvent: options.onEvent } : {}) });
+  const sent = await send(request, definedFields({ endpoint, onEvent: live ? options.onEvent : undefined }));
   // A custom sender may not know the protocol model; every exchange still gets its endpoint.
   const exchange = sent.endpoint === undefined && endpoint !== undefined ? { ...sent, endpoint } : sent;
   options.onExchange?.(exchange);

@@ -18,7 +18,10 @@ interface Op {
   readonly value: JsonValue | undefined;
 }
 
-/** Returns BAD with the findings applied; GOOD supplies the values. Findings of other pairs are harmless if their fields are absent. */
+/**
+ * Returns BAD with the findings applied; GOOD supplies the values. Findings of other pairs are harmless if their fields
+ * are absent.
+ */
 export function applyFindings(
   bad: ExchangeRequest,
   findings: readonly Finding[],

@@ -19,13 +19,13 @@ import { kindsCompatible, volatileField, type LearnedVolatility } from './volati
 export interface CompareContext {
   /** The pairing key (endpoint name or `METHOD template`), for learned volatility. */
   readonly pairKey: string;
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   readonly rules: readonly VolatileRule[];
   readonly learned: LearnedVolatility;
   /** Compute word diffs of long strings (default true). */
-  readonly textDiffs?: boolean;
+  readonly textDiffs?: boolean | undefined;
   /** Findings already made in this diff (create one per diff: learned volatility differs). */
-  readonly memo?: FindingMemo;
+  readonly memo?: FindingMemo | undefined;
 }
 
 const matchSecretName = secretNameMatcher();
@@ -282,7 +282,7 @@ function makeLeafFinding(
   const finding = (
     change: FindingChange,
     category: FindingCategory,
-    extra?: { volatile?: boolean; volatileReason?: string; textDiff?: TextDiffPart[] },
+    extra?: { volatile?: boolean; volatileReason?: string; textDiff?: TextDiffPart[] | undefined },
   ): RawFinding => ({
     id: findingId(location, path),
     location,

@@ -29,20 +29,20 @@ import { learnVolatility, LEARN_SAMPLE } from './volatility.js';
 /** How `diffCaptures` pairs, compares and filters. */
 export interface DiffOptions {
   /** Compare only exchanges of this endpoint (`chat.completions`, or `METHOD template`). */
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   /** Findings to drop: `body messages[*].content`, `header:x-foo`, `header-order`. Prefixes match children. */
-  readonly ignore?: readonly string[];
+  readonly ignore?: readonly string[] | undefined;
   /** Volatile rules (default: the protocol model's VOLATILE_RULES). */
-  readonly rules?: readonly VolatileRule[];
-  readonly sharedRules?: readonly SharedValueRule[];
+  readonly rules?: readonly VolatileRule[] | undefined;
+  readonly sharedRules?: readonly SharedValueRule[] | undefined;
   /** More working exchanges (a second browser capture) to learn volatile fields from. */
-  readonly learnFrom?: readonly Exchange[];
+  readonly learnFrom?: readonly Exchange[] | undefined;
   /** Word diffs of long strings (default true). */
-  readonly textDiffs?: boolean;
+  readonly textDiffs?: boolean | undefined;
   /** Bodies longer than this compare as a whole. */
-  readonly maxBodyChars?: number;
+  readonly maxBodyChars?: number | undefined;
   /** Compare non-API exchanges (pages, scripts) too. */
-  readonly includeNonApi?: boolean;
+  readonly includeNonApi?: boolean | undefined;
 }
 
 /** How a response ended, for the pair's header line. Never throws, whatever the body holds. */

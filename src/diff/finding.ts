@@ -88,7 +88,9 @@ export interface ValueKindInfo {
 /** A field address: where it lives and its path there. */
 export interface FieldRef {
   readonly location: FieldLocation;
-  /** Header or cookie name (lower case), query parameter, body path (`messages[0].chat_type`); `''` for a whole body. */
+  /**
+   * Header or cookie name (lower case), query parameter, body path (`messages[0].chat_type`); `''` for a whole body.
+   */
   readonly path: string;
 }
 
@@ -108,7 +110,11 @@ export interface TextDiffPart {
   readonly text: string;
 }
 
-/** A ranked, explained difference between GOOD and BAD at one field. */
+/**
+ * A ranked, explained difference between GOOD and BAD at one field. A diff makes hundreds of
+ * thousands of these, so every finding has one object shape: an absent value is a key holding
+ * `undefined` (hence the `| undefined` on the optional fields), which JSON output drops.
+ */
 export interface Finding extends FieldRef {
   /**
    * Stable id: `location:path` (`body:messages[0].chat_type`, `header:x-request-id`), `body` for a
@@ -118,18 +124,18 @@ export interface Finding extends FieldRef {
   readonly change: FindingChange;
   readonly category: FindingCategory;
   /** GOOD's value; absent when GOOD lacks the field. Raw: reports must render secrets via their kind. */
-  readonly good?: JsonValue;
+  readonly good?: JsonValue | undefined;
   /** BAD's value; absent when BAD lacks the field. */
-  readonly bad?: JsonValue;
-  readonly kinds: { readonly good?: ValueKindInfo; readonly bad?: ValueKindInfo };
+  readonly bad?: JsonValue | undefined;
+  readonly kinds: { readonly good?: ValueKindInfo | undefined; readonly bad?: ValueKindInfo | undefined };
   /** True for noise: a volatile field holding a fresh value of the expected kind. */
   readonly volatile: boolean;
   /** Why the field is volatile (the rule's reason, or "differs between working requests"). */
-  readonly volatileReason?: string;
+  readonly volatileReason?: string | undefined;
   /** Token, cookie, password, authorization: reports show kind and length only. */
   readonly secret: boolean;
-  readonly fact?: FindingFact;
-  readonly textDiff?: readonly TextDiffPart[];
+  readonly fact?: FindingFact | undefined;
+  readonly textDiff?: readonly TextDiffPart[] | undefined;
   /** How likely this breaks the request; higher first. */
   readonly score: number;
   /** 1-based position in its pair after ranking. */

@@ -75,8 +75,8 @@ export interface NormalizedRequest {
 
 /** How to normalise: the endpoint when the caller knows it, the size above which bodies stay whole. */
 export interface NormalizeOptions {
-  readonly endpoint?: string;
-  readonly maxBodyChars?: number;
+  readonly endpoint?: string | undefined;
+  readonly maxBodyChars?: number | undefined;
 }
 
 // `classifyEndpoint` and `pathTemplate` parse the URL with `new URL` each time; captures repeat a

@@ -38,9 +38,9 @@ export interface Pairing {
 /** Which exchanges take part in pairing. */
 export interface PairOptions {
   /** Only exchanges of this endpoint (name, or `METHOD template` for unknown ones). */
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   /** Keep non-API exchanges too (default: only `/api/` paths and known endpoints). */
-  readonly includeNonApi?: boolean;
+  readonly includeNonApi?: boolean | undefined;
 }
 
 /** The endpoint of an exchange: as recorded, else as the protocol model classifies it. */

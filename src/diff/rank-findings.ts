@@ -83,7 +83,7 @@ function factFor(f: RawFinding, endpoint: string | undefined): FindingFact | und
 }
 
 interface Judged {
-  readonly f: RawFinding & { readonly fact?: FindingFact };
+  readonly f: RawFinding & { readonly fact?: FindingFact | undefined };
   readonly score: number;
   readonly explanation: string;
 }

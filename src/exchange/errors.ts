@@ -18,14 +18,14 @@ export type ProbeErrorCode =
 export class ProbeError extends Error {
   readonly code: ProbeErrorCode;
   /** A hint the CLI prints after the message, e.g. how to install Chromium. */
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
   constructor(
     code: ProbeErrorCode,
     message: string,
-    options: { hint?: string; cause?: unknown; exitCode?: number } = {},
+    options: { hint?: string | undefined; cause?: unknown; exitCode?: number | undefined } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProbeError';

@@ -134,7 +134,7 @@ export class HarScanner {
         return c === QUOTE ? this.startKey(i + 1) : this.fail(`expected a key, got ${show(c)}`, i);
       case 'colon':
         return c === COLON ? this.go('value', i + 1) : this.fail(`expected ':', got ${show(c)}`, i);
-      case 'value':
+      case 'value': {
         if (this.context === 'root' && this.keyName === 'log' && c === OPEN_BRACE) {
           this.context = 'log';
           return this.go('key-or-close', i + 1);
@@ -152,6 +152,7 @@ export class HarScanner {
           wanted ? { kind: 'field', name: this.keyName } : { kind: 'skip' },
           'after-value',
         );
+      }
       case 'after-value':
         if (c === COMMA) return this.go('key', i + 1);
         return c === CLOSE_BRACE ? this.closeObject(i + 1) : this.fail(`expected ',' or '}', got ${show(c)}`, i);

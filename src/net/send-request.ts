@@ -28,24 +28,24 @@ import { fromRawHeaders, toWireHeaders } from './wire-headers.js';
 export interface SendOptions {
   readonly source: ExchangeSource;
   /** The protocol model's name for the endpoint (`chat.completions`); copied to the exchange. */
-  readonly endpoint?: string;
-  readonly signal?: AbortSignal;
+  readonly endpoint?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Longest wait from the start until the response headers (connect + server think time) → ETIMEDOUT. */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /** Longest silence mid-body → ETIMEDOUT; the response so far is kept and tagged `stream-cut`. */
-  readonly idleTimeoutMs?: number;
+  readonly idleTimeoutMs?: number | undefined;
   /** Longest whole exchange → ETIMEDOUT. */
-  readonly totalTimeoutMs?: number;
+  readonly totalTimeoutMs?: number | undefined;
   onResponseStart?(status: number, headers: readonly Header[]): void;
   /** Each decoded piece of body text, `t` ms after the request start. */
   onChunk?(text: string, t: number): void;
   /** Each SSE event the moment its terminating blank line arrives. */
   onEvent?(event: SseEvent): void;
   /** An undici dispatcher, e.g. a `ProxyAgent` towards an intercepting proxy. */
-  readonly dispatcher?: Dispatcher;
-  readonly id?: string;
+  readonly dispatcher?: Dispatcher | undefined;
+  readonly id?: string | undefined;
   /** Monotonic clock in ms (tests inject one); defaults to `performance.now`. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
   /**
    * What the returned exchange keeps of the response body. `'all'` (the default): the text, the
    * SSE events and the chunk records. `'none'`: none of them; the callbacks still fire live, and
@@ -54,7 +54,7 @@ export interface SendOptions {
    * caller that consumes the body through the callbacks (the proxy), so that memory per open
    * stream does not grow with the answer.
    */
-  readonly keep?: 'all' | 'none';
+  readonly keep?: 'all' | 'none' | undefined;
 }
 
 type StopCause = 'signal' | 'connect' | 'idle' | 'total';
@@ -131,7 +131,7 @@ export function sendRequest(request: Exchange['request'], options: SendOptions):
 
 async function roundTrip(
   url: URL,
-  wire: { flat?: string[]; readonly dropped: readonly string[] },
+  wire: { flat?: string[] | undefined; readonly dropped: readonly string[] },
   body: string | Buffer | undefined,
   sent: ExchangeRequest,
   options: SendOptions,
@@ -194,8 +194,8 @@ async function roundTrip(
     if (cause !== undefined) throw new Error('aborted before sending');
     const pending = undiciRequest(url, {
       method: sent.method as Dispatcher.HttpMethod,
-      headers: wire.flat,
-      body,
+      ...(wire.flat ? { headers: wire.flat } : {}),
+      ...(body === undefined ? {} : { body }),
       signal: controller.signal,
       responseHeaders: 'raw',
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),

@@ -30,8 +30,8 @@ export interface ModelsCacheOptions {
   /** Fetches the list; throws or rejects when the upstream fails. */
   readonly fetch: () => Promise<readonly ModelEntry[]>;
   /** How long a list is fresh (default 10 min). */
-  readonly ttlMs?: number;
-  readonly now?: () => number;
+  readonly ttlMs?: number | undefined;
+  readonly now?: (() => number) | undefined;
 }
 
 function createdSeconds(entry: ModelEntry, fallback: number): number {

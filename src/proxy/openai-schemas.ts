@@ -167,7 +167,7 @@ function fromZod(error: z.ZodError): ProxyError {
     });
   }
   return proxyError(`Invalid value for '${param || 'body'}': ${issue.message}.`, {
-    param: param || undefined,
+    ...(param ? { param } : {}),
     code: 'invalid_value',
   });
 }

@@ -48,7 +48,8 @@ export class TurnWriter {
   chatId: string | undefined;
   private responseId: string | undefined;
   /** Called once a complete answer is known, before the client gets its end. */
-  onAnswered: ((turn: { answer: string; chatId?: string; responseId?: string }) => void) | undefined;
+  onAnswered:
+    ((turn: { answer: string; chatId?: string | undefined; responseId?: string | undefined }) => void) | undefined;
   /** The upstream request of the current attempt; each attempt gets its own. */
   private attempt = new AbortController();
   failure: UpstreamFailure | undefined;

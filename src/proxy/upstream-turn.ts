@@ -29,14 +29,14 @@ export interface UpstreamConfig {
   readonly baseUrl: string;
   readonly shape: RequestShape;
   /** An undici Agent sized for the expected number of concurrent streams. */
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher | undefined;
   /** Longest wait for response headers. */
   readonly connectTimeoutMs: number;
   /** Longest silence in the middle of a stream: a stalled upstream becomes an error, not a hung client. */
   readonly idleTimeoutMs: number;
   /** Receives every upstream exchange once it ended (`--record`). */
-  readonly record?: (exchange: Exchange) => void;
-  readonly idClock?: IdClock;
+  readonly record?: ((exchange: Exchange) => void) | undefined;
+  readonly idClock?: IdClock | undefined;
 }
 
 /** One turn to run upstream. */

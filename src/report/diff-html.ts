@@ -11,11 +11,11 @@ import { renderTimeline } from './html-timeline.js';
 
 /** Options of the HTML report. */
 export interface HtmlReportOptions {
-  readonly title?: string;
+  readonly title?: string | undefined;
   /** Pairs drawn in full (findings, requests, timelines); the rest are listed. Default 200. */
-  readonly maxPairs?: number;
+  readonly maxPairs?: number | undefined;
   /** Pairs whose request view starts open; default 3. */
-  readonly openPairs?: number;
+  readonly openPairs?: number | undefined;
 }
 
 const CSS = `

@@ -86,7 +86,7 @@ export interface DiffJsonFinding {
   readonly good?: JsonValue;
   /** The failing request's value (absent when it lacks the field); secrets as stand-ins. */
   readonly bad?: JsonValue;
-  readonly kinds: { readonly good?: ValueKindInfo; readonly bad?: ValueKindInfo };
+  readonly kinds: { readonly good?: ValueKindInfo | undefined; readonly bad?: ValueKindInfo | undefined };
   /** True for noise: a volatile field with a fresh value of the expected kind. */
   readonly volatile: boolean;
   readonly volatileReason?: string;

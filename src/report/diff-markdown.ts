@@ -10,11 +10,11 @@ import { findingLabel, findingSide, scrubText, shortUrl } from './format-value.j
 /** Options of the Markdown report. */
 export interface MarkdownReportOptions {
   /** List volatile findings in the main table instead of a folded block. */
-  readonly showVolatile?: boolean;
+  readonly showVolatile?: boolean | undefined;
   /** Findings listed per pair; default 60. */
-  readonly maxPerPair?: number;
+  readonly maxPerPair?: number | undefined;
   /** Pairs listed; default 100. */
-  readonly maxPairs?: number;
+  readonly maxPairs?: number | undefined;
 }
 
 /** Text safe inside a table cell: no pipes or newlines. */

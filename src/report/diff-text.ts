@@ -9,13 +9,13 @@ import { findingLabel, findingSide, scrubText, shortUrl } from './format-value.j
 /** Options of the terminal report. */
 export interface TextReportOptions {
   /** ANSI colours (the CLI turns them off for NO_COLOR and non-TTY output). */
-  readonly color?: boolean;
+  readonly color?: boolean | undefined;
   /** List volatile findings too. */
-  readonly showVolatile?: boolean;
+  readonly showVolatile?: boolean | undefined;
   /** Maximum line width; default 100. */
-  readonly width?: number;
+  readonly width?: number | undefined;
   /** Findings listed per pair before "… N more"; default 30. */
-  readonly maxPerPair?: number;
+  readonly maxPerPair?: number | undefined;
 }
 
 const ANSI = {

@@ -1,4 +1,7 @@
-/** Renderers: DiffResult, BisectResult and investigation reports to text, Markdown, JSON and self-contained HTML. No file system here. */
+/**
+ * Renderers: DiffResult, BisectResult and investigation reports to text, Markdown, JSON and self-contained HTML. No
+ * file system here.
+ */
 export { renderDiffText, wrap, type TextReportOptions } from './diff-text.js';
 export { renderDiffMarkdown, type MarkdownReportOptions } from './diff-markdown.js';
 export {

@@ -15,10 +15,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options passed to whichever renderer the format picks. */
 export interface RenderOptions {
-  readonly color?: boolean;
-  readonly showVolatile?: boolean;
-  readonly width?: number;
-  readonly title?: string;
+  readonly color?: boolean | undefined;
+  readonly showVolatile?: boolean | undefined;
+  readonly width?: number | undefined;
+  readonly title?: string | undefined;
 }
 
 /** The format a file name asks for, or undefined for an unknown extension. */

@@ -27,22 +27,22 @@ export interface SimulatorCredentials {
 
 export interface SimulatorOptions {
   /** A profile object, a built-in name (`qwen-2025-10`, `qwen-2026-06`) or a JSON file path; default `qwen-2025-10`. */
-  readonly profile?: SimulatorProfile | string;
+  readonly profile?: SimulatorProfile | string | undefined;
   /** Accounts that can sign in; default `[DEMO_USER]`. */
-  readonly users?: readonly SimulatorCredentials[];
+  readonly users?: readonly SimulatorCredentials[] | undefined;
   /** Delay before any /api answer (before headers); default 0. */
-  readonly latencyMs?: number;
+  readonly latencyMs?: number | undefined;
   /** Delay between stream events; default 20. */
-  readonly chunkIntervalMs?: number;
-  readonly faults?: readonly FaultSpec[];
+  readonly chunkIntervalMs?: number | undefined;
+  readonly faults?: readonly FaultSpec[] | undefined;
   /** Unix ms; default Date.now. */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
   /** Fresh uuids; default crypto.randomUUID. */
-  readonly ids?: () => string;
+  readonly ids?: (() => string) | undefined;
   /** HS256 secret of the tokens; random per simulator by default (tokens die with it). */
-  readonly jwtSecret?: string;
+  readonly jwtSecret?: string | undefined;
   /** Token lifetime; default 30 days. */
-  readonly tokenTtlSeconds?: number;
+  readonly tokenTtlSeconds?: number | undefined;
 }
 
 export interface SimulatorApp {

@@ -58,8 +58,8 @@ function implicitChat(rt: SimulatorRuntime, id: string, userId: string, model: s
 }
 
 export interface CompletionContext {
-  readonly fault?: TransportFault;
-  readonly socket?: Socket;
+  readonly fault?: TransportFault | undefined;
+  readonly socket?: Socket | undefined;
 }
 
 export function handleCompletion(rt: SimulatorRuntime, facts: RequestFacts, ctx: CompletionContext): Response {

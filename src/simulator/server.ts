@@ -13,9 +13,9 @@ import type { SimulatorState } from './state.js';
 
 export interface StartSimulatorOptions extends SimulatorOptions {
   /** 0 picks a free port; default 0. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Default 127.0.0.1. */
-  readonly host?: string;
+  readonly host?: string | undefined;
 }
 
 export interface RunningSimulator {

@@ -53,11 +53,11 @@ export interface Decision {
   readonly at: number;
   readonly method: string;
   readonly path: string;
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   readonly status: number;
   /** `rule:<name>`, `fault:<name>`, `stream`, `ok` or `floor:<why>`. */
   readonly outcome: string;
-  readonly explain?: string;
+  readonly explain?: string | undefined;
 }
 
 export const RECENT_LIMIT = 50;

@@ -35,9 +35,9 @@ export interface StreamBodyOptions {
   readonly clock: () => number;
   /** Aborts when the simulator closes. */
   readonly signal: AbortSignal;
-  readonly fault?: TransportFault;
+  readonly fault?: TransportFault | undefined;
   /** The client's socket when served on a real port; a reset destroys it. In-process there is none. */
-  readonly socket?: Socket;
+  readonly socket?: Socket | undefined;
   onAnswer?(text: string): void;
   onEnd?(outcome: 'done' | 'cut'): void;
 }

@@ -317,13 +317,13 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
 
 /** What a lookup knows about one difference. */
 export interface FactQuery {
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   readonly location: FieldLocation;
   readonly path: string;
   readonly change: FactChange;
   /** BAD's value (strings and scalars are matched against `badIn`/`badNotIn`). */
-  readonly bad?: unknown;
-  readonly badKind?: string;
+  readonly bad?: unknown | undefined;
+  readonly badKind?: string | undefined;
 }
 
 function scalarText(value: unknown): string | undefined {

@@ -33,8 +33,8 @@ export interface ShapeContext {
 /** What a turn continues from: the created chat and, after the first turn, the previous response id. */
 export interface TurnInput {
   /** The id `chats/new` answered; shapes that never create a chat make up their own. */
-  readonly chatId?: string;
-  readonly parentId?: string | null;
+  readonly chatId?: string | undefined;
+  readonly parentId?: string | null | undefined;
 }
 
 export interface RequestShape {
@@ -63,7 +63,10 @@ function cookieHeader(cookies: Readonly<Record<string, string>>): string {
     .join('; ');
 }
 
-/** The seed's Python client headers (qwen-web-protocol.md §4.3: Bearer, Chrome UA, source, x-request-id, Origin/Referer). */
+/**
+ * The seed's Python client headers (qwen-web-protocol.md §4.3: Bearer, Chrome UA, source, x-request-id,
+ * Origin/Referer).
+ */
 function seedHeaders(ctx: ShapeContext, bearer: string): Header[] {
   return [
     { name: 'Authorization', value: `Bearer ${bearer}` },

@@ -3,6 +3,7 @@
  * and the small interpreters that turn them into our types. Every object schema is loose: the
  * upstream adds fields often, and an unknown key must never turn a good event into a failure.
  */
+import { definedFields } from '../common/index.js';
 import { z } from 'zod';
 import type { QwenCreated, QwenUsage } from './stream-types.js';
 
@@ -125,12 +126,12 @@ export function parseCreated(value: unknown): QwenCreated | undefined {
   if (!parsed.success) return undefined;
   const c = parsed.data['response.created'];
   const index = c.response_index === null || c.response_index === undefined ? NaN : Number(c.response_index);
-  return {
+  return definedFields({
     chatId: c.chat_id ?? undefined,
     parentId: c.parent_id ?? undefined,
     responseId: c.response_id ?? undefined,
     responseIndex: Number.isFinite(index) ? index : undefined,
-  };
+  });
 }
 
 function isDetails(value: unknown, key: string): boolean {

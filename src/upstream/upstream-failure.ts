@@ -4,6 +4,7 @@
  * bisect oracle and the proxy can compare and group by. Shapes come from
  * docs/qwen-web-protocol.md section 3.1. Pure: no I/O, never throws.
  */
+import { definedFields } from '../common/index.js';
 import { headerValue, type ExchangeError, type Header } from '../exchange/exchange.js';
 
 /** Every way a completion can fail; `kind` is the discriminant. */
@@ -43,7 +44,7 @@ export type UpstreamFailure =
 export interface ResponseLike {
   readonly status: number;
   readonly headers: readonly Header[];
-  readonly body?: string;
+  readonly body?: string | undefined;
 }
 
 // Validation errors are named with their details because the failing field is the finding;
@@ -140,10 +141,10 @@ function str(value: unknown): string | undefined {
 
 /** Where a JSON value came from changes how an `{"error":…}` object is named. */
 export interface JsonFailureContext {
-  readonly httpStatus?: number;
+  readonly httpStatus?: number | undefined;
   /** True for a `data:` payload: `{"error":…}` then becomes `in-stream`. */
-  readonly inStream?: boolean;
-  readonly afterEvents?: number;
+  readonly inStream?: boolean | undefined;
+  readonly afterEvents?: number | undefined;
 }
 
 /**
@@ -157,7 +158,7 @@ export function failureFromJson(value: unknown, ctx: JsonFailureContext = {}): U
   if (Array.isArray(ret) && ret.some((r) => typeof r === 'string' && WAF_MARKERS.test(r))) {
     const url = isRecord(value['data']) ? str(value['data']['url']) : undefined;
     const reason = `${ret.filter((r) => typeof r === 'string').join(', ')}${url?.includes('punish') ? ' (captcha/punish page)' : ''}`;
-    return { kind: 'waf', reason: sampleOf(reason, 100), httpStatus };
+    return definedFields({ kind: 'waf', reason: sampleOf(reason, 100), httpStatus });
   }
   const data = value['data'];
   if (value['success'] !== true && isRecord(data) && str(data['code']) !== undefined) {
@@ -167,27 +168,27 @@ export function failureFromJson(value: unknown, ctx: JsonFailureContext = {}): U
     if (code === 'RateLimited' || httpStatus === 429) {
       const hours = typeof data['num'] === 'number' && Number.isFinite(data['num']) ? data['num'] : undefined;
       // The notes say `num` is hours to wait (FreeQwenApi, XxxXTeam); callers think in seconds.
-      return {
+      return definedFields({
         kind: 'rate-limited',
         details,
         retryAfterSeconds: hours === undefined ? undefined : hours * 3600,
         requestId,
         httpStatus,
-      };
+      });
     }
     if (httpStatus === 401 || httpStatus === 403 || AUTH_WORDS.test(code) || AUTH_WORDS.test(details)) {
-      return { kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus };
+      return definedFields({ kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus });
     }
-    return { kind: 'envelope', code, details, requestId, httpStatus };
+    return definedFields({ kind: 'envelope', code, details, requestId, httpStatus });
   }
   const error = value['error'];
   if (error !== undefined && error !== null && error !== false) {
     const code = (isRecord(error) ? (str(error['code']) ?? str(error['type'])) : undefined) ?? 'unknown';
     const details = isRecord(error) ? normaliseDetails(error['details'] ?? error['message']) : normaliseDetails(error);
-    if (ctx.inStream) return { kind: 'in-stream', code, details, afterEvents: ctx.afterEvents };
+    if (ctx.inStream) return definedFields({ kind: 'in-stream', code, details, afterEvents: ctx.afterEvents });
     if (httpStatus === 401 || httpStatus === 403 || AUTH_WORDS.test(details))
-      return { kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus };
-    return { kind: 'envelope', code, details, httpStatus };
+      return definedFields({ kind: 'auth', reason: sampleOf(`${code}: ${details}`, 100), httpStatus });
+    return definedFields({ kind: 'envelope', code, details, httpStatus });
   }
   return undefined;
 }
@@ -220,15 +221,19 @@ export function classifyBody(body: string, httpStatus?: number): UpstreamFailure
   }
   const html = HTML_START.test(body);
   if ((html || /<meta[^>]+aliyun_waf/i.test(body)) && WAF_MARKERS.test(body)) {
-    return { kind: 'waf', reason: 'Aliyun WAF block page (aliyun_waf_aa)', httpStatus };
+    return definedFields({ kind: 'waf', reason: 'Aliyun WAF block page (aliyun_waf_aa)', httpStatus });
   }
   if (httpStatus === 401 || httpStatus === 403 || AUTH_WORDS.test(body)) {
-    return { kind: 'auth', reason: sampleOf(AUTH_WORDS.exec(body)?.[0] ?? `HTTP ${httpStatus}`, 100), httpStatus };
+    return definedFields({
+      kind: 'auth',
+      reason: sampleOf(AUTH_WORDS.exec(body)?.[0] ?? `HTTP ${httpStatus}`, 100),
+      httpStatus,
+    });
   }
   // An HTML page where the API should speak JSON or SSE is almost always a gateway or WAF page;
   // on an error status it is more honestly reported as that status.
   if (html && (httpStatus === undefined || (httpStatus >= 200 && httpStatus < 300))) {
-    return { kind: 'waf', reason: 'HTML page where JSON or an event stream was expected', httpStatus };
+    return definedFields({ kind: 'waf', reason: 'HTML page where JSON or an event stream was expected', httpStatus });
   }
   return undefined;
 }
@@ -253,12 +258,12 @@ export function classifyResponse(
   if (status === 429) {
     const header = headerValue(response.headers, 'retry-after');
     const seconds = header !== undefined && /^\s*\d+\s*$/.test(header) ? Number(header) : undefined;
-    return {
+    return definedFields({
       kind: 'rate-limited',
       details: sampleOf(body) || 'HTTP 429',
       retryAfterSeconds: seconds,
       httpStatus: status,
-    };
+    });
   }
   // A body that arrived before a reset tells more than the reset; failing that, the reset is the cause.
   if (error) return { kind: 'transport', code: error.code, message: error.message };

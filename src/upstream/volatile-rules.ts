@@ -202,7 +202,9 @@ export const SHARED_VALUE_RULES: readonly SharedValueRule[] = [
   },
 ];
 
-/** Does a rule path (`messages[*].fid`) match a concrete path (`messages[0].fid`)? Header and cookie names ignore case. */
+/**
+ * Does a rule path (`messages[*].fid`) match a concrete path (`messages[0].fid`)? Header and cookie names ignore case.
+ */
 export function rulePathMatches(rulePath: string, path: string, location: FieldLocation): boolean {
   if (location === 'header') return rulePath.toLowerCase() === path.toLowerCase();
   const pattern = new RegExp(

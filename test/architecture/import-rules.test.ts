@@ -8,15 +8,16 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const CAPABILITIES = ['capture', 'diff', 'bisect', 'replay', 'report', 'proxy'];
-const BASE = ['exchange', 'upstream', 'net', 'client'];
+const BASE = ['common', 'exchange', 'upstream', 'net', 'client'];
 
 /** Folder → folders it may import (besides itself). `cli` and the root index may import anything but cli. */
 export const ALLOWED: Record<string, readonly string[]> = {
-  exchange: [],
-  upstream: ['exchange'],
-  net: ['exchange'],
-  client: ['exchange', 'upstream', 'net'],
-  simulator: ['exchange', 'upstream'],
+  common: [],
+  exchange: ['common'],
+  upstream: ['common', 'exchange'],
+  net: ['common', 'exchange'],
+  client: ['common', 'exchange', 'upstream', 'net'],
+  simulator: ['common', 'exchange', 'upstream'],
   ...Object.fromEntries(CAPABILITIES.map((c) => [c, BASE])),
   bisect: [...BASE, 'diff'],
 };

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import tls from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyAgent } from 'undici';
@@ -72,7 +72,7 @@ export async function http2GetThroughProxy(
   path: string,
   ca: string,
 ): Promise<{ status: number; body: string; alpn: string | false | null }> {
-  const socket = await new Promise<import('node:net').Socket>((done, fail) => {
+  const socket = await new Promise<Socket>((done, fail) => {
     const req = http.request({ host: '127.0.0.1', port: proxyPort, method: 'CONNECT', path: `${host}:443` });
     req.once('connect', (res, s) =>
       res.statusCode === 200 ? done(s) : fail(new Error(`CONNECT answered ${res.statusCode}`)),

@@ -79,10 +79,10 @@ describe('qwen-probe bisect', () => {
   it('refuses captures that cannot be paired, with exit code 2', async () => {
     const models = await save(
       'models.har',
-      (await shapeCapture(session, 'web')).map((e) => ({
+      (await shapeCapture(session, 'web')).map(({ request: { body: _body, ...request }, ...e }) => ({
         ...e,
         endpoint: 'models',
-        request: { ...e.request, method: 'GET', url: `${session.sim.url}/api/models`, body: undefined },
+        request: { ...request, method: 'GET', url: `${session.sim.url}/api/models` },
       })),
     );
     await expect(bisect({ ...args, good: web, bad: models }, collect())).rejects.toMatchObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, loadCommands } from '../../src/cli/commands.js';
 
-const nameOf = (command: { command?: string | readonly string[] }) => String(command.command).split(' ')[0];
+const nameOf = (command: { command?: string | readonly string[] | undefined }) => String(command.command).split(' ')[0];
 
 describe('loadCommands', () => {
   it('loads only the command that argv names', async () => {

@@ -1,4 +1,7 @@
-/** `qwen-probe investigate` refuses bad flag combinations before starting anything (the full run is test/e2e/investigate-report.test.ts). */
+/**
+ * `qwen-probe investigate` refuses bad flag combinations before starting anything (the full run is
+ * test/e2e/investigate-report.test.ts).
+ */
 import { describe, expect, it } from 'vitest';
 import { investigate } from '../../src/cli/investigate.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveCredentials, sha256Hex } from '../../src/client/credentials.js';
-import { ProbeError } from '../../src/exchange/errors.js';
+import { type ProbeError } from '../../src/exchange/errors.js';
 import { writeSessionFile } from '../../src/client/session-file.js';
 import { freePort, readBody, startLoopbackServer, type LoopbackServer } from '../net/loopback-server.js';
 import { makeJwt } from './make-jwt.js';
@@ -27,7 +27,10 @@ afterEach(async () => {
 const TOKEN = makeJwt({ id: 'u1', exp: 1_900_000_000 });
 
 /** A sign-in endpoint that knows one account. */
-async function signinServer(seen: { body?: unknown; path?: string } = {}, echo = false): Promise<LoopbackServer> {
+async function signinServer(
+  seen: { body?: unknown; path?: string | undefined } = {},
+  echo = false,
+): Promise<LoopbackServer> {
   return startLoopbackServer(async (req, res) => {
     const text = await readBody(req);
     seen.path = req.url;

@@ -75,7 +75,7 @@ async function run(args: Partial<CaptureArgs>): Promise<Run> {
     prompt: ['Hello'],
     ...args,
   };
-  let code = 0;
+  let code: number;
   try {
     code = await capture(full, io);
   } catch (error) {

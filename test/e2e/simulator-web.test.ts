@@ -12,7 +12,6 @@ import {
   expectedAnswer,
   PAGE_SELECTORS as S,
   startSimulator,
-  type RunningSimulator,
   type StartSimulatorOptions,
 } from '../../src/simulator/index.js';
 import { launchChromium } from '../support/chromium.js';

@@ -28,7 +28,7 @@ function buildValidator(): ValidateFunction {
   });
   ajv.addKeyword({ keyword: 'optional', schemaType: 'boolean' });
   ajv.addFormat('date-time', (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)));
-  // eslint-disable-next-line no-control-regex
+
   ajv.addFormat('uri', (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]*$/.test(s) && URL.canParse(s));
   ajv.addFormat('ipv4', (s: string) => isIPv4(s));
   ajv.addFormat('ipv6', (s: string) => isIPv6(s));

@@ -8,10 +8,13 @@
  */
 import type { Exchange, ExchangeRequest, ExchangeResponse, SseEvent } from '../../src/exchange/exchange.js';
 
+/** Every field optional, and `undefined` allowed: an override of `undefined` removes the field. */
+export type Loose<T> = { [K in keyof T]?: T[K] | undefined };
+
 /** Overrides: top-level fields replace, `request` / `response` merge, `response: null` removes. */
-export type ExchangeOverrides = Partial<Omit<Exchange, 'request' | 'response'>> & {
-  readonly request?: Partial<ExchangeRequest>;
-  readonly response?: Partial<ExchangeResponse> | null;
+export type ExchangeOverrides = Loose<Omit<Exchange, 'request' | 'response'>> & {
+  readonly request?: Loose<ExchangeRequest> | undefined;
+  readonly response?: Loose<ExchangeResponse> | null | undefined;
 };
 
 let counter = 0;
@@ -33,7 +36,7 @@ export function sseBody(events: readonly SseEvent[]): string {
 export function makeExchange(overrides: ExchangeOverrides = {}): Exchange {
   counter += 1;
   const { request, response, ...top } = overrides;
-  const base: Exchange = {
+  const base = {
     id: `ex-${counter}`,
     source: 'library',
     endpoint: 'chat.completions',
@@ -68,7 +71,7 @@ export function makeExchange(overrides: ExchangeOverrides = {}): Exchange {
           },
     timings: { wait: 110, receive: 70, total: 180 },
     ...top,
-  };
+  } as Exchange;
   // Drop keys whose value is undefined so that fixtures compare strictly with decoded exchanges.
   return JSON.parse(JSON.stringify(base)) as Exchange;
 }

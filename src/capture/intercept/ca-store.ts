@@ -10,15 +10,14 @@
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type * as Mockttp from 'mockttp';
 import { ProbeError } from '../../exchange/errors.js';
 
 /** Default CA directory, relative to the working directory (git-ignored as `.qwen-probe/`). */
 export const DEFAULT_CA_DIR = '.qwen-probe/ca';
 
 /** mockttp takes seconds to load: only pay for it when a CA is actually needed (not for `--help`). */
-async function certificates(): Promise<
-  Pick<typeof import('mockttp'), 'generateCACertificate' | 'generateSPKIFingerprint'>
-> {
+async function certificates(): Promise<Pick<typeof Mockttp, 'generateCACertificate' | 'generateSPKIFingerprint'>> {
   return import('mockttp');
 }
 

@@ -35,7 +35,10 @@ export function round(ms: number): number {
 
 const BINARY_TYPE = /^(?:image|audio|video|font)\/|octet-stream|protobuf/i;
 
-/** One decoder for every body: without `stream` a decode call keeps no state, and making one per body showed in profiles. */
+/**
+ * One decoder for every body: without `stream` a decode call keeps no state, and making one per body showed in
+ * profiles.
+ */
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A request body as text when it is UTF-8 text, else base64 (uploads, protobuf). */

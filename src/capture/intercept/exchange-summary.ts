@@ -8,7 +8,10 @@ import { headerValue } from '../../exchange/exchange.js';
 
 const MAX_PATH = 72;
 
-/** One human line for an exchange, e.g. `12:00:01.234 POST chat.qwen.ai/api/v2/chats/new 200 json 312 B 14 ms [chats.new]`. */
+/**
+ * One human line for an exchange, e.g. `12:00:01.234 POST chat.qwen.ai/api/v2/chats/new 200 json 312 B 14 ms
+ * [chats.new]`.
+ */
 export function summarizeExchange(ex: Exchange): string {
   const parts = [clock(ex.startedAt), ex.request.method, shortUrl(ex.request.url)];
   const res = ex.response;
