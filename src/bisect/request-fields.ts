@@ -4,10 +4,10 @@
  * (`messages[0].chat_type`), deeper objects as a whole. Removal goes through `applyFindings`, with
  * each field as a finding "BAD has it, GOOD does not", so it edits exactly like every other probe.
  */
+import { formatPath, type PathSegment } from '../common/index.js';
 import type { ExchangeRequest } from '../exchange/exchange.js';
 import { applyFindings } from '../diff/apply-findings.js';
 import { fieldLabel } from '../diff/explain.js';
-import { formatPath, type PathSegment } from '../diff/field-path.js';
 import { findingId, type FieldRef, type Finding, type JsonValue } from '../diff/finding.js';
 import { IGNORED_HEADERS, normalizeRequest } from '../diff/normalize-request.js';
 import type { BisectChange } from './bisect-result.js';

@@ -4,9 +4,9 @@
  * change. The simulator's names are known (its page is built to them); the real chat.qwen.ai's are
  * educated guesses from its Open WebUI heritage and are expected to need overriding.
  */
-import { definedFields } from '../common/index.js';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { definedFields } from '../common/index.js';
 import { ProbeError } from '../exchange/errors.js';
 
 /** CSS selectors for the parts of the page the recorder touches. */

@@ -5,10 +5,11 @@
  */
 import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { isLoopbackHost } from '../common/index.js';
 import { resolveCredentials, type Credentials } from '../client/credentials.js';
 import { normaliseTarget } from '../client/target.js';
 import { ProbeError } from '../exchange/errors.js';
-import { isLoopbackHost, startProxyServer, useLeanHeap, type SessionSpec } from '../proxy/index.js';
+import { startProxyServer, useLeanHeap, type SessionSpec } from '../proxy/index.js';
 import { isShapeName, SHAPE_NAMES } from '../upstream/shapes.js';
 import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
 

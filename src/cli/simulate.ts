@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { isLoopbackHost } from '../common/index.js';
 import { ProbeError } from '../exchange/errors.js';
 import {
   FAULT_NAMES,
   isBuiltInProfile,
-  isLoopbackHost,
   loadProfile,
   parseFaultSpec,
   PROFILES,

@@ -3,8 +3,7 @@
  * sign-in, qwen-web-protocol.md §1.1). Passwords are hashed before they leave this file and never
  * appear in a message, a log line or an error, even when the upstream echoes them back.
  */
-import { definedFields } from '../common/index.js';
-import { createHash } from 'node:crypto';
+import { definedFields, sha256Hex } from '../common/index.js';
 import { ProbeError } from '../exchange/errors.js';
 import type { Exchange, ExchangeRequest } from '../exchange/exchange.js';
 import { sendRequest } from '../net/index.js';
@@ -39,11 +38,6 @@ export interface Credentials {
   readonly user?: { readonly id?: string; readonly email?: string; readonly name?: string };
   /** Things the caller may want to print (an expired token, a session saved for another target). */
   readonly warnings: readonly string[];
-}
-
-/** sha256 of the password as lowercase hex: what the web client sends instead of the password. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function expiryWarnings(token: string): string[] {

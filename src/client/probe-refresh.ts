@@ -4,54 +4,15 @@
  * needs a freshly created chat, and the headers that must follow the new target. Pure: no I/O.
  */
 import type { ExchangeRequest, Header } from '../exchange/exchange.js';
+import { requestFields } from '../exchange/request-fields.js';
 import { describeSecret, parseRedactedValue } from '../exchange/secret-value.js';
-import { parseCookieHeader } from '../upstream/refresh-request.js';
-import { findVolatileRule, VOLATILE_RULES, type FieldLocation, type VolatileRule } from '../upstream/volatile-rules.js';
+import { findVolatileRule, VOLATILE_RULES, type VolatileRule } from '../upstream/volatile-rules.js';
 
 /** True when a value (an auth scheme aside) is a JWT, or the redacted stand-in of one. */
 export function looksLikeToken(value: string): boolean {
   const bare = value.replace(/^(Bearer|Token)\s+/i, '').trim();
   const redacted = parseRedactedValue(bare);
   return (redacted ?? describeSecret(bare)).kind === 'jwt';
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function parseBody(request: ExchangeRequest): Json | undefined {
-  if (request.body === undefined || request.bodyEncoding === 'base64') return undefined;
-  try {
-    return JSON.parse(request.body) as Json;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every JSON leaf (and null) with its path, `messages[0].fid` style. */
-function leaves(value: Json, path: string, out: [string, Json][] = []): [string, Json][] {
-  if (Array.isArray(value)) value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
-  else if (value !== null && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
-  else out.push([path, value]);
-  return out;
-}
-
-/** Every field of a request as `[location, path, value]`: query, headers (lower case), cookies, JSON body leaves. */
-export function requestFields(request: ExchangeRequest): [FieldLocation, string, Json][] {
-  const fields: [FieldLocation, string, Json][] = [];
-  try {
-    for (const [k, v] of new URL(request.url).searchParams) fields.push(['query', k, v]);
-  } catch {
-    // An unparsable URL has no query to offer; sending it will say what is wrong.
-  }
-  for (const h of request.headers) {
-    if (h.name.toLowerCase() === 'cookie')
-      for (const [k, v] of parseCookieHeader(h.value)) fields.push(['cookie', k, v]);
-    else fields.push(['header', h.name.toLowerCase(), h.value]);
-  }
-  const body = parseBody(request);
-  if (body !== undefined && body !== null && typeof body === 'object')
-    for (const [p, v] of leaves(body, '')) fields.push(['body', p, v]);
-  return fields;
 }
 
 /**
@@ -66,7 +27,7 @@ export function rulesForRequest(
   rules: readonly VolatileRule[] = VOLATILE_RULES,
 ): VolatileRule[] {
   const kept = new Set<VolatileRule>();
-  for (const [location, path, value] of requestFields(request)) {
+  for (const { location, path, value } of requestFields(request)) {
     const rule = findVolatileRule(location, path, endpoint, rules);
     if (rule?.refresh === 'token' && typeof value === 'string' && !looksLikeToken(value)) kept.add(rule);
   }
@@ -81,10 +42,10 @@ export function chatIdValues(
 ): string[] {
   return requestFields(request)
     .filter(
-      ([location, path]) =>
+      ({ location, path }) =>
         location !== 'header' && findVolatileRule(location, path, endpoint, rules)?.refresh === 'chat-id',
     )
-    .map(([, , value]) => (typeof value === 'string' ? value : JSON.stringify(value)));
+    .map(({ value }) => (typeof value === 'string' ? value : JSON.stringify(value)));
 }
 
 /** True when the request names a chat, so a fresh send needs a chat of its own. */

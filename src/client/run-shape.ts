@@ -4,8 +4,8 @@
  * A failing step stops the turn and becomes the verdict, so a caller always gets the exchanges so
  * far and one result to print or compare.
  */
-import { definedFields } from '../common/index.js';
 import type { Dispatcher } from 'undici';
+import { definedFields } from '../common/index.js';
 import type { Exchange, ExchangeRequest, ExchangeSource, SseEvent } from '../exchange/exchange.js';
 import { sendRequest } from '../net/index.js';
 import { classifyEndpoint } from '../upstream/endpoints.js';

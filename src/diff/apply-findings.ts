@@ -5,10 +5,16 @@
  * query or path changed, the body re-serialised only when a body field changed, new headers are
  * inserted where GOOD's order puts them. This is what `bisect` uses to try subsets of findings.
  */
+import {
+  cloneJson,
+  parsePath,
+  removeAtPath,
+  setAtPath,
+  type FieldLocation,
+  type PathSegment,
+} from '../common/index.js';
 import type { ExchangeRequest, Header } from '../exchange/exchange.js';
-import type { FieldLocation } from '../upstream/volatile-rules.js';
 import type { FieldRef, Finding, JsonValue } from './finding.js';
-import { cloneJson, parsePath, removeAtPath, setAtPath, type PathSegment } from './field-path.js';
 import { normalizeRequest, splitUrl, type NormalizedRequest } from './normalize-request.js';
 import { fieldValue } from './shared-values.js';
 

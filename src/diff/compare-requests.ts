@@ -4,11 +4,11 @@
  * which the two differ (a missing `feature_config` is one finding, not seven). Volatile fields
  * compare by kind. The output is unranked; `rankFindings` orders and explains it.
  */
+import { joinPath, type FieldLocation } from '../common/index.js';
 import { secretNameMatcher } from '../exchange/secret-names.js';
-import type { FieldLocation, VolatileRule } from '../upstream/volatile-rules.js';
+import type { VolatileRule } from '../upstream/volatile-rules.js';
 import type { FindingCategory, FindingChange, JsonValue, RawFinding, TextDiffPart, ValueKindInfo } from './finding.js';
 import { findingId } from './finding.js';
-import { joinPath } from './field-path.js';
 import { bodyValue, type NameValue, type NormalizedRequest } from './normalize-request.js';
 import type { FindingMemo } from './finding-memo.js';
 import { textDiff } from './text-diff.js';

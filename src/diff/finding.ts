@@ -3,10 +3,9 @@
  * both a sentence for a report and an edit: applying it to BAD makes that one field look like GOOD
  * (`applyFindings`), which is what `bisect` does with subsets of findings.
  */
-import type { FieldLocation } from '../upstream/volatile-rules.js';
+import type { FieldLocation, FieldRef, JsonValue } from '../common/index.js';
 
-/** Any JSON value, as parsed bodies hold them. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type { FieldRef, JsonValue };
 
 /** What happened to a field, seen from GOOD to BAD. */
 export type FindingChange =
@@ -83,15 +82,6 @@ export interface ValueKindInfo {
   readonly bearer?: boolean;
   /** True when the value was already redacted in the capture (`«jwt 209 chars …»`). */
   readonly redacted?: boolean;
-}
-
-/** A field address: where it lives and its path there. */
-export interface FieldRef {
-  readonly location: FieldLocation;
-  /**
-   * Header or cookie name (lower case), query parameter, body path (`messages[0].chat_type`); `''` for a whole body.
-   */
-  readonly path: string;
 }
 
 /** A protocol fact that applies to a finding (src/upstream/protocol-facts.ts). */

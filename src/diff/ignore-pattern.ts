@@ -3,7 +3,8 @@
  * `header:x-request-id`, `header-order`). A pattern names a location and a path; `[*]` matches any
  * index, and a pattern also covers everything below it (`body extra` ignores `body extra.meta`).
  */
-import { rulePathMatches, type FieldLocation } from '../upstream/volatile-rules.js';
+import type { FieldLocation } from '../common/index.js';
+import { rulePathMatches } from '../upstream/volatile-rules.js';
 import type { FieldRef } from './finding.js';
 
 /** A parsed `--ignore` pattern. */

@@ -35,7 +35,7 @@ export { classifyValue, classifyString, describeKind, isEnumLike } from './value
 export { rankFindings, CATEGORY_SCORES, FACT_POINTS_PER_STEP } from './rank-findings.js';
 export { explain, explainFinding, explainPair, explainDiff, fieldLabel } from './explain.js';
 export { fieldValue, checkSharedValues } from './shared-values.js';
-export { formatPath, parsePath, getAtPath } from './field-path.js';
+export { formatPath, parsePath, getAtPath } from '../common/index.js';
 export { parseIgnorePattern, matchesIgnore, type IgnorePattern } from './ignore-pattern.js';
 export { learnVolatility, volatileField, kindsCompatible, type LearnedVolatility } from './volatility.js';
 export {

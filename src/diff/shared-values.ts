@@ -4,9 +4,9 @@
  * nothing; what matters is that BAD agrees with itself. A disagreement is a finding whose fix
  * copies the first member's value into the disagreeing one.
  */
+import { getAtPath, parsePath } from '../common/index.js';
 import { SHARED_VALUE_RULES, type SharedValueRule } from '../upstream/volatile-rules.js';
 import type { FieldRef, JsonValue, RawFinding } from './finding.js';
-import { getAtPath, parsePath } from './field-path.js';
 import { bodyValue, type NormalizedRequest } from './normalize-request.js';
 import { classifyValue } from './value-kind.js';
 import { isSecretField } from './compare-requests.js';

@@ -4,14 +4,9 @@
  * working requests of the same endpoint in GOOD ("learned"). A fresh uuid against a fresh uuid is
  * noise; a JWT against a gzip+base64 blob is a finding.
  */
-import {
-  findVolatileRule,
-  type FieldLocation,
-  type VolatileKind,
-  type VolatileRule,
-} from '../upstream/volatile-rules.js';
+import { joinPath, type FieldLocation } from '../common/index.js';
+import { findVolatileRule, type VolatileKind, type VolatileRule } from '../upstream/volatile-rules.js';
 import type { JsonValue, ValueKind, ValueKindInfo } from './finding.js';
-import { joinPath } from './field-path.js';
 import { bodyValue, type NormalizedRequest } from './normalize-request.js';
 import { classifyValue } from './value-kind.js';
 

@@ -24,6 +24,7 @@ export {
   type MigrationStep,
 } from './har-migrate.js';
 export { parseCookieHeaders, parseQueryString, parseSetCookie, parseSetCookieHeaders } from './http-fields.js';
+export { requestFields, type FieldValue } from './request-fields.js';
 export {
   CAPTURE_TRAILER,
   SECRET_FILE_MODE,

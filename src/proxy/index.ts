@@ -2,7 +2,7 @@
  * `serve`: an OpenAI-compatible API on top of the chat.qwen.ai web protocol. See README.md in this
  * folder for the endpoints, the conversation folding and curl examples.
  */
-export { startProxyServer, createProxyHandler, isLoopbackHost } from './proxy-server.js';
+export { startProxyServer, createProxyHandler } from './proxy-server.js';
 export type { ProxyOptions, ProxyServerOptions, ProxyServer, ProxyHandler } from './proxy-server.js';
 export { SessionPool } from './session-pool.js';
 export type {

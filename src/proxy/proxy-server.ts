@@ -11,6 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
+import { isLoopbackHost } from '../common/index.js';
 import { openCaptureWriter, type CaptureWriter } from '../exchange/capture-writer.js';
 import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
@@ -280,12 +281,6 @@ function modelsError(error: unknown) {
     type: 'upstream_error',
     code: 'upstream_unreachable',
   });
-}
-
-/** True for hosts that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 /** Where to listen, on top of the proxy options. */

@@ -5,8 +5,8 @@
  * first and splices `$CHAT_ID` into the URL and body, because a chat cannot be reused for a first
  * turn once it has answered.
  */
+import { parseCookiePairs } from '../common/index.js';
 import type { ExchangeRequest } from '../exchange/exchange.js';
-import { parseCookieHeader } from '../upstream/refresh-request.js';
 
 /** What the script must not spell out, and the chat to create first. */
 export interface CurlOptions {
@@ -71,7 +71,7 @@ function curlCommand(
   }
   const cookie = request.headers.find((h) => h.name.toLowerCase() === 'cookie');
   if (cookie) {
-    const pairs = parseCookieHeader(cookie.value).map(([k, v]) =>
+    const pairs = parseCookiePairs(cookie.value).map(({ name: k, value: v }) =>
       k === 'token' ? [k, v] : [k, `\u0000${cookieVariable(k)}\u0000`],
     );
     const text = pairs.map(([k, v]) => `${k}=${v}`).join('; ');

@@ -5,9 +5,9 @@
  * when it parses (`true`, `42`, `null`, `{"a":1}`), else taken as a string. Overrides run after the
  * volatile refresh, so what the user sets is what is sent.
  */
+import { formatCookiePairs, parseCookiePairs } from '../common/index.js';
 import { ProbeError } from '../exchange/errors.js';
 import type { ExchangeRequest, Header } from '../exchange/exchange.js';
-import { parseCookieHeader } from '../upstream/refresh-request.js';
 
 export type OverrideLocation = 'body' | 'query' | 'header' | 'cookie';
 
@@ -90,12 +90,9 @@ export function applyOverrides(request: ExchangeRequest, overrides: readonly Fie
       result = { ...result, url: url.toString() };
     } else if (o.location === 'cookie') {
       const current = result.headers.find((h) => h.name.toLowerCase() === 'cookie')?.value ?? '';
-      const pairs = parseCookieHeader(current).filter(([k]) => k !== o.path);
-      pairs.push([o.path, asText(o.value)]);
-      result = {
-        ...result,
-        headers: setHeader(result.headers, 'Cookie', pairs.map(([k, v]) => `${k}=${v}`).join('; ')),
-      };
+      const pairs = parseCookiePairs(current).filter((c) => c.name !== o.path);
+      pairs.push({ name: o.path, value: asText(o.value) });
+      result = { ...result, headers: setHeader(result.headers, 'Cookie', formatCookiePairs(pairs)) };
     } else {
       let body: unknown;
       try {

@@ -3,6 +3,7 @@
  * Additive changes keep `schemaVersion`; renaming or removing a field bumps it. Secret values appear
  * only as stand-ins (`«jwt 209 chars exp 2026-12-01»`), never raw.
  */
+import type { FieldLocation } from '../common/index.js';
 import type { DiffResult, ExchangeRef, PairDiff } from '../diff/diff-result.js';
 import type {
   Finding,
@@ -12,7 +13,6 @@ import type {
   TextDiffPart,
   ValueKindInfo,
 } from '../diff/finding.js';
-import type { FieldLocation } from '../upstream/volatile-rules.js';
 import { safeValue, scrubText } from './format-value.js';
 
 /** Version of the JSON report schema. */

@@ -7,6 +7,7 @@
 import type { Hono } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { Socket } from 'node:net';
+import { cookieRecord } from '../common/index.js';
 import { classifyEndpoint } from '../upstream/endpoints.js';
 import {
   handleChatsDelete,
@@ -20,7 +21,7 @@ import {
 import { handleCompletion } from './completion-handler.js';
 import type { FaultSpec } from './faults.js';
 import { verifyJwt, type TokenCheck } from './jwt.js';
-import { bearerToken, parseBody, parseCookies, type RequestFacts } from './request-facts.js';
+import { bearerToken, parseBody, type RequestFacts } from './request-facts.js';
 import { errorResponse, ruleResponse, wafHtmlResponse } from './responses.js';
 import { firstMatchingRule } from './rules-engine.js';
 import { nowSeconds, type SimulatorRuntime } from './runtime.js';
@@ -110,7 +111,7 @@ export function mountApiRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): v
     bump(rt.state.requests, endpoint ?? 'unknown');
     const bodyText = method === 'GET' || method === 'HEAD' ? '' : await c.req.text().catch(() => '');
     const headers = c.req.raw.headers;
-    const cookies = parseCookies(headers.get('cookie'));
+    const cookies = cookieRecord(headers.get('cookie'));
     const facts: RequestFacts = {
       endpoint,
       method,

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { sha256Hex } from '../common/index.js';
 import { mountApiRoutes, type SimulatorEnv } from './api-routes.js';
 import { mountControlRoutes } from './control-routes.js';
 import type { FaultSpec } from './faults.js';
@@ -13,7 +14,7 @@ import { ProbeError } from '../exchange/errors.js';
 import type { SimulatorProfile } from './profile-schema.js';
 import { resolveProfile } from './profiles/index.js';
 import { createWorld, type SimulatorRuntime } from './runtime.js';
-import { createState, sha256Hex, type SimulatorState, type SimulatorUser } from './state.js';
+import { createState, type SimulatorState, type SimulatorUser } from './state.js';
 import { errorResponse } from './responses.js';
 import { mountWebRoutes } from './web/web-routes.js';
 

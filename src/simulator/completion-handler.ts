@@ -5,8 +5,9 @@
  * think, `thinking_format` summary or detail, and no `phase` field without `output_schema:"phase"`.
  */
 import type { Socket } from 'node:net';
+import { valueAtPath, type JsonValue } from '../common/index.js';
 import { expectedAnswer } from './answers.js';
-import { getPath, requestedParent, type RequestFacts, bodyObject } from './request-facts.js';
+import { requestedParent, type RequestFacts, bodyObject } from './request-facts.js';
 import { targetChatId } from './rules-engine.js';
 import { ANONYMOUS_USER_ID, nowSeconds, userOf, type SimulatorRuntime } from './runtime.js';
 import { planStream } from './sse-events.js';
@@ -79,7 +80,7 @@ export function handleCompletion(rt: SimulatorRuntime, facts: RequestFacts, ctx:
   const withPhase = featureConfig['output_schema'] === 'phase';
   const thinkingFormat = featureConfig['thinking_format'] === 'detail' ? 'detail' : 'summary';
 
-  const fid = getPath(message, 'fid');
+  const fid = valueAtPath(message as JsonValue, 'fid');
   const userMessageId = typeof fid === 'string' && fid !== '' ? fid : rt.ids();
   const responseId = rt.ids();
   const now = nowSeconds(rt);

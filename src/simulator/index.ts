@@ -4,7 +4,7 @@
  */
 export { createSimulatorApp, DEMO_USER, DEFAULT_CHUNK_INTERVAL_MS, DEFAULT_TOKEN_TTL_SECONDS } from './app.js';
 export type { SimulatorApp, SimulatorCredentials, SimulatorOptions } from './app.js';
-export { startSimulator, isLoopbackHost } from './server.js';
+export { startSimulator } from './server.js';
 export type { RunningSimulator, StartSimulatorOptions } from './server.js';
 export type { SimulatorState, StoredChat, StoredMessage, SimulatorUser, Decision } from './state.js';
 export {

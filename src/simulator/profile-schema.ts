@@ -4,22 +4,19 @@
  * evaluates the conditions; nothing about chat.qwen.ai's quirks is hard-coded outside the profiles.
  */
 import { z } from 'zod';
+import type { FieldRef as AnyFieldRef, JsonValue } from '../common/index.js';
 import { ENDPOINTS } from '../upstream/endpoints.js';
 
-/** A JSON value, as a profile file can hold it. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
-/** Where a rule looks; the same names as `FieldLocation` in src/upstream/volatile-rules.ts. */
+/** Where a rule looks: the request locations a rule can read. */
 export type RuleLocation = 'query' | 'header' | 'cookie' | 'body';
 
 /**
  * One field of a request. `path` is a query parameter, a header name (any case), a cookie name, or a
- * body path such as `messages[0].chat_type` (dots between keys, `[n]` for array items).
+ * body path in the one body-path language (src/common/field-path.ts: `messages[0].chat_type`).
  */
-export interface FieldRef {
-  readonly location: RuleLocation;
-  readonly path: string;
-}
+export type FieldRef = AnyFieldRef<RuleLocation>;
 
 /**
  * The condition language. Exactly one key per object. A field that is absent is `missing`; it is

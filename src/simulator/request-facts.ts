@@ -3,6 +3,7 @@
  * headers, cookies, the parsed body and the state of the token. Reading a field never throws: a
  * field that is not there is `undefined`, whatever the body looks like.
  */
+import { valueAtPath, type JsonValue } from '../common/index.js';
 import type { FieldRef } from './profile-schema.js';
 import type { TokenCheck } from './jwt.js';
 
@@ -21,19 +22,6 @@ export interface RequestFacts {
   readonly token: TokenCheck;
 }
 
-/** Parses a Cookie header (`a=1; b=2`); the first value of a repeated name wins, as browsers send it. */
-export function parseCookies(header: string | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (name && !(name in out)) out[name] = part.slice(eq + 1).trim();
-  }
-  return out;
-}
-
 export function parseBody(text: string): ParsedBody {
   if (text.trim() === '') return { kind: 'empty' };
   try {
@@ -41,36 +29,6 @@ export function parseBody(text: string): ParsedBody {
   } catch {
     return { kind: 'invalid' };
   }
-}
-
-/** Splits `messages[0].chat_type` into `['messages', 0, 'chat_type']`. */
-export function splitPath(path: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (const part of path.split('.')) {
-    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (!m) {
-      out.push(part);
-      continue;
-    }
-    if (m[1]) out.push(m[1]);
-    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
-  }
-  return out;
-}
-
-/** The value at a body path, or undefined when any step is missing or of the wrong kind. */
-export function getPath(value: unknown, path: string): unknown {
-  let cur: unknown = value;
-  for (const key of splitPath(path)) {
-    if (typeof key === 'number') {
-      if (!Array.isArray(cur) || key >= cur.length) return undefined;
-      cur = cur[key];
-    } else {
-      if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, key)) return undefined;
-      cur = (cur as Record<string, unknown>)[key];
-    }
-  }
-  return cur;
 }
 
 /** The value of a field; header and cookie values are strings, body values any JSON. */
@@ -83,7 +41,7 @@ export function fieldValue(facts: RequestFacts, ref: FieldRef): unknown {
     case 'cookie':
       return Object.hasOwn(facts.cookies, ref.path) ? facts.cookies[ref.path] : undefined;
     case 'body':
-      return facts.body.kind === 'json' ? getPath(facts.body.value, ref.path) : undefined;
+      return facts.body.kind === 'json' ? valueAtPath(facts.body.value as JsonValue, ref.path) : undefined;
   }
 }
 

@@ -3,7 +3,6 @@
  * and the last decisions (which rule or handler answered, and why). Held in memory; one instance
  * per simulator, readable as JSON through GET /__simulator/state.
  */
-import { createHash } from 'node:crypto';
 import { FaultBook, type FaultSpec } from './faults.js';
 import type { SimulatorProfile } from './profile-schema.js';
 
@@ -73,10 +72,6 @@ export interface SimulatorState {
   readonly outcomes: Record<string, number>;
   readonly streams: { started: number; finished: number; cut: number; open: number };
   readonly recent: Decision[];
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function createState(

@@ -4,8 +4,9 @@
  * seed's failing request, ranked"). `diff` attaches the best matching fact to a finding, which
  * both explains it and lifts its rank by the fact's likelihood. Pure data plus a lookup.
  */
+import type { FieldLocation } from '../common/index.js';
 import { CHAT_TYPES } from './schemas.js';
-import { rulePathMatches, type FieldLocation } from './volatile-rules.js';
+import { rulePathMatches } from './volatile-rules.js';
 
 /** How likely a difference in this field breaks the request, as the research notes rank it. */
 export type FactLikelihood = 'high' | 'high-medium' | 'medium' | 'medium-low' | 'low-medium' | 'low';

@@ -4,10 +4,18 @@
  * token in the cookie) follows it. Pure: ids and time come from the IdClock, the chat and token from
  * the caller. Replay and bisect both use it, so a probe never collides with an earlier one.
  */
+import {
+  formatCookiePairs,
+  mapJsonLeaves,
+  parseCookiePairs,
+  parseJsonText,
+  type FieldLocation,
+  type JsonValue,
+} from '../common/index.js';
 import type { ExchangeRequest, Header } from '../exchange/exchange.js';
 import { timezoneHeaderValue } from './browser-headers.js';
 import type { IdClock } from './shapes.js';
-import { findVolatileRule, VOLATILE_RULES, type FieldLocation, type VolatileRule } from './volatile-rules.js';
+import { findVolatileRule, VOLATILE_RULES, type VolatileRule } from './volatile-rules.js';
 
 export interface FreshValues {
   readonly idClock: IdClock;
@@ -33,19 +41,6 @@ export interface Substitution {
 export interface RefreshedRequest {
   readonly request: ExchangeRequest;
   readonly substitutions: readonly Substitution[];
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export function parseCookieHeader(value: string): [string, string][] {
-  return value
-    .split(';')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const eq = part.indexOf('=');
-      return eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
-    });
 }
 
 /** Fresh value for one volatile field, keeping the unit of timestamps and the scheme of a bearer. */
@@ -106,20 +101,20 @@ export function refreshRequest(
   }
 
   let body = request.body;
-  const parsed = body === undefined || request.bodyEncoding === 'base64' ? undefined : tryParse(body);
+  const parsed = body === undefined || request.bodyEncoding === 'base64' ? undefined : parseJsonText(body);
   if (parsed !== undefined && typeof parsed === 'object' && parsed !== null) {
-    body = JSON.stringify(walk(parsed, '', (path, value) => renew('body', path, value) as Json));
+    body = JSON.stringify(mapJsonLeaves(parsed, (path, value) => renew('body', path, value) as JsonValue));
   }
 
   const headers: Header[] = request.headers.map((h) => {
     const name = h.name.toLowerCase();
     if (name === 'cookie') {
-      const cookies = parseCookieHeader(h.value).map(([k, v]) => {
+      const cookies = parseCookiePairs(h.value).map(({ name: k, value: v }) => {
         const session = fresh.cookies?.[k];
         const next = session !== undefined && k !== 'token' ? session : renew('cookie', k, v);
-        return `${k}=${String(next)}`;
+        return { name: k, value: String(next) };
       });
-      return { name: h.name, value: cookies.join('; ') };
+      return { name: h.name, value: formatCookiePairs(cookies) };
     }
     return { name: h.name, value: String(renew('header', name, h.value)) };
   });
@@ -141,23 +136,4 @@ export function refreshRequest(
     request: { ...request, url: url.toString(), headers: followed, ...(body === undefined ? {} : { body }) },
     substitutions,
   };
-}
-
-function tryParse(text: string): Json | undefined {
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Rebuilds a JSON value bottom-up, offering each leaf (and null) to `leaf` with its path (`messages[0].fid`). */
-function walk(value: Json, path: string, leaf: (path: string, value: Json) => Json): Json {
-  if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}[${i}]`, leaf));
-  if (value !== null && typeof value === 'object') {
-    const out: { [key: string]: Json } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = walk(v, path ? `${path}.${k}` : k, leaf);
-    return out;
-  }
-  return leaf(path, value);
 }

@@ -3,8 +3,8 @@
  * and the small interpreters that turn them into our types. Every object schema is loose: the
  * upstream adds fields often, and an unknown key must never turn a good event into a failure.
  */
-import { definedFields } from '../common/index.js';
 import { z } from 'zod';
+import { definedFields } from '../common/index.js';
 import type { QwenCreated, QwenUsage } from './stream-types.js';
 
 const optString = z.string().nullish();

@@ -4,8 +4,7 @@
  * and extend the list; nothing else in the code hard-codes these paths.
  */
 
-/** Where in a request a value lives. */
-export type FieldLocation = 'method' | 'url' | 'path' | 'query' | 'header' | 'cookie' | 'body';
+import { pathPatternMatches, type FieldLocation } from '../common/index.js';
 
 /** What a fresh value of a volatile field looks like. */
 export type VolatileKind = 'uuid' | 'jwt' | 'timestamp-ms' | 'timestamp-s' | 'date-string' | 'opaque' | 'id';
@@ -207,13 +206,7 @@ export const SHARED_VALUE_RULES: readonly SharedValueRule[] = [
  */
 export function rulePathMatches(rulePath: string, path: string, location: FieldLocation): boolean {
   if (location === 'header') return rulePath.toLowerCase() === path.toLowerCase();
-  const pattern = new RegExp(
-    `^${rulePath
-      .replace(/[.+?^${}()|\\]/g, '\\$&')
-      .replace(/\[\*\]/g, '\\[\\d+\\]')
-      .replace(/\[(\d+)\]/g, '\\[$1\\]')}$`,
-  );
-  return pattern.test(path);
+  return pathPatternMatches(rulePath, path);
 }
 
 /** The volatile rule for a field, if any. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffCaptures } from '../../src/diff/diff-captures.js';
-import { joinPath } from '../../src/diff/field-path.js';
+import { joinPath } from '../../src/common/index.js';
 import { renderDiffHtml } from '../../src/report/diff-html.js';
 import { DIFF_JSON_SCHEMA_VERSION, toDiffJson } from '../../src/report/diff-json.js';
 import { renderDiffMarkdown } from '../../src/report/diff-markdown.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../src/simulator/index.js';
-import { getPath, parseBody, parseCookies, splitPath, type RequestFacts } from '../../src/simulator/request-facts.js';
+import { cookieRecord, parsePath, valueAtPath } from '../../src/common/index.js';
+import { parseBody, type RequestFacts } from '../../src/simulator/request-facts.js';
 import { evaluateCondition, type RuleWorld } from '../../src/simulator/rules-engine.js';
 
 function facts(
@@ -13,7 +14,7 @@ function facts(
     method: 'POST',
     url: new URL(`http://sim.test/api/v2/chat/completions${init.query ?? ''}`),
     headers,
-    cookies: parseCookies(headers.get('cookie')),
+    cookies: cookieRecord(headers.get('cookie')),
     bodyText,
     body: parseBody(bodyText),
     token: init.token ?? { kind: 'missing' },
@@ -28,20 +29,20 @@ const world: RuleWorld = {
 
 const holds = (c: Condition, f: RequestFacts) => evaluateCondition(c, f, world);
 
-describe('body paths', () => {
+describe('body paths (the common body-path language, as rules read it)', () => {
   it('splits and reads dotted paths with array indexes', () => {
-    expect(splitPath('messages[0].feature_config.output_schema')).toEqual([
+    expect(parsePath('messages[0].feature_config.output_schema')).toEqual([
       'messages',
       0,
       'feature_config',
       'output_schema',
     ]);
     const value = { messages: [{ chat_type: 'text', extra: {} }] };
-    expect(getPath(value, 'messages[0].chat_type')).toBe('text');
-    expect(getPath(value, 'messages[1].chat_type')).toBeUndefined();
-    expect(getPath(value, 'messages.chat_type')).toBeUndefined();
-    expect(getPath({ a: null }, 'a')).toBeNull();
-    expect(getPath('text', 'length')).toBeUndefined();
+    expect(valueAtPath(value, 'messages[0].chat_type')).toBe('text');
+    expect(valueAtPath(value, 'messages[1].chat_type')).toBeUndefined();
+    expect(valueAtPath(value, 'messages.chat_type')).toBeUndefined();
+    expect(valueAtPath({ a: null }, 'a')).toBeNull();
+    expect(valueAtPath('text', 'length')).toBeUndefined();
   });
 });
 

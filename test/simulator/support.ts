@@ -2,7 +2,7 @@
  * Helpers for simulator tests: send an ExchangeRequest (from src/upstream/shapes.ts) in-process or
  * over a real port, sign in, and read event streams. Shared by test/simulator and test/e2e.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../src/common/index.js';
 import type { ExchangeRequest } from '../../src/exchange/exchange.js';
 import { createSimulatorApp, DEMO_USER, type SimulatorOptions } from '../../src/simulator/index.js';
 
@@ -28,9 +28,7 @@ export function send(requester: Requester, req: ExchangeRequest): Promise<Respon
   return requester(req.url, toInit(req));
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export { sha256Hex };
 
 /** Signs in with the demo account (or the given one); returns the token and the cookie header line. */
 export async function signin(

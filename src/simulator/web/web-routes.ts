@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { SimulatorEnv } from '../api-routes.js';
-import { parseCookies } from '../request-facts.js';
+import { cookieRecord } from '../../common/index.js';
 import type { SimulatorRuntime } from '../runtime.js';
 import { renderPage } from './web-page.js';
 
@@ -19,7 +19,7 @@ export function mountWebRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): v
   const serve = (c: Context<SimulatorEnv>): Response => {
     page ??= renderPage();
     const headers = new Headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    const cookies = parseCookies(c.req.header('cookie'));
+    const cookies = cookieRecord(c.req.header('cookie'));
     for (const name of ['ssxmod_itna', 'ssxmod_itna2']) {
       if (!cookies[name])
         headers.append('set-cookie', `${name}=${antiBotCookieValue(rt.ids)}; Path=/; Max-Age=86400; SameSite=Lax`);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPath, getAtPath, parsePath, removeAtPath, setAtPath } from '../../src/diff/field-path.js';
-import type { JsonValue } from '../../src/diff/finding.js';
+import { formatPath, getAtPath, parsePath, removeAtPath, setAtPath } from '../../src/common/field-path.js';
+import type { JsonValue } from '../../src/common/json-value.js';
 
 describe('body paths', () => {
   it('write identifiers with dots, indexes in brackets and odd keys quoted', () => {

@@ -1,10 +1,11 @@
 /**
- * Body paths as findings write them (`messages[0].chat_type`, `extra["odd key"]`, `[2].x` for a
- * root array) and the get/set/remove operations `applyFindings` needs on parsed JSON. Paths must
- * round-trip exactly through `formatPath`/`parsePath`, since a finding's path is how bisect finds
- * the field again.
+ * The body-path language, the one way every folder names a field inside a JSON body:
+ * `messages[0].chat_type`, `extra["odd key"]` for a key that is not an identifier, `[2].x` under a
+ * root array. Diff findings, volatile rules (`messages[*].fid`), simulator rules, refreshes and
+ * overrides all write and read paths here. Paths round-trip exactly through
+ * `formatPath`/`parsePath`, since a finding's path is how bisect finds the field again.
  */
-import type { JsonValue } from './finding.js';
+import type { JsonValue } from './json-value.js';
 
 /** One step of a body path: an object key or an array index. */
 export type PathSegment = string | number;
@@ -147,4 +148,72 @@ export function cloneJson<T extends JsonValue>(value: T): T {
     return copy as T;
   }
   return value;
+}
+
+/** The value at a path string, or `undefined` when the path is not valid or names nothing. */
+export function valueAtPath(root: JsonValue | undefined, path: string): JsonValue | undefined {
+  const segments = parsePath(path);
+  if (segments === undefined) return undefined;
+  const at = getAtPath(root, segments);
+  return at.found ? at.value : undefined;
+}
+
+/**
+ * Does a path pattern match a concrete path? A pattern is a path in which `[*]` stands for any
+ * array index (`messages[*].fid` matches `messages[0].fid`); everything else must be equal.
+ */
+export function pathPatternMatches(pattern: string, path: string): boolean {
+  if (!pattern.includes('[*]')) return pattern === path;
+  const parts = pattern.split('[*]');
+  let at = 0;
+  for (const [i, part] of parts.entries()) {
+    if (!path.startsWith(part, at)) return false;
+    at += part.length;
+    if (i === parts.length - 1) return at === path.length;
+    const index = /^\[\d+\]/.exec(path.slice(at));
+    if (!index) return false;
+    at += index[0].length;
+  }
+  return false;
+}
+
+/** A JSON value that is not an object or array. */
+export type JsonLeaf = null | boolean | number | string;
+
+/** Every leaf (string, number, boolean, null) of a JSON value with its path; empty containers have none. */
+export function jsonLeaves(value: JsonValue, path = ''): [string, JsonLeaf][] {
+  const out: [string, JsonLeaf][] = [];
+  const visit = (v: JsonValue, p: string): void => {
+    if (Array.isArray(v)) (v as readonly JsonValue[]).forEach((item, i) => visit(item, joinPath(p, i)));
+    else if (isRecord(v)) for (const k of Object.keys(v)) visit(v[k]!, joinPath(p, k));
+    else out.push([p, v as JsonLeaf]);
+  };
+  visit(value, path);
+  return out;
+}
+
+/**
+ * Rebuilds a JSON value bottom-up, offering each leaf (as `jsonLeaves` sees them) to `leaf` with
+ * its path. Keys named `__proto__` stay own properties.
+ */
+export function mapJsonLeaves(
+  value: JsonValue,
+  leaf: (path: string, value: JsonLeaf) => JsonValue,
+  path = '',
+): JsonValue {
+  if (Array.isArray(value))
+    return (value as readonly JsonValue[]).map((v, i) => mapJsonLeaves(v, leaf, joinPath(path, i)));
+  if (isRecord(value)) {
+    const out: Record<string, JsonValue> = {};
+    for (const k of Object.keys(value)) {
+      Object.defineProperty(out, k, {
+        value: mapJsonLeaves(value[k]!, leaf, joinPath(path, k)),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return leaf(path, value as JsonLeaf);
 }
