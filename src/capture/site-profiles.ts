@@ -41,7 +41,7 @@ export interface SiteProfile {
   readonly loginPath: string;
   /** Path of the chat page. */
   readonly chatPath: string;
-  /** localStorage key of the JWT (qwen-web-protocol.md §1.1). */
+  /** localStorage key of the JWT (protocol.md §3.1). */
   readonly tokenKey: string;
   /**
    * Attribute of an assistant message that says whether it is still arriving, and its final values.

@@ -1,6 +1,6 @@
 /**
  * Where a command's token comes from: `--token`, `--session FILE` or `--user EMAIL:PASSWORD` (a
- * sign-in, qwen-web-protocol.md §1.1). Passwords are hashed before they leave this file and never
+ * sign-in, protocol.md §3.1). Passwords are hashed before they leave this file and never
  * appear in a message, a log line or an error, even when the upstream echoes them back.
  */
 import { definedFields, sha256Hex } from '../common/index.js';

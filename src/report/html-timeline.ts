@@ -19,7 +19,7 @@ export const PHASE_COLORS: Readonly<Record<string, string>> = {
   chunk: '#5d6d7e',
 };
 
-/** The phase of one event's data, by the protocol's event shapes (qwen-web-protocol.md §3). */
+/** The phase of one event's data, by the protocol's event shapes (protocol.md §5). */
 export function eventPhase(data: string): string {
   if (data.includes('"response.created"')) return 'created';
   try {

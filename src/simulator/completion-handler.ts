@@ -1,7 +1,7 @@
 /**
  * POST /api/v2/chat/completions once every profile rule has let the request through: record the
  * turn in the chat, plan the events from the prompt, and stream them. Which events the stream has
- * follows the message-level feature_config (protocol notes §2.2, §3): thinking on a model that can
+ * follows the message-level feature_config (protocol.md §4.3, §5): thinking on a model that can
  * think, `thinking_format` summary or detail, and no `phase` field without `output_schema:"phase"`.
  */
 import type { Socket } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * HS256 JWTs as chat.qwen.ai issues them (qwen-web-protocol.md §1.1: payload `{id,
+ * HS256 JWTs as chat.qwen.ai issues them (protocol.md §3.1: payload `{id,
  * last_password_change, exp}`), signed and checked with node:crypto so the simulator needs no JWT
  * library. A gzip+base64 "compressed" token is simply not a JWT, so it comes out `invalid`.
  */

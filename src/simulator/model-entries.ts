@@ -1,6 +1,6 @@
 /**
  * Turns a profile's compact model list into `/api/models` entries of the captured shape
- * (qwen-web-protocol.md §5, cristminix models.json of 2025-07-30): top-level id/name/object/owned_by,
+ * (protocol.md §7.1, cristminix models.json of 2025-07-30): top-level id/name/object/owned_by,
  * `info.meta` with capabilities (booleans), abilities (0/1), chat_type list and length limits.
  */
 import type { ModelSpec } from './profile-schema.js';

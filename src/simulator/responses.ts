@@ -1,5 +1,5 @@
 /**
- * The non-stream answers of the simulated server, in the shapes of qwen-web-protocol.md §3.1: the
+ * The non-stream answers of the simulated server, in the shapes of protocol.md §5.4: the
  * error envelope, the success envelope, and the two faces of the Aliyun WAF (HTML page and JSON
  * block). Compact JSON like the real API (only the event stream uses Python spacing).
  */

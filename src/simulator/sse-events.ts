@@ -1,5 +1,5 @@
 /**
- * The events of one completion stream, in the captured wire style (shared/fixtures/qwen-sse/*.txt,
+ * The events of one completion stream, in the captured wire style (fixtures/qwen-sse/*.txt,
  * guygubaby 2026-06-03): Python `json.dumps` spacing (`{"a": 1, "b": 2}`), the oddly spaced
  * `response.created` line, incremental answer deltas with usage on each, a summary or think phase
  * before the answer when thinking is on, and a final `status:"finished"` event. No `[DONE]`.

@@ -1,5 +1,5 @@
 /**
- * The header set the chat.qwen.ai React client sends (qwen-web-protocol.md §1.2, 2026-06 values),
+ * The header set the chat.qwen.ai React client sends (protocol.md §3.2, 2026-06 values),
  * as data: the `web` shape and the simulator's web page both use it, so the two cannot drift apart.
  */
 import type { Header } from '../exchange/exchange.js';

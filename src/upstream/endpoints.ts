@@ -1,5 +1,5 @@
 /**
- * The endpoints of the chat.qwen.ai web API that qwen-probe knows (qwen-web-protocol.md §2), as data.
+ * The endpoints of the chat.qwen.ai web API that qwen-probe knows (protocol.md §4), as data.
  * `classifyEndpoint` is how every exchange gets its `endpoint`; `pathTemplate` is what pairing uses
  * when two captures hold requests that the model does not know.
  */

@@ -1,6 +1,6 @@
 /**
  * What the protocol model knows about individual request fields, as data: which values the web
- * client sends and why a difference there matters (qwen-web-protocol.md, "Differences from the
+ * client sends and why a difference there matters (protocol.md, "Differences from the
  * seed's failing request, ranked"). `diff` attaches the best matching fact to a finding, which
  * both explains it and lifts its rank by the fact's likelihood. Pure data plus a lookup.
  */
@@ -51,7 +51,7 @@ export interface ProtocolFact {
 
 const COMPLETIONS = ['chat.completions', 'chat.completions.v1'];
 const V2_COMPLETIONS = ['chat.completions'];
-const NOTES = 'docs/qwen-web-protocol.md';
+const NOTES = 'docs/protocol.md';
 /** Client-side aliases that `/api/models` does not list (FreeQwenApi modelMapping.js). */
 const MODEL_ALIASES = ['qwen-turbo', 'qwen-turbo-latest', 'qwen-max', 'qwen-plus'];
 const ENVELOPE = [
@@ -82,7 +82,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     badNotIn: CHAT_TYPES,
     likelihood: 'high',
     webSends: 't2t',
-    source: `${NOTES} §4 ranked item 1`,
+    source: `${NOTES} §6.4.1`,
     sentence: "chat_type '{bad}' is not a chat type; the web client sends 't2t'",
   },
   {
@@ -93,7 +93,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['missing'],
     likelihood: 'medium',
     webSends: 't2t',
-    source: `${NOTES} §0`,
+    source: `${NOTES} §2`,
     sentence: "the server reads the message-level chat_type; the web client sends 't2t'",
   },
   {
@@ -103,7 +103,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['changed'],
     badIn: MODEL_ALIASES,
     likelihood: 'high-medium',
-    source: `${NOTES} §5, ranked item 2`,
+    source: `${NOTES} §7.4, §6.4.2`,
     sentence:
       "model '{bad}' is a client-side alias that /api/models does not list; send an id from /api/models such as " +
       "'{good}'",
@@ -114,7 +114,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'model',
     changes: ['changed', 'type-changed'],
     likelihood: 'medium',
-    source: `${NOTES} §5`,
+    source: `${NOTES} §7`,
     sentence: "the server accepts only a model id that /api/models lists, and '{bad}' must be one of them",
   },
   {
@@ -125,7 +125,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['changed'],
     badIn: MODEL_ALIASES,
     likelihood: 'medium',
-    source: `${NOTES} ranked item 2`,
+    source: `${NOTES} §6.4.2`,
     sentence: "the chat is created for model '{bad}', a client-side alias that /api/models does not list",
   },
   {
@@ -137,7 +137,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     badNotIn: CHAT_TYPES,
     likelihood: 'medium',
     webSends: 't2t',
-    source: `${NOTES} ranked item 3`,
+    source: `${NOTES} §6.4.3`,
     sentence:
       "'{bad}' is a chat_mode value, not a chat type; working clients that send a top-level chat_type send 't2t'",
   },
@@ -150,7 +150,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     badNotIn: CHAT_TYPES,
     likelihood: 'low',
     webSends: 't2t',
-    source: `${NOTES} ranked item 3`,
+    source: `${NOTES} §6.4.3`,
     sentence: "chats/new accepts chat_type '{bad}', but the web client sends 't2t'",
   },
   {
@@ -160,7 +160,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'feature_config',
     changes: ['extra'],
     likelihood: 'medium-low',
-    source: `${NOTES} ranked item 4`,
+    source: `${NOTES} §6.4.4`,
     sentence: 'the server reads feature_config from messages[0], not from the top level',
   },
   {
@@ -170,7 +170,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'messages[*].feature_config',
     changes: ['missing'],
     likelihood: 'medium-low',
-    source: `${NOTES} ranked item 4`,
+    source: `${NOTES} §6.4.4`,
     sentence:
       "the web client sends feature_config on the message (output_schema 'phase' and the thinking switches), where " +
       'the server reads it',
@@ -183,7 +183,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['missing'],
     likelihood: 'low-medium',
     webSends: 'normal',
-    source: `${NOTES} ranked item 5`,
+    source: `${NOTES} §6.4.5`,
     sentence: "every working body sends chat_mode 'normal'",
   },
   ...['sub_chat_type', 'messages[*].sub_chat_type'].map((path): ProtocolFact => ({
@@ -194,7 +194,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['missing'],
     likelihood: 'low-medium',
     webSends: 't2t',
-    source: `${NOTES} ranked item 5`,
+    source: `${NOTES} §6.4.5`,
     sentence: "every working body sends sub_chat_type 't2t'",
   })),
   ...ENVELOPE.map((path): ProtocolFact => ({
@@ -204,7 +204,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path,
     changes: ['missing'],
     likelihood: 'low',
-    source: `${NOTES} ranked item 6`,
+    source: `${NOTES} §6.4.6`,
     sentence:
       'part of the message envelope the web client sends; late-2025 bodies without it worked, 2026 ones get ' +
       'Bad_Request',
@@ -216,7 +216,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'max_tokens',
     changes: ['extra'],
     likelihood: 'low',
-    source: `${NOTES} ranked item 7`,
+    source: `${NOTES} §6.4.7`,
     sentence: 'no v2 client sends max_tokens; drop it',
   },
   {
@@ -226,7 +226,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'session_id',
     changes: ['extra'],
     likelihood: 'low',
-    source: `${NOTES} ranked item 7`,
+    source: `${NOTES} §6.4.7`,
     sentence: 'session_id is a v1 leftover; working late-2025 bodies sent it too, so it is likely harmless',
   },
   {
@@ -238,7 +238,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     badNotIn: ['true'],
     likelihood: 'high',
     webSends: true,
-    source: `${NOTES} §3.1`,
+    source: `${NOTES} §5.4`,
     sentence: "without stream:true the server answers Bad_Request 'Internal error'; the web client always streams",
   },
   {
@@ -248,7 +248,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'chat_id',
     changes: ['missing'],
     likelihood: 'high',
-    source: `${NOTES} §3.1`,
+    source: `${NOTES} §5.4`,
     sentence:
       'without ?chat_id= the server answers RequestValidationError "Field \'query -> chat_id\': Field required"',
   },
@@ -259,7 +259,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'chat_id',
     changes: ['missing'],
     likelihood: 'high',
-    source: `${NOTES} §3.1`,
+    source: `${NOTES} §5.4`,
     sentence:
       'without chat_id in the body the server answers RequestValidationError "Field \'chat_id\': Field required"',
   },
@@ -270,7 +270,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['changed'],
     badKinds: ['gzip-base64', 'base64', 'hex', 'text', 'enum'],
     likelihood: 'high',
-    source: `${NOTES} §1.1`,
+    source: `${NOTES} §3.1`,
     sentence:
       'the server wants the raw JWT from localStorage \'token\'; a gzip+base64 "compressed" token is refused as ' +
       "'Invalid token'",
@@ -281,7 +281,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path: 'authorization',
     changes: ['missing'],
     likelihood: 'high',
-    source: `${NOTES} §1.3`,
+    source: `${NOTES} §3.3`,
     sentence: 'Authorization: Bearer <jwt> is the one header every working client has always sent',
   },
   ...WAF_HEADERS.map((path): ProtocolFact => ({
@@ -290,7 +290,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path,
     changes: ['missing'],
     likelihood: 'low',
-    source: `${NOTES} §1.3`,
+    source: `${NOTES} §3.3`,
     sentence: 'since mid-2026 the Aliyun WAF wants the browser header set; not a cause of errors in late 2025',
   })),
   ...['token', 'ssxmod_itna', 'ssxmod_itna2'].map((path): ProtocolFact => ({
@@ -299,7 +299,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     path,
     changes: ['missing'],
     likelihood: 'low',
-    source: `${NOTES} §1.2`,
+    source: `${NOTES} §3.2`,
     sentence: 'since mid-2026 working clients send the token and ssxmod cookies to pass the Aliyun WAF',
   })),
   {
@@ -309,7 +309,7 @@ export const PROTOCOL_FACTS: readonly ProtocolFact[] = [
     changes: ['changed'],
     badIn: ['/api/chat/completions'],
     likelihood: 'high',
-    source: `${NOTES} §0`,
+    source: `${NOTES} §2`,
     sentence:
       'the web client left /api/chat/completions (v1) on 2025-09-29 and posts to /api/v2/chat/completions?chat_id=… ' +
       'after chats/new',

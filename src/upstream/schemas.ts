@@ -1,5 +1,5 @@
 /**
- * zod schemas of the web API's bodies (qwen-web-protocol.md §2). They describe what the web client
+ * zod schemas of the web API's bodies (protocol.md §4). They describe what the web client
  * sends and what the server answers; they are lenient (`passthrough`) because the point of this tool
  * is to look at bodies that differ from the norm, not to reject them.
  */

@@ -1,7 +1,7 @@
 /**
  * Request builders for named shapes: the requests a client library sends, in full (method, URL,
  * headers, body). The seed shapes reproduce the seed report's attempts step by step; `web` is the
- * working browser shape (family B, qwen-web-protocol.md §2.2). Pure: ids and time come from the context.
+ * working browser shape (family B, protocol.md §4.3). Pure: ids and time come from the context.
  */
 import { gzipSync } from 'node:zlib';
 import type { ExchangeRequest, Header } from '../exchange/exchange.js';
@@ -64,7 +64,7 @@ function cookieHeader(cookies: Readonly<Record<string, string>>): string {
 }
 
 /**
- * The seed's Python client headers (qwen-web-protocol.md §4.3: Bearer, Chrome UA, source, x-request-id,
+ * The seed's Python client headers (protocol.md §6.3: Bearer, Chrome UA, source, x-request-id,
  * Origin/Referer).
  */
 function seedHeaders(ctx: ShapeContext, bearer: string): Header[] {
@@ -190,7 +190,7 @@ export function webFeatureConfig(thinking: boolean): Record<string, unknown> {
   };
 }
 
-/** The family-B completion body (qwen-web-protocol.md, "Example working request"). */
+/** The family-B completion body (protocol.md §8.1). */
 export function webCompletionBody(input: {
   chatId: string;
   model: string;

@@ -1,5 +1,5 @@
 /**
- * Reads a chat.qwen.ai completion event stream (protocol notes §3) into typed updates and one
+ * Reads a chat.qwen.ai completion event stream (protocol.md §5) into typed updates and one
  * verdict, incrementally or in one go. Chunks may split anywhere; the result depends only on the
  * concatenated text. Never throws: anything unreadable becomes a failure value.
  *

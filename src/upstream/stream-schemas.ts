@@ -1,5 +1,5 @@
 /**
- * Zod schemas for the `data:` payloads of a chat.qwen.ai completion stream (protocol notes §3),
+ * Zod schemas for the `data:` payloads of a chat.qwen.ai completion stream (protocol.md §5),
  * and the small interpreters that turn them into our types. Every object schema is loose: the
  * upstream adds fields often, and an unknown key must never turn a good event into a failure.
  */

@@ -2,7 +2,7 @@
  * Why a chat.qwen.ai completion did not produce an answer, as data: one `UpstreamFailure` value
  * per cause, each with a one-sentence explanation and a short stable name that reports, the
  * bisect oracle and the proxy can compare and group by. Shapes come from
- * docs/qwen-web-protocol.md section 3.1. Pure: no I/O, never throws.
+ * docs/protocol.md §5.4. Pure: no I/O, never throws.
  */
 import { definedFields } from '../common/index.js';
 import { headerValue, type ExchangeError, type Header } from '../exchange/exchange.js';

@@ -115,13 +115,13 @@ export const CHAT_EXISTENCE_RULES: readonly ProfileRule[] = [
     },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
     explain:
-      "The body's chat_id must equal the query's (protocol notes §2.2); the answer to a mismatch is inferred as " +
+      "The body's chat_id must equal the query's (protocol.md §4.3); the answer to a mismatch is inferred as " +
       'the generic Bad_Request "Internal error".',
   },
 ];
 
 /**
- * The seed\'s two likely culprits (protocol notes, "Differences … ranked" 1 and 2), as two separate
+ * The seed\'s two likely culprits (protocol.md §6.4.1, §6.4.2), as two separate
  * rules: both must be fixed before the seed body streams.
  */
 export const SEED_CULPRIT_RULES: readonly ProfileRule[] = [
@@ -131,8 +131,9 @@ export const SEED_CULPRIT_RULES: readonly ProfileRule[] = [
     when: { notIn: { location: 'body', path: 'messages[0].chat_type', values: [...CHAT_TYPES] } },
     respond: { status: 200, code: 'Internal_Server_Error', details: 'Internal error' },
     explain:
-      'The server routes on messages[0].chat_type and "text" is no chat type (ranked cause 1); answered with HTTP ' +
-      '200 and a JSON body because no source records the status, and 200 is the case that fools status-based tools.',
+      'The server routes on messages[0].chat_type and "text" is no chat type (protocol.md §6.4.1); answered ' +
+      'with HTTP 200 and a JSON body because no source records the status, and 200 is the case that fools ' +
+      'status-based tools.',
   },
   {
     name: 'model-not-listed',
@@ -140,8 +141,8 @@ export const SEED_CULPRIT_RULES: readonly ProfileRule[] = [
     when: { notListedModel: { location: 'body', path: 'model' } },
     respond: { status: 200, code: 'Internal_Server_Error', details: 'Internal error' },
     explain:
-      'The model id must be one /api/models lists; "qwen-turbo" is only a client-side alias (ranked cause 2); HTTP ' +
-      '200 with a JSON body, as for the chat_type rule.',
+      'The model id must be one /api/models lists; "qwen-turbo" is only a client-side alias (protocol.md ' +
+      '§6.4.2); HTTP 200 with a JSON body, as for the chat_type rule.',
   },
 ];
 

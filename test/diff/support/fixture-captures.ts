@@ -52,7 +52,7 @@ function json(status: number, body: unknown): ExchangeResponse {
   };
 }
 
-/** The stream the simulator sends for a short text answer (qwen-web-protocol.md, "Example SSE response"). */
+/** The stream the simulator sends for a short text answer (protocol.md §8.2). */
 export function streamResponse(chatId: string, responseId: string, answer = 'Hi! How can I help?'): ExchangeResponse {
   const words = answer.split(/(?<= )/);
   const events: SseEvent[] = [
