@@ -39,7 +39,8 @@ export type {
   ModelSpec,
   JsonValue,
 } from './profile-schema.js';
-export { profileFileSchema, conditionSchema } from './profile-schema.js';
+export { profileFileSchema } from './profile-schema.js';
+export { conditionSchema, CONDITION_KIND_NAMES } from './conditions.js';
 export { FAULT_NAMES, parseFaultSpec, isFaultName } from './faults.js';
 export type { FaultSpec, FaultName } from './faults.js';
 export { expectedAnswer, LONG_ANSWER_DIRECTIVE, renderSummary } from './answers.js';

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { FieldRef as AnyFieldRef, JsonValue } from '../common/index.js';
 import { ENDPOINTS } from '../upstream/endpoints.js';
+import { conditionSchema, type Condition } from './conditions.js';
 
-export type { JsonValue };
+export type { Condition, JsonValue };
 
 /** Where a rule looks: the request locations a rule can read. */
 export type RuleLocation = 'query' | 'header' | 'cookie' | 'body';
@@ -17,45 +18,6 @@ export type RuleLocation = 'query' | 'header' | 'cookie' | 'body';
  * body path in the one body-path language (src/common/field-path.ts: `messages[0].chat_type`).
  */
 export type FieldRef = AnyFieldRef<RuleLocation>;
-
-/**
- * The condition language. Exactly one key per object. A field that is absent is `missing`; it is
- * never `equals`, and it counts as `notIn` any list (the server cannot route on a value it lacks).
- */
-export type Condition =
-  | { readonly always: true }
-  /** The field is absent (an explicit JSON `null` is present). */
-  | { readonly missing: FieldRef }
-  | { readonly present: FieldRef }
-  /** Deep equality with a JSON value; header and cookie values are strings. */
-  | { readonly equals: FieldRef & { readonly value: JsonValue } }
-  | { readonly in: FieldRef & { readonly values: readonly JsonValue[] } }
-  | { readonly notIn: FieldRef & { readonly values: readonly JsonValue[] } }
-  /** Sugar for `missing` of a header / a cookie. */
-  | { readonly headerMissing: string }
-  | { readonly cookieMissing: string }
-  /** The value is not the id of a model in the profile's `models` (absent counts as not listed). */
-  | { readonly notListedModel: FieldRef }
-  /** The value is not a chat that the caller created (absent values never match: use `missing`). */
-  | { readonly unknownChat: FieldRef }
-  /** Both fields are present and differ (chat_id in query vs body). */
-  | { readonly differ: readonly [FieldRef, FieldRef] }
-  /** The field is not an array of exactly `length` items. */
-  | { readonly lengthNot: FieldRef & { readonly length: number } }
-  /** State of the bearer token (Authorization header, else the `token` cookie). */
-  | { readonly token: 'missing' | 'invalid' | 'expired' }
-  /** The body is not empty and not JSON. */
-  | { readonly invalidJson: true }
-  /** The raw body is longer than this many bytes. */
-  | { readonly bodyLargerThan: number }
-  /**
-   * The turn's parent (`parent_id`, else `messages[0].parent_id`/`parentId`; absent = null) is not the
-   * chat's last `response_id` (null before the first turn).
-   */
-  | { readonly parentMismatch: true }
-  | { readonly all: readonly Condition[] }
-  | { readonly any: readonly Condition[] }
-  | { readonly not: Condition };
 
 /** An application error: the envelope `{"success":false,"request_id","data":{"code","details"}}`. */
 export interface EnvelopeResponse {
@@ -109,47 +71,6 @@ export interface SimulatorProfile {
 }
 
 const ENDPOINT_NAMES = new Set(ENDPOINTS.map((e) => e.name));
-
-const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValueSchema),
-    z.record(z.string(), jsonValueSchema),
-  ]),
-);
-
-const fieldRefShape = {
-  location: z.enum(['query', 'header', 'cookie', 'body']),
-  path: z.string().min(1),
-};
-const fieldRefSchema = z.strictObject(fieldRefShape);
-
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.strictObject({ always: z.literal(true) }),
-    z.strictObject({ missing: fieldRefSchema }),
-    z.strictObject({ present: fieldRefSchema }),
-    z.strictObject({ equals: z.strictObject({ ...fieldRefShape, value: jsonValueSchema }) }),
-    z.strictObject({ in: z.strictObject({ ...fieldRefShape, values: z.array(jsonValueSchema) }) }),
-    z.strictObject({ notIn: z.strictObject({ ...fieldRefShape, values: z.array(jsonValueSchema) }) }),
-    z.strictObject({ headerMissing: z.string().min(1) }),
-    z.strictObject({ cookieMissing: z.string().min(1) }),
-    z.strictObject({ notListedModel: fieldRefSchema }),
-    z.strictObject({ unknownChat: fieldRefSchema }),
-    z.strictObject({ differ: z.tuple([fieldRefSchema, fieldRefSchema]) }),
-    z.strictObject({ lengthNot: z.strictObject({ ...fieldRefShape, length: z.number().int().min(0) }) }),
-    z.strictObject({ token: z.enum(['missing', 'invalid', 'expired']) }),
-    z.strictObject({ invalidJson: z.literal(true) }),
-    z.strictObject({ bodyLargerThan: z.number().int().min(0) }),
-    z.strictObject({ parentMismatch: z.literal(true) }),
-    z.strictObject({ all: z.array(conditionSchema) }),
-    z.strictObject({ any: z.array(conditionSchema) }),
-    z.strictObject({ not: conditionSchema }),
-  ]),
-);
 
 const statusSchema = z.number().int().min(100).max(599);
 

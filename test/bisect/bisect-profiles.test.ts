@@ -47,7 +47,10 @@ describe('bisect with hidden culprits it was never told about', () => {
       {
         name: 'user-action',
         endpoint: 'chat.completions',
-        when: { not: { equals: { location: 'body', path: 'messages[0].user_action', value: 'chat' } } },
+        when: {
+          kind: 'not',
+          condition: { kind: 'equals', location: 'body', path: 'messages[0].user_action', value: 'chat' },
+        },
         respond: internalError,
         explain: 'hidden: one field',
       },
@@ -62,10 +65,12 @@ describe('bisect with hidden culprits it was never told about', () => {
         name: 'sub-chat-type-and-mode',
         endpoint: 'chat.completions',
         when: {
-          not: {
-            all: [
-              { equals: { location: 'body', path: 'messages[0].sub_chat_type', value: 't2t' } },
-              { equals: { location: 'body', path: 'chat_mode', value: 'normal' } },
+          kind: 'not',
+          condition: {
+            kind: 'all',
+            conditions: [
+              { kind: 'equals', location: 'body', path: 'messages[0].sub_chat_type', value: 't2t' },
+              { kind: 'equals', location: 'body', path: 'chat_mode', value: 'normal' },
             ],
           },
         },
@@ -86,14 +91,14 @@ describe('bisect with hidden culprits it was never told about', () => {
         {
           name: 'bx-v',
           endpoint: 'chat.completions',
-          when: { headerMissing: 'bx-v' },
+          when: { kind: 'headerMissing', name: 'bx-v' },
           respond: { waf: 'json-block', status: 200 },
           explain: 'hidden: a header',
         },
         {
           name: 'fingerprint',
           endpoint: 'chat.completions',
-          when: { cookieMissing: 'ssxmod_itna' },
+          when: { kind: 'cookieMissing', name: 'ssxmod_itna' },
           respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
           explain: 'hidden: a cookie',
         },

@@ -9,7 +9,10 @@ import {
   AUTH_RULES,
   CHAT_EXISTENCE_RULES,
   COMPLETION_VALIDATION_RULES,
+  conditionSchema,
+  CONDITION_KIND_NAMES,
   loadProfile,
+  parseProfile,
   PROFILES,
   type SimulatorProfile,
 } from '../../src/simulator/index.js';
@@ -89,7 +92,7 @@ describe('loading a profile', () => {
           {
             name: 'r',
             endpoint: 'chat.complete',
-            when: { always: true },
+            when: { kind: 'always' },
             respond: { waf: 'html', status: 405 },
             explain: 'e',
           },
@@ -131,7 +134,7 @@ describe('profiles written in code express each kind of hidden culprit', () => {
           {
             name: 'mode',
             endpoint: 'chat.completions',
-            when: { not: { equals: { location: 'body', path: 'chat_mode', value: 'normal' } } },
+            when: { kind: 'not', condition: { kind: 'equals', location: 'body', path: 'chat_mode', value: 'normal' } },
             respond: block,
             explain: 'chat_mode must be normal',
           },
@@ -151,7 +154,7 @@ describe('profiles written in code express each kind of hidden culprit', () => {
           {
             name: 'version',
             endpoint: 'chat.completions',
-            when: { headerMissing: 'version' },
+            when: { kind: 'headerMissing', name: 'version' },
             respond: { waf: 'json-block', status: 200 },
             explain: 'version header needed',
           },
@@ -171,7 +174,7 @@ describe('profiles written in code express each kind of hidden culprit', () => {
           {
             name: 'itna',
             endpoint: 'chat.completions',
-            when: { cookieMissing: 'ssxmod_itna' },
+            when: { kind: 'cookieMissing', name: 'ssxmod_itna' },
             respond: { waf: 'json-block', status: 200 },
             explain: 'anti-bot cookie needed',
           },
@@ -211,5 +214,73 @@ describe('profiles written in code express each kind of hidden culprit', () => {
     const res = await complete(sim.request, sim.baseUrl, token, crypto.randomUUID(), minimalBody('x'));
     expect(res.status).toBe(404);
     expect(await envelopeOf(res)).toEqual({ code: 'Not_Found', details: 'Chat not found' });
+  });
+});
+
+describe('conditions with a kind', () => {
+  it('load from profile files written in the one-key form, migrated to the kind form', () => {
+    const oneKey = {
+      name: 'old-style',
+      rules: [
+        {
+          name: 'r',
+          endpoint: 'chat.completions',
+          when: {
+            any: [
+              { token: 'missing' },
+              { not: { equals: { location: 'body', path: 'model', value: 'qwen3-max' } } },
+              {
+                differ: [
+                  { location: 'query', path: 'chat_id' },
+                  { location: 'body', path: 'chat_id' },
+                ],
+              },
+              { all: [{ headerMissing: 'bx-v' }, { bodyLargerThan: 10 }, { parentMismatch: true }] },
+            ],
+          },
+          respond: { status: 200, code: 'Bad_Request', details: 'x' },
+          explain: 'x',
+        },
+      ],
+    };
+    const [rule] = parseProfile(oneKey, 'old-style').rules;
+    expect(rule?.when).toEqual({
+      kind: 'any',
+      conditions: [
+        { kind: 'token', state: 'missing' },
+        { kind: 'not', condition: { kind: 'equals', location: 'body', path: 'model', value: 'qwen3-max' } },
+        {
+          kind: 'differ',
+          fields: [
+            { location: 'query', path: 'chat_id' },
+            { location: 'body', path: 'chat_id' },
+          ],
+        },
+        {
+          kind: 'all',
+          conditions: [
+            { kind: 'headerMissing', name: 'bx-v' },
+            { kind: 'bodyLargerThan', bytes: 10 },
+            { kind: 'parentMismatch' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('refuse an unknown kind with one line that names where it is', () => {
+    const bad = { name: 'bad', rules: [{ name: 'r', when: { kind: 'sometimes' }, respond: {}, explain: 'x' }] };
+    expectInputError(() => parseProfile(bad, 'bad.json'), /^profile bad\.json is not valid: rules\.0\.when/);
+  });
+
+  it('has a schema row and an evaluator for every kind it documents', () => {
+    for (const kind of CONDITION_KIND_NAMES) {
+      const probe = conditionSchema.safeParse({ kind });
+      // Kinds without fields parse as they are; the others fail on a missing field, never on the kind.
+      const kindIssues = probe.success ? [] : probe.error.issues.filter((i) => i.path.join('.') === 'kind');
+      expect(kindIssues, kind).toEqual([]);
+    }
+    const unknown = conditionSchema.safeParse({ kind: 'sometimes' });
+    expect(unknown.success ? [] : unknown.error.issues.map((i) => i.path.join('.'))).toEqual(['kind']);
   });
 });

@@ -60,52 +60,53 @@ describe('the condition language', () => {
   });
 
   it('tells missing from present, with null counting as present', () => {
-    expect(holds({ missing: { location: 'body', path: 'session_id' } }, f)).toBe(true);
-    expect(holds({ present: { location: 'body', path: 'messages[0].fid' } }, f)).toBe(true);
-    expect(holds({ missing: { location: 'query', path: 'chat_id' } }, f)).toBe(false);
+    expect(holds({ kind: 'missing', location: 'body', path: 'session_id' }, f)).toBe(true);
+    expect(holds({ kind: 'present', location: 'body', path: 'messages[0].fid' }, f)).toBe(true);
+    expect(holds({ kind: 'missing', location: 'query', path: 'chat_id' }, f)).toBe(false);
   });
 
   it('compares values with equals, in and notIn, treating an absent value as notIn any list', () => {
-    expect(holds({ equals: { location: 'body', path: 'stream', value: false } }, f)).toBe(true);
-    expect(holds({ equals: { location: 'body', path: 'nothing', value: null } }, f)).toBe(false);
-    expect(holds({ in: { location: 'body', path: 'messages[0].role', values: ['user'] } }, f)).toBe(true);
-    expect(holds({ notIn: { location: 'body', path: 'messages[0].chat_type', values: ['t2t'] } }, f)).toBe(true);
-    expect(holds({ notIn: { location: 'body', path: 'messages[0].absent', values: ['t2t'] } }, f)).toBe(true);
+    expect(holds({ kind: 'equals', location: 'body', path: 'stream', value: false }, f)).toBe(true);
+    expect(holds({ kind: 'equals', location: 'body', path: 'nothing', value: null }, f)).toBe(false);
+    expect(holds({ kind: 'in', location: 'body', path: 'messages[0].role', values: ['user'] }, f)).toBe(true);
+    expect(holds({ kind: 'notIn', location: 'body', path: 'messages[0].chat_type', values: ['t2t'] }, f)).toBe(true);
+    expect(holds({ kind: 'notIn', location: 'body', path: 'messages[0].absent', values: ['t2t'] }, f)).toBe(true);
   });
 
   it('reads headers case-insensitively and cookies by name', () => {
-    expect(holds({ headerMissing: 'x-request-id' }, f)).toBe(false);
-    expect(holds({ headerMissing: 'bx-v' }, f)).toBe(true);
-    expect(holds({ equals: { location: 'header', path: 'x-request-id', value: 'r' } }, f)).toBe(true);
-    expect(holds({ cookieMissing: 'ssxmod_itna' }, f)).toBe(false);
-    expect(holds({ cookieMissing: 'ssxmod_itna2' }, f)).toBe(true);
-    expect(holds({ equals: { location: 'cookie', path: 'ssxmod_itna', value: '1-abc' } }, f)).toBe(true);
+    expect(holds({ kind: 'headerMissing', name: 'x-request-id' }, f)).toBe(false);
+    expect(holds({ kind: 'headerMissing', name: 'bx-v' }, f)).toBe(true);
+    expect(holds({ kind: 'equals', location: 'header', path: 'x-request-id', value: 'r' }, f)).toBe(true);
+    expect(holds({ kind: 'cookieMissing', name: 'ssxmod_itna' }, f)).toBe(false);
+    expect(holds({ kind: 'cookieMissing', name: 'ssxmod_itna2' }, f)).toBe(true);
+    expect(holds({ kind: 'equals', location: 'cookie', path: 'ssxmod_itna', value: '1-abc' }, f)).toBe(true);
   });
 
   it('asks the world about models, chats and the last response', () => {
-    expect(holds({ notListedModel: { location: 'body', path: 'model' } }, f)).toBe(true);
-    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, f)).toBe(false);
-    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts({ query: '?chat_id=random' }))).toBe(
-      true,
-    );
-    expect(holds({ unknownChat: { location: 'query', path: 'chat_id' } }, facts())).toBe(false);
-    expect(holds({ parentMismatch: true }, f)).toBe(true);
-    expect(holds({ parentMismatch: true }, facts({ query: '?chat_id=known', body: '{"parent_id":"resp-1"}' }))).toBe(
+    expect(holds({ kind: 'notListedModel', location: 'body', path: 'model' }, f)).toBe(true);
+    expect(holds({ kind: 'unknownChat', location: 'query', path: 'chat_id' }, f)).toBe(false);
+    expect(
+      holds({ kind: 'unknownChat', location: 'query', path: 'chat_id' }, facts({ query: '?chat_id=random' })),
+    ).toBe(true);
+    expect(holds({ kind: 'unknownChat', location: 'query', path: 'chat_id' }, facts())).toBe(false);
+    expect(holds({ kind: 'parentMismatch' }, f)).toBe(true);
+    expect(holds({ kind: 'parentMismatch' }, facts({ query: '?chat_id=known', body: '{"parent_id":"resp-1"}' }))).toBe(
       false,
     );
   });
 
   it('checks tokens, JSON, sizes, lengths and differing fields', () => {
-    expect(holds({ token: 'missing' }, f)).toBe(true);
-    expect(holds({ invalidJson: true }, facts({ body: '{' }))).toBe(true);
-    expect(holds({ invalidJson: true }, facts({ body: '' }))).toBe(false);
-    expect(holds({ bodyLargerThan: 10 }, f)).toBe(true);
-    expect(holds({ lengthNot: { location: 'body', path: 'messages', length: 1 } }, f)).toBe(false);
-    expect(holds({ lengthNot: { location: 'body', path: 'model', length: 1 } }, f)).toBe(true);
+    expect(holds({ kind: 'token', state: 'missing' }, f)).toBe(true);
+    expect(holds({ kind: 'invalidJson' }, facts({ body: '{' }))).toBe(true);
+    expect(holds({ kind: 'invalidJson' }, facts({ body: '' }))).toBe(false);
+    expect(holds({ kind: 'bodyLargerThan', bytes: 10 }, f)).toBe(true);
+    expect(holds({ kind: 'lengthNot', location: 'body', path: 'messages', length: 1 }, f)).toBe(false);
+    expect(holds({ kind: 'lengthNot', location: 'body', path: 'model', length: 1 }, f)).toBe(true);
     expect(
       holds(
         {
-          differ: [
+          kind: 'differ',
+          fields: [
             { location: 'query', path: 'chat_id' },
             { location: 'body', path: 'chat_id' },
           ],
@@ -116,7 +117,8 @@ describe('the condition language', () => {
     expect(
       holds(
         {
-          differ: [
+          kind: 'differ',
+          fields: [
             { location: 'query', path: 'chat_id' },
             { location: 'body', path: 'model' },
           ],
@@ -127,11 +129,11 @@ describe('the condition language', () => {
   });
 
   it('combines conditions with all, any and not', () => {
-    const t: Condition = { always: true };
-    const no: Condition = { not: t };
-    expect(holds({ all: [t, t] }, f)).toBe(true);
-    expect(holds({ all: [t, no] }, f)).toBe(false);
-    expect(holds({ any: [no, t] }, f)).toBe(true);
-    expect(holds({ any: [] }, f)).toBe(false);
+    const t: Condition = { kind: 'always' };
+    const no: Condition = { kind: 'not', condition: t };
+    expect(holds({ kind: 'all', conditions: [t, t] }, f)).toBe(true);
+    expect(holds({ kind: 'all', conditions: [t, no] }, f)).toBe(false);
+    expect(holds({ kind: 'any', conditions: [no, t] }, f)).toBe(true);
+    expect(holds({ kind: 'any', conditions: [] }, f)).toBe(false);
   });
 });

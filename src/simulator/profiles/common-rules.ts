@@ -22,7 +22,7 @@ export const AUTH_RULES: readonly ProfileRule[] = [
   {
     name: 'token-missing',
     endpoint: AUTHENTICATED_ENDPOINTS,
-    when: { token: 'missing' },
+    when: { kind: 'token', state: 'missing' },
     respond: { status: 401, code: 'Unauthorized', details: 'Not authenticated' },
     explain:
       'No bearer token and no token cookie: Open WebUI answers "Not authenticated"; the 401 status is the clients\' ' +
@@ -31,7 +31,7 @@ export const AUTH_RULES: readonly ProfileRule[] = [
   {
     name: 'token-invalid',
     endpoint: AUTHENTICATED_ENDPOINTS,
-    when: { token: 'invalid' },
+    when: { kind: 'token', state: 'invalid' },
     respond: { status: 401, code: 'Unauthorized', details: 'Invalid token' },
     explain:
       'A token that is not a JWT signed by the server (the seed\'s gzip+base64 "compressed" token) was refused with ' +
@@ -40,7 +40,7 @@ export const AUTH_RULES: readonly ProfileRule[] = [
   {
     name: 'token-expired',
     endpoint: AUTHENTICATED_ENDPOINTS,
-    when: { token: 'expired' },
+    when: { kind: 'token', state: 'expired' },
     respond: { status: 401, code: 'Unauthorized', details: 'Token has expired' },
     explain:
       'A JWT past its exp is refused with "Token has expired" (FreeQwenApi handleApiError, guygubaby client.rs).',
@@ -52,7 +52,7 @@ export const JSON_RULES: readonly ProfileRule[] = [
   {
     name: 'body-not-json',
     endpoint: ['auths.signin', 'chats.new', 'chat.completions'],
-    when: { invalidJson: true },
+    when: { kind: 'invalidJson' },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'body': JSON decode error" },
     explain:
       'FastAPI rejects a body it cannot decode as a validation error; the notes infer HTTP 400 for validation errors ' +
@@ -67,7 +67,7 @@ export const COMPLETION_VALIDATION_RULES: readonly ProfileRule[] = [
   {
     name: 'query-chat-id-required',
     endpoint: COMPLETIONS,
-    when: { missing: { location: 'query', path: 'chat_id' } },
+    when: { kind: 'missing', location: 'query', path: 'chat_id' },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'query -> chat_id': Field required" },
     explain:
       "v2 completions read chat_id from the query string; without it the server answers \"Field 'query -> chat_id': " +
@@ -76,7 +76,7 @@ export const COMPLETION_VALIDATION_RULES: readonly ProfileRule[] = [
   {
     name: 'body-chat-id-required',
     endpoint: COMPLETIONS,
-    when: { missing: { location: 'body', path: 'chat_id' } },
+    when: { kind: 'missing', location: 'body', path: 'chat_id' },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'chat_id': Field required" },
     explain:
       'chat_id must also be in the body; without it the server answers "Field \'chat_id\': Field required" (seed ' +
@@ -85,7 +85,7 @@ export const COMPLETION_VALIDATION_RULES: readonly ProfileRule[] = [
   {
     name: 'messages-required',
     endpoint: COMPLETIONS,
-    when: { missing: { location: 'body', path: 'messages' } },
+    when: { kind: 'missing', location: 'body', path: 'messages' },
     respond: { status: 400, code: 'RequestValidationError', details: "Field 'messages': Field required" },
     explain:
       'messages is a required body field of the completion model; the message text follows the FastAPI pattern of ' +
@@ -98,7 +98,7 @@ export const CHAT_EXISTENCE_RULES: readonly ProfileRule[] = [
   {
     name: 'chat-not-found',
     endpoint: COMPLETIONS,
-    when: { unknownChat: { location: 'query', path: 'chat_id' } },
+    when: { kind: 'unknownChat', location: 'query', path: 'chat_id' },
     respond: { status: 404, code: 'Not_Found', details: 'Chat not found' },
     explain:
       'A chat_id that chats/new never created is "not accepted" (seed report); no source records the answer, so code ' +
@@ -108,7 +108,8 @@ export const CHAT_EXISTENCE_RULES: readonly ProfileRule[] = [
     name: 'chat-id-mismatch',
     endpoint: COMPLETIONS,
     when: {
-      differ: [
+      kind: 'differ',
+      fields: [
         { location: 'query', path: 'chat_id' },
         { location: 'body', path: 'chat_id' },
       ],
@@ -128,7 +129,7 @@ export const SEED_CULPRIT_RULES: readonly ProfileRule[] = [
   {
     name: 'message-chat-type-unknown',
     endpoint: COMPLETIONS,
-    when: { notIn: { location: 'body', path: 'messages[0].chat_type', values: [...CHAT_TYPES] } },
+    when: { kind: 'notIn', location: 'body', path: 'messages[0].chat_type', values: [...CHAT_TYPES] },
     respond: { status: 200, code: 'Internal_Server_Error', details: 'Internal error' },
     explain:
       'The server routes on messages[0].chat_type and "text" is no chat type (protocol.md §6.4.1); answered ' +
@@ -138,7 +139,7 @@ export const SEED_CULPRIT_RULES: readonly ProfileRule[] = [
   {
     name: 'model-not-listed',
     endpoint: COMPLETIONS,
-    when: { notListedModel: { location: 'body', path: 'model' } },
+    when: { kind: 'notListedModel', location: 'body', path: 'model' },
     respond: { status: 200, code: 'Internal_Server_Error', details: 'Internal error' },
     explain:
       'The model id must be one /api/models lists; "qwen-turbo" is only a client-side alias (protocol.md ' +
@@ -151,7 +152,7 @@ export const TURN_RULES: readonly ProfileRule[] = [
   {
     name: 'stream-required',
     endpoint: COMPLETIONS,
-    when: { not: { equals: { location: 'body', path: 'stream', value: true } } },
+    when: { kind: 'not', condition: { kind: 'equals', location: 'body', path: 'stream', value: true } },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
     explain:
       'stream:false gives Bad_Request "Internal error" (Rfym21 2f6606d, 2025-11-24); HTTP 200 inferred like the ' +
@@ -160,7 +161,7 @@ export const TURN_RULES: readonly ProfileRule[] = [
   {
     name: 'one-message',
     endpoint: COMPLETIONS,
-    when: { lengthNot: { location: 'body', path: 'messages', length: 1 } },
+    when: { kind: 'lengthNot', location: 'body', path: 'messages', length: 1 },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
     explain:
       'v2 only accepts one user message per turn (Rfym21 issue #54); the error for more is inferred as the generic ' +
@@ -169,7 +170,7 @@ export const TURN_RULES: readonly ProfileRule[] = [
   {
     name: 'message-from-user',
     endpoint: COMPLETIONS,
-    when: { not: { equals: { location: 'body', path: 'messages[0].role', value: 'user' } } },
+    when: { kind: 'not', condition: { kind: 'equals', location: 'body', path: 'messages[0].role', value: 'user' } },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
     explain:
       "The one message of a turn must be the user's (Rfym21 issue #54); the error is inferred as the generic " +
@@ -178,7 +179,7 @@ export const TURN_RULES: readonly ProfileRule[] = [
   {
     name: 'parent-is-last-response',
     endpoint: COMPLETIONS,
-    when: { parentMismatch: true },
+    when: { kind: 'parentMismatch' },
     respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
     explain:
       "A turn continues from the chat's last response_id (null on the first turn), as gpt4free and FreeQwenApi " +

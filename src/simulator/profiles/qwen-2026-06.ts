@@ -39,12 +39,12 @@ export const MODELS_2026_06: readonly ModelSpec[] = [
 const WAF_CHECKS: readonly { readonly id: string; readonly when: ProfileRule['when']; readonly what: string }[] = [
   {
     id: 'x-request-id',
-    when: { headerMissing: 'x-request-id' },
+    when: { kind: 'headerMissing', name: 'x-request-id' },
     what: 'the x-request-id header (the fix in YuJunZhiXue 014ced9 and gpt4free b24ba05c)',
   },
-  { id: 'bx-v', when: { headerMissing: 'bx-v' }, what: 'the bx-v header of the baxia SDK' },
-  { id: 'source', when: { headerMissing: 'source' }, what: 'the source: web header' },
-  { id: 'ssxmod-itna', when: { cookieMissing: 'ssxmod_itna' }, what: 'the ssxmod_itna anti-bot cookie' },
+  { id: 'bx-v', when: { kind: 'headerMissing', name: 'bx-v' }, what: 'the bx-v header of the baxia SDK' },
+  { id: 'source', when: { kind: 'headerMissing', name: 'source' }, what: 'the source: web header' },
+  { id: 'ssxmod-itna', when: { kind: 'cookieMissing', name: 'ssxmod_itna' }, what: 'the ssxmod_itna anti-bot cookie' },
 ];
 
 /** The WAF answers chats/new with its HTML page and completions with the JSON block. */
@@ -70,7 +70,7 @@ export const WAF_RULES_2026: readonly ProfileRule[] = [
   {
     name: 'waf-body-too-large',
     endpoint: 'chat.completions',
-    when: { bodyLargerThan: 131072 },
+    when: { kind: 'bodyLargerThan', bytes: 131072 },
     respond: { waf: 'json-block', status: 200 },
     explain:
       'Request bodies over about 128 KB also get the FAIL_SYS_USER_VALIDATE block (Rfym21 issue #147, 2026-08-04).',
@@ -80,7 +80,7 @@ export const WAF_RULES_2026: readonly ProfileRule[] = [
 const envelopeRule = (path: string, name: string): ProfileRule => ({
   name,
   endpoint: 'chat.completions',
-  when: { missing: { location: 'body', path } },
+  when: { kind: 'missing', location: 'body', path },
   respond: { status: 200, code: 'Bad_Request', details: 'Internal error' },
   explain:
     `In 2026 clients without ${path} got Bad_Request "Internal error" (gpt4free 39ed0ef0; g4f-working issue ` +
