@@ -160,7 +160,6 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     throw new ProbeError(
       'E_INTERRUPTED',
       `interrupted after ${result.probes} probes; what was learned is above${args.out ? ` and in ${args.out}` : ''}`,
-      { exitCode: 130 },
     );
   return result.verdict === 'found' ? 0 : 1;
 }

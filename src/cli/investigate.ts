@@ -175,9 +175,7 @@ async function browserChat(options: {
       }
       const turn = done[0];
       if (options.signal?.aborted)
-        throw new ProbeError('E_INTERRUPTED', "interrupted during the browser's chat; nothing was bisected yet", {
-          exitCode: 130,
-        });
+        throw new ProbeError('E_INTERRUPTED', "interrupted during the browser's chat; nothing was bisected yet");
       if (turn?.outcome !== 'answered') {
         throw new ProbeError(
           'E_UPSTREAM_PROTOCOL',
@@ -462,8 +460,7 @@ export async function investigate(
     if (report.repaired?.outcome === 'works') io.out(`answer: ${JSON.stringify(report.repaired.answer.slice(0, 100))}`);
     io.out(`report: ${join(dir, 'report.html')} (also report.md, diff.json, bisect.json and the captures)`);
   }
-  if (signal?.aborted)
-    throw new ProbeError('E_INTERRUPTED', `interrupted; what was learned is in ${dir}`, { exitCode: 130 });
+  if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', `interrupted; what was learned is in ${dir}`);
   return report.solved ? 0 : 1;
 }
 
