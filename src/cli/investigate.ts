@@ -31,7 +31,9 @@ import { renderInvestigationMarkdown } from '../report/investigation-markdown.js
 import { renderInvestigationHtml } from '../report/investigation-html.js';
 import type { InvestigationReport } from '../report/investigation-model.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
-import { planCaptures, runBisectPlan } from './bisect.js';
+import { planCaptures } from '../bisect/bisect-captures.js';
+import { runBisectPlan } from '../bisect/run-bisect-plan.js';
+import { bisectProgressPrinter } from './bisect.js';
 import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
 import { contextForSession, loginWithBrowser } from '../capture/browser-login.js';
 import { startBrowserRecorder } from '../capture/browser-recorder.js';
@@ -337,7 +339,7 @@ export async function investigate(
         budget: args.budget ?? DEFAULT_BUDGET,
         delayMs: args.delay ?? 0,
         ...(signal ? { signal } : {}),
-        progress: (line) => io.err(`    ${line}`),
+        onProgress: bisectProgressPrinter((line) => io.err(`    ${line}`)),
       });
       return { value: out, detail: out.explanation, failed: out.verdict !== 'found' };
     });
