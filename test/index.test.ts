@@ -19,9 +19,10 @@ describe('the library entry point', () => {
     expect(typeof qwenProbe.simulator.startSimulator).toBe('function');
   });
 
-  it('offers the bisect of two captures, but not the bench baseline', () => {
+  it('offers the bisect of two captures and the investigation workflow, but not the bench baseline', () => {
     expect(typeof qwenProbe.bisect.planCaptures).toBe('function');
     expect(typeof qwenProbe.bisect.runBisectPlan).toBe('function');
+    expect(typeof qwenProbe.workflow.investigate).toBe('function');
     expect('leaveOneOut' in qwenProbe.bisect).toBe(false);
   });
 
