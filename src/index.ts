@@ -15,3 +15,4 @@ export * as replay from './replay/index.js';
 export * as report from './report/index.js';
 export * as proxy from './proxy/index.js';
 export * as simulator from './simulator/index.js';
+export * as workflow from './workflow/index.js';

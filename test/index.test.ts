@@ -19,6 +19,13 @@ describe('the library entry point', () => {
     expect(typeof qwenProbe.simulator.startSimulator).toBe('function');
   });
 
+  it('offers the bisect of two captures and the investigation workflow, but not the bench baseline', () => {
+    expect(typeof qwenProbe.bisect.planCaptures).toBe('function');
+    expect(typeof qwenProbe.bisect.runBisectPlan).toBe('function');
+    expect(typeof qwenProbe.workflow.investigate).toBe('function');
+    expect('leaveOneOut' in qwenProbe.bisect).toBe(false);
+  });
+
   it('runs a generated seed request through diff without any I/O', () => {
     const ctx = { baseUrl: 'https://chat.qwen.ai', token: 'a.b.c', idClock: qwenProbe.upstream.sequentialIdClock() };
     const seed = qwenProbe.upstream.SHAPES['seed-v4'].completion(ctx, {

@@ -5,8 +5,9 @@
  * file still knows nothing of Qwen's field names.
  */
 import { ProbeError } from '../exchange/errors.js';
-import type { ExchangeRequest } from '../exchange/exchange.js';
+import type { Exchange, ExchangeRequest } from '../exchange/exchange.js';
 import { applyFindings } from '../diff/apply-findings.js';
+import { diffCaptures } from '../diff/diff-captures.js';
 import type { DiffResult, PairDiff } from '../diff/diff-result.js';
 import { fieldLabel } from '../diff/explain.js';
 import type { Finding } from '../diff/finding.js';
@@ -64,16 +65,30 @@ export function planBisect(diff: DiffResult, options: { readonly endpoint?: stri
   };
 }
 
+/**
+ * Diffs two captures and plans the bisect of their pairs (`planBisect`); `endpoint` picks the pair.
+ * Throws E_INPUT when the captures cannot be paired.
+ */
+export function planCaptures(
+  good: readonly Exchange[],
+  bad: readonly Exchange[],
+  options: { readonly endpoint?: string | undefined } = {},
+): { readonly diff: DiffResult; readonly plan: BisectPlan } {
+  const endpoint = options.endpoint !== undefined ? { endpoint: options.endpoint } : {};
+  const diff = diffCaptures(good, bad, endpoint);
+  return { diff, plan: planBisect(diff, endpoint) };
+}
+
 export interface BisectPlanOptions {
   /** The oracle: sends a request afresh and judges the answer. */
   readonly probe: (request: ExchangeRequest) => Promise<ProbeVerdict>;
-  readonly budget?: number;
-  readonly delayMs?: number;
-  readonly onProgress?: (event: BisectProgress) => void;
-  readonly shouldStop?: () => boolean;
+  readonly budget?: number | undefined;
+  readonly delayMs?: number | undefined;
+  readonly onProgress?: ((event: BisectProgress) => void) | undefined;
+  readonly shouldStop?: (() => boolean) | undefined;
   /** Also look for the working request's required fields (default true). */
-  readonly required?: boolean;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly required?: boolean | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** Runs the bisect of a plan; see the module comment. */
@@ -84,11 +99,11 @@ export function bisectPlan(plan: BisectPlan, options: BisectPlanOptions): Promis
     apply: (subset) => applyFindings(plan.bad, subset, plan.good),
     probe: options.probe,
     good: plan.good,
-    ...(options.budget !== undefined ? { budget: options.budget } : {}),
-    ...(options.delayMs !== undefined ? { delayMs: options.delayMs } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
+    budget: options.budget,
+    delayMs: options.delayMs,
+    onProgress: options.onProgress,
+    shouldStop: options.shouldStop,
+    sleep: options.sleep,
     ...(options.required === false
       ? {}
       : {

@@ -18,7 +18,8 @@ import type {
   RequiredField,
   RequiredStatus,
 } from './bisect-result.js';
-import { Halt, ProbeRunner, type BisectProgress } from './probe-runner.js';
+import { Halt, type HaltReason } from './halt.js';
+import { ProbeRunner, type BisectProgress } from './probe-runner.js';
 import { findRequired, type RequiredSearch } from './required-search.js';
 import { explainVerdict } from './explain-bisect.js';
 
@@ -97,7 +98,7 @@ export async function bisectRequests<C extends BisectChange, R>(
     };
     return { ...result, explanation: explainVerdict(result, note) };
   };
-  const halted = (reason: Halt['reason'] | 'inconclusive', best: readonly number[] = []): BisectResult<C> => {
+  const halted = (reason: HaltReason, best: readonly number[] = []): BisectResult<C> => {
     culprits = pick(best);
     return finish(reason);
   };
@@ -126,15 +127,9 @@ export async function bisectRequests<C extends BisectChange, R>(
       );
 
     runner.phase(`searching ${changes.length} differences for a smallest set that makes it work (ddmin)`);
-    const search = await ddmin(changes.length, async (idx) => (await test(idx, 'search')).outcome, {
-      budget: runner.remaining + 1_000, // the runner enforces the real budget, retries included
-      shouldStop: () => runner.exhausted(),
-    });
-    if (search.kind !== 'minimal')
-      return halted(
-        search.kind === 'inconclusive' ? 'inconclusive' : runner.stopRequested() ? 'stopped' : 'budget-exhausted',
-        search.best,
-      );
+    // No budget for ddmin: the runner owns it (retries included) and ends the search with Halt.
+    const search = await ddmin(changes.length, async (idx) => (await test(idx, 'search')).outcome);
+    if (search.kind !== 'minimal') return halted(search.kind, search.best);
     const found = [...search.subset].sort((a, b) => a - b);
     culprits = pick(found);
 

@@ -4,38 +4,32 @@
  * work, find a 1-minimal subset that still makes it work. Generic: it knows nothing of HTTP or Qwen.
  *
  * Each probe is costly (a live request), so results are cached by subset, a budget caps the probes,
- * and an `inconclusive` outcome (a reset, a stall) stops the search rather than guessing.
+ * and an `inconclusive` outcome (a reset, a stall) stops the search rather than guessing. Inside a
+ * bisect the budget belongs to the probe runner: ddmin then gets none, and the probe ends the search
+ * by throwing `Halt`, which ddmin returns as its result with the best subset seen.
  */
+import { Halt, type HaltReason } from './halt.js';
 
 /** What one probe says about a subset of changes. */
 export type ProbeOutcome = 'works' | 'fails' | 'inconclusive';
 
 export interface DdminOptions {
-  /** Most probes to spend (cached answers are free). */
-  readonly budget: number;
+  /**
+   * Most probes to spend (cached answers are free). Leave it out when the probe owns the budget and
+   * throws `Halt` when it is spent (as a bisect's probe runner does).
+   */
+  readonly budget?: number | undefined;
   /** Called before each real probe, for progress output. */
-  readonly onProbe?: (info: {
-    readonly probe: number;
-    readonly budget: number;
-    readonly subset: readonly number[];
-  }) => void;
+  readonly onProbe?:
+    | ((info: { readonly probe: number; readonly budget: number; readonly subset: readonly number[] }) => void)
+    | undefined;
   /** Checked before each probe: stop early (Ctrl-C) and return what was learned. */
-  readonly shouldStop?: () => boolean;
+  readonly shouldStop?: (() => boolean) | undefined;
 }
 
 export type DdminResult =
   | { readonly kind: 'minimal'; readonly subset: readonly number[]; readonly probes: number }
-  | {
-      readonly kind: 'budget-exhausted' | 'stopped' | 'inconclusive';
-      readonly best: readonly number[];
-      readonly probes: number;
-    };
-
-class Halt extends Error {
-  constructor(readonly reason: 'budget-exhausted' | 'stopped' | 'inconclusive') {
-    super(reason);
-  }
-}
+  | { readonly kind: HaltReason; readonly best: readonly number[]; readonly probes: number };
 
 /** Splits `items` into `n` nearly equal consecutive parts. */
 export function split<T>(items: readonly T[], n: number): T[][] {
@@ -52,14 +46,15 @@ export function split<T>(items: readonly T[], n: number): T[][] {
 /**
  * Finds a 1-minimal subset of change indices `0..count-1` for which `probe` says `works`, assuming the
  * whole set works and the empty set fails (the caller checks both first). `probe` receives indices in
- * ascending order.
+ * ascending order; it may throw `Halt` to end the search, which then returns what it learned.
  */
 export async function ddmin(
   count: number,
   probe: (subset: readonly number[]) => Promise<ProbeOutcome>,
-  options: DdminOptions,
+  options: DdminOptions = {},
 ): Promise<DdminResult> {
   const cache = new Map<string, ProbeOutcome>();
+  const budget = options.budget ?? Infinity;
   let probes = 0;
   let best: readonly number[] = Array.from({ length: count }, (_, i) => i);
 
@@ -68,10 +63,11 @@ export async function ddmin(
     let outcome = cache.get(key);
     if (outcome === undefined) {
       if (options.shouldStop?.()) throw new Halt('stopped');
-      if (probes >= options.budget) throw new Halt('budget-exhausted');
-      probes += 1;
-      options.onProbe?.({ probe: probes, budget: options.budget, subset });
+      if (probes >= budget) throw new Halt('budget-exhausted');
+      options.onProbe?.({ probe: probes + 1, budget, subset });
       outcome = await probe(subset);
+      // Counted once answered: a probe that halted the search was never sent.
+      probes += 1;
       cache.set(key, outcome);
     }
     if (outcome === 'inconclusive') throw new Halt('inconclusive');
@@ -124,7 +120,8 @@ export async function ddmin(
 /**
  * The naive search the seed report suggests ("change one thing at a time"), kept as the baseline the
  * bench compares ddmin with: from the full working set, remove one change at a time; the changes whose
- * removal breaks the request are the culprits. Always `count` probes.
+ * removal breaks the request are the culprits. Always `count` probes. Not part of the library's API
+ * (bench/bisect.bench.ts imports it from this file).
  */
 export async function leaveOneOut(
   count: number,

@@ -1,5 +1,6 @@
 /** The `bisect` capability: delta debugging over the differences of two requests, with a live oracle. */
-export { ddmin, leaveOneOut, split, type DdminOptions, type DdminResult, type ProbeOutcome } from './ddmin.js';
+export { ddmin, split, type DdminOptions, type DdminResult, type ProbeOutcome } from './ddmin.js';
+export { Halt, type HaltReason } from './halt.js';
 export {
   bisectRequests,
   DEFAULT_BUDGET,
@@ -22,9 +23,11 @@ export { explainVerdict, goodFailsHint } from './explain-bisect.js';
 export {
   bisectPlan,
   planBisect,
+  planCaptures,
   repairedRequest,
   type BisectPlan,
   type BisectPlanOptions,
   type FindingChange,
 } from './bisect-captures.js';
+export { chatTemplate, runBisectPlan, type LiveBisectOptions, type LiveBisectProgress } from './run-bisect-plan.js';
 export { requestFields, withoutFields, type RequestField } from './request-fields.js';

@@ -1,16 +1,11 @@
 /**
  * The part of a bisect that talks to the oracle: the budget, the pause between probes, one retry
  * for an inconclusive probe, the log, and a cache so no subset is sent twice. Live services must not
- * be hammered, so every request goes through here and is counted.
+ * be hammered, so every request goes through here and is counted. It is the one owner of the budget
+ * and of the stop: when either ends the search it throws `Halt`, whichever search is running.
  */
 import type { BisectChange, ProbeLogEntry, ProbePurpose, ProbeVerdict } from './bisect-result.js';
-
-/** Thrown to end the search early; the caller turns it into a verdict with what was learned. */
-export class Halt extends Error {
-  constructor(readonly reason: 'budget-exhausted' | 'stopped') {
-    super(reason);
-  }
-}
+import { Halt } from './halt.js';
 
 /** What a progress listener hears: a probe about to go out, and its verdict once judged. */
 export type BisectProgress =
@@ -47,10 +42,6 @@ export class ProbeRunner<R> {
     return this.log.length;
   }
 
-  get remaining(): number {
-    return Math.max(0, this.options.budget - this.used);
-  }
-
   stopRequested(): boolean {
     return this.options.shouldStop?.() === true;
   }
@@ -71,7 +62,8 @@ export class ProbeRunner<R> {
 
   /**
    * Sends one request (and, when the verdict is inconclusive, once more), logs and caches it under
-   * `key` when given. Throws Halt when the budget is spent or a stop was asked for.
+   * `key` when given. Throws Halt when the budget is spent or a stop was asked for, also when the
+   * stop cut the probe in flight short (its inconclusive verdict says nothing about the request).
    */
   async send(request: R, purpose: ProbePurpose, subset: readonly BisectChange[], key?: string): Promise<ProbeVerdict> {
     if (key !== undefined) {
@@ -81,6 +73,7 @@ export class ProbeRunner<R> {
     let verdict = await this.once(request, purpose, subset, false);
     if (verdict.outcome === 'inconclusive' && !this.exhausted())
       verdict = await this.once(request, purpose, subset, true);
+    if (verdict.outcome === 'inconclusive' && this.stopRequested()) throw new Halt('stopped');
     if (key !== undefined && verdict.outcome !== 'inconclusive') this.cache.set(key, verdict);
     return verdict;
   }

@@ -7,7 +7,8 @@
  */
 import { split } from './ddmin.js';
 import type { BisectChange, RequiredField, RequiredStatus } from './bisect-result.js';
-import { Halt, type ProbeRunner } from './probe-runner.js';
+import { Halt } from './halt.js';
+import type { ProbeRunner } from './probe-runner.js';
 
 /** The fields to check and how to remove them from the working request. */
 export interface RequiredSearch<R> {

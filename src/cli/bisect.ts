@@ -1,7 +1,8 @@
 /**
  * `qwen-probe bisect --good CAPTURE --bad CAPTURE --target URL`: finds, by delta debugging over the
  * diff's findings, a smallest set of differences that makes the failing request work, live against
- * the target, each probe in a fresh chat with fresh ids.
+ * the target, each probe in a fresh chat with fresh ids. The work is the library's (`planCaptures`,
+ * `runBisectPlan` of src/bisect/); this file reads the flags and inputs and prints the progress events.
  *
  * Exit codes: 0 culprits found and confirmed; 1 any other verdict (not found, the working request
  * fails, the failing one works, budget spent, inconclusive) or the target was unreachable; 2 bad
@@ -11,16 +12,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
-import type { Exchange } from '../exchange/exchange.js';
-import type { Credentials } from '../client/credentials.js';
 import { resolveCredentials } from '../client/credentials.js';
-import { createRequestProber } from '../client/probe-request.js';
 import { normaliseTarget } from '../client/target.js';
-import { diffCaptures } from '../diff/diff-captures.js';
-import type { DiffResult } from '../diff/diff-result.js';
-import { bisectPlan, planBisect, type BisectPlan, type FindingChange } from '../bisect/bisect-captures.js';
+import type { BisectPlan, FindingChange } from '../bisect/bisect-captures.js';
+import { planCaptures } from '../bisect/bisect-captures.js';
 import type { BisectResult } from '../bisect/bisect-result.js';
 import { DEFAULT_BUDGET } from '../bisect/bisect-requests.js';
+import { runBisectPlan, type LiveBisectProgress } from '../bisect/run-bisect-plan.js';
 import { renderBisectJson } from '../report/bisect-json.js';
 import { bisectProgressLine, renderBisectText } from '../report/bisect-text.js';
 import { renderBisectMarkdown } from '../report/bisect-markdown.js';
@@ -43,69 +41,26 @@ export interface BisectArgs {
   readonly required?: boolean;
 }
 
-/** What a bisect of two captures needs besides the captures. */
-export interface CaptureBisectOptions {
-  readonly target: string;
-  readonly credentials: Pick<Credentials, 'token' | 'cookies'>;
-  /** Silence that ends a stalled probe (default 20 s). */
-  readonly idleTimeoutMs?: number;
-  readonly budget?: number;
-  readonly delayMs?: number;
-  readonly required?: boolean;
-  readonly signal?: AbortSignal;
-  /** Progress lines. */
-  readonly progress?: (line: string) => void;
-  /** Every exchange a probe sent. */
-  readonly onExchange?: (exchange: Exchange) => void;
-}
-
-/** Diff two captures and choose the pair to bisect; E_INPUT when they cannot be paired. */
-export function planCaptures(
-  good: readonly Exchange[],
-  bad: readonly Exchange[],
-  endpoint?: string,
-): { diff: DiffResult; plan: BisectPlan } {
-  const diff = diffCaptures(good, bad, endpoint !== undefined ? { endpoint } : {});
-  return { diff, plan: planBisect(diff, endpoint !== undefined ? { endpoint } : {}) };
-}
-
-/** Bisect a plan against a live target; `exchanges` are both captures, for a chats/new to re-send. */
-export async function runBisectPlan(
-  plan: BisectPlan,
-  exchanges: readonly Exchange[],
-  options: CaptureBisectOptions,
-): Promise<BisectResult<FindingChange>> {
-  // A fresh chat per probe comes from whichever capture knows how to create one.
-  const chatRequest = exchanges.find((e) => e.endpoint === 'chats.new')?.request;
-  const probe = createRequestProber(plan.endpoint, {
-    target: options.target,
-    token: options.credentials.token,
-    cookies: options.credentials.cookies,
-    ...(chatRequest ? { chatRequest } : {}),
-    // A stalled stream must end a probe (as inconclusive), not the whole bisect.
-    idleTimeoutMs: options.idleTimeoutMs ?? 20_000,
-    connectTimeoutMs: 20_000,
-    totalTimeoutMs: 120_000,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
-  });
-  options.progress?.(
+/** `bisecting chat.completions: 33 differences (5 volatile values refreshed on every probe)`. */
+function planLine(plan: BisectPlan): string {
+  return (
     `bisecting ${plan.pair.key}: ${plan.changes.length} differences (${plan.volatile} volatile values refreshed on ` +
-      `every probe)`,
+    `every probe)`
   );
+}
+
+/**
+ * Turns a live bisect's progress events into the lines `bisect` and `investigate` print. It keeps the
+ * failing request's failure, so a probe line can say when the failure moved to another kind.
+ */
+export function bisectProgressPrinter(print: (line: string) => void): (event: LiveBisectProgress) => void {
   let badFailure: string | undefined;
-  return bisectPlan(plan, {
-    probe,
-    ...(options.budget !== undefined ? { budget: options.budget } : {}),
-    ...(options.delayMs !== undefined ? { delayMs: options.delayMs } : {}),
-    required: options.required !== false,
-    shouldStop: () => options.signal?.aborted === true,
-    onProgress: (event) => {
-      if (event.kind === 'probe-end' && event.entry.purpose === 'bad') badFailure = event.entry.failure;
-      const line = bisectProgressLine(event, badFailure);
-      if (line !== undefined) options.progress?.(line);
-    },
-  });
+  return (event) => {
+    if (event.kind === 'plan') return print(planLine(event.plan));
+    if (event.kind === 'probe-end' && event.entry.purpose === 'bad') badFailure = event.entry.failure;
+    const line = bisectProgressLine(event, badFailure);
+    if (line !== undefined) print(line);
+  };
 }
 
 /** The report text for `--out FILE`, by its extension. */
@@ -135,15 +90,15 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
-  const { plan } = planCaptures(good, bad, args.endpoint);
+  const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
   const result = await runBisectPlan(plan, [...good, ...bad], {
     target,
     credentials,
     budget: args.budget ?? DEFAULT_BUDGET,
     delayMs: args.delay ?? 0,
     required: args.required !== false,
-    ...(signal ? { signal } : {}),
-    progress: (line) => io.err(line),
+    signal,
+    onProgress: bisectProgressPrinter((line) => io.err(line)),
   });
   if (args.out) {
     await mkdir(dirname(args.out), { recursive: true });
@@ -160,7 +115,6 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     throw new ProbeError(
       'E_INTERRUPTED',
       `interrupted after ${result.probes} probes; what was learned is above${args.out ? ` and in ${args.out}` : ''}`,
-      { exitCode: 130 },
     );
   return result.verdict === 'found' ? 0 : 1;
 }

@@ -150,8 +150,7 @@ export async function withInterrupt<T>(work: Promise<T>, signal?: AbortSignal): 
   // The abandoned work rejects later, when the browser closes under it: that is expected.
   work.catch(() => undefined);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
-      reject(new ProbeError('E_INTERRUPTED', 'interrupted before recording started', { exitCode: 130 }));
+    const onAbort = () => reject(new ProbeError('E_INTERRUPTED', 'interrupted before recording started'));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

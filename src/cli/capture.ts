@@ -191,7 +191,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
     );
   }
   if (signal?.aborted && !args.interactive) {
-    throw new ProbeError('E_INTERRUPTED', `interrupted; ${writer.count} exchanges saved to ${out}`, { exitCode: 130 });
+    throw new ProbeError('E_INTERRUPTED', `interrupted; ${writer.count} exchanges saved to ${out}`);
   }
   const problem = turnProblem(turns, out);
   if (problem) throw problem;

@@ -3,44 +3,23 @@
  * generate (or load) the library's requests and record their failure, diff, bisect, replay the
  * repaired request, and write the story to reports/investigation-<time>/. Without --target it starts
  * the bundled simulator (profile qwen-2025-10) and uses its demo account: nothing to configure.
+ * The work is `investigate` of src/workflow/; this file parses the flags and prints its events.
  *
  * Exit codes: 0 culprits found and the repaired request works; 1 not solved (each step says why);
  * 2 bad input; 130 Ctrl-C (the report holds what was learned).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { Exchange } from '../exchange/exchange.js';
 import { ProbeError } from '../exchange/errors.js';
-import { openCaptureWriter } from '../exchange/capture-writer.js';
-import { readCapture } from '../exchange/capture-reader.js';
-import { sendFresh } from '../client/probe-request.js';
-import { runShapeTurn } from '../client/run-shape.js';
-import { normaliseTarget } from '../client/target.js';
-import { SHAPE_NAMES, SHAPES, isShapeName, systemIdClock } from '../upstream/shapes.js';
-import { judgeQwenResponse } from '../upstream/stream-reader.js';
-import { explainFailure, failureName } from '../upstream/upstream-failure.js';
-import { repairedRequest } from '../bisect/bisect-captures.js';
 import { DEFAULT_BUDGET } from '../bisect/bisect-requests.js';
-import { curlScript } from '../replay/curl-export.js';
-import { renderDiffJson } from '../report/diff-json.js';
-import { renderBisectJson, toBisectJson } from '../report/bisect-json.js';
+import { toBisectJson } from '../report/bisect-json.js';
 import { culpritLine } from '../report/bisect-text.js';
-import { renderInvestigationMarkdown } from '../report/investigation-markdown.js';
-import { renderInvestigationHtml } from '../report/investigation-html.js';
-import type { InvestigationReport } from '../report/investigation-model.js';
-import { startSimulator, type RunningSimulator } from '../simulator/index.js';
-import { planCaptures, runBisectPlan } from './bisect.js';
-import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
-import { contextForSession, loginWithBrowser } from '../capture/browser-login.js';
-import { startBrowserRecorder } from '../capture/browser-recorder.js';
-import { captureChat } from '../capture/capture-chat.js';
-import { applyNetLogHeaderOrder } from '../capture/net-log.js';
-import { loadSiteProfile } from '../capture/site-profiles.js';
-import { readSessionFile } from '../client/session-file.js';
-import { goodFailsHint } from '../bisect/explain-bisect.js';
 import type { InvestigationStep } from '../report/investigation-model.js';
+import { SHAPE_NAMES, isShapeName } from '../upstream/shapes.js';
+import type { InvestigationListener } from '../workflow/investigation-event.js';
+import { investigate as runInvestigation } from '../workflow/investigate.js';
+import type { LibrarySource } from '../workflow/library-requests.js';
+import { bisectProgressPrinter } from './bisect.js';
 import { resolveAccount } from './browser-account.js';
 import { timestampForFile } from './file-names.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
@@ -60,162 +39,37 @@ export interface InvestigateArgs {
   readonly json?: boolean;
 }
 
-/** Numbered progress lines, one step at a time, and the steps as the report lists them. */
-class InvestigationLog {
-  readonly steps: InvestigationStep[] = [];
-  /** `toStderr`: step lines go to stderr, so that `--json` leaves stdout to the JSON alone. */
-  constructor(
-    private readonly io: CommandIo,
-    private readonly toStderr = false,
-  ) {}
+/** `[3] capture a chat in the browser: answered in 1.2 s, 4 exchanges recorded (3.4 s)`. */
+function stepLine(n: number, step: InvestigationStep): string {
+  return (
+    `[${n}] ${step.name}: ` +
+    `${step.status === 'done' ? '' : `${step.status}: `}${step.detail}` +
+    `${step.ms > 0 ? ` (${(step.ms / 1000).toFixed(1)} s)` : ''}`
+  );
+}
 
-  record(name: string, status: InvestigationStep['status'], detail: string, ms: number): void {
-    this.steps.push({ name, status, detail, ms });
-    const line =
-      `[${this.steps.length}] ${name}: ` +
-      `${status === 'done' ? '' : `${status}: `}${detail}${ms > 0 ? ` (${(ms / 1000).toFixed(1)} s)` : ''}`;
-    if (this.toStderr) this.io.err(line);
-    else this.io.out(line);
-  }
-
-  /** A line of detail under the current step. */
-  note(line: string): void {
-    this.io.err(`    ${line}`);
-  }
-
-  skip(name: string, why: string): void {
-    this.record(name, 'skipped', why, 0);
-  }
-
-  /** Runs one step; a step that throws is recorded as failed, then the error goes on. */
-  async step<T>(name: string, work: () => Promise<{ value: T; detail: string; failed?: boolean }>): Promise<T> {
-    this.io.err(`… ${name}`);
-    const started = performance.now();
-    const ms = () => Math.round(performance.now() - started);
-    try {
-      const { value, detail, failed } = await work();
-      this.record(name, failed ? 'failed' : 'done', detail, ms());
-      return value;
-    } catch (error) {
-      this.record(name, 'failed', error instanceof Error ? error.message : String(error), ms());
-      throw error;
+/**
+ * Prints an investigation's events: a numbered line per finished step (on stderr with `--json`, so
+ * that stdout holds the JSON alone), and on stderr each step's start, the login's status and the
+ * bisect's probes, indented under their step.
+ */
+function investigationPrinter(io: CommandIo, stepsToStderr: boolean): InvestigationListener {
+  let steps = 0;
+  const bisectLine = bisectProgressPrinter((line) => io.err(`    ${line}`));
+  return (event) => {
+    switch (event.kind) {
+      case 'step-start':
+        return io.err(`… ${event.name}`);
+      case 'step-end': {
+        const line = stepLine(++steps, event.step);
+        return stepsToStderr ? io.err(line) : io.out(line);
+      }
+      case 'note':
+        return io.err(`    ${event.line}`);
+      case 'bisect':
+        return bisectLine(event.progress);
     }
-  }
-}
-
-/** What the browser phase hands on: its recording, the session it logged in with, and its answer. */
-interface BrowserChat {
-  readonly exchanges: readonly Exchange[];
-  readonly token: string;
-  readonly cookies: Readonly<Record<string, string>>;
-  readonly answer?: string;
-}
-
-/** Logs in with Chromium (form, session file, or by hand) and records one chat turn. */
-async function browserChat(options: {
-  target: string;
-  prompt: string;
-  log: InvestigationLog;
-  user?: string;
-  session?: string;
-  headed: boolean;
-  signal?: AbortSignal;
-}): Promise<BrowserChat> {
-  const profile = await loadSiteProfile(options.target);
-  // The NetLog gives the request headers' wire order (CDP sorts them); it holds secrets, so it is private and removed.
-  const netLogDir = await mkdtemp(join(tmpdir(), 'qwen-probe-netlog-'));
-  const netLogPath = join(netLogDir, 'netlog.json');
-  const { browser } = await launchBrowser({ headed: options.headed, netLogPath }).catch(async (error: unknown) => {
-    await rm(netLogDir, { recursive: true, force: true });
-    throw error;
-  });
-  try {
-    const login = await options.log.step('log in with the browser', async () => {
-      if (options.session) {
-        const session = await readSessionFile(options.session);
-        const context = await contextForSession(browser, session, profile);
-        return {
-          value: { context, page: await context.newPage(), session },
-          detail: `session from ${options.session}`,
-        };
-      }
-      const account = await resolveAccount(options.user, { prompt: false });
-      if (!account && !options.headed)
-        throw new ProbeError(
-          'E_USAGE',
-          'investigate --target needs --user EMAIL:PASSWORD, --session FILE or --headed',
-          { hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD' },
-        );
-      const result = await loginWithBrowser({
-        target: options.target,
-        browser,
-        profile,
-        ...(account ? { account } : {}),
-        onStatus: (line) => options.log.note(line),
-      });
-      return {
-        value: result,
-        detail: `logged in as ${result.session.user?.email ?? account?.email ?? 'the account in the window'}`,
-      };
-    });
-    const recorder = await startBrowserRecorder(login.context, { origin: options.target });
-    const turns = await options.log.step('capture a chat in the browser', async () => {
-      let done: Awaited<ReturnType<typeof captureChat>>;
-      try {
-        done = await captureChat({
-          page: login.page,
-          target: options.target,
-          profile,
-          recorder,
-          prompts: [options.prompt],
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-      } finally {
-        await recorder.stop();
-      }
-      const turn = done[0];
-      if (options.signal?.aborted)
-        throw new ProbeError('E_INTERRUPTED', "interrupted during the browser's chat; nothing was bisected yet", {
-          exitCode: 130,
-        });
-      if (turn?.outcome !== 'answered') {
-        throw new ProbeError(
-          'E_UPSTREAM_PROTOCOL',
-          `the browser's own chat did not work: ${turn?.reason ?? 'no turn was recorded'}`,
-          { hint: goodFailsHint(turn?.authFailure ? 'auth' : undefined) },
-        );
-      }
-      return {
-        value: done,
-        detail: `answered in ${(turn.ms / 1000).toFixed(1)} s, ${recorder.exchanges.length} exchanges recorded`,
-      };
-    });
-    const exchanges = await recorder.stop();
-    await closeQuietly(browser); // completes the NetLog
-    return {
-      exchanges: await applyNetLogHeaderOrder(exchanges, netLogPath),
-      token: login.session.token,
-      cookies: login.session.cookies,
-      ...(turns[0]?.answer !== undefined ? { answer: turns[0].answer } : {}),
-    };
-  } finally {
-    await closeQuietly(browser);
-    await rm(netLogDir, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-/** Writes exchanges as a redacted (shareable) capture: the report folder may be attached to an issue. */
-async function writeCapture(path: string, exchanges: readonly Exchange[], comment: string): Promise<void> {
-  const writer = await openCaptureWriter(path, { redacted: true, overwrite: true, comment });
-  try {
-    for (const exchange of exchanges) await writer.append(exchange);
-  } finally {
-    await writer.close();
-  }
-}
-
-function completionOf(exchanges: readonly Exchange[]): Exchange | undefined {
-  return [...exchanges].reverse().find((e) => (e.endpoint ?? '').startsWith('chat.completions'));
+  };
 }
 
 /** The command body; returns the exit code. */
@@ -237,206 +91,26 @@ export async function investigate(
       'E_USAGE',
       '--session and --headed need --target; without it the bundled simulator and its demo account are used',
     );
-  const prompt = args.prompt ?? 'Hello!';
-  const started = new Date();
-  const dir = args.out ?? join('reports', `investigation-${timestampForFile(started)}`);
-  await mkdir(dir, { recursive: true });
-  const log = new InvestigationLog(io, args.json === true);
-  const files: InvestigationReport['files'][number][] = [];
-  let sim: RunningSimulator | undefined;
-  let report: InvestigationReport | undefined;
-  try {
-    if (args.target === undefined) {
-      sim = await log.step('start the bundled simulator', async () => {
-        const s = await startSimulator({ port: 0, profile: 'qwen-2025-10' });
-        return { value: s, detail: `${s.url}, profile ${s.profile.name}, demo account ${s.demoUser.email}` };
-      });
-    }
-    const target = normaliseTarget(args.target ?? sim!.url);
-    const account = sim ? `${sim.demoUser.email}:${sim.demoUser.password}` : args.user;
-    const chat = await browserChat({
-      target,
-      prompt,
-      log,
-      ...(account ? { user: account } : {}),
-      ...(args.session ? { session: args.session } : {}),
-      headed: args.headed === true,
-      ...(signal ? { signal } : {}),
-    });
-    await writeCapture(
-      join(dir, 'browser.har'),
-      chat.exchanges,
-      `qwen-probe investigate: the browser's chat with ${target}`,
-    );
-    files.push({ name: 'browser.har', description: "the browser's working chat (redacted HAR)" });
-
-    let library: readonly Exchange[];
-    let libraryName: string;
-    if (args['library-capture'] !== undefined) {
-      libraryName = args['library-capture'];
-      library = await log.step("load the library's requests", async () => {
-        const capture = await readCapture(args['library-capture']!);
-        return {
-          value: capture.exchanges,
-          detail: `${capture.exchanges.length} exchanges from ${args['library-capture']}`,
-        };
-      });
-      log.skip('send them and record the failure', "the capture already holds the library's responses");
-    } else {
-      libraryName = shapeName;
-      const shape = SHAPES[shapeName as keyof typeof SHAPES];
-      log.record("generate the library's requests", 'done', `${shape.name}: ${shape.summary}`, 0);
-      library = await log.step('send them and record the failure', async () => {
-        const turn = await runShapeTurn(
-          shape,
-          { baseUrl: target, token: chat.token, cookies: chat.cookies, prompt, idClock: systemIdClock },
-          {},
-        );
-        return {
-          value: turn.exchanges,
-          detail: turn.result.ok
-            ? "the library's request worked"
-            : `failed: ${turn.result.failure ? failureName(turn.result.failure) : 'no answer'}`,
-        };
-      });
-    }
-    await writeCapture(
-      join(dir, 'library.har'),
-      library,
-      `qwen-probe investigate: the library's requests (${libraryName})`,
-    );
-    files.push({
-      name: 'library.har',
-      description: `the library's requests (${libraryName}) and their answers (redacted HAR)`,
-    });
-    const failed = completionOf(library);
-    const verdict = failed ? judgeQwenResponse(failed.response, failed.error) : undefined;
-    const libraryFailure = verdict
-      ? {
-          ...(failed?.response ? { status: failed.response.status } : {}),
-          name: verdict.ok ? 'works' : verdict.failure ? failureName(verdict.failure) : 'no answer',
-          explanation: verdict.ok
-            ? 'It streamed an answer.'
-            : verdict.failure
-              ? explainFailure(verdict.failure)
-              : 'The stream carried no answer text.',
-        }
-      : undefined;
-
-    const { diff, plan } = await log.step('diff', async () => {
-      const planned = planCaptures(chat.exchanges, library);
-      return {
-        value: planned,
-        detail:
-          `${planned.diff.explanation} Bisecting ${planned.plan.pair.key}: ${planned.plan.changes.length} ` +
-          `differences.`,
-      };
-    });
-    const result = await log.step('bisect', async () => {
-      const out = await runBisectPlan(plan, [...chat.exchanges, ...library], {
-        target,
-        credentials: chat,
-        budget: args.budget ?? DEFAULT_BUDGET,
-        delayMs: args.delay ?? 0,
-        ...(signal ? { signal } : {}),
-        progress: (line) => io.err(`    ${line}`),
-      });
-      return { value: out, detail: out.explanation, failed: out.verdict !== 'found' };
-    });
-    await writeFile(join(dir, 'diff.json'), renderDiffJson(diff));
-    await writeFile(
-      join(dir, 'bisect.json'),
-      renderBisectJson(result, { ...(plan.endpoint !== undefined ? { endpoint: plan.endpoint } : {}) }),
-    );
-    files.push(
-      { name: 'diff.json', description: 'every difference between the two requests, ranked and explained' },
-      { name: 'bisect.json', description: 'the bisect: verdict, culprits, required fields, every probe' },
-    );
-
-    let repaired: InvestigationReport['repaired'];
-    if (result.verdict === 'found' && !signal?.aborted) {
-      repaired = await log.step('replay the repaired request', async () => {
-        const chatRequest = [...chat.exchanges, ...library].find((e) => e.endpoint === 'chats.new')?.request;
-        const fresh = await sendFresh(repairedRequest(plan, result.culprits), plan.endpoint, {
-          target,
-          token: chat.token,
-          cookies: chat.cookies,
-          ...(chatRequest ? { chatRequest } : {}),
-          ...(signal ? { signal } : {}),
-        });
-        await writeCapture(
-          join(dir, 'repaired.har'),
-          fresh.exchanges,
-          'qwen-probe investigate: the repaired request, sent once more',
-        );
-        files.push({
-          name: 'repaired.har',
-          description: 'the repaired request as sent, and its answer (redacted HAR)',
-        });
-        const sent = fresh.exchanges.at(-1)!;
-        const created = fresh.exchanges.length > 1 ? fresh.exchanges[0] : undefined;
-        const curl = curlScript(sent.request, {
-          token: chat.token,
-          ...(created && fresh.chatId ? { chatRequest: created.request, chatId: fresh.chatId } : {}),
-        });
-        const value = {
-          outcome: fresh.outcome,
-          ...(fresh.failure ? { failure: fresh.failure } : {}),
-          explanation: fresh.explanation,
-          ...(sent.response ? { status: sent.response.status } : {}),
-          answer: fresh.result?.answer ?? '',
-          ...(fresh.result?.reasoning ? { reasoning: fresh.result.reasoning } : {}),
-          curl,
-        };
-        return {
-          value,
-          detail:
-            fresh.outcome === 'works'
-              ? `works: ${JSON.stringify((fresh.result?.answer ?? '').slice(0, 60))}`
-              : `${fresh.outcome}: ${fresh.failure ?? ''}`,
-          failed: fresh.outcome !== 'works',
-        };
-      });
-    } else
-      log.skip(
-        'replay the repaired request',
-        result.verdict === 'found' ? 'interrupted' : `no culprits to apply (${result.verdict})`,
-      );
-
-    const solved = result.verdict === 'found' && repaired?.outcome === 'works';
-    const summary = solved
-      ? `${result.explanation} The repaired request streamed an answer.`
-      : result.verdict === 'found'
-        ? `${result.explanation} Yet the repaired request did not work when sent again: ` +
-          `${repaired?.explanation ?? 'it was not sent'}`
-        : result.explanation;
-    files.push(
-      { name: 'report.md', description: 'this story in Markdown' },
-      { name: 'report.html', description: 'this story as one self-contained page' },
-    );
-    report = {
-      startedAt: started.toISOString(),
-      target,
-      ...(sim ? { simulatorProfile: sim.profile.name } : {}),
-      library: libraryName,
-      prompt,
-      steps: log.steps,
-      ...(chat.answer !== undefined ? { browserAnswer: chat.answer } : {}),
-      ...(libraryFailure ? { libraryFailure } : {}),
-      diff,
-      bisectedPair: plan.pair.key,
-      bisect: result,
-      ...(repaired ? { repaired } : {}),
-      files,
-      solved,
-      summary,
-    };
-    await writeFile(join(dir, 'report.md'), renderInvestigationMarkdown(report));
-    await writeFile(join(dir, 'report.html'), renderInvestigationHtml(report));
-  } finally {
-    await sim?.close();
-  }
-  const bisectJson = toBisectJson(report.bisect!);
+  const library: LibrarySource =
+    args['library-capture'] !== undefined
+      ? { kind: 'capture', path: args['library-capture'] }
+      : { kind: 'shape', shape: isShapeName(shapeName) ? shapeName : 'seed-v4' };
+  const dir = args.out ?? join('reports', `investigation-${timestampForFile(new Date())}`);
+  const { report, bisect } = await runInvestigation({
+    target: args.target,
+    // Read when the login step runs, so that a bad --user fails that step.
+    account: () => resolveAccount(args.user, { prompt: false }),
+    session: args.session,
+    headed: args.headed === true,
+    library,
+    prompt: args.prompt,
+    out: dir,
+    budget: args.budget ?? DEFAULT_BUDGET,
+    delayMs: args.delay ?? 0,
+    signal,
+    onEvent: investigationPrinter(io, args.json === true),
+  });
+  const bisectJson = toBisectJson(bisect);
   if (args.json) {
     io.out(
       JSON.stringify(
@@ -458,12 +132,11 @@ export async function investigate(
   } else {
     io.out('');
     io.out(report.summary);
-    for (const c of report.bisect!.culprits) io.out(`  ${culpritLine(c)}`);
+    for (const c of bisect.culprits) io.out(`  ${culpritLine(c)}`);
     if (report.repaired?.outcome === 'works') io.out(`answer: ${JSON.stringify(report.repaired.answer.slice(0, 100))}`);
     io.out(`report: ${join(dir, 'report.html')} (also report.md, diff.json, bisect.json and the captures)`);
   }
-  if (signal?.aborted)
-    throw new ProbeError('E_INTERRUPTED', `interrupted; what was learned is in ${dir}`, { exitCode: 130 });
+  if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', `interrupted; what was learned is in ${dir}`);
   return report.solved ? 0 : 1;
 }
 

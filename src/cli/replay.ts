@@ -119,7 +119,7 @@ export async function replay(
   if (args.curl && last) io.out(turnCurl(last, credentials.token) ?? '');
   if (args.out)
     io.err(`recorded ${result.exchanges.length} exchange${result.exchanges.length === 1 ? '' : 's'} to ${args.out}`);
-  if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', 'interrupted', { exitCode: 130 });
+  if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', 'interrupted');
   const unreachable = result.exchanges.find((e) => !e.response && e.error && e.error.code !== 'ETIMEDOUT');
   if (unreachable) {
     const problem = describeTransportError(target, unreachable.error);

@@ -15,24 +15,35 @@ export type ProbeErrorCode =
   | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
+/**
+ * The one mapping from error code to process exit code: 2 for bad input, 130 for an interruption
+ * (Ctrl-C, as shells report SIGINT), 1 for everything else (something could not be reached or done).
+ */
+const EXIT_CODES: Readonly<Partial<Record<ProbeErrorCode, number>>> = {
+  E_USAGE: 2,
+  E_INPUT: 2,
+  E_CAPTURE_FORMAT: 2,
+  E_INTERRUPTED: 130,
+};
+
+/** The exit code the CLI uses for an error of this code. */
+export function exitCodeFor(code: ProbeErrorCode): number {
+  return EXIT_CODES[code] ?? 1;
+}
+
 export class ProbeError extends Error {
   readonly code: ProbeErrorCode;
   /** A hint the CLI prints after the message, e.g. how to install Chromium. */
   readonly hint?: string | undefined;
-  /** Process exit code the CLI uses for this error. */
+  /** Process exit code the CLI uses for this error: `exitCodeFor(code)`. */
   readonly exitCode: number;
 
-  constructor(
-    code: ProbeErrorCode,
-    message: string,
-    options: { hint?: string | undefined; cause?: unknown; exitCode?: number | undefined } = {},
-  ) {
+  constructor(code: ProbeErrorCode, message: string, options: { hint?: string | undefined; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProbeError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode =
-      options.exitCode ?? (code === 'E_USAGE' || code === 'E_INPUT' || code === 'E_CAPTURE_FORMAT' ? 2 : 1);
+    this.exitCode = exitCodeFor(code);
   }
 }
 

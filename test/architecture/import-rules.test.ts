@@ -10,7 +10,11 @@ const SRC = resolve(import.meta.dirname, '../../src');
 const CAPABILITIES = ['capture', 'diff', 'bisect', 'replay', 'report', 'proxy'];
 const BASE = ['common', 'exchange', 'upstream', 'net', 'client'];
 
-/** Folder → folders it may import (besides itself). `cli` and the root index may import anything but cli. */
+/**
+ * Folder → folders it may import (besides itself). `cli` and the root index may import anything but cli.
+ * `workflow` chains capabilities, so it may import all of them; no folder lists it, so only `cli` and the
+ * root index may import it.
+ */
 export const ALLOWED: Record<string, readonly string[]> = {
   common: [],
   exchange: ['common'],
@@ -20,6 +24,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
   simulator: ['common', 'exchange', 'upstream'],
   ...Object.fromEntries(CAPABILITIES.map((c) => [c, BASE])),
   bisect: [...BASE, 'diff'],
+  workflow: [...BASE, ...CAPABILITIES, 'simulator'],
 };
 /** Imports allowed only as `import type`. */
 const TYPE_ONLY: Record<string, readonly string[]> = { report: ['diff', 'bisect'] };

@@ -128,6 +128,36 @@ describe('bisectRequests', () => {
     expect(result.log).toHaveLength(5);
   });
 
+  it('keeps the best set seen so far when the stop comes during the pause between probes', async () => {
+    const { probe, sent } = orderedServer(['c3']);
+    let stop = false;
+    const result = await bisectRequests(
+      options(probe, {
+        delayMs: 100,
+        shouldStop: () => stop,
+        // Ctrl-C while waiting before probe 5: probe 4 (half the changes) has worked.
+        sleep: async () => void (stop = sent.length >= 4),
+      }),
+    );
+    expect(result.verdict).toBe('stopped');
+    expect(sent).toHaveLength(4);
+    expect(result.culprits.map((c) => c.id)).toEqual(changes.slice(0, 20).map((c) => c.id));
+  });
+
+  it('ends as stopped, not inconclusive, when the stop cuts a probe short', async () => {
+    const { probe: server, sent } = orderedServer(['c3']);
+    let stop = false;
+    const probe = async (r: Req): Promise<ProbeVerdict> => {
+      if (sent.length < 4) return server(r);
+      stop = true; // the abort lands while the probe is in flight
+      return { outcome: 'inconclusive', failure: 'transport:ABORTED', explanation: 'Aborted.' };
+    };
+    const result = await bisectRequests(options(probe, { shouldStop: () => stop }));
+    expect(result.verdict).toBe('stopped');
+    expect(result.log.filter((e) => e.retry)).toHaveLength(0);
+    expect(result.culprits).toHaveLength(20);
+  });
+
   it('pauses between probes, never before the first', async () => {
     const { probe } = orderedServer(['c3']);
     const pauses: number[] = [];

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ddmin, leaveOneOut, split, type ProbeOutcome } from '../../src/bisect/ddmin.js';
+import { Halt } from '../../src/bisect/halt.js';
 
 /** A probe that works when every culprit is in the subset (interacting culprits). */
 function needsAll(culprits: readonly number[]) {
@@ -83,6 +84,17 @@ describe('ddmin', () => {
     let n = 0;
     const result = await ddmin(16, async () => 'fails', { budget: 100, shouldStop: () => ++n > 2 });
     expect(result).toMatchObject({ kind: 'stopped', probes: 2 });
+  });
+
+  it('without a budget of its own, ends when the probe halts it and keeps the best subset', async () => {
+    const { probe } = needsAll([1, 30]);
+    let left = 3;
+    const result = await ddmin(40, async (subset) => {
+      if (left-- === 0) throw new Halt('budget-exhausted');
+      return probe(subset);
+    });
+    expect(result).toMatchObject({ kind: 'budget-exhausted', probes: 3 });
+    if (result.kind !== 'minimal') expect(result.best).toEqual(expect.arrayContaining([1, 30]));
   });
 
   it('reports each probe before it is sent', async () => {

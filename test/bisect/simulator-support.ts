@@ -1,14 +1,13 @@
 /**
  * Shared set-up for bisects against the simulator: a signed-in session, captures of a shape's turn
  * (made with the client, source `library`, the same shape a browser sends for `web`), and a bisect
- * of two captures with the live probe of client/probe-request.ts.
+ * of two captures as the library runs it (`planCaptures`, `runBisectPlan`).
  */
 import { resolveCredentials, type Credentials } from '../../src/client/credentials.js';
-import { createRequestProber } from '../../src/client/probe-request.js';
 import { runShapeTurn } from '../../src/client/run-shape.js';
 import type { Exchange } from '../../src/exchange/exchange.js';
-import { diffCaptures } from '../../src/diff/diff-captures.js';
-import { bisectPlan, planBisect, type BisectPlanOptions } from '../../src/bisect/bisect-captures.js';
+import { planCaptures } from '../../src/bisect/bisect-captures.js';
+import { runBisectPlan, type LiveBisectOptions } from '../../src/bisect/run-bisect-plan.js';
 import { SHAPES, systemIdClock, type ShapeName } from '../../src/upstream/shapes.js';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../src/simulator/index.js';
 
@@ -52,17 +51,16 @@ export async function bisectAgainst(
   session: SimSession,
   good: readonly Exchange[],
   bad: readonly Exchange[],
-  options: Partial<BisectPlanOptions> & { idleTimeoutMs?: number; cookies?: Record<string, string> } = {},
+  options: Partial<LiveBisectOptions> & { cookies?: Record<string, string> } = {},
 ) {
-  const plan = planBisect(diffCaptures(good, bad));
-  const chatRequest = [...good, ...bad].find((e) => e.endpoint === 'chats.new')?.request;
-  const probe = createRequestProber(plan.endpoint, {
+  const { cookies, ...rest } = options;
+  const { plan } = planCaptures(good, bad);
+  const result = await runBisectPlan(plan, [...good, ...bad], {
     target: session.sim.url,
-    token: session.credentials.token,
-    cookies: { ...session.credentials.cookies, ...(options.cookies ?? {}) },
-    ...(chatRequest ? { chatRequest } : {}),
-    idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
+    credentials: { token: session.credentials.token, cookies: { ...session.credentials.cookies, ...cookies } },
+    idleTimeoutMs: 10_000,
+    required: false,
+    ...rest,
   });
-  const result = await bisectPlan(plan, { probe, required: false, ...options });
   return { plan, result, ids: result.culprits.map((c) => c.id).sort() };
 }
