@@ -13,7 +13,7 @@ import { fieldLabel } from '../diff/explain.js';
 import type { Finding } from '../diff/finding.js';
 import type { BisectResult, ProbeVerdict } from './bisect-result.js';
 import { bisectRequests, type BisectProgress } from './bisect-requests.js';
-import { requestFields, withoutFields } from './request-fields.js';
+import { removableFields, withoutFields } from './removable-fields.js';
 
 /** A finding as a bisect change: the finding plus its label. */
 export type FindingChange = Finding & { readonly label: string };
@@ -93,7 +93,7 @@ export interface BisectPlanOptions {
 
 /** Runs the bisect of a plan; see the module comment. */
 export function bisectPlan(plan: BisectPlan, options: BisectPlanOptions): Promise<BisectResult<FindingChange>> {
-  const fields = requestFields(plan.good);
+  const fields = removableFields(plan.good);
   return bisectRequests<FindingChange, ExchangeRequest>({
     changes: plan.changes,
     apply: (subset) => applyFindings(plan.bad, subset, plan.good),

@@ -30,4 +30,4 @@ export {
   type FindingChange,
 } from './bisect-captures.js';
 export { chatTemplate, runBisectPlan, type LiveBisectOptions, type LiveBisectProgress } from './run-bisect-plan.js';
-export { requestFields, withoutFields, type RequestField } from './request-fields.js';
+export { removableFields, withoutFields, type RemovableField } from './removable-fields.js';

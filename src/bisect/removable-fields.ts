@@ -13,7 +13,7 @@ import { IGNORED_HEADERS, normalizeRequest } from '../diff/normalize-request.js'
 import type { BisectChange } from './bisect-result.js';
 
 /** A removable field of a request. */
-export interface RequestField extends BisectChange, FieldRef {}
+export interface RemovableField extends BisectChange, FieldRef {}
 
 // Body fields below this depth are removed as a whole: deep leaves multiply probes, rarely matter alone.
 const MAX_DEPTH = 2;
@@ -36,7 +36,7 @@ function bodyFields(value: JsonValue, segments: PathSegment[], depth: number, ou
 }
 
 /** Every removable field of `request`, in wire order: query, headers, cookies, body. */
-export function requestFields(request: ExchangeRequest): RequestField[] {
+export function removableFields(request: ExchangeRequest): RemovableField[] {
   const n = normalizeRequest(request);
   const refs: FieldRef[] = [
     ...Object.keys(n.query).map((path) => ({ location: 'query' as const, path })),

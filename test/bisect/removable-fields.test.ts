@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestFields, withoutFields } from '../../src/bisect/request-fields.js';
+import { removableFields, withoutFields } from '../../src/bisect/removable-fields.js';
 import type { ExchangeRequest } from '../../src/exchange/exchange.js';
 
 const request: ExchangeRequest = {
@@ -15,9 +15,9 @@ const request: ExchangeRequest = {
   body: JSON.stringify({ stream: true, messages: [{ role: 'user', feature_config: { thinking: false } }], model: 'm' }),
 };
 
-describe('requestFields', () => {
+describe('removableFields', () => {
   it('lists query, headers, cookies and body fields down to the fields of array elements', () => {
-    expect(requestFields(request).map((f) => f.id)).toEqual([
+    expect(removableFields(request).map((f) => f.id)).toEqual([
       'query:chat_id',
       'query:x',
       'header:authorization',
@@ -33,13 +33,13 @@ describe('requestFields', () => {
   });
 
   it('labels each field the way reports name it', () => {
-    expect(requestFields(request).find((f) => f.id === 'body:messages[0].role')?.label).toBe('body messages[0].role');
+    expect(removableFields(request).find((f) => f.id === 'body:messages[0].role')?.label).toBe('body messages[0].role');
   });
 });
 
 describe('withoutFields', () => {
   it('removes exactly the named fields and keeps everything else', () => {
-    const fields = requestFields(request).filter((f) =>
+    const fields = removableFields(request).filter((f) =>
       ['query:chat_id', 'header:source', 'cookie:token', 'body:messages[0].role'].includes(f.id),
     );
     const result = withoutFields(request, fields);
