@@ -1,14 +1,18 @@
 /**
  * Request builders for named shapes: the requests a client library sends, in full (method, URL,
  * headers, body). The seed shapes reproduce the seed report's attempts step by step; `web` is the
- * working browser shape (family B, protocol.md §4.3). Pure: ids and time come from the context.
+ * working browser shape (family B, protocol.md §4.3); `modern` is the same request as a careful Node
+ * library sends it. `web` and `modern` follow the era (`shapeFor`): in `qwen-2026-09` they build the
+ * 2026-08 front end's requests (front-end-2026.ts). Pure: ids and time come from the context.
  */
 import { gzipSync } from 'node:zlib';
 import type { ExchangeRequest, Header } from '../exchange/exchange.js';
-import { browserHeaders, WEB_CLIENT } from './browser-headers.js';
+import { browserHeaders, WEB_CLIENT, type BrowserHeaderInput } from './browser-headers.js';
+import { DEFAULT_ERA, ERAS, type EraName, type WebEra } from './eras.js';
+import { chatsNewBody2026, completionBody2026 } from './front-end-2026.js';
 
-export type ShapeName = 'seed-v1' | 'seed-v2' | 'seed-v3' | 'seed-v4' | 'web';
-export const SHAPE_NAMES: readonly ShapeName[] = ['seed-v1', 'seed-v2', 'seed-v3', 'seed-v4', 'web'];
+export type ShapeName = 'seed-v1' | 'seed-v2' | 'seed-v3' | 'seed-v4' | 'web' | 'modern';
+export const SHAPE_NAMES: readonly ShapeName[] = ['seed-v1', 'seed-v2', 'seed-v3', 'seed-v4', 'web', 'modern'];
 
 /** Where fresh ids and the time come from; tests inject deterministic ones. */
 export interface IdClock {
@@ -232,74 +236,206 @@ export function webCompletionBody(input: {
   };
 }
 
-const web: RequestShape = {
-  name: 'web',
-  summary:
-    "the browser's shape (family B): a t2t chat from chats/new, the full message envelope and browser headers; " +
-    'answered with a stream',
-  defaultModel: WEB_DEFAULT_MODEL,
-  createChat: (ctx) => {
-    const now = ctx.idClock.nowMs();
-    const model = ctx.model ?? WEB_DEFAULT_MODEL;
-    return {
-      method: 'POST',
-      url: `${ctx.baseUrl}/api/v2/chats/new`,
-      headers: browserHeaders({
-        origin: ctx.baseUrl,
-        referer: `${ctx.baseUrl}/`,
-        token: ctx.token,
-        requestId: ctx.idClock.uuid(),
-        nowMs: now,
-        accept: 'application/json, text/plain, */*',
-        cookie: webCookie(ctx),
-      }),
-      body: JSON.stringify({
-        title: 'New Chat',
-        models: [model],
-        chat_mode: 'normal',
-        chat_type: 't2t',
-        timestamp: now,
-      }),
-    };
-  },
-  completion: (ctx, turn) => {
-    const now = ctx.idClock.nowMs();
-    const chatId = turn.chatId ?? ctx.idClock.uuid();
-    const body = webCompletionBody({
-      chatId,
-      model: ctx.model ?? WEB_DEFAULT_MODEL,
-      prompt: ctx.prompt ?? DEFAULT_PROMPT,
-      thinking: ctx.thinking ?? false,
-      parentId: turn.parentId ?? null,
-      fid: ctx.idClock.uuid(),
-      childId: ctx.idClock.uuid(),
-      nowMs: now,
-    });
-    return {
-      method: 'POST',
-      url: `${ctx.baseUrl}/api/v2/chat/completions?chat_id=${encodeURIComponent(chatId)}`,
-      headers: browserHeaders({
-        origin: ctx.baseUrl,
-        referer: `${ctx.baseUrl}/c/${chatId}`,
-        token: ctx.token,
-        requestId: ctx.idClock.uuid(),
-        nowMs: now,
-        accept: 'text/event-stream',
-        noBuffering: true,
-        cookie: webCookie(ctx),
-      }),
-      body: JSON.stringify(body),
-    };
-  },
-};
+/** The headers of one request of a shape, from the browser's header input. */
+type HeadersOf = (input: BrowserHeaderInput) => Header[];
 
+/**
+ * What a Node HTTP library sends when its author copied the browser's request: the same protocol
+ * headers and cookies, but not the ones only a browser adds (`sec-ch-ua*`, `Accept-Language`), and
+ * the bearer token kept (libraries send it even where the page relies on the cookie).
+ */
+export const libraryHeaders: HeadersOf = (input) =>
+  browserHeaders({ ...input, bearer: true }).filter((h) => !/^(?:sec-|accept-language$)/i.test(h.name));
+
+/** A family-B shape (the React client of 2025-10 to 2026-06, protocol.md §8.1). */
+function familyBShape(name: 'web' | 'modern', summary: string, headersOf: HeadersOf): RequestShape {
+  return {
+    name,
+    summary,
+    defaultModel: WEB_DEFAULT_MODEL,
+    createChat: (ctx) => {
+      const now = ctx.idClock.nowMs();
+      const model = ctx.model ?? WEB_DEFAULT_MODEL;
+      return {
+        method: 'POST',
+        url: `${ctx.baseUrl}/api/v2/chats/new`,
+        headers: headersOf({
+          origin: ctx.baseUrl,
+          referer: `${ctx.baseUrl}/`,
+          token: ctx.token,
+          requestId: ctx.idClock.uuid(),
+          nowMs: now,
+          accept: 'application/json, text/plain, */*',
+          cookie: webCookie(ctx),
+        }),
+        body: JSON.stringify({
+          title: 'New Chat',
+          models: [model],
+          chat_mode: 'normal',
+          chat_type: 't2t',
+          timestamp: now,
+        }),
+      };
+    },
+    completion: (ctx, turn) => {
+      const now = ctx.idClock.nowMs();
+      const chatId = turn.chatId ?? ctx.idClock.uuid();
+      const body = webCompletionBody({
+        chatId,
+        model: ctx.model ?? WEB_DEFAULT_MODEL,
+        prompt: ctx.prompt ?? DEFAULT_PROMPT,
+        thinking: ctx.thinking ?? false,
+        parentId: turn.parentId ?? null,
+        fid: ctx.idClock.uuid(),
+        childId: ctx.idClock.uuid(),
+        nowMs: now,
+      });
+      return {
+        method: 'POST',
+        url: `${ctx.baseUrl}/api/v2/chat/completions?chat_id=${encodeURIComponent(chatId)}`,
+        headers: headersOf({
+          origin: ctx.baseUrl,
+          referer: `${ctx.baseUrl}/c/${chatId}`,
+          token: ctx.token,
+          requestId: ctx.idClock.uuid(),
+          nowMs: now,
+          accept: 'text/event-stream',
+          noBuffering: true,
+          cookie: webCookie(ctx),
+        }),
+        body: JSON.stringify(body),
+      };
+    },
+  };
+}
+
+const web = familyBShape(
+  'web',
+  "the browser's shape (family B): a t2t chat from chats/new, the full message envelope and browser headers; " +
+    'answered with a stream',
+  browserHeaders,
+);
+
+const modern = familyBShape(
+  'modern',
+  "the browser's request as a Node library sends it: every body field and protocol header right, bearer token " +
+    'kept, no browser-only headers; answered with a stream',
+  libraryHeaders,
+);
+
+/**
+ * A shape of the 2026-08 front end (build 0.2.87, protocol.md §9.11 to §9.13): chats/new without a
+ * title and with Referer `/c/new-chat`, completions with both id spellings, the new message fields,
+ * `Accept: application/json`, and (in the browser) no Authorization header. No shape can carry the
+ * page's signatures (`bx-ua`, `bx-umidtoken`, `bx-pp`): only the page's script computes them.
+ */
+function frontEnd2026Shape(name: 'web' | 'modern', era: WebEra, summary: string, headersOf: HeadersOf): RequestShape {
+  const client = era.client;
+  return {
+    name,
+    summary,
+    defaultModel: era.defaultModel,
+    createChat: (ctx) => {
+      const now = ctx.idClock.nowMs();
+      return {
+        method: 'POST',
+        url: `${ctx.baseUrl}/api/v2/chats/new`,
+        headers: headersOf({
+          origin: ctx.baseUrl,
+          referer: `${ctx.baseUrl}/c/new-chat`,
+          token: ctx.token,
+          requestId: ctx.idClock.uuid(),
+          nowMs: now,
+          accept: 'application/json, text/plain, */*',
+          cookie: webCookie(ctx),
+          client,
+          bearer: false,
+        }),
+        body: JSON.stringify(chatsNewBody2026(ctx.model ?? era.defaultModel, now)),
+      };
+    },
+    completion: (ctx, turn) => {
+      const now = ctx.idClock.nowMs();
+      const chatId = turn.chatId ?? ctx.idClock.uuid();
+      const body = completionBody2026({
+        chatId,
+        model: ctx.model ?? era.defaultModel,
+        prompt: ctx.prompt ?? DEFAULT_PROMPT,
+        parentId: turn.parentId ?? null,
+        fid: ctx.idClock.uuid(),
+        childId: ctx.idClock.uuid(),
+        nowMs: now,
+        featureConfig: webFeatureConfig(ctx.thinking ?? false),
+        bodyVersion: client.bodyVersion,
+        choices: era.choices,
+      });
+      return {
+        method: 'POST',
+        url: `${ctx.baseUrl}/api/v2/chat/completions?chat_id=${encodeURIComponent(chatId)}`,
+        headers: headersOf({
+          origin: ctx.baseUrl,
+          referer: `${ctx.baseUrl}/c/${chatId}`,
+          token: ctx.token,
+          requestId: ctx.idClock.uuid(),
+          nowMs: now,
+          accept: 'application/json',
+          noBuffering: true,
+          cookie: webCookie(ctx),
+          client,
+          bearer: false,
+        }),
+        body: JSON.stringify(body),
+      };
+    },
+  };
+}
+
+/** The era's `web` and `modern` shapes, built once per era. */
+const ERA_SHAPES = new Map<EraName, { web: RequestShape; modern: RequestShape }>();
+
+function eraShapes(era: WebEra): { web: RequestShape; modern: RequestShape } {
+  if (era.frontEnd === 'family-b') return { web, modern };
+  let shapes = ERA_SHAPES.get(era.name);
+  if (!shapes) {
+    shapes = {
+      web: frontEnd2026Shape(
+        'web',
+        era,
+        `the ${era.name} browser's requests (front end ${era.client.version}): chats/new without a title, both id ` +
+          'spellings, no Authorization; sent from Node it lacks the page signatures and gets an empty answer',
+        browserHeaders,
+      ),
+      modern: frontEnd2026Shape(
+        'modern',
+        era,
+        `the ${era.name} request as a Node library sends it: every field right (version ${era.client.version}, ` +
+          `bx-v ${era.client.bxV}), no page signatures and only the cookies it holds; answered with an empty stream`,
+        libraryHeaders,
+      ),
+    };
+    ERA_SHAPES.set(era.name, shapes);
+  }
+  return shapes;
+}
+
+/** The shapes of the default era (`qwen-2025-10`); `shapeFor` gives another era's. */
 export const SHAPES: Readonly<Record<ShapeName, RequestShape>> = {
   'seed-v1': seedV1,
   'seed-v2': seedV2,
   'seed-v3': seedV3,
   'seed-v4': seedV4,
   web,
+  modern,
 };
+
+/**
+ * A shape as it is in an era: the seed shapes never change (they are the seed's requests), `web` and
+ * `modern` follow the era's front end and version constants (eras.ts).
+ */
+export function shapeFor(name: ShapeName, era: EraName = DEFAULT_ERA): RequestShape {
+  if (name !== 'web' && name !== 'modern') return SHAPES[name];
+  return eraShapes(ERAS[era])[name];
+}
 
 export function isShapeName(name: string): name is ShapeName {
   return (SHAPE_NAMES as readonly string[]).includes(name);

@@ -64,6 +64,53 @@ export const VOLATILE_RULES: readonly VolatileRule[] = [
     reason: 'anti-bot fingerprint cookie, refreshed by the page',
   },
   { location: 'cookie', path: 'acw_tc', kind: 'opaque', refresh: 'keep', reason: 'WAF session cookie' },
+  ...(['cna', 'isg', 'tfstk', 'acw_sc__v3'] as const).map((name): VolatileRule => ({
+    location: 'cookie',
+    path: name,
+    kind: 'opaque',
+    refresh: 'keep',
+    reason: "an anti-bot cookie of the browser's jar, set by the page's scripts (protocol.md §9.4)",
+  })),
+  {
+    location: 'cookie',
+    path: 'x5sec',
+    kind: 'opaque',
+    refresh: 'keep',
+    reason: 'issued when a person solves the captcha; it lets the account through for a while (protocol.md §9.4)',
+  },
+  {
+    location: 'cookie',
+    path: 'refresh_token',
+    kind: 'jwt',
+    refresh: 'keep',
+    reason: 'set by sign-in beside the token, traded for a fresh token (protocol.md §11.4)',
+  },
+  {
+    location: 'header',
+    path: 'bx-ua',
+    kind: 'opaque',
+    refresh: 'keep',
+    reason:
+      "baxia's signature of the request (a timestamp, the page session, the user agent, a keyed MAC), valid about " +
+      "15 minutes; only the page's script can make a fresh one (protocol.md §9.3)",
+  },
+  {
+    location: 'header',
+    path: 'bx-umidtoken',
+    kind: 'opaque',
+    refresh: 'keep',
+    reason:
+      "the device token the page's script fetches, bound to the cna cookie, valid about 4 hours (protocol.md §9.3)",
+  },
+  {
+    location: 'header',
+    path: 'bx-pp',
+    kind: 'opaque',
+    refresh: 'keep',
+    reason:
+      "baxia's MAC over the exact body bytes: any change to the body needs a new one, which only the page's script " +
+      'can compute (protocol.md §9.3)',
+  },
   { location: 'header', path: 'x-request-id', kind: 'uuid', refresh: 'uuid', reason: 'a fresh uuid per request' },
   {
     location: 'header',
@@ -98,6 +145,14 @@ export const VOLATILE_RULES: readonly VolatileRule[] = [
   },
   {
     location: 'body',
+    path: 'chatId',
+    kind: 'uuid',
+    refresh: 'chat-id',
+    endpoints: COMPLETIONS,
+    reason: 'the id chats/new answered, spelled the 2026 way (protocol.md §9.13)',
+  },
+  {
+    location: 'body',
     path: 'session_id',
     kind: 'uuid',
     refresh: 'uuid',
@@ -119,6 +174,14 @@ export const VOLATILE_RULES: readonly VolatileRule[] = [
     refresh: 'parent-id',
     endpoints: COMPLETIONS,
     reason: 'null on the first turn, then the previous response_id',
+  },
+  {
+    location: 'body',
+    path: 'parentId',
+    kind: 'id',
+    refresh: 'parent-id',
+    endpoints: COMPLETIONS,
+    reason: 'parent_id spelled the 2026 way: null on the first turn, then the previous response_id (protocol.md §9.13)',
   },
   { location: 'body', path: 'timestamp', kind: 'timestamp-s', refresh: 'now', reason: 'the send time' },
   {
@@ -177,6 +240,7 @@ export const SHARED_VALUE_RULES: readonly SharedValueRule[] = [
     members: [
       { location: 'query', path: 'chat_id' },
       { location: 'body', path: 'chat_id' },
+      { location: 'body', path: 'chatId' },
     ],
     endpoints: COMPLETIONS,
     reason: 'the server reads chat_id from both the query and the body; they must be the same created chat',
@@ -185,6 +249,7 @@ export const SHARED_VALUE_RULES: readonly SharedValueRule[] = [
     name: 'parent_id',
     members: [
       { location: 'body', path: 'parent_id' },
+      { location: 'body', path: 'parentId' },
       { location: 'body', path: 'messages[0].parent_id' },
       { location: 'body', path: 'messages[0].parentId' },
     ],
