@@ -13,10 +13,11 @@ import { faultSpecsSchema } from './faults.js';
 import { ProbeError } from '../exchange/errors.js';
 import type { SimulatorProfile } from './profile-schema.js';
 import { resolveProfile } from './profiles/index.js';
-import { createWorld, type SimulatorRuntime } from './runtime.js';
+import { createWorld, seededRandom, type SimulatorRuntime } from './runtime.js';
 import { createState, type SimulatorState, type SimulatorUser } from './state.js';
 import { errorResponse } from './responses.js';
 import { mountWebRoutes } from './web/web-routes.js';
+import { mountAntiBotRoutes } from './anti-bot/anti-bot-routes.js';
 
 /** The demo account every simulator has unless `users` says otherwise. */
 export const DEMO_USER = { email: 'demo@qwen-probe.test', password: 'demo-password' } as const;
@@ -44,6 +45,11 @@ export interface SimulatorOptions {
   readonly jwtSecret?: string | undefined;
   /** Token lifetime; default 30 days. */
   readonly tokenTtlSeconds?: number | undefined;
+  /**
+   * Key of the page's signatures (bx-ua, bx-umidtoken, bx-pp) and of the anti-bot cookies; random per
+   * simulator by default, so signatures, like baxia's, cannot be made outside the page.
+   */
+  readonly signingSecret?: string | undefined;
 }
 
 export interface SimulatorApp {
@@ -83,23 +89,27 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
   const state = createState(profile, users, faults.data as FaultSpec[]);
   const modelIds = new Set(profile.models.map((m) => m.id));
   const abort = new AbortController();
+  const signingKey = options.signingSecret === undefined ? randomBytes(32) : Buffer.from(options.signingSecret, 'utf8');
   const rt: SimulatorRuntime = {
     state,
     profile,
     clock,
     ids,
     jwtSecret: options.jwtSecret ?? randomBytes(32).toString('hex'),
+    signingKey,
+    random: seededRandom(profile.dualResponses?.seed ?? 1),
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     latencyMs: options.latencyMs ?? 0,
     chunkIntervalMs: options.chunkIntervalMs ?? DEFAULT_CHUNK_INTERVAL_MS,
     signal: abort.signal,
     modelIds,
     modelsCreatedAt: startSeconds,
-    world: createWorld(state, modelIds),
+    world: createWorld({ state, profile, modelIds, signingKey, clock }),
   };
 
   const app = new Hono<SimulatorEnv>();
   mountWebRoutes(app, rt);
+  mountAntiBotRoutes(app, rt);
   mountControlRoutes(app, rt);
   mountApiRoutes(app, rt);
   app.notFound(

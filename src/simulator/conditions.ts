@@ -8,7 +8,32 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { JsonValue } from '../common/index.js';
-import { fieldValue, requestedParent, type RequestFacts } from './request-facts.js';
+import { BLOCK_KINDS, type BlockKind } from './anti-bot/escalation.js';
+import { SIGNATURE_NAMES, type SignatureCheck, type SignatureName } from './anti-bot/signatures.js';
+import { accountKey, fieldValue, requestedParent, type RequestFacts } from './request-facts.js';
+
+/** What the anti-bot conditions ask: signatures, the cookies it issued, and what it answered each account. */
+export interface AntiBotWorld {
+  /** Unix ms. */
+  now(): number;
+  signature(name: SignatureName, facts: RequestFacts): SignatureCheck;
+  /** When the simulator issued this cookie value (to this account, for `x5sec`); undefined when not ours. */
+  cookieIssuedAt(name: string, value: string, account: string): number | undefined;
+  /** The account that first presented this cookie value, if any. */
+  cookieOwner(name: string, value: string): string | undefined;
+  /** How many answers of this kind the account got at or after `sinceMs`. */
+  blocks(account: string, kind: BlockKind, sinceMs: number): number;
+}
+
+/** What the 2026 turn conditions ask: open streams, forced thinking, quotas. */
+export interface TurnWorld {
+  /** True while a completion of this chat is streaming. */
+  chatStreaming(chatId: string): boolean;
+  /** Ids of models whose `think_skip.enable` is false. */
+  readonly forcedThinkingModelIds: ReadonlySet<string>;
+  /** Completions left today for the account and model; undefined without a quota. */
+  timesLeft(account: string, model: string): number | undefined;
+}
 
 /** What conditions may ask the simulator about (known chats, the model list, a chat's last turn). */
 export interface RuleWorld {
@@ -17,6 +42,12 @@ export interface RuleWorld {
   chatExists(chatId: string, userId: string | undefined): boolean;
   /** The chat's last `response_id`, null before the first turn; undefined for an unknown chat. */
   lastResponseId(chatId: string): string | null | undefined;
+  /** The other answers of the chat's last turn (the second of a dual response), which may be continued too. */
+  alternateResponseIds?(chatId: string): readonly string[];
+  /** Without it, anti-bot conditions never hold (nothing to check against). */
+  readonly antiBot?: AntiBotWorld;
+  /** Without it, the turn conditions of 2026 never hold. */
+  readonly turns?: TurnWorld;
 }
 
 export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
@@ -64,6 +95,26 @@ interface KindRow<S extends z.ZodRawShape> {
 }
 
 const row = <S extends z.ZodRawShape>(r: KindRow<S>): KindRow<S> => r;
+
+/** A cookie the request carries, or undefined. */
+function cookie(facts: RequestFacts, name: string): string | undefined {
+  return Object.hasOwn(facts.cookies, name) ? facts.cookies[name] : undefined;
+}
+
+/** Compiled patterns of `matches`, by source; a pattern that does not compile never matches. */
+const patterns = new Map<string, RegExp | null>();
+function pattern(source: string): RegExp | null {
+  if (!patterns.has(source)) {
+    let re: RegExp | null = null;
+    try {
+      re = new RegExp(source);
+    } catch {
+      re = null;
+    }
+    patterns.set(source, re);
+  }
+  return patterns.get(source) ?? null;
+}
 const asFields = (value: unknown): unknown => value;
 const none = (): unknown => ({});
 
@@ -185,9 +236,110 @@ const LEAF_KINDS = {
       const chatId = targetChatId(facts);
       const expected = chatId === undefined ? undefined : world.lastResponseId(chatId);
       // An unknown chat has no history to contradict; rules about chat existence judge it.
-      return expected !== undefined && requestedParent(facts) !== expected;
+      if (expected === undefined) return false;
+      const parent = requestedParent(facts);
+      if (parent === expected) return false;
+      // After a dual response the turn may continue either answer (protocol.md §9.14).
+      return !(
+        parent !== null &&
+        chatId !== undefined &&
+        (world.alternateResponseIds?.(chatId) ?? []).includes(parent)
+      );
     },
     fromOneKey: none,
+  }),
+  matches: row({
+    fields: { ...field, pattern: z.string().min(1) },
+    doc: 'the field is a string that the regular expression matches (a message content, a header)',
+    holds: (c, facts) => {
+      const v = fieldValue(facts, c);
+      return typeof v === 'string' && (pattern(c.pattern)?.test(v) ?? false);
+    },
+    fromOneKey: asFields,
+  }),
+  signatureInvalid: row({
+    fields: { signature: z.enum(SIGNATURE_NAMES) },
+    doc: 'the baxia signature header is missing or does not verify (bx-ua: MAC and user agent; bx-umidtoken: MAC and cna cookie; bx-pp: MAC of the body)',
+    holds: (c, facts, world) => (world.antiBot ? world.antiBot.signature(c.signature, facts).kind !== 'valid' : false),
+    fromOneKey: (signature) => ({ signature }),
+  }),
+  signatureOlderThan: row({
+    fields: { signature: z.enum(['bx-ua', 'bx-umidtoken']), seconds: z.number().int().min(0) },
+    doc: 'the signature verifies but was made more than `seconds` ago',
+    holds: (c, facts, world) => {
+      const check = world.antiBot?.signature(c.signature, facts);
+      return check?.kind === 'valid' && check.issuedAtMs !== undefined && world.antiBot !== undefined
+        ? world.antiBot.now() - check.issuedAtMs > c.seconds * 1000
+        : false;
+    },
+    fromOneKey: asFields,
+  }),
+  cookieNotFresh: row({
+    fields: { name: z.string().min(1), seconds: z.number().int().min(0) },
+    doc: 'a cookie the simulator issues (acw_tc, x5sec) is absent, not issued by it (to this account), or older than `seconds`',
+    holds: (c, facts, world) => {
+      if (!world.antiBot) return false;
+      const value = cookie(facts, c.name);
+      const issued = value === undefined ? undefined : world.antiBot.cookieIssuedAt(c.name, value, accountKey(facts));
+      return issued === undefined || world.antiBot.now() - issued > c.seconds * 1000;
+    },
+    fromOneKey: asFields,
+  }),
+  cookieShared: row({
+    fields: { name: z.string().min(1) },
+    doc: 'another account presented this cookie value first (acw_tc is one per account)',
+    holds: (c, facts, world) => {
+      const value = cookie(facts, c.name);
+      const owner = value === undefined ? undefined : world.antiBot?.cookieOwner(c.name, value);
+      return owner !== undefined && owner !== accountKey(facts);
+    },
+    fromOneKey: (name) => ({ name }),
+  }),
+  tlsFingerprintNotIn: row({
+    fields: { ja4: z.array(z.string().min(1)) },
+    doc: "the request came over TLS and its ClientHello's JA4 is none of these (never holds on plain HTTP)",
+    holds: (c, facts) => facts.tls !== undefined && !c.ja4.includes(facts.tls.ja4),
+    fromOneKey: (ja4) => ({ ja4 }),
+  }),
+  blocksAtLeast: row({
+    fields: {
+      block: z.enum(BLOCK_KINDS),
+      count: z.number().int().min(1),
+      withinSeconds: z.number().int().min(1),
+    },
+    doc: "the caller's account got at least `count` anti-bot answers of this kind in the last `withinSeconds`",
+    holds: (c, facts, world) =>
+      world.antiBot
+        ? world.antiBot.blocks(accountKey(facts), c.block, world.antiBot.now() - c.withinSeconds * 1000) >= c.count
+        : false,
+    fromOneKey: asFields,
+  }),
+  chatStreaming: row({
+    fields: {},
+    doc: 'a completion of the target chat is still streaming (a chat takes one turn at a time)',
+    holds: (_c, facts, world) => {
+      const chatId = targetChatId(facts);
+      return chatId !== undefined && (world.turns?.chatStreaming(chatId) ?? false);
+    },
+    fromOneKey: none,
+  }),
+  modelForcesThinking: row({
+    fields: field,
+    doc: 'the value names a model whose think_skip.enable is false (it always thinks)',
+    holds: (c, facts, world) => {
+      const v = fieldValue(facts, c);
+      return typeof v === 'string' && (world.turns?.forcedThinkingModelIds.has(v) ?? false);
+    },
+    fromOneKey: asFields,
+  }),
+  quotaExhausted: row({
+    fields: field,
+    doc: "the caller's account has no completions left today for the model this field names",
+    holds: (c, facts, world) => {
+      const v = fieldValue(facts, c);
+      return typeof v === 'string' && world.turns?.timesLeft(accountKey(facts), v) === 0;
+    },
+    fromOneKey: asFields,
   }),
 } as const;
 

@@ -23,6 +23,18 @@ export const FAULT_NAMES = [
   'rate-limited',
   /** A `data:` line that is not JSON in the middle of the stream. */
   'malformed-sse',
+  /** Two answers in one stream, interleaved: two `response.created` with `response_index` "0" and "1" (§9.14). */
+  'dual-response',
+  /** The silent soft block: HTTP 200, `response.created`, then `finished` with no answer (§9.5). */
+  'soft-block',
+  /** HTTP 200 with the captcha JSON (`FAIL_SYS_USER_VALIDATE`, a punish URL with `action=captcha`, §9.6). */
+  'captcha',
+  /** A bare HTTP 403 with no body (§9.7). */
+  'forbidden',
+  /** The gateway's 504 HTML page (alibaba-ga, §9.20). */
+  'gateway-timeout',
+  /** HTTP 200 with the envelope `data_inspection_failed` (content moderation, §9.17). */
+  'data-inspection-failed',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];

@@ -27,6 +27,15 @@ export {
 } from './profiles/common-rules.js';
 export { QWEN_2025_10, MODELS_2025_10 } from './profiles/qwen-2025-10.js';
 export { QWEN_2026_06, MODELS_2026_06, WAF_RULES_2026, ENVELOPE_RULES_2026 } from './profiles/qwen-2026-06.js';
+export {
+  QWEN_2026_09,
+  MODELS_2026_09,
+  BROWSER_JA4,
+  ESCALATION_RULES_2026_09,
+  SOFT_BLOCK_RULES_2026_09,
+  TURN_RULES_2026_09,
+  VERSION_RULES_2026_09,
+} from './profiles/qwen-2026-09.js';
 export type {
   SimulatorProfile,
   ProfileRule,
@@ -36,6 +45,10 @@ export type {
   RuleResponse,
   EnvelopeResponse,
   WafResponse,
+  SoftBlockResponse,
+  GatewayResponse,
+  DualResponseSpec,
+  QuotaSpec,
   ModelSpec,
   JsonValue,
 } from './profile-schema.js';
@@ -48,4 +61,8 @@ export type { ExpectedAnswer, ExpectedSummary } from './answers.js';
 export { PAGE_SELECTORS } from './web/web-page.js';
 export { CONTROL_PREFIX } from './control-routes.js';
 export { INVALID_CREDENTIALS } from './account-handlers.js';
-export { wafHtmlPage, wafJsonBlock } from './responses.js';
+export { wafHtmlPage, wafJsonBlock, captchaJson, PUNISH_PATH } from './responses.js';
+export { CAPTCHA_SELECTORS } from './anti-bot/captcha-page.js';
+export { signingScript, UMID_TOKEN_PATH } from './web/signing-script.js';
+export { simulatorTlsMaterial, spkiHash, DEFAULT_SIMULATOR_CA_DIR } from './tls/simulator-ca.js';
+export type { SimulatorTlsMaterial } from './tls/simulator-ca.js';

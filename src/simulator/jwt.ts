@@ -12,6 +12,8 @@ export interface TokenPayload {
   readonly last_password_change: number;
   /** Unix seconds. */
   readonly exp: number;
+  /** `refresh` for the refresh_token of the 2026 sign-in, which is no bearer token. */
+  readonly typ?: 'refresh';
 }
 
 /** What the server knows about the token a request carried. */

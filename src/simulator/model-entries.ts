@@ -60,6 +60,8 @@ export function modelEntry(spec: ModelSpec, options: ModelEntryOptions): Record<
         max_context_length: spec.maxContextLength ?? 131072,
         max_generation_length: spec.maxGenerationLength ?? 32768,
         ...(thinking ? { max_thinking_generation_length: 81920, max_summary_generation_length: 32768 } : {}),
+        // 2026 entries only (protocol.md §9.15): false means the model always thinks.
+        ...(spec.thinkSkip === undefined ? {} : { think_skip: { enable: spec.thinkSkip } }),
       },
       access_control: null,
       is_active: true,

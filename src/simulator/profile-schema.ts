@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { FieldRef as AnyFieldRef, JsonValue } from '../common/index.js';
 import { ENDPOINTS } from '../upstream/endpoints.js';
+import { ERA_NAMES, type EraName, type FrontEndChoices } from '../upstream/eras.js';
 import { conditionSchema, type Condition } from './conditions.js';
 
 export type { Condition, JsonValue };
@@ -29,13 +30,32 @@ export interface EnvelopeResponse {
   readonly num?: number;
 }
 
-/** The Aliyun WAF: its HTML block page, or the `FAIL_SYS_USER_VALIDATE` JSON block. */
+/**
+ * The Aliyun WAF and baxia: `html` the block page; `json-block` the `FAIL_SYS_USER_VALIDATE` JSON of
+ * 2026-06; `captcha` the same JSON with a punish URL (`action=captcha`) that leads to the simulator's
+ * slider page (protocol.md §9.6); `forbidden` a bare 403 with no body (§9.7).
+ */
 export interface WafResponse {
-  readonly waf: 'html' | 'json-block';
+  readonly waf: 'html' | 'json-block' | 'captcha' | 'forbidden';
   readonly status: number;
 }
 
-export type RuleResponse = EnvelopeResponse | WafResponse;
+/**
+ * The silent soft block (protocol.md §9.5): an event stream that says `response.created` and then
+ * `finished` with no content and `output_tokens: 0`.
+ */
+export interface SoftBlockResponse {
+  readonly softBlock: 'empty-stream';
+  readonly status: number;
+}
+
+/** A page from the gateway in front of the API: `timeout-html` is alibaba-ga's 504 (protocol.md §9.20). */
+export interface GatewayResponse {
+  readonly gateway: 'timeout-html';
+  readonly status: number;
+}
+
+export type RuleResponse = EnvelopeResponse | WafResponse | SoftBlockResponse | GatewayResponse;
 
 export interface ProfileRule {
   /** Stable kebab-case name; shown in GET /__simulator/state. */
@@ -60,11 +80,41 @@ export interface ModelSpec {
   readonly maxContextLength?: number;
   readonly maxGenerationLength?: number;
   readonly description?: string;
+  /**
+   * `info.meta.think_skip.enable` (protocol.md §9.15): false for models that always think and refuse
+   * `thinking_enabled:false`; the field is left out of the entry when absent.
+   */
+  readonly thinkSkip?: boolean;
+}
+
+/** How often a completion gets two interleaved answers (protocol.md §9.14): a rate, drawn from a seeded PRNG. */
+export interface DualResponseSpec {
+  /** 0 to 1. */
+  readonly rate: number;
+  /** The PRNG's seed, so a run is repeatable. */
+  readonly seed: number;
+}
+
+/** The per-model daily quota of `POST /api/v2/users/user/entitlement_quota` (protocol.md §9.18). */
+export interface QuotaSpec {
+  /** Completions per model and account per day. */
+  readonly timesPerModel: number;
+  readonly userTier: string;
 }
 
 export interface SimulatorProfile {
   readonly name: string;
   readonly description: string;
+  /**
+   * The era whose page and endpoints the simulator serves (src/upstream/eras.ts): which front end the
+   * page speaks, and whether the 2026 anti-bot page (signing script, cookie jar, captcha) is there.
+   * Default `qwen-2025-10`.
+   */
+  readonly era?: EraName;
+  /** Overrides the era's choices where the sources disagree (message `model`, timestamp unit). */
+  readonly frontEnd?: FrontEndChoices;
+  readonly dualResponses?: DualResponseSpec;
+  readonly quota?: QuotaSpec;
   readonly models: readonly ModelSpec[];
   /** Evaluated in order against each /api request; the first match answers. */
   readonly rules: readonly ProfileRule[];
@@ -81,7 +131,9 @@ export const ruleResponseSchema = z.union([
     details: z.union([z.string(), z.array(z.string())]),
     num: z.number().optional(),
   }),
-  z.strictObject({ waf: z.enum(['html', 'json-block']), status: statusSchema }),
+  z.strictObject({ waf: z.enum(['html', 'json-block', 'captcha', 'forbidden']), status: statusSchema }),
+  z.strictObject({ softBlock: z.literal('empty-stream'), status: statusSchema }),
+  z.strictObject({ gateway: z.literal('timeout-html'), status: statusSchema }),
 ]);
 
 const endpointNameSchema = z.string().refine((name) => ENDPOINT_NAMES.has(name), {
@@ -105,6 +157,7 @@ export const modelSpecSchema = z.strictObject({
   maxContextLength: z.number().int().positive().optional(),
   maxGenerationLength: z.number().int().positive().optional(),
   description: z.string().optional(),
+  thinkSkip: z.boolean().optional(),
 });
 
 /** A profile file; `models` may be left out to use the default profile's list. */
@@ -112,13 +165,32 @@ export const profileFileSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().min(1),
   description: z.string().default(''),
+  era: z.enum(ERA_NAMES).optional(),
+  frontEnd: z
+    .strictObject({ messageModel: z.enum(['model-id', 'empty']), completionTimestamp: z.enum(['ms', 's']) })
+    .optional(),
+  dualResponses: z.strictObject({ rate: z.number().min(0).max(1), seed: z.number().int() }).optional(),
+  quota: z.strictObject({ timesPerModel: z.number().int().min(0), userTier: z.string().min(1) }).optional(),
   models: z.array(modelSpecSchema).min(1).optional(),
   rules: z.array(profileRuleSchema),
 });
 
-/** True for a WAF response, false for an error envelope. */
+/** True for a WAF response. */
 export function isWafResponse(response: RuleResponse): response is WafResponse {
   return 'waf' in response;
+}
+
+export function isSoftBlockResponse(response: RuleResponse): response is SoftBlockResponse {
+  return 'softBlock' in response;
+}
+
+export function isGatewayResponse(response: RuleResponse): response is GatewayResponse {
+  return 'gateway' in response;
+}
+
+/** The era a profile serves. */
+export function profileEra(profile: SimulatorProfile): EraName {
+  return profile.era ?? 'qwen-2025-10';
 }
 
 /** The endpoint names a rule applies to, or undefined for all. */

@@ -10,6 +10,13 @@ import type { TokenCheck } from './jwt.js';
 export type ParsedBody =
   { readonly kind: 'empty' } | { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'invalid' };
 
+/** The TLS handshake of the connection a request came on (`simulate --tls`); absent on plain HTTP. */
+export interface TlsFacts {
+  /** JA4 of the ClientHello (read-tls-client-hello): stable for a client build, unlike JA3. */
+  readonly ja4: string;
+  readonly ja3: string;
+}
+
 export interface RequestFacts {
   /** Endpoint name from src/upstream/endpoints.ts; undefined for paths the protocol model does not know. */
   readonly endpoint: string | undefined;
@@ -20,6 +27,7 @@ export interface RequestFacts {
   readonly bodyText: string;
   readonly body: ParsedBody;
   readonly token: TokenCheck;
+  readonly tls?: TlsFacts | undefined;
 }
 
 export function parseBody(text: string): ParsedBody {
@@ -71,4 +79,14 @@ export function requestedParent(facts: RequestFacts): string | null {
     if (typeof v === 'string') return v;
   }
   return null;
+}
+
+/**
+ * Who the anti-bot layer counts a request against: the account of its token (valid or expired),
+ * else the `acw_tc` WAF session of the client, else one shared anonymous bucket.
+ */
+export function accountKey(facts: RequestFacts): string {
+  if (facts.token.kind === 'valid' || facts.token.kind === 'expired') return `user:${facts.token.payload.id}`;
+  const acw = facts.cookies['acw_tc'];
+  return acw ? `acw_tc:${acw}` : 'anonymous';
 }

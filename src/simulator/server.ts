@@ -4,7 +4,10 @@
  */
 import type { AddressInfo, Socket } from 'node:net';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as TlsServer } from 'node:tls';
 import { serve } from '@hono/node-server';
+import { trackClientHellos } from 'read-tls-client-hello';
 import { ProbeError } from '../exchange/errors.js';
 import { createSimulatorApp, DEMO_USER, type SimulatorCredentials, type SimulatorOptions } from './app.js';
 import { faultSpecsSchema, type FaultSpec } from './faults.js';
@@ -16,10 +19,15 @@ export interface StartSimulatorOptions extends SimulatorOptions {
   readonly port?: number | undefined;
   /** Default 127.0.0.1. */
   readonly host?: string | undefined;
+  /**
+   * Serve HTTPS with this certificate and key (tls/simulator-ca.ts makes them): each connection's
+   * ClientHello is read, so rules can judge its JA4 (`tlsFingerprintNotIn`). Plain HTTP without it.
+   */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
 }
 
 export interface RunningSimulator {
-  /** `http://HOST:PORT`, no trailing slash. */
+  /** `http://HOST:PORT` (`https://` with `tls`), no trailing slash. */
   readonly url: string;
   readonly port: number;
   readonly state: SimulatorState;
@@ -41,7 +49,20 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const { app, state, close: stopStreams } = createSimulatorApp(options);
   const sockets = new Set<Socket>();
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }) as Server;
+    const tls = options.tls;
+    const s = (
+      tls
+        ? serve({
+            fetch: app.fetch,
+            port: options.port ?? 0,
+            hostname: host,
+            createServer: createHttpsServer,
+            serverOptions: { cert: tls.cert, key: tls.key },
+          })
+        : serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host })
+    ) as Server;
+    // Parses each ClientHello before the handshake goes on; sockets then carry `tlsClientHello.ja4`.
+    if (tls) trackClientHellos(s as unknown as TlsServer);
     s.once('listening', () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -58,7 +79,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(host)}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`,
     port,
     state,
     profile: state.profile,

@@ -34,6 +34,8 @@ export interface StreamPlanInput {
   readonly thinkingFormat: 'summary' | 'detail';
   /** False when messages[0].feature_config.output_schema is not "phase": deltas lose `phase`. */
   readonly withPhase: boolean;
+  /** `response_index` of the `response.created` event: "1" for the second answer of a dual response. */
+  readonly responseIndex?: '0' | '1';
 }
 
 /** A planned event: its payload is built when it is sent, so `timestamp` is the send time. */
@@ -41,16 +43,70 @@ export interface PlannedEvent {
   readonly kind: 'created' | 'reasoning' | 'reasoning-end' | 'answer' | 'finished';
   /** The answer text this event adds (for the chat store). */
   readonly answerText: string;
+  /** Which answer of a dual response the event belongs to (absent: the only one). */
+  readonly responseIndex?: '0' | '1';
   payload(nowSeconds: number): string;
 }
 
 /** The `response.created` line exactly as captured, spacing quirks included. */
-function createdPayload(input: StreamPlanInput): string {
+function createdPayload(input: Pick<StreamPlanInput, 'chatId' | 'parentId' | 'responseId' | 'responseIndex'>): string {
   const j = JSON.stringify;
   return (
     `{"response.created":{"chat_id": ${j(input.chatId)}, "parent_id": ${j(input.parentId)}, ` +
-    `"response_id":${j(input.responseId)}, "response_index": "0"}}`
+    `"response_id":${j(input.responseId)}, "response_index": ${j(input.responseIndex ?? '0')}}}`
   );
+}
+
+/** The prompt's input tokens as the stream counts them (a hidden system prompt of about 1000, protocol.md §5.3). */
+export function inputTokensOf(prompt: string): number {
+  return 1000 + Math.ceil([...prompt].length / 4);
+}
+
+/**
+ * The silent soft block (protocol.md §9.5): `response.created`, then at once the `finished` event,
+ * with no content and `output_tokens: 0`. The HTTP status is 200 and the content type an event
+ * stream, so nothing but the missing answer gives it away.
+ */
+export function planSoftBlock(input: {
+  readonly chatId: string;
+  readonly parentId: string;
+  readonly responseId: string;
+  readonly prompt: string;
+}): PlannedEvent[] {
+  const inputTokens = inputTokensOf(input.prompt);
+  return [
+    { kind: 'created', answerText: '', payload: () => createdPayload(input) },
+    {
+      kind: 'finished',
+      answerText: '',
+      payload: () =>
+        pyJson({
+          choices: [{ delta: { content: '', role: 'assistant', status: 'finished', phase: 'answer' } }],
+          response_id: input.responseId,
+          usage: { input_tokens: inputTokens, output_tokens: 0, total_tokens: inputTokens },
+        }),
+    },
+  ];
+}
+
+/**
+ * Two answers of one turn in one stream (protocol.md §9.14): both `response.created` events first
+ * (`response_index` "0" and "1"), then their events alternating, so a reader that joins every delta
+ * prints each word twice, letter-mixed.
+ */
+export function interleaveResponses(first: readonly PlannedEvent[], second: readonly PlannedEvent[]): PlannedEvent[] {
+  const tag = (events: readonly PlannedEvent[], responseIndex: '0' | '1') =>
+    events.map((e): PlannedEvent => ({ ...e, responseIndex }));
+  const a = tag(first, '0');
+  const b = tag(second, '1');
+  const out: PlannedEvent[] = [...a.filter((e) => e.kind === 'created'), ...b.filter((e) => e.kind === 'created')];
+  const restA = a.filter((e) => e.kind !== 'created');
+  const restB = b.filter((e) => e.kind !== 'created');
+  for (let i = 0; i < Math.max(restA.length, restB.length); i++) {
+    if (restA[i]) out.push(restA[i]!);
+    if (restB[i]) out.push(restB[i]!);
+  }
+  return out;
 }
 
 /** Summary arrays that grow in the order SummaryRenderer can append: a section appears, its thought grows. */
@@ -73,7 +129,7 @@ function summarySteps(
 /** Plans every event of a stream for the prompt; deterministic but for ids and timestamps. */
 export function planStream(input: StreamPlanInput): PlannedEvent[] {
   const expected = expectedAnswer(input.prompt, { thinking: input.thinking });
-  const inputTokens = 1000 + Math.ceil([...input.prompt].length / 4);
+  const inputTokens = inputTokensOf(input.prompt);
   const rid = input.responseId;
   const phase = (name: string): { phase?: string } => (input.withPhase ? { phase: name } : {});
   const events: PlannedEvent[] = [{ kind: 'created', answerText: '', payload: () => createdPayload(input) }];

@@ -3,6 +3,7 @@
  * and the last decisions (which rule or handler answered, and why). Held in memory; one instance
  * per simulator, readable as JSON through GET /__simulator/state.
  */
+import { EscalationLog } from './anti-bot/escalation.js';
 import { FaultBook, type FaultSpec } from './faults.js';
 import type { SimulatorProfile } from './profile-schema.js';
 
@@ -44,6 +45,22 @@ export interface StoredChat {
   readonly messages: StoredMessage[];
   /** The `response_id` the next turn must send as parent_id; null before the first turn. */
   lastResponseId: string | null;
+  /** The second answer of a dual last turn, which the next turn may continue instead (protocol.md §9.14). */
+  alternateResponseIds?: string[];
+}
+
+/** A completion that is streaming: `stop` ends it early with its finished event (the page's Stop button). */
+export interface OpenStream {
+  readonly chatId: string;
+  readonly responseId: string;
+  stop(): void;
+}
+
+/** What the 2026 anti-bot layer remembers. */
+export interface AntiBotState {
+  readonly escalation: EscalationLog;
+  /** acw_tc value -> the account that presented it first ("one per account", protocol.md §9.4). */
+  readonly cookieOwners: Map<string, string>;
 }
 
 /** One answered request, newest last; the state keeps the last `RECENT_LIMIT`. */
@@ -72,6 +89,11 @@ export interface SimulatorState {
   readonly outcomes: Record<string, number>;
   readonly streams: { started: number; finished: number; cut: number; open: number };
   readonly recent: Decision[];
+  readonly antiBot: AntiBotState;
+  /** Completions streaming now. */
+  readonly openStreams: Set<OpenStream>;
+  /** `<account> <model> <UTC day>` -> completions used, for the quota (protocol.md §9.18). */
+  readonly quotaUsed: Map<string, number>;
 }
 
 export function createState(
@@ -88,6 +110,9 @@ export function createState(
     outcomes: {},
     streams: { started: 0, finished: 0, cut: 0, open: 0 },
     recent: [],
+    antiBot: { escalation: new EscalationLog(), cookieOwners: new Map() },
+    openStreams: new Set(),
+    quotaUsed: new Map(),
   };
 }
 
@@ -116,5 +141,6 @@ export function stateSnapshot(state: SimulatorState): Record<string, unknown> {
     streams: { ...state.streams },
     faults: state.faults.list.map((c) => ({ ...c.spec, seen: c.seen, hits: c.hits })),
     recent: [...state.recent],
+    antiBot: { blocks: state.antiBot.escalation.snapshot() },
   };
 }

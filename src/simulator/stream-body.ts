@@ -38,7 +38,9 @@ export interface StreamBodyOptions {
   readonly fault?: TransportFault | undefined;
   /** The client's socket when served on a real port; a reset destroys it. In-process there is none. */
   readonly socket?: Socket | undefined;
-  onAnswer?(text: string): void;
+  /** Aborts when the client asked to stop (chat/completions/stop): the finished event comes next. */
+  readonly stop?: AbortSignal | undefined;
+  onAnswer?(text: string, event: PlannedEvent): void;
   onEnd?(outcome: 'done' | 'cut'): void;
 }
 
@@ -126,6 +128,8 @@ export function streamBody(options: StreamBodyOptions): ReadableStream<Uint8Arra
         controller.enqueue(encoder.encode('data: {"choices": [{"delta": {"role": "assistant", "content": "\n\n'));
         return;
       }
+      // Stopped: skip to the last event (the finished one), as the page's Stop button ends an answer.
+      if (options.stop?.aborted && index < events.length - 1) index = events.length - 1;
       const event = events[index];
       index += 1;
       if (!event) {
@@ -134,7 +138,7 @@ export function streamBody(options: StreamBodyOptions): ReadableStream<Uint8Arra
         return;
       }
       controller.enqueue(encoder.encode(sseFrame(event.payload(Math.floor(options.clock() / 1000)))));
-      if (event.answerText) options.onAnswer?.(event.answerText);
+      if (event.answerText) options.onAnswer?.(event.answerText, event);
       if (index === events.length) {
         end('done');
         controller.close();

@@ -113,11 +113,17 @@ describe('faults inside the stream (in process)', () => {
 
   it('names every fault in FAULT_NAMES', () => {
     expect([...FAULT_NAMES].sort()).toEqual([
+      'captcha',
+      'data-inspection-failed',
+      'dual-response',
       'expired-token',
+      'forbidden',
+      'gateway-timeout',
       'json-error-200',
       'malformed-sse',
       'rate-limited',
       'reset-mid-stream',
+      'soft-block',
       'stall',
       'waf-html',
     ]);

@@ -3,10 +3,12 @@
  * with zod, so a typo in a user's rule fails at start with one clear line instead of misbehaving.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { definedFields } from '../../common/index.js';
 import { ProbeError } from '../../exchange/errors.js';
 import { profileFileSchema, type SimulatorProfile } from '../profile-schema.js';
 import { MODELS_2025_10, QWEN_2025_10 } from './qwen-2025-10.js';
 import { QWEN_2026_06 } from './qwen-2026-06.js';
+import { QWEN_2026_09 } from './qwen-2026-09.js';
 
 export const DEFAULT_PROFILE_NAME = 'qwen-2025-10';
 
@@ -14,6 +16,7 @@ export const DEFAULT_PROFILE_NAME = 'qwen-2025-10';
 export const PROFILES: Readonly<Record<string, SimulatorProfile>> = {
   [QWEN_2025_10.name]: QWEN_2025_10,
   [QWEN_2026_06.name]: QWEN_2026_06,
+  [QWEN_2026_09.name]: QWEN_2026_09,
 };
 
 export function isBuiltInProfile(name: string): boolean {
@@ -35,14 +38,20 @@ function formatIssues(error: { issues: readonly { path: readonly PropertyKey[]; 
 export function parseProfile(value: unknown, source: string): SimulatorProfile {
   const parsed = profileFileSchema.safeParse(value);
   if (!parsed.success) throw new ProbeError('E_INPUT', `profile ${source} is not valid: ${formatIssues(parsed.error)}`);
-  const { name, description, models, rules } = parsed.data;
+  const { name, description, models, rules, era, frontEnd, dualResponses, quota } = parsed.data;
   const seen = new Set<string>();
   for (const rule of rules) {
     if (seen.has(rule.name))
       throw new ProbeError('E_INPUT', `profile ${source} is not valid: two rules are named "${rule.name}"`);
     seen.add(rule.name);
   }
-  return { name, description, models: models ?? MODELS_2025_10, rules } as SimulatorProfile;
+  return {
+    name,
+    description,
+    ...definedFields({ era, frontEnd, dualResponses, quota }),
+    models: models ?? MODELS_2025_10,
+    rules,
+  } as SimulatorProfile;
 }
 
 /** Reads and checks a profile JSON file. */

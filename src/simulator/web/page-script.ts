@@ -2,13 +2,17 @@
  * The browser code of the simulator's chat page, as plain ES2020 text. It is a string, not a
  * serialised TS function, because the TS toolchain (tsx/esbuild keepNames) would inject helpers
  * that do not exist in the page. It reads its settings from the JSON blob that web-page.ts writes
- * from the TS constants (WEB_CLIENT, webFeatureConfig, webCompletionBody), so the requests it sends
- * cannot drift from the `web` shape in src/upstream/shapes.ts.
+ * from the TS constants (WEB_CLIENT, webFeatureConfig, webCompletionBody; in the 2026-08 era the
+ * bodies of front-end-2026.ts and `CONFIG.frontEnd`), so the requests it sends cannot drift from the
+ * era's `web` shape in src/upstream/shapes.ts. Signing is not its business: in the 2026 eras the
+ * signing script (signing-script.ts) wraps `fetch` underneath it.
  */
 export const PAGE_SCRIPT = String.raw`
 (function () {
   'use strict';
   var CONFIG = JSON.parse(document.getElementById('sim-config').textContent);
+  // Present in the 2026-08 front end's era: cookie-only auth, new paths and bodies.
+  var FE = CONFIG.frontEnd || null;
   function $(id) { return document.getElementById(id); }
   var chat = { id: null, parentId: null, busy: false, models: [] };
 
@@ -31,7 +35,7 @@ export const PAGE_SCRIPT = String.raw`
   function apiHeaders(accept, opts) {
     opts = opts || {};
     var h = { 'Accept': accept };
-    if (token()) h['Authorization'] = 'Bearer ' + token();
+    if (token() && !(FE && FE.bearer === false)) h['Authorization'] = 'Bearer ' + token();
     h['bx-v'] = CONFIG.webClient.bxV;
     if (opts.json) h['Content-Type'] = 'application/json';
     h['source'] = CONFIG.webClient.source;
@@ -42,6 +46,12 @@ export const PAGE_SCRIPT = String.raw`
     return h;
   }
 
+  // The punish URL of a captcha answer, so the page can offer the slider (protocol.md §9.6).
+  function captchaUrl(text) {
+    var m = /(\S*\/_____tmd_____\/punish\?\S*)/.exec(text || '');
+    return m ? m[1] : null;
+  }
+
   function describeFailure(status, text) {
     var value = null;
     try { value = JSON.parse(text); } catch (e) { value = null; }
@@ -49,7 +59,10 @@ export const PAGE_SCRIPT = String.raw`
       var details = Array.isArray(value.data.details) ? value.data.details.join('; ') : String(value.data.details || '');
       return value.data.code + ': ' + details + ' (HTTP ' + status + ')';
     }
-    if (value && Array.isArray(value.ret)) return 'WAF: ' + value.ret.join(', ') + ' (HTTP ' + status + ')';
+    if (value && Array.isArray(value.ret)) {
+      var url = value.data && value.data.url ? ' ' + value.data.url : '';
+      return 'WAF: ' + value.ret.join(', ') + ' (HTTP ' + status + ')' + url;
+    }
     if (/aliyun_waf/i.test(text)) return 'WAF: blocked by the Aliyun WAF page (HTTP ' + status + ')';
     return 'HTTP ' + status + ': ' + text.slice(0, 120);
   }
@@ -93,12 +106,17 @@ export const PAGE_SCRIPT = String.raw`
   async function readStream(res, el) {
     var reader = res.body.getReader();
     var decoder = new TextDecoder();
-    var buf = '', answer = '', think = '', finished = false, titles = [], thoughts = [];
+    var buf = '', answer = '', think = '', finished = false, titles = [], thoughts = [], kept = null;
     function onData(data) {
       if (data === '[DONE]') return;
       var ev;
       try { ev = JSON.parse(data); } catch (e) { throw new Error('malformed event: ' + data.slice(0, 80)); }
-      if (ev['response.created']) { chat.parentId = ev['response.created'].response_id; return; }
+      // A dual response (protocol.md §9.14) brings a second response.created: keep the first answer only.
+      if (ev['response.created']) {
+        if (kept === null) { kept = ev['response.created'].response_id; chat.parentId = kept; }
+        return;
+      }
+      if (kept !== null && ev.response_id && ev.response_id !== kept) return;
       if (ev.success === false || ev.error) throw new Error(describeFailure(200, data));
       var delta = ev.choices && ev.choices[0] && ev.choices[0].delta;
       if (!delta) return;
@@ -132,14 +150,28 @@ export const PAGE_SCRIPT = String.raw`
 
   function completionBody(prompt, model, thinking) {
     var body = JSON.parse(JSON.stringify(CONFIG.bodyTemplate));
-    var seconds = Math.floor(Date.now() / 1000);
+    var now = Date.now();
+    var seconds = Math.floor(now / 1000);
     var msg = body.messages[0];
     body.chat_id = chat.id; body.model = model; body.parent_id = chat.parentId;
     msg.fid = uuid(); msg.parentId = chat.parentId; msg.childrenIds = [uuid()]; msg.content = prompt;
     msg.timestamp = seconds; msg.models = [model];
-    msg.feature_config = thinking ? CONFIG.featureConfig.on : CONFIG.featureConfig.off;
+    var features = thinking ? CONFIG.featureConfig.on : CONFIG.featureConfig.off;
+    msg.feature_config = 'instructions' in msg.feature_config ? Object.assign({}, features, { instructions: null }) : features;
     msg.parent_id = chat.parentId;
     body.timestamp = seconds;
+    if (FE) {
+      body.chatId = chat.id; body.parentId = chat.parentId;
+      msg.model = FE.messageModel === 'empty' ? '' : model;
+      if (FE.completionTimestamp === 'ms') body.timestamp = now;
+    }
+    return body;
+  }
+
+  function chatsNewBody(model) {
+    if (!CONFIG.chatsNewTemplate) return { title: 'New Chat', models: [model], chat_mode: 'normal', chat_type: 't2t', timestamp: Date.now() };
+    var body = JSON.parse(JSON.stringify(CONFIG.chatsNewTemplate));
+    body.models = [model]; body.timestamp = Date.now();
     return body;
   }
 
@@ -154,12 +186,14 @@ export const PAGE_SCRIPT = String.raw`
     setStatus('streaming');
     var model = $('model-select').value;
     var toggle = $('thinking-toggle');
-    var thinking = toggle.checked && !toggle.disabled;
+    var thinking = forcesThinking(model) || (toggle.checked && !toggle.disabled);
     try {
       if (!chat.id) {
+        // The 2026 front end opens /c/new-chat first, so chats/new goes out with that Referer (§9.11).
+        if (FE && FE.newChatPath) history.pushState({}, '', FE.newChatPath);
         var created = await fetch('/api/v2/chats/new', {
           method: 'POST', headers: apiHeaders('application/json, text/plain, */*', { json: true }),
-          body: JSON.stringify({ title: 'New Chat', models: [model], chat_mode: 'normal', chat_type: 't2t', timestamp: Date.now() }),
+          body: JSON.stringify(chatsNewBody(model)),
         });
         var createdText = await created.text();
         var createdJson = null;
@@ -169,7 +203,7 @@ export const PAGE_SCRIPT = String.raw`
         history.pushState({}, '', '/c/' + chat.id);
       }
       var res = await fetch('/api/v2/chat/completions?chat_id=' + encodeURIComponent(chat.id), {
-        method: 'POST', headers: apiHeaders('text/event-stream', { json: true, stream: true }),
+        method: 'POST', headers: apiHeaders(FE ? FE.completionAccept : 'text/event-stream', { json: true, stream: true }),
         body: JSON.stringify(completionBody(prompt, model, thinking)),
       });
       if ((res.headers.get('content-type') || '').indexOf('text/event-stream') !== 0) throw new Error(describeFailure(res.status, await res.text()));
@@ -179,18 +213,34 @@ export const PAGE_SCRIPT = String.raw`
     } catch (e) {
       el.dataset.status = 'error';
       el.querySelector('.error').textContent = e.message;
+      var punish = captchaUrl(e.message);
+      if (punish) {
+        var link = document.createElement('a');
+        link.className = 'captcha-link'; link.href = punish; link.textContent = ' Verify that you are human';
+        el.querySelector('.error').append(link);
+      }
       setStatus('error: ' + e.message);
     } finally {
       chat.busy = false; $('send-button').disabled = false;
     }
   }
 
+  function metaOf(id) {
+    var model = chat.models.find(function (m) { return m.id === id; });
+    return model && model.info && model.info.meta || {};
+  }
+  // think_skip.enable false: the model always thinks, and refuses thinking_enabled:false (§9.15).
+  function forcesThinking(id) {
+    var skip = metaOf(id).think_skip;
+    return Boolean(skip && skip.enable === false);
+  }
+
   function syncThinkingToggle() {
-    var model = chat.models.find(function (m) { return m.id === $('model-select').value; });
-    var caps = model && model.info && model.info.meta && model.info.meta.capabilities || {};
+    var id = $('model-select').value;
+    var caps = metaOf(id).capabilities || {};
     var toggle = $('thinking-toggle');
-    toggle.disabled = !caps.thinking;
-    if (toggle.disabled) toggle.checked = false;
+    toggle.disabled = !caps.thinking || forcesThinking(id);
+    toggle.checked = forcesThinking(id) ? true : toggle.disabled ? false : toggle.checked;
   }
 
   function newChat() {
@@ -215,8 +265,9 @@ export const PAGE_SCRIPT = String.raw`
   async function showChat() {
     showView('chat');
     setStatus('loading models');
-    var models = await getJson('/api/models');
-    chat.models = models.data || [];
+    var models = await getJson(FE ? FE.modelsPath : '/api/models');
+    // /api/v2/models/ of 2026 nests the list: data.data[] (§9.19).
+    chat.models = Array.isArray(models.data) ? models.data : (models.data && models.data.data) || [];
     var select = $('model-select');
     select.textContent = '';
     chat.models.forEach(function (m) {
@@ -234,7 +285,7 @@ export const PAGE_SCRIPT = String.raw`
     $('login-error').textContent = '';
     $('login-submit').disabled = true;
     try {
-      var res = await fetch('/api/v1/auths/signin', {
+      var res = await fetch(FE ? '/api/v2/auths/signin' : '/api/v1/auths/signin', {
         method: 'POST', headers: { 'Accept': 'application/json', 'Content-Type': 'application/json' },
         body: JSON.stringify({ email: $('login-email').value.trim(), password: await sha256hex($('login-password').value) }),
       });

@@ -4,6 +4,8 @@
  * PAGE_SELECTORS is the contract with the Playwright recorder and the e2e tests.
  */
 import { WEB_CLIENT } from '../../upstream/browser-headers.js';
+import { ERAS, type EraName, type FrontEndChoices } from '../../upstream/eras.js';
+import { chatsNewBody2026, completionBody2026 } from '../../upstream/front-end-2026.js';
 import { WEB_DEFAULT_MODEL, webCompletionBody, webFeatureConfig } from '../../upstream/shapes.js';
 import { PAGE_SCRIPT } from './page-script.js';
 
@@ -36,24 +38,63 @@ export const PAGE_SELECTORS = {
   status: '#status',
 } as const;
 
-/** What the page script reads: the TS constants the `web` shape is built from. */
-export function pageConfig(): Record<string, unknown> {
+/** What the page is for: its era, and where the sources disagree, the profile's pick. */
+export interface PageEra {
+  readonly era: EraName;
+  readonly choices?: FrontEndChoices | undefined;
+}
+
+/**
+ * What the page script reads: the TS constants the era's `web` shape is built from. The bodies are
+ * templates with placeholder values: the page only assigns existing keys, so the keys and their
+ * order stay exactly those of the shape's builders.
+ */
+export function pageConfig(page: PageEra = { era: 'qwen-2025-10' }): Record<string, unknown> {
+  const era = ERAS[page.era];
+  if (era.frontEnd === 'family-b') {
+    return {
+      webClient: WEB_CLIENT,
+      featureConfig: { on: webFeatureConfig(true), off: webFeatureConfig(false) },
+      bodyTemplate: webCompletionBody({
+        chatId: '',
+        model: '',
+        prompt: '',
+        thinking: false,
+        parentId: null,
+        fid: '',
+        childId: '',
+        nowMs: 0,
+      }),
+      defaultModel: WEB_DEFAULT_MODEL,
+    };
+  }
+  const choices = page.choices ?? era.choices;
   return {
-    webClient: WEB_CLIENT,
+    webClient: era.client,
     featureConfig: { on: webFeatureConfig(true), off: webFeatureConfig(false) },
-    // A body with placeholder values: the page only assigns existing keys, so the keys and their
-    // order stay exactly those of webCompletionBody.
-    bodyTemplate: webCompletionBody({
+    bodyTemplate: completionBody2026({
       chatId: '',
       model: '',
       prompt: '',
-      thinking: false,
       parentId: null,
       fid: '',
       childId: '',
       nowMs: 0,
+      featureConfig: webFeatureConfig(false),
+      bodyVersion: era.client.bodyVersion,
+      choices,
     }),
-    defaultModel: WEB_DEFAULT_MODEL,
+    chatsNewTemplate: chatsNewBody2026('', 0),
+    defaultModel: era.defaultModel,
+    // How the 2026-08 front end differs beyond its bodies (protocol.md §9.11, §9.19).
+    frontEnd: {
+      bearer: false,
+      completionAccept: 'application/json',
+      newChatPath: '/c/new-chat',
+      modelsPath: '/api/v2/models/',
+      completionTimestamp: choices.completionTimestamp,
+      messageModel: choices.messageModel,
+    },
   };
 }
 
@@ -83,8 +124,8 @@ const STYLE = `
   textarea { flex: 1; min-height: 60px; font: inherit; }
 `;
 
-/** The whole page. */
-export function renderPage(): string {
+/** The whole page; `signing` is the signing script of the 2026 eras (signing-script.ts), placed before the app. */
+export function renderPage(page: PageEra = { era: 'qwen-2025-10' }, signing?: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -119,8 +160,8 @@ export function renderPage(): string {
   </div>
 </section>
 </main>
-<script id="sim-config" type="application/json">${scriptJson(pageConfig())}</script>
-<script>${PAGE_SCRIPT}</script>
+<script id="sim-config" type="application/json">${scriptJson(pageConfig(page))}</script>
+${signing === undefined ? '' : `<script id="sim-signing">${signing}</script>\n`}<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
