@@ -105,7 +105,7 @@ function cookie(facts: RequestFacts, name: string): string | undefined {
 const patterns = new Map<string, RegExp | null>();
 function pattern(source: string): RegExp | null {
   if (!patterns.has(source)) {
-    let re: RegExp | null = null;
+    let re: RegExp | null;
     try {
       re = new RegExp(source);
     } catch {
@@ -259,7 +259,9 @@ const LEAF_KINDS = {
   }),
   signatureInvalid: row({
     fields: { signature: z.enum(SIGNATURE_NAMES) },
-    doc: 'the baxia signature header is missing or does not verify (bx-ua: MAC and user agent; bx-umidtoken: MAC and cna cookie; bx-pp: MAC of the body)',
+    doc:
+      'the baxia signature header is missing or does not verify (bx-ua: MAC and user agent; bx-umidtoken: MAC ' +
+      'and cna cookie; bx-pp: MAC of the body)',
     holds: (c, facts, world) => (world.antiBot ? world.antiBot.signature(c.signature, facts).kind !== 'valid' : false),
     fromOneKey: (signature) => ({ signature }),
   }),
@@ -276,7 +278,9 @@ const LEAF_KINDS = {
   }),
   cookieNotFresh: row({
     fields: { name: z.string().min(1), seconds: z.number().int().min(0) },
-    doc: 'a cookie the simulator issues (acw_tc, x5sec) is absent, not issued by it (to this account), or older than `seconds`',
+    doc:
+      'a cookie the simulator issues (acw_tc, x5sec) is absent, not issued by it (to this account), or older ' +
+      'than `seconds`',
     holds: (c, facts, world) => {
       if (!world.antiBot) return false;
       const value = cookie(facts, c.name);

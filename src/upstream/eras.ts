@@ -50,7 +50,8 @@ export const ERAS: Readonly<Record<EraName, WebEra>> = {
   'qwen-2025-10': {
     name: 'qwen-2025-10',
     description:
-      "the seed report's month: token and chat_id checks, Internal_Server_Error for an unknown chat type or model; no WAF",
+      "the seed report's month: token and chat_id checks, Internal_Server_Error for an unknown chat type or " +
+      'model; no WAF',
     frontEnd: 'family-b',
     client: WEB_CLIENT,
     defaultModel: 'qwen3-max',

@@ -105,7 +105,7 @@ export const ESCALATION_RULES_2026_09: readonly ProfileRule[] = [
     respond: { waf: 'forbidden', status: 403 },
     explain:
       'An account that kept getting the captcha without solving it ends at a bare 403 (docs/protocol.md §9.7, ' +
-      'qwengate 648e027, 2026-06-26); three captchas in ten minutes is an inferred threshold, and a solved ' +
+      '2026-06-26, qwengate 648e027); three captchas in ten minutes is an inferred threshold, and a solved ' +
       "captcha's x5sec lets the account through (§9.4).",
   },
   {
@@ -140,8 +140,36 @@ const softBlock = (name: string, when: ProfileRule['when'], why: string): Profil
     '2026-09-22).',
 });
 
-/** What baxia and the WAF want of a completion (§9.3, §9.4, §9.9); each missing piece is its own rule. */
+/**
+ * What the WAF and baxia want of a completion (§9.3, §9.4, §9.9), each missing piece its own rule: the
+ * WAF's cookie jar and the TLS fingerprint first (it sits in front), then baxia's signatures.
+ */
 export const SOFT_BLOCK_RULES_2026_09: readonly ProfileRule[] = [
+  ...(['cna', 'isg', 'tfstk', 'ssxmod_itna'] as const).map((cookie) =>
+    softBlock(
+      `cookie-${cookie.replace('_', '-')}`,
+      { kind: 'cookieMissing', name: cookie },
+      `Without the ${cookie} cookie of the browser's jar: a thin jar, the token alone, triggers the block ` +
+        '(docs/protocol.md §9.4, §12.5, 2026-06-18, qwengate HANDOFF.md)',
+    ),
+  ),
+  softBlock(
+    'acw-tc',
+    { kind: 'cookieNotFresh', name: 'acw_tc', seconds: 900 },
+    'Without an acw_tc from GET / of the last 15 minutes (docs/protocol.md §9.4, 2026-06-18, qwengate 648e027)',
+  ),
+  softBlock(
+    'acw-tc-shared',
+    { kind: 'cookieShared', name: 'acw_tc' },
+    'With an acw_tc another account used first: one per account (docs/protocol.md §9.4, 2026-06-18, qwengate ' +
+      'HANDOFF.md)',
+  ),
+  softBlock(
+    'tls-fingerprint',
+    { kind: 'tlsFingerprintNotIn', ja4: BROWSER_JA4 },
+    "From a TLS client whose JA4 is not a browser's, Node/OpenSSL's included (docs/protocol.md §9.9, 2026-06-20 " +
+      'to 06-23, qwengate #17; only over HTTPS, `simulate --tls`)',
+  ),
   softBlock(
     'bx-ua',
     { kind: 'signatureInvalid', signature: 'bx-ua' },
@@ -169,31 +197,6 @@ export const SOFT_BLOCK_RULES_2026_09: readonly ProfileRule[] = [
     'Without a bx-pp that is the MAC of this exact body: a body changed after signing, or never signed ' +
       '(docs/protocol.md §9.3, 2026-06-23)',
   ),
-  ...(['cna', 'isg', 'tfstk', 'ssxmod_itna'] as const).map((cookie) =>
-    softBlock(
-      `cookie-${cookie.replace('_', '-')}`,
-      { kind: 'cookieMissing', name: cookie },
-      `Without the ${cookie} cookie of the browser's jar: a thin jar, the token alone, triggers the block ` +
-        '(docs/protocol.md §9.4, §12.5, 2026-06-18, qwengate HANDOFF.md)',
-    ),
-  ),
-  softBlock(
-    'acw-tc',
-    { kind: 'cookieNotFresh', name: 'acw_tc', seconds: 900 },
-    'Without an acw_tc from GET / of the last 15 minutes (docs/protocol.md §9.4, 2026-06-18, qwengate 648e027)',
-  ),
-  softBlock(
-    'acw-tc-shared',
-    { kind: 'cookieShared', name: 'acw_tc' },
-    'With an acw_tc another account used first: one per account (docs/protocol.md §9.4, 2026-06-18, qwengate ' +
-      'HANDOFF.md)',
-  ),
-  softBlock(
-    'tls-fingerprint',
-    { kind: 'tlsFingerprintNotIn', ja4: BROWSER_JA4 },
-    "From a TLS client whose JA4 is not a browser's, Node/OpenSSL's included (docs/protocol.md §9.9, 2026-06-20 " +
-      'to 06-23, qwengate #17; only over HTTPS, `simulate --tls`)',
-  ),
 ];
 
 /** The `version` header of the 2026-08 front end, checked before the token ("whatever the credentials"). */
@@ -219,7 +222,8 @@ export const TURN_RULES_2026_09: readonly ProfileRule[] = [
     respond: { status: 200, code: 'Bad_Request', details: 'The chat is in progress!' },
     explain:
       'A chat takes one turn at a time: a completion while another streams in the same chat gets "The chat is in ' +
-      'progress!", which clients retry (docs/protocol.md §9.17, 2026-06 to 07, qwengate qwen.ts); the code is inferred.',
+      'progress!", which clients retry (docs/protocol.md §9.17, 2026-06 to 07, qwengate qwen.ts); the code is ' +
+      'inferred.',
   },
   {
     name: 'thinking-required',
@@ -284,8 +288,8 @@ export const QWEN_2026_09: SimulatorProfile = {
       when: { kind: 'always' },
       respond: { status: 404, code: 'not found', details: 'not found' },
       explain:
-        'GET /api/v2/user was retired and answers code "not found" in lower case (docs/protocol.md §9.17, §9.20, ' +
-        '2026-07, OmniRoute PR #5855); the status 404 is inferred.',
+        'GET /api/v2/user was retired and answers code "not found" in lower case (docs/protocol.md §9.20, 2026-07, ' +
+        'OmniRoute PR #5855; the spelling: §9.17); the status 404 is inferred.',
     },
     ...ESCALATION_RULES_2026_09,
     ...SOFT_BLOCK_RULES_2026_09,
