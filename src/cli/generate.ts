@@ -13,7 +13,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { openCaptureWriter } from '../exchange/capture-writer.js';
-import { SHAPE_NAMES, SHAPES, isShapeName, systemIdClock, type ShapeContext } from '../upstream/shapes.js';
+import { SHAPE_NAMES, SHAPES, isShapeName, shapeFor, systemIdClock, type ShapeContext } from '../upstream/shapes.js';
+import { DEFAULT_ERA, ERA_NAMES, isEraName } from '../upstream/eras.js';
 import { buildShapeRequests } from '../client/build-shape-requests.js';
 import { resolveCredentials, type Credentials } from '../client/credentials.js';
 import { exchangeLine, verdictLine } from '../client/describe-exchange.js';
@@ -25,6 +26,8 @@ import { timestampForFile } from './file-names.js';
 /** The flags of `generate`, after yargs. */
 export interface GenerateArgs {
   readonly shape: string;
+  /** The era whose front end `web` and `modern` follow (src/upstream/eras.ts); default qwen-2025-10. */
+  readonly era?: string;
   readonly prompt?: string;
   readonly model?: string;
   readonly thinking?: boolean;
@@ -92,7 +95,10 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
       '--send needs --target URL (https://chat.qwen.ai, or the URL `qwen-probe simulate` prints)',
     );
   }
-  const shape = SHAPES[args.shape];
+  const era = args.era ?? DEFAULT_ERA;
+  if (!isEraName(era))
+    throw new ProbeError('E_USAGE', `unknown era ${JSON.stringify(era)}; valid eras: ${ERA_NAMES.join(', ')}`);
+  const shape = shapeFor(args.shape, era);
   const baseUrl = normaliseTarget(args.target ?? DEFAULT_TARGET);
   const credentials = await credentialsFor(args, baseUrl);
   for (const warning of credentials?.warnings ?? []) io.err(`warning: ${warning}`);
@@ -172,8 +178,19 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         demandOption: true,
         describe: `request shape to generate: ${SHAPE_NAMES.join(', ')}`,
       })
+      .option('era', {
+        type: 'string',
+        default: DEFAULT_ERA,
+        describe:
+          `the era whose front end the web and modern shapes follow: ${ERA_NAMES.join(', ')} (the names of the ` +
+          `simulator's profiles)`,
+      })
       .option('prompt', { type: 'string', describe: 'user message of the completion (default "Hello!")' })
-      .option('model', { type: 'string', describe: 'model id; default per shape (seed-*: qwen-turbo, web: qwen3-max)' })
+      .option('model', {
+        type: 'string',
+        describe:
+          "model id; default per shape (seed-*: qwen-turbo, web and modern: the era's, qwen3-max before 2026-09)",
+      })
       .option('thinking', {
         type: 'boolean',
         describe: "ask for reasoning (thinking_enabled and the shape's related fields)",

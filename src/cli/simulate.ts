@@ -8,11 +8,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { isLoopbackHost } from '../common/index.js';
 import { ProbeError } from '../exchange/errors.js';
 import {
+  DEFAULT_SIMULATOR_CA_DIR,
   FAULT_NAMES,
   isBuiltInProfile,
   loadProfile,
   parseFaultSpec,
   PROFILES,
+  simulatorTlsMaterial,
   startSimulator,
   type FaultSpec,
   type SimulatorCredentials,
@@ -27,6 +29,9 @@ export interface SimulateArgs {
   latency: number;
   'chunk-interval': number;
   fault?: string[];
+  /** Serve HTTPS with the simulator's own CA, so TLS-fingerprint rules (JA4) can judge clients. */
+  tls?: boolean;
+  'tls-ca-dir'?: string;
 }
 
 /** `EMAIL:PASSWORD`, split at the first colon (passwords may contain colons, emails do not). */
@@ -61,8 +66,27 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
   const users = args.user?.map(parseUserFlag);
   const faults: FaultSpec[] = (args.fault ?? []).map(parseFaultSpec);
 
-  const sim = await startSimulator({ port, host: args.host, profile, users, latencyMs, chunkIntervalMs, faults });
+  const tls = args.tls
+    ? await simulatorTlsMaterial({ dir: args['tls-ca-dir'] ?? DEFAULT_SIMULATOR_CA_DIR, host: args.host })
+    : undefined;
+  const sim = await startSimulator({
+    port,
+    host: args.host,
+    profile,
+    users,
+    latencyMs,
+    chunkIntervalMs,
+    faults,
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+  });
   io.out(`listening on ${sim.url}`);
+  if (tls) {
+    // Printed like intercept's CA, so the same settings work for both.
+    io.out(`CA certificate: ${tls.caCertPath}`);
+    io.out(`CA SPKI (sha256): ${tls.spki}`);
+    io.out(`  export NODE_EXTRA_CA_CERTS=${tls.caCertPath}    # Node clients`);
+    io.out(`  chromium --ignore-certificate-errors-spki-list=${tls.spki}`);
+  }
   io.out(
     `account: ${sim.demoUser.email} / ` +
       `${sim.demoUser.password}${users && users.length > 1 ? ` (+${users.length - 1} more)` : ''}`,
@@ -72,8 +96,8 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
   io.out(`control: ${sim.url}/__simulator/state; stop with Ctrl-C`);
   if (!isLoopbackHost(args.host)) {
     io.err(
-      `warning: listening on ${args.host}, reachable from other machines; the simulator has demo credentials and no ` +
-        `TLS`,
+      `warning: listening on ${args.host}, reachable from other machines; the simulator has demo credentials` +
+        `${tls ? '' : ' and no TLS'}`,
     );
   }
 
@@ -101,7 +125,9 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('profile', {
         type: 'string',
         default: 'qwen-2025-10',
-        describe: `built-in profile (${Object.keys(PROFILES).join(', ')}) or the path of a profile JSON file`,
+        describe:
+          `built-in profile, one per era (${Object.keys(PROFILES).join(', ')}; see the README's table of eras), or ` +
+          `the path of a profile JSON file`,
       })
       .option('user', {
         type: 'string',
@@ -117,7 +143,23 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
           `inject a fault: NAME[:times=N][:after=N][:endpoint=NAME] (repeatable); NAME is one of ` +
           `${FAULT_NAMES.join(', ')}`,
       })
+      .option('tls', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "serve HTTPS with the simulator's own CA (printed at start) and read each client's TLS fingerprint (JA4); " +
+          "qwen-2026-09 soft-blocks clients whose JA4 is not a browser's",
+      })
+      .option('tls-ca-dir', {
+        type: 'string',
+        default: DEFAULT_SIMULATOR_CA_DIR,
+        describe: 'where the --tls CA is generated once and kept',
+      })
       .example('$0 simulate --port 0', 'serve on a free port with the default profile')
+      .example(
+        '$0 simulate --profile qwen-2026-09 --tls',
+        'the 2026 wall: page signatures, cookie jar and a browser TLS fingerprint, over HTTPS',
+      )
       .example(
         '$0 simulate --profile qwen-2026-06 --fault reset-mid-stream:times=1:after=2',
         'cut the third completion stream',

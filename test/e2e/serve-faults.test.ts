@@ -34,7 +34,7 @@ interface Expected {
   readonly midStream?: boolean;
 }
 
-const BEFORE: Record<FaultName, Expected> = {
+const BEFORE: Record<Exclude<FaultName, 'dual-response'>, Expected> = {
   'reset-mid-stream': { status: 502, code: 'upstream_unreachable' },
   stall: { status: 504, code: 'upstream_timeout' },
   'malformed-sse': { status: 502, code: 'upstream_malformed' },
@@ -42,9 +42,19 @@ const BEFORE: Record<FaultName, Expected> = {
   'json-error-200': { status: 502, code: 'Internal_Server_Error' },
   'expired-token': { status: 401, code: 'upstream_auth' },
   'rate-limited': { status: 429, code: 'rate_limit_exceeded' },
+  // On chats/new an event stream is no chat id. On completions the soft block is no error today (below).
+  'soft-block': { status: 502, code: 'upstream_malformed' },
+  captcha: { status: 502, code: 'upstream_waf' },
+  // A bare 403 reads as an auth failure today (docs/protocol.md §9.7; issue 14 part 2 classifies it).
+  forbidden: { status: 401, code: 'upstream_auth' },
+  'gateway-timeout': { status: 502, code: 'upstream_http_504' },
+  'data-inspection-failed': { status: 502, code: 'data_inspection_failed' },
 };
 
-function onCompletion(fault: FaultName, stream: boolean): Expected {
+/** Faults that are no failure serve maps today: a second answer, and (on completions) the empty soft block. */
+const NOT_MAPPED: readonly FaultName[] = ['dual-response'];
+
+function onCompletion(fault: Exclude<FaultName, 'dual-response'>, stream: boolean): Expected | undefined {
   switch (fault) {
     case 'reset-mid-stream':
       return stream ? { code: 'upstream_stream_cut', midStream: true } : { status: 502, code: 'upstream_stream_cut' };
@@ -52,20 +62,21 @@ function onCompletion(fault: FaultName, stream: boolean): Expected {
       return stream ? { code: 'upstream_timeout', midStream: true } : { status: 504, code: 'upstream_timeout' };
     case 'malformed-sse':
       return stream ? { code: 'upstream_malformed', midStream: true } : { status: 502, code: 'upstream_malformed' };
+    case 'soft-block':
+      return undefined;
     default:
       return BEFORE[fault];
   }
 }
 
-const cases = FAULT_NAMES.flatMap((fault) =>
-  (['chats.new', 'chat.completions'] as const).flatMap((endpoint) =>
-    [false, true].map((stream) => ({
-      fault,
-      endpoint,
-      stream,
-      expected: endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream),
-    })),
-  ),
+const cases = FAULT_NAMES.filter((f): f is Exclude<FaultName, 'dual-response'> => !NOT_MAPPED.includes(f)).flatMap(
+  (fault) =>
+    (['chats.new', 'chat.completions'] as const).flatMap((endpoint) =>
+      [false, true].flatMap((stream) => {
+        const expected = endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream);
+        return expected ? [{ fault, endpoint, stream, expected }] : [];
+      }),
+    ),
 );
 
 async function run(sdk: OpenAI, stream: boolean): Promise<{ error: unknown; content: string }> {
@@ -117,13 +128,33 @@ describe('serve maps every simulator fault for the SDK', () => {
     expect(proxy.handler.openResponses).toBe(0);
     // The server is still healthy; the next request works unless the session is resting.
     expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
-    if (fault !== 'expired-token' && fault !== 'rate-limited') {
+    // After an auth failure (the bare 403 reads as one today) or a quota, the session rests.
+    if (fault !== 'expired-token' && fault !== 'rate-limited' && fault !== 'forbidden') {
       const next = await sdk.chat.completions.create({
         model: 'qwen3-max',
         messages: [{ role: 'user', content: 'after the fault' }],
       });
       expect(next.choices[0]?.message.content).toContain('after the fault');
     }
+  });
+
+  it.each([false, true])(
+    'passes a soft block on the completion through as an empty answer today, stream %s (issue 14 part 2 names it)',
+    async (stream) => {
+      proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }] });
+      const sdk = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
+      sim.setFaults([{ name: 'soft-block', endpoint: 'chat.completions', times: 1 }]);
+      expect(await run(sdk, stream)).toEqual({ error: undefined, content: '' });
+    },
+  );
+
+  it.each([false, true])('answers a dual response without an error, stream %s', async (stream) => {
+    proxy = await startProxyServer({ target: sim.url, port: 0, sessions: [{ label: 'demo', credentials }] });
+    const sdk = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 20_000 });
+    sim.setFaults([{ name: 'dual-response', endpoint: 'chat.completions', times: 1 }]);
+    const { error, content } = await run(sdk, stream);
+    expect(error).toBeUndefined();
+    expect(content).toContain('fault please');
   });
 
   it('answers 502 on /v1/models when the upstream model list is blocked', async () => {
