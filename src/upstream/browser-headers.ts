@@ -32,14 +32,15 @@ export const WEB_CLIENT = {
 
 /**
  * The 2026-08 front end (app 0.4.4): `version` 0.2.87 (2026-08-25) and `bx-v` 2.5.37 (protocol.md §9.2);
- * the browser identity is the Chromium the project measures with (Debian's Chromium 156).
+ * the browser identity is the Chromium the project measures with (Debian's Chromium 156: its
+ * `sec-ch-ua` brand list as it sends it; the User-Agent without headless mode's "HeadlessChrome").
  */
 export const WEB_CLIENT_2026_08 = {
   version: '0.2.87',
   bxV: '2.5.37',
   source: 'web',
   userAgent: WEB_CLIENT.userAgent,
-  secChUa: WEB_CLIENT.secChUa,
+  secChUa: '"Not:A-Brand";v="8", "Chromium";v="156"',
   bodyVersion: '2.1',
 } as const satisfies WebClient;
 

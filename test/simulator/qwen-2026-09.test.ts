@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { QWEN_2026_09 } from '../../src/simulator/index.js';
 import { readQwenStream } from '../../src/upstream/stream-reader.js';
-import { shapeFor } from '../../src/upstream/shapes.js';
+import { SHAPES, shapeFor } from '../../src/upstream/shapes.js';
+import { sha256Hex } from '../../src/common/index.js';
+import { inProcess, signin } from './support.js';
 import {
   browserJar,
   era2026,
@@ -391,7 +393,7 @@ describe('qwen-2026-09: endpoints of 2026', () => {
       method: 'POST',
       body: JSON.stringify({
         email: 'demo@qwen-probe.test',
-        password: (await import('../../src/common/index.js')).sha256Hex('demo-password'),
+        password: sha256Hex('demo-password'),
       }),
     });
     const body = (await res.json()) as { token: string; refresh_token: string };
@@ -477,5 +479,31 @@ describe('qwen-2026-09: where the sources disagree', () => {
     const body = JSON.parse(shapeFor('web', 'qwen-2026-09').completion(webContext('t'), { chatId: 'c' }).body ?? '{}');
     expect(body.messages[0].model).toBe('qwen3.7-plus');
     expect(body.timestamp).toBeGreaterThan(1e12);
+  });
+});
+
+describe('the modern shape', () => {
+  it('streams an answer from the seed era simulator, and is soft-blocked by qwen-2026-09', async () => {
+    const old = inProcess();
+    const { token } = await signin(old.request, old.baseUrl);
+    const ctx = webContext(token);
+    const created = await old.request(SHAPES.modern.createChat!(ctx).url, {
+      method: 'POST',
+      headers: Object.fromEntries(SHAPES.modern.createChat!(ctx).headers.map((h) => [h.name, h.value])),
+      body: SHAPES.modern.createChat!(ctx).body ?? null,
+    });
+    const chatId = ((await created.json()) as { data: { id: string } }).data.id;
+    const req = SHAPES.modern.completion(ctx, { chatId });
+    const res = await old.request(req.url, {
+      method: 'POST',
+      headers: Object.fromEntries(req.headers.map((h) => [h.name, h.value])),
+      body: req.body ?? null,
+    });
+    expect(await outcomeOf(res)).toBe('stream');
+
+    const env = await setup();
+    const modern = shapeFor('modern', 'qwen-2026-09');
+    const unsigned = modern.completion(webContext(env.token, { cookies: env.jar.cookies }), { chatId: env.chatId });
+    expect(await outcomeOf(await send(env.sim, unsigned))).toBe('soft-block');
   });
 });
