@@ -6,6 +6,12 @@
  * request checks are those of front end 0.2.87 (the `version` header), and the stream and errors
  * of the time: dual responses, forced thinking on qwen3.8, the 128,000-byte wall, one turn at a time
  * per chat, `not found`, `data_inspection_failed`, `RateLimited` with hours, the v1 path's gateway 504.
+ *
+ * What of 2026-06 no longer holds as such: its WAF header checks (x-request-id, bx-v, source answered with
+ * the HTML page on chats/new and the captcha JSON on completions). By 2026-09 the sources report the
+ * empty answer first and the captcha and block pages only later (§9.5 to §9.7), so a request lacking
+ * what the page sends meets the soft block on its completion (it cannot carry a valid bx-ua either), and
+ * chats/new lets it through until its account is flagged. ssxmod_itna stays, as part of the cookie jar.
  */
 import { ERAS } from '../../upstream/eras.js';
 import type { ModelSpec, ProfileRule, SimulatorProfile } from '../profile-schema.js';
