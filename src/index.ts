@@ -11,6 +11,8 @@ export * as capture from './capture/browser-api.js';
 export * as intercept from './capture/intercept/index.js';
 export * as diff from './diff/index.js';
 export * as bisect from './bisect/index.js';
+export * as learn from './learn/index.js';
+export * as lint from './lint/index.js';
 export * as replay from './replay/index.js';
 export * as report from './report/index.js';
 export * as proxy from './proxy/index.js';

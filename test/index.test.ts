@@ -13,6 +13,8 @@ describe('the library entry point', () => {
     expect(typeof qwenProbe.intercept.startIntercept).toBe('function');
     expect(typeof qwenProbe.diff.diffCaptures).toBe('function');
     expect(typeof qwenProbe.bisect.bisectRequests).toBe('function');
+    expect(typeof qwenProbe.learn.learnProtocol).toBe('function');
+    expect(typeof qwenProbe.lint.lintExchanges).toBe('function');
     expect(typeof qwenProbe.replay.replayCapture).toBe('function');
     expect(typeof qwenProbe.report.renderDiff).toBe('function');
     expect(typeof qwenProbe.proxy.startProxyServer).toBe('function');

@@ -19,6 +19,8 @@ const LOADERS: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   intercept: async () => (await import('./intercept.js')).interceptCommand,
   generate: async () => (await import('./generate.js')).generateCommand,
   diff: async () => (await import('./diff.js')).diffCommand,
+  learn: async () => (await import('./learn.js')).learnCommand,
+  lint: async () => (await import('./lint.js')).lintCommand,
   bisect: async () => (await import('./bisect.js')).bisectCommand,
   replay: async () => (await import('./replay.js')).replayCommand,
   serve: async () => (await import('./serve.js')).serveCommand,

@@ -25,6 +25,12 @@ export const ALLOWED: Record<string, readonly string[]> = {
   ...Object.fromEntries(CAPABILITIES.map((c) => [c, BASE])),
   bisect: [...BASE, 'diff'],
   workflow: [...BASE, ...CAPABILITIES, 'simulator'],
+  // learn reads values with the diff's value kinds (as bisect uses diff's findings); lint checks
+  // against what learn learnt and ranks with the diff's category scores.
+  learn: [...BASE, 'diff'],
+  lint: [...BASE, 'diff', 'learn'],
+  // The msw entry runs the simulator in a client's own tests and judges answers with the reader.
+  msw: ['common', 'exchange', 'upstream', 'simulator'],
 };
 /** Imports allowed only as `import type`. */
 const TYPE_ONLY: Record<string, readonly string[]> = { report: ['diff', 'bisect'] };
