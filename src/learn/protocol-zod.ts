@@ -16,9 +16,7 @@ const RESERVED = new Set(['protocol', 'validateRequest', 'z', 'default', 'delete
 /** `chat.completions` → `chatCompletions`; `GET /api/v2/x/:id` → `getApiV2XId`. */
 export function endpointIdentifier(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  const camel = words
-    .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join('');
+  const camel = words.map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1))).join('');
   const safe = camel === '' ? 'endpoint' : /^\d/.test(camel) ? `_${camel}` : camel;
   return RESERVED.has(safe) ? `${safe}Endpoint` : safe;
 }

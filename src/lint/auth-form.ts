@@ -66,7 +66,7 @@ export function checkAuthForm(endpoint: EndpointProtocol, request: ExchangeReque
     if (info) actual.push(sentForm(field.location, field.path, info));
     else if (node)
       actual.push(
-        `no ${field.location === 'header' ? `${placeName(field.location, field.path)} header` : placeName(field.location, field.path)}`,
+        field.location === 'header' ? `no ${placeName('header', field.path)} header` : `no ${field.path} cookie`,
       );
     let change: FactLookup['change'] | undefined;
     if (!info && always) change = 'missing';
