@@ -1,9 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// A client library imports the msw entry by the package's name; tests of ours (the README's example
+// among them) import it the same way and get the source.
+const resolve = {
+  alias: { 'qwen-probe/msw': fileURLToPath(new URL('./src/msw/index.ts', import.meta.url)) },
+};
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
@@ -12,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
