@@ -5,7 +5,7 @@
  * with later captures, and compared with another learnt protocol.
  */
 export { learnProtocol, ProtocolLearner } from './learn-protocol.js';
-export { stringKind } from './string-kind.js';
+export { StringKinds, stringKind } from './string-kind.js';
 export { requestParts, queryOf, type RequestParts } from './request-parts.js';
 export { endpointKeyOf, type EndpointKey } from './endpoint-key.js';
 export { mergeProtocols } from './merge-protocols.js';

@@ -5,7 +5,7 @@
  * capture can be streamed through it with flat memory; `learnProtocol` does it for an array.
  */
 import { joinPath, type FieldLocation } from '../common/index.js';
-import { classifyValue, type ValueKind, type ValueKindInfo } from '../diff/index.js';
+import { classifyValue } from '../diff/index.js';
 import type { Exchange, ExchangeRequest, ExchangeResponse } from '../exchange/exchange.js';
 import { headerValue } from '../exchange/exchange.js';
 import { failureFromJson, failureName } from '../upstream/upstream-failure.js';
@@ -15,31 +15,10 @@ import { requestParts } from './request-parts.js';
 import { PROTOCOL_SCHEMA_VERSION, type EndpointProtocol, type LearntProtocol } from './protocol-model.js';
 import { bump, freezeNode, jsonTypeOf, keepValue, newNode, type NodeBuilder } from './shape-node.js';
 import { StreamLearner, isStreamResponse } from './stream-learner.js';
-import { stringKind } from './string-kind.js';
+import { StringKinds } from './string-kind.js';
 
 /** Values that look like an e-mail address are personal data: never kept as enum values. */
 const PERSONAL_VALUE = /@/;
-
-// Captures repeat the same tokens, cookies and enum values thousands of times, and decoding a JWT
-// is the costly part of classifying one; fresh ids and times are one-offs not worth keeping.
-const ONE_OFF_KINDS: ReadonlySet<ValueKind> = new Set(['uuid', 'timestamp-ms', 'timestamp-s', 'date-string', 'hex']);
-const KIND_CACHE_LIMIT = 20_000;
-
-/** The kind of a string, remembered across one learner's samples. */
-class KindCache {
-  private readonly kinds = new Map<string, ValueKindInfo>();
-
-  of(value: string): ValueKindInfo {
-    let info = this.kinds.get(value);
-    if (info) return info;
-    info = stringKind(value);
-    if (value.length <= 4096 && !ONE_OFF_KINDS.has(info.kind)) {
-      if (this.kinds.size >= KIND_CACHE_LIMIT) this.kinds.clear();
-      this.kinds.set(value, info);
-    }
-    return info;
-  }
-}
 
 /** One endpoint while it is being learnt. */
 class EndpointLearner {
@@ -57,7 +36,7 @@ class EndpointLearner {
 
   constructor(
     readonly key: EndpointKey,
-    private readonly kinds: KindCache,
+    private readonly kinds: StringKinds,
   ) {
     this.request = newNode('body', '', false);
   }
@@ -199,7 +178,7 @@ class EndpointLearner {
 /** Learns exchanges one at a time; `result` may be called at any point. */
 export class ProtocolLearner {
   private readonly endpoints = new Map<string, EndpointLearner>();
-  private readonly kinds = new KindCache();
+  private readonly kinds = new StringKinds();
   private readonly captures: string[] = [];
   private exchanges = 0;
   private skipped = 0;

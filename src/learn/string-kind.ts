@@ -15,3 +15,26 @@ export function stringKind(value: string): ValueKindInfo {
   if (info.kind === 'base64' && !info.bearer && MEDIA_TYPE.test(value)) return { kind: 'enum', length: value.length };
   return info;
 }
+
+const CACHE_LIMIT = 1_000;
+
+/**
+ * `stringKind`, remembered for the strings whose classification is costly: JWT-shaped ones, whose
+ * header and payload are decoded. Captures repeat the same token in every request; anything else
+ * is classified by a few regular expressions, cheaper than hashing the string for a lookup.
+ */
+export class StringKinds {
+  private readonly tokens = new Map<string, ValueKindInfo>();
+
+  of(value: string): ValueKindInfo {
+    const dot = value.indexOf('.');
+    if (value.length < 24 || dot === -1 || value.indexOf('.', dot + 1) === -1 || value.length > 8192)
+      return stringKind(value);
+    let info = this.tokens.get(value);
+    if (!info) {
+      if (this.tokens.size >= CACHE_LIMIT) this.tokens.clear();
+      this.tokens.set(value, (info = stringKind(value)));
+    }
+    return info;
+  }
+}

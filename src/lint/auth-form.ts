@@ -7,17 +7,17 @@
  */
 import type { FieldLocation } from '../common/index.js';
 import { describeKind, type ValueKindInfo } from '../diff/index.js';
+import type { IssueSink } from './check-request.js';
 import {
   isRequired,
   kindFamily,
   kindsOf,
-  requestParts,
+  type RequestParts,
   type EndpointProtocol,
   type ShapeNode,
 } from '../learn/index.js';
-import type { ExchangeRequest } from '../exchange/exchange.js';
 import { VOLATILE_RULES, type VolatileRule } from '../upstream/volatile-rules.js';
-import { valueKind } from './lint-values.js';
+import { LintContext } from './lint-values.js';
 import type { FactLookup, RawIssue } from './lint-issue.js';
 
 /** Where the token travels: every volatile rule refreshed with the session's token. */
@@ -48,43 +48,49 @@ function sentForm(location: FieldLocation, path: string, info: ValueKindInfo): s
     : `${placeName(location, path)} (${describeKind(info)})`;
 }
 
-/** The auth-form issue of one request, if its form differs from the browser's. */
-export function checkAuthForm(endpoint: EndpointProtocol, request: ExchangeRequest): RawIssue | undefined {
-  const parts = requestParts(request);
+/** What one place of the token looks like in the browser's protocol and in a request. */
+interface Place {
+  readonly field: Pick<VolatileRule, 'location' | 'path'>;
+  readonly node: ShapeNode | undefined;
+  readonly info: ValueKindInfo | undefined;
+  readonly change: FactLookup['change'] | undefined;
+}
+
+function placeOf(
+  endpoint: EndpointProtocol,
+  parts: RequestParts,
+  field: Pick<VolatileRule, 'location' | 'path'>,
+  context: LintContext,
+): Place {
+  const container = endpoint.request.keys?.get(field.location === 'header' ? 'headers' : 'cookies');
+  const node = container?.keys?.get(field.path);
+  const value = (field.location === 'header' ? parts.headers : parts.cookies).get(field.path);
+  const info = value === undefined ? undefined : context.kindOf(value);
+  let change: FactLookup['change'] | undefined;
+  if (!info && node !== undefined && isRequired(node, container!)) change = 'missing';
+  else if (info && !node) change = 'extra';
+  else if (info && node) {
+    const families = context.learnt(node).families;
+    const kindDiffers = !families.has('secret') && info.kind !== 'secret' && !families.has(kindFamily(info.kind));
+    if (kindDiffers || node.bearer > 0 !== Boolean(info.bearer)) change = 'changed';
+  }
+  return { field, node, info, change };
+}
+
+function issueOf(places: readonly Place[]): RawIssue {
   const expected: string[] = [];
   const actual: string[] = [];
   const facts: FactLookup[] = [];
-  let differs = false;
-  let first: Pick<VolatileRule, 'location' | 'path'> | undefined;
-  for (const field of AUTH_FIELDS) {
-    const container = endpoint.request.keys?.get(field.location === 'header' ? 'headers' : 'cookies');
-    const node = container?.keys?.get(field.path);
-    const value = (field.location === 'header' ? parts.headers : parts.cookies).get(field.path);
-    const info = value === undefined ? undefined : valueKind(value);
-    const always = node !== undefined && isRequired(node, container!);
+  for (const { field, node, info, change } of places) {
     if (node) expected.push(learntForm(field.location, field.path, node));
     if (info) actual.push(sentForm(field.location, field.path, info));
     else if (node)
       actual.push(
         field.location === 'header' ? `no ${placeName('header', field.path)} header` : `no ${field.path} cookie`,
       );
-    let change: FactLookup['change'] | undefined;
-    if (!info && always) change = 'missing';
-    else if (info && !node) change = 'extra';
-    else if (info && node) {
-      const kinds = kindsOf(node);
-      const kindDiffers =
-        !kinds.includes('secret') &&
-        info.kind !== 'secret' &&
-        !kinds.some((k) => kindFamily(k) === kindFamily(info.kind));
-      if (kindDiffers || node.bearer > 0 !== Boolean(info.bearer)) change = 'changed';
-    }
-    if (change === undefined) continue;
-    differs = true;
-    first ??= field;
-    facts.push({ ...field, change, ...(info ? { badKind: info.kind } : {}) });
+    if (change) facts.push({ ...field, change, ...(info ? { badKind: info.kind } : {}) });
   }
-  if (!differs || !first) return undefined;
+  const first = places.find((p) => p.change !== undefined)!.field;
   const expectedText = expected.length > 0 ? expected.join(' and ') : 'no token';
   const actualText = actual.length > 0 ? actual.join(' and ') : 'no token';
   return {
@@ -96,4 +102,21 @@ export function checkAuthForm(endpoint: EndpointProtocol, request: ExchangeReque
     sentence: `the browser sends the token as ${expectedText}; this request sends ${actualText}`,
     facts,
   };
+}
+
+/**
+ * Reports the auth-form issue of one request to `sink`, if its form differs from the browser's.
+ * Requests whose token places hold the same kinds share one issue (its sentence is built once).
+ */
+export function checkAuthForm(
+  endpoint: EndpointProtocol,
+  parts: RequestParts,
+  sink: IssueSink,
+  context: LintContext = new LintContext(),
+): void {
+  const places = AUTH_FIELDS.map((field) => placeOf(endpoint, parts, field, context));
+  const first = places.find((p) => p.change !== undefined);
+  if (!first) return;
+  const signature = places.map((p) => `${p.info?.bearer ? 'Bearer ' : ''}${p.info?.kind ?? '-'}`).join(' ');
+  sink('auth-form', first.field.location, first.field.path, signature, () => issueOf(places));
 }

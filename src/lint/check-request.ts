@@ -8,22 +8,20 @@
  */
 import { joinPath, type FieldLocation } from '../common/index.js';
 import { describeKind, isSecretField, kindsCompatible, type ValueKind, type ValueKindInfo } from '../diff/index.js';
-import type { ExchangeRequest } from '../exchange/exchange.js';
 import {
   enumOf,
   isRequired,
   jsonTypeOf,
   kindFamily,
   kindsOf,
-  requestParts,
   typesOf,
   type EndpointProtocol,
+  type RequestParts,
   type ShapeNode,
 } from '../learn/index.js';
-import { findVolatileRule, VOLATILE_RULES } from '../upstream/volatile-rules.js';
 import { isAuthField } from './auth-form.js';
-import { showValue, valueKind } from './lint-values.js';
-import type { RawIssue } from './lint-issue.js';
+import { LintContext, showValue } from './lint-values.js';
+import type { LintProblem, RawIssue } from './lint-issue.js';
 
 /** What the browser sends at a node, for people: its enum, else its kinds (`Bearer jwt`, `uuid or null`). */
 export function expectedText(node: ShapeNode): string {
@@ -47,14 +45,31 @@ function factValue(value: unknown, secret: boolean): string | number | boolean |
     : undefined;
 }
 
-/** Checks one request (make one per request); `endpoint` is the learnt protocol of its endpoint. */
+/**
+ * Where a checker reports an issue. `build` makes the issue's sentence and fact lookups; a sink
+ * calls it only the first time it sees the issue (same problem, field and value), so a capture of
+ * ten thousand requests with the same problem builds its sentence once.
+ */
+export type IssueSink = (
+  problem: LintProblem,
+  location: FieldLocation,
+  path: string,
+  actual: string,
+  build: () => RawIssue,
+) => void;
+
+/** Checks requests against one learnt endpoint. */
 export class RequestChecker {
-  private readonly issues: RawIssue[] = [];
+  private emit: IssueSink = () => undefined;
 
-  constructor(private readonly endpoint: EndpointProtocol) {}
+  constructor(
+    private readonly endpoint: EndpointProtocol,
+    private readonly context: LintContext = new LintContext(),
+  ) {}
 
-  check(request: ExchangeRequest): RawIssue[] {
-    const parts = requestParts(request);
+  /** Reports the issues of a request, given as its parts (`requestParts` in src/learn), to `sink`. */
+  check(parts: RequestParts, sink: IssueSink): void {
+    this.emit = sink;
     const learnt = this.endpoint.request;
     this.named('header', learnt.keys?.get('headers'), parts.headers);
     this.named('cookie', learnt.keys?.get('cookies'), parts.cookies);
@@ -65,7 +80,13 @@ export class RequestChecker {
       if (body) this.json(body, parts.body.value, '');
       else this.unknown('body', '', parts.body.value);
     }
-    return this.issues;
+  }
+
+  /** The issues of one request as a list (each built). */
+  issuesOf(parts: RequestParts): RawIssue[] {
+    const issues: RawIssue[] = [];
+    this.check(parts, (_p, _l, _path, _a, build) => issues.push(build()));
+    return issues;
   }
 
   /** Headers, cookies or query parameters. */
@@ -83,7 +104,7 @@ export class RequestChecker {
 
   private json(node: ShapeNode, value: unknown, path: string): void {
     const type = jsonTypeOf(value);
-    const types = typesOf(node);
+    const types = this.context.learnt(node).types;
     const sameType = types.includes(type) || (type === 'integer' && types.includes('number'));
     if (!sameType && !this.volatileCompatible('body', path, node, value)) {
       this.wrongType('body', path, node, value);
@@ -105,31 +126,30 @@ export class RequestChecker {
 
   /** A field with a volatile rule accepts any value of the rule's kinds (a parent_id: null or an id). */
   private volatileCompatible(location: FieldLocation, path: string, node: ShapeNode, value: unknown): boolean {
-    const rule = findVolatileRule(location, path, this.endpoint.name, VOLATILE_RULES);
+    const rule = this.context.volatileRuleOf(node, location, path, this.endpoint.name);
     if (!rule) return false;
-    const sent = valueKind(value);
+    const sent = this.context.kindOf(value);
     const field = { reason: rule.reason, kind: rule.kind };
-    const learnt: ValueKind[] = [...kindsOf(node), ...(node.types.null ? (['null'] as const) : [])];
+    const learnt: ValueKind[] = [...this.context.learnt(node).kinds, ...(node.types.null ? (['null'] as const) : [])];
     return learnt.some((kind) => kindsCompatible(field, { kind, ...(node.bearer > 0 ? { bearer: true } : {}) }, sent));
   }
 
   private scalar(location: FieldLocation, path: string, node: ShapeNode, value: unknown): void {
-    const values = enumOf(node);
-    if (values && typeof value === 'string') {
-      if (!values.includes(value)) this.outsideEnum(location, path, node, value);
+    const learnt = this.context.learnt(node);
+    if (learnt.values && typeof value === 'string') {
+      if (!learnt.values.has(value)) this.outsideEnum(location, path, node, value);
       return;
     }
-    const learnt = kindsOf(node);
-    if (learnt.length === 0) return;
-    const sent = valueKind(value)!;
-    if (findVolatileRule(location, path, this.endpoint.name, VOLATILE_RULES)) {
+    if (learnt.kinds.length === 0) return;
+    const sent = this.context.kindOf(value)!;
+    if (this.context.volatileRuleOf(node, location, path, this.endpoint.name)) {
       if (!this.volatileCompatible(location, path, node, value)) this.wrongKind(location, path, node, value, sent);
       return;
     }
-    if (learnt.includes('secret') || sent.kind === 'secret') return;
+    if (learnt.families.has('secret') || sent.kind === 'secret') return;
     const bearerMatches = node.bearer > 0 === Boolean(sent.bearer);
-    const kindMatches = learnt.some((k) => kindFamily(k) === kindFamily(sent.kind));
-    if (!bearerMatches || !kindMatches) this.wrongKind(location, path, node, value, sent);
+    if (!bearerMatches || !learnt.families.has(kindFamily(sent.kind)))
+      this.wrongKind(location, path, node, value, sent);
   }
 
   private secret(location: FieldLocation, path: string, info: ValueKindInfo | undefined): boolean {
@@ -137,77 +157,89 @@ export class RequestChecker {
   }
 
   private missing(location: FieldLocation, path: string, node: ShapeNode): void {
-    const expected = expectedText(node);
-    this.issues.push({
-      problem: 'missing-field',
-      location,
-      path,
-      expected,
-      actual: 'nothing',
-      sentence: `${label(location, path)} is missing; the browser always sends it (${expected})`,
-      facts: [{ location, path, change: 'missing', ...goodOf(node) }],
+    this.emit('missing-field', location, path, 'nothing', () => {
+      const expected = expectedText(node);
+      return {
+        problem: 'missing-field',
+        location,
+        path,
+        expected,
+        actual: 'nothing',
+        sentence: `${label(location, path)} is missing; the browser always sends it (${expected})`,
+        facts: [{ location, path, change: 'missing', ...goodOf(node) }],
+      };
     });
   }
 
   private unknown(location: FieldLocation, path: string, value: unknown): void {
-    const info = valueKind(value);
+    const info = this.context.kindOf(value);
     const secret = this.secret(location, path, info);
     const actual = showValue(value, info, secret);
-    const bad = factValue(value, secret);
-    this.issues.push({
-      problem: 'unknown-field',
-      location,
-      path,
-      expected: 'nothing',
-      actual,
-      sentence: `${label(location, path)} = ${actual} is never sent by the browser`,
-      facts: [{ location, path, change: 'extra', ...(bad !== undefined ? { bad } : {}), ...kindOf(info) }],
+    this.emit('unknown-field', location, path, actual, () => {
+      const bad = factValue(value, secret);
+      return {
+        problem: 'unknown-field',
+        location,
+        path,
+        expected: 'nothing',
+        actual,
+        sentence: `${label(location, path)} = ${actual} is never sent by the browser`,
+        facts: [{ location, path, change: 'extra', ...(bad !== undefined ? { bad } : {}), ...kindOf(info) }],
+      };
     });
   }
 
   private outsideEnum(location: FieldLocation, path: string, node: ShapeNode, value: string): void {
-    const expected = expectedText(node);
-    const actual = showValue(value, undefined, false);
-    this.issues.push({
-      problem: 'outside-enum',
-      location,
-      path,
-      expected,
-      actual,
-      sentence: `${label(location, path)} is ${actual} where the browser sends ${expected}`,
-      facts: [{ location, path, change: 'changed', bad: value, ...kindOf(valueKind(value)), ...goodOf(node) }],
+    const info = this.context.kindOf(value);
+    const actual = showValue(value, info, false);
+    this.emit('outside-enum', location, path, actual, () => {
+      const expected = expectedText(node);
+      return {
+        problem: 'outside-enum',
+        location,
+        path,
+        expected,
+        actual,
+        sentence: `${label(location, path)} is ${actual} where the browser sends ${expected}`,
+        facts: [{ location, path, change: 'changed', bad: value, ...kindOf(info), ...goodOf(node) }],
+      };
     });
   }
 
   private wrongKind(location: FieldLocation, path: string, node: ShapeNode, value: unknown, sent: ValueKindInfo): void {
-    const expected = expectedText(node);
-    const actual = `a ${describeKind(sent)}`;
-    const bad = factValue(value, this.secret(location, path, sent));
-    this.issues.push({
-      problem: 'wrong-kind',
-      location,
-      path,
-      expected,
-      actual,
-      sentence: `${label(location, path)} holds ${actual} where the browser sends ${expected}`,
-      facts: [{ location, path, change: 'changed', ...(bad !== undefined ? { bad } : {}), badKind: sent.kind }],
+    const secret = this.secret(location, path, sent);
+    const actual = secret ? `a ${describeKind(sent)}` : `a ${sent.bearer ? 'Bearer ' : ''}${sent.kind}`;
+    this.emit('wrong-kind', location, path, actual, () => {
+      const expected = expectedText(node);
+      const bad = factValue(value, secret);
+      return {
+        problem: 'wrong-kind',
+        location,
+        path,
+        expected,
+        actual,
+        sentence: `${label(location, path)} holds ${actual} where the browser sends ${expected}`,
+        facts: [{ location, path, change: 'changed', ...(bad !== undefined ? { bad } : {}), badKind: sent.kind }],
+      };
     });
   }
 
   private wrongType(location: FieldLocation, path: string, node: ShapeNode, value: unknown): void {
-    const info = valueKind(value);
+    const info = this.context.kindOf(value);
     const secret = this.secret(location, path, info);
-    const expected = expectedText(node);
     const actual = showValue(value, info, secret);
-    const bad = factValue(value, secret);
-    this.issues.push({
-      problem: 'wrong-type',
-      location,
-      path,
-      expected,
-      actual,
-      sentence: `${label(location, path)} is ${actual} where the browser sends ${expected}`,
-      facts: [{ location, path, change: 'type-changed', ...(bad !== undefined ? { bad } : {}), ...kindOf(info) }],
+    this.emit('wrong-type', location, path, actual, () => {
+      const expected = expectedText(node);
+      const bad = factValue(value, secret);
+      return {
+        problem: 'wrong-type',
+        location,
+        path,
+        expected,
+        actual,
+        sentence: `${label(location, path)} is ${actual} where the browser sends ${expected}`,
+        facts: [{ location, path, change: 'type-changed', ...(bad !== undefined ? { bad } : {}), ...kindOf(info) }],
+      };
     });
   }
 }

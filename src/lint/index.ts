@@ -5,10 +5,10 @@
  */
 export { CaptureLinter, lintExchanges, type LintResult } from './lint-capture.js';
 export type { FactLookup, LintIssue, LintProblem, RawIssue } from './lint-issue.js';
-export { RequestChecker, expectedText } from './check-request.js';
+export { RequestChecker, expectedText, type IssueSink } from './check-request.js';
 export { AUTH_FIELDS, checkAuthForm, isAuthField } from './auth-form.js';
-export { categoryOf, rankIssues, type FoundIssue } from './rank-issues.js';
-export { showValue, valueKind } from './lint-values.js';
+export { categoryOf, rankIssues, type IssueGroup } from './rank-issues.js';
+export { LintContext, showValue, valueKind } from './lint-values.js';
 export {
   LINT_FORMATS,
   LINT_JSON_SCHEMA_VERSION,

@@ -5,11 +5,21 @@
  * can run in a client library's CI without an account to lose.
  */
 import type { Exchange } from '../exchange/exchange.js';
-import { endpointKeyOf, type LearntProtocol } from '../learn/index.js';
+import { endpointKeyOf, requestParts, type LearntProtocol } from '../learn/index.js';
 import { checkAuthForm } from './auth-form.js';
-import { RequestChecker } from './check-request.js';
-import type { LintIssue, RawIssue } from './lint-issue.js';
-import { rankIssues, type FoundIssue } from './rank-issues.js';
+import { RequestChecker, type IssueSink } from './check-request.js';
+import type { LintIssue, LintProblem, RawIssue } from './lint-issue.js';
+import type { FieldLocation } from '../common/index.js';
+import { LintContext } from './lint-values.js';
+import { rankIssues, type IssueGroup } from './rank-issues.js';
+
+/** An issue group with the key it was filed under (`actual` is the grouping value, not always the shown one). */
+interface Group extends IssueGroup {
+  readonly problem: LintProblem;
+  readonly location: FieldLocation;
+  readonly actual: string;
+  readonly requests: string[];
+}
 
 /** What a lint found. */
 export interface LintResult {
@@ -31,8 +41,12 @@ export interface LintResult {
 
 /** Lints exchanges one at a time (a capture can be streamed through it); `result` ranks what was found. */
 export class CaptureLinter {
-  private readonly found: FoundIssue[] = [];
+  /** Issue groups by field path (then a short scan over the few problems at that path), in order found. */
+  private readonly byPath = new Map<string, Group[]>();
+  private readonly groups: Group[] = [];
   private readonly perEndpoint = new Map<string, number>();
+  private readonly context = new LintContext();
+  private readonly checkers = new Map<string, RequestChecker>();
   private requests = 0;
   private skipped = 0;
 
@@ -57,17 +71,35 @@ export class CaptureLinter {
         sentence: `the browser never calls ${key.method} ${key.path} (${key.name})`,
         facts: [{ location: 'path', path: '', change: 'changed', bad: key.path }],
       };
-      this.found.push({ endpoint: key.name, exchangeId: exchange.id, issue });
+      this.sinkFor(key.name, exchange.id)(issue.problem, issue.location, issue.path, issue.actual, () => issue);
       return;
     }
-    const issues = new RequestChecker(endpoint).check(exchange.request);
-    const auth = checkAuthForm(endpoint, exchange.request);
-    if (auth) issues.unshift(auth);
-    for (const issue of issues) this.found.push({ endpoint: key.name, exchangeId: exchange.id, issue });
+    const sink = this.sinkFor(key.name, exchange.id);
+    const parts = requestParts(exchange.request);
+    checkAuthForm(endpoint, parts, sink, this.context);
+    let checker = this.checkers.get(key.name);
+    if (!checker) this.checkers.set(key.name, (checker = new RequestChecker(endpoint, this.context)));
+    checker.check(parts, sink);
+  }
+
+  /** Files a request's issues into the groups: a known one only gains the request's id. */
+  private sinkFor(endpoint: string, exchangeId: string): IssueSink {
+    return (problem, location, path, actual, build) => {
+      let atPath = this.byPath.get(path);
+      if (!atPath) this.byPath.set(path, (atPath = []));
+      const group = atPath.find(
+        (g) => g.problem === problem && g.actual === actual && g.location === location && g.endpoint === endpoint,
+      );
+      if (!group) {
+        const created: Group = { endpoint, problem, location, actual, issue: build(), requests: [exchangeId] };
+        atPath.push(created);
+        this.groups.push(created);
+      } else if (group.requests[group.requests.length - 1] !== exchangeId) group.requests.push(exchangeId);
+    };
   }
 
   result(): LintResult {
-    const issues = rankIssues(this.found, this.perEndpoint);
+    const issues = rankIssues(this.groups, this.perEndpoint);
     const endpoints = Object.fromEntries(this.perEndpoint);
     const checked = `${this.requests} request${this.requests === 1 ? '' : 's'}`;
     const explanation =

@@ -14,11 +14,12 @@ import {
 import type { JsonValue } from '../common/index.js';
 import type { FactLookup, LintIssue, RawIssue } from './lint-issue.js';
 
-/** A raw issue with the request it came from. */
-export interface FoundIssue {
+/** One issue as first found, with every request that had it (same problem, field and value). */
+export interface IssueGroup {
   readonly endpoint: string;
-  readonly exchangeId: string;
   readonly issue: RawIssue;
+  /** Exchange ids, in capture order, each once. */
+  readonly requests: readonly string[];
 }
 
 const LOCATION_ORDER: Readonly<Record<string, number>> = { path: 0, body: 1, query: 2, header: 3, cookie: 4 };
@@ -83,24 +84,14 @@ function capitalize(text: string): string {
 }
 
 /**
- * Ranked issues from every request's raw ones. `requestsPerEndpoint` says how many requests of each
- * endpoint were checked, for "in 2 of 3 requests".
+ * Ranked issues from the issue groups of a capture, in the order they were first found.
+ * `requestsPerEndpoint` says how many requests of each endpoint were checked, for "in 2 of 3 requests".
  */
 export function rankIssues(
-  found: readonly FoundIssue[],
+  groups: readonly IssueGroup[],
   requestsPerEndpoint: ReadonlyMap<string, number>,
 ): LintIssue[] {
-  const groups = new Map<string, { first: FoundIssue; requests: string[]; order: number }>();
-  for (const f of found) {
-    const { issue } = f;
-    const key = [f.endpoint, issue.problem, issue.location, issue.path, issue.actual].join('\u0000');
-    const group = groups.get(key);
-    if (group) {
-      if (!group.requests.includes(f.exchangeId)) group.requests.push(f.exchangeId);
-    } else groups.set(key, { first: f, requests: [f.exchangeId], order: groups.size });
-  }
-  const judged = [...groups.values()].map(({ first, requests, order }) => {
-    const { issue, endpoint } = first;
+  const judged = groups.map(({ issue, endpoint, requests }, order) => {
     const category = categoryOf(issue);
     const fact = findingFact(bestFact(endpoint, issue.facts));
     const score =
