@@ -47,8 +47,12 @@ export async function readProtocolDir(dir: string): Promise<LearntProtocol | und
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    throw new ProbeError('E_INPUT', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Writes protocol.json, protocol.ts and README.md into `dir` (made if missing); returns their paths. */

@@ -142,6 +142,15 @@ export function renderProtocolReadme(protocol: LearntProtocol): string {
     'Present: how many samples had the field (required when all did). Kind: what the values looked like. Values: an ' +
       'enum, listed when few identifier-like values came; ids, times, tokens and secrets are never listed.',
     '',
+    "In a client library's CI, with this folder committed and the tests recording what the library sends " +
+      "(qwen-probe/msw's `qwenSimulator({ record: 'library.har' })`, or `qwen-probe intercept`):",
+    '',
+    '```sh',
+    'npm ci',
+    'npm test',
+    'npx qwen-probe lint library.har --against <this folder>',
+    '```',
+    '',
     ...endpoints.flatMap((e) => [...endpointSection(e), '']),
   ].join('\n');
 }
