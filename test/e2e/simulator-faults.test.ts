@@ -52,10 +52,9 @@ describe('stream timing', () => {
     expect(finishedWhenFirstArrived).toBe(0);
     expect(events.length).toBeGreaterThan(8);
     const spread = (events.at(-1)?.t ?? 0) - (events[0]?.t ?? 0);
+    // A lower bound only: a loaded machine can delay the reader (two frames then arrive in one
+    // read), but it can never make the server send the events closer together than the interval.
     expect(spread).toBeGreaterThanOrEqual((events.length - 1) * 40 * 0.8);
-    // One event per chunk: no two frames arrive together.
-    const gaps = events.slice(1).map((e, i) => e.t - (events[i]?.t ?? 0));
-    expect(Math.min(...gaps)).toBeGreaterThan(15);
     expect(sim.state.streams.finished).toBe(1);
   });
 
