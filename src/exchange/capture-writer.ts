@@ -12,7 +12,7 @@ import type { Exchange, ExchangeSource } from './exchange.js';
 import type { HarCreator } from './har-types.js';
 import { createHarLog, exchangeToHarEntry } from './har-codec.js';
 import { CAPTURE_TRAILER, SECRET_FILE_MODE, SHAREABLE_FILE_MODE } from './capture-file.js';
-import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
+import { createCredentialRedactor, createRedactor, type RedactOptions, type Redactor } from './redact.js';
 
 /** How to open a capture for writing. */
 export interface CaptureWriterOptions {
@@ -81,7 +81,8 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
     await writeAll(handle, Buffer.from(header + CAPTURE_TRAILER), 0);
     await handle.sync();
     await syncDirectory(dirname(path));
-    const redactor = redacted ? createRedactor(options.redactOptions) : undefined;
+    // A capture that keeps secrets still drops the password (hash) and fresh tokens of a sign-in.
+    const redactor = redacted ? createRedactor(options.redactOptions) : createCredentialRedactor(options.redactOptions);
     return new FileCaptureWriter(path, handle, Buffer.byteLength(header), redactor, options.sync ?? true);
   } catch (error) {
     await handle.close().catch(() => undefined);

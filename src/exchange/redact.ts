@@ -20,6 +20,7 @@ import { headerValue, isEventStream, type Exchange, type ExchangeResponse, type 
 import { mediaType } from './http-fields.js';
 import { redactJsonText } from './redact-json.js';
 import { Scrubber, type ScrubberOptions } from './scrubber.js';
+import { isCredentialPath } from './secret-names.js';
 
 // The stand-in helpers belong with redaction for callers such as the diff's value classifier.
 export {
@@ -63,6 +64,39 @@ export function createRedactor(options?: RedactOptions): Redactor {
       return tags.size === 0 ? ex : { ...redacted, tags: [...(ex.tags ?? []), ...newTags] };
     },
   };
+}
+
+/**
+ * True for an exchange that trades credentials for a session: a sign-in, sign-up or token refresh
+ * (by its URL path), or any request whose JSON body has a top-level `password` field. Its password (or the
+ * password's hash, which the site accepts as the password) and the tokens it returns are never
+ * worth keeping: captures redact it even when they keep other secrets.
+ */
+export function isCredentialExchange(ex: Exchange): boolean {
+  let path: string;
+  try {
+    path = new URL(ex.request.url).pathname;
+  } catch {
+    path = ex.request.url;
+  }
+  if (isCredentialPath(path)) return true;
+  const body = ex.request.body;
+  if (body === undefined || ex.request.bodyEncoding !== undefined || !body.includes('"password"')) return false;
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && 'password' in value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A redactor for captures that keep their secrets: it redacts credential exchanges
+ * (`isCredentialExchange`) and passes every other exchange through as it is.
+ */
+export function createCredentialRedactor(options?: RedactOptions): Redactor {
+  const full = createRedactor(options);
+  return { redact: (ex) => (isCredentialExchange(ex) ? full.redact(ex) : ex) };
 }
 
 const URL_HEADERS = new Set(['referer', 'location', 'content-location']);

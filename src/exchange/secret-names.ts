@@ -18,6 +18,9 @@ export const DEFAULT_SECRET_NAMES: readonly string[] = [
   'authorization',
   'cookie',
   'session',
+  // The Aliyun firewall's captcha pass (cookie `x5sec`) and its punish URL's `x5secdata` (protocol.md §11.13).
+  'x5sec',
+  'x5secdata',
 ];
 
 /** Names whose value is a whole store of secrets (browser storage dumps, Playwright storageState). */
@@ -40,4 +43,17 @@ export function secretNameMatcher(names: readonly string[] = DEFAULT_SECRET_NAME
 /** True for `localStorage` / `sessionStorage` fields, whose values are all secrets. */
 export function isStorageName(name: string): boolean {
   return STORAGE_NAMES.has(compactName(name));
+}
+
+/**
+ * The last path segments of calls that exchange credentials for a session (`/api/v2/auths/signin`,
+ * `/api/v2/auths/refresh`, `/login`, `/oauth/token`), compared after `compactName`. Their request
+ * carries a password (or its hash, which works as the password) and their answer a fresh token.
+ */
+export const CREDENTIAL_PATH_SEGMENTS: readonly string[] = ['signin', 'signup', 'login', 'logon', 'refresh', 'token'];
+
+/** True for the URL path of a sign-in, sign-up or token-refresh call (`CREDENTIAL_PATH_SEGMENTS`). */
+export function isCredentialPath(path: string): boolean {
+  const last = path.split('?')[0]!.replace(/\/+$/, '').split('/').pop() ?? '';
+  return CREDENTIAL_PATH_SEGMENTS.includes(compactName(last));
 }

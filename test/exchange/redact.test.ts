@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRedactor, redactExchange } from '../../src/exchange/redact.js';
+import { createRedactor, isCredentialExchange, redactExchange } from '../../src/exchange/redact.js';
 import { openCaptureWriter } from '../../src/exchange/capture-writer.js';
 import { readCapture } from '../../src/exchange/capture-reader.js';
 import { headerValue, type Exchange } from '../../src/exchange/exchange.js';
@@ -256,5 +256,73 @@ describe('a redacted capture', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a capture that keeps its secrets', () => {
+  const HASH = 'a1'.repeat(32);
+  const REFRESH = jwt({ id: 'user-1', type: 'refresh', exp: EXP_2026_12_01 });
+  const signin = (path: string): Exchange =>
+    makeExchange({
+      endpoint: 'auths.signin',
+      request: {
+        url: `https://chat.qwen.ai${path}`,
+        headers: [{ name: 'content-type', value: 'application/json' }],
+        body: JSON.stringify({ email: 'demo@qwen-probe.test', password: HASH }),
+      },
+      response: {
+        headers: [
+          { name: 'content-type', value: 'application/json' },
+          { name: 'set-cookie', value: `token=${TOKEN}; Path=/\nrefresh_token=${REFRESH}; Path=/; HttpOnly` },
+        ],
+        body: JSON.stringify({ token: TOKEN, refresh_token: REFRESH, token_type: 'Bearer', id: 'user-1' }),
+        sse: undefined,
+      },
+    });
+
+  it('still drops the password hash, the token and the refresh token of a v1 or v2 sign-in and of a refresh', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qwen-probe-keep-'));
+    try {
+      const path = join(dir, 'kept.har');
+      const writer = await openCaptureWriter(path, { redacted: false });
+      const completion = makeExchange({ request: { headers: [{ name: 'authorization', value: `Bearer ${TOKEN}` }] } });
+      for (const ex of [
+        signin('/api/v1/auths/signin'),
+        signin('/api/v2/auths/signin'),
+        signin('/api/v2/auths/refresh'),
+        completion,
+      ])
+        await writer.append(ex);
+      await writer.close();
+      const [v1, v2, refresh, kept] = (await readCapture(path)).exchanges;
+      for (const ex of [v1, v2, refresh]) {
+        const text = JSON.stringify(ex);
+        expect(text).not.toContain(HASH);
+        expect(text).not.toContain(REFRESH);
+        expect(text).not.toContain(TOKEN);
+        expect(ex?.tags).toEqual(expect.arrayContaining(['redacted:body', 'redacted:set-cookie']));
+      }
+      // The rest keeps its secrets: that is what such a capture is for (replay).
+      expect(headerValue(kept?.request.headers ?? [], 'authorization')).toBe(`Bearer ${TOKEN}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts any request with a top-level password field as a credential exchange, and no other', () => {
+    expect(isCredentialExchange(withRequest({ url: 'https://x.test/api/session', body: '{"password":"pw"}' }))).toBe(
+      true,
+    );
+    expect(isCredentialExchange(withRequest({ body: '{"messages":[{"content":"\\"password\\": no"}]}' }))).toBe(false);
+    expect(isCredentialExchange(withRequest({ url: 'https://x.test/oauth/token' }))).toBe(true);
+    expect(isCredentialExchange(withRequest({ url: 'https://x.test/api/v1/auths/' }))).toBe(false);
+  });
+
+  it("redacts the firewall's x5secdata in a punish URL by name", () => {
+    const out = redactExchange(
+      withRequest({ url: 'https://chat.qwen.ai/_____tmd_____/punish?x5secdata=abcdef0123456789abcdef&action=captcha' }),
+    );
+    expect(out.request.url).not.toContain('abcdef0123456789abcdef');
+    expect(out.request.url).toMatch(/action=captcha$/);
   });
 });
