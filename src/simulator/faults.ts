@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { ProbeError } from '../exchange/errors.js';
 import { ENDPOINTS } from '../upstream/endpoints.js';
 
-export const FAULT_NAMES = [
+/** Faults of /api requests. */
+export const API_FAULT_NAMES = [
   /** Destroy the socket after a few stream events. */
   'reset-mid-stream',
   /** Send a few events, then nothing; the socket stays open until the simulator closes. */
@@ -37,11 +38,43 @@ export const FAULT_NAMES = [
   'data-inspection-failed',
 ] as const;
 
+/**
+ * Faults of the page rather than of an /api endpoint: they hit page loads, counted under the
+ * pseudo-endpoint `page` (their default endpoint).
+ */
+export const PAGE_FAULT_NAMES = [
+  /** The 2026 page's composer class (`message-input-textarea`) is renamed, as a redesign would. */
+  'renamed-composer',
+  /** Loading the page redirects to the firewall's captcha ("Verification", `…/punish?…&action=captcha`). */
+  'captcha-page',
+] as const;
+
+export const FAULT_NAMES = [...API_FAULT_NAMES, ...PAGE_FAULT_NAMES] as const;
+
+export type ApiFaultName = (typeof API_FAULT_NAMES)[number];
+export type PageFaultName = (typeof PAGE_FAULT_NAMES)[number];
+
 export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** The endpoint a page load counts as, for page faults. */
+export const PAGE_ENDPOINT = 'page';
+
+/** True for a fault of the page (`PAGE_FAULT_NAMES`). */
+export function isPageFault(name: FaultName): name is PageFaultName {
+  return (PAGE_FAULT_NAMES as readonly string[]).includes(name);
+}
+
+/** The endpoint a spec hits: its own, else `page` for page faults and `chat.completions` for the rest. */
+export function faultEndpoint(spec: FaultSpec): string {
+  return spec.endpoint ?? (isPageFault(spec.name) ? PAGE_ENDPOINT : 'chat.completions');
+}
 
 export interface FaultSpec {
   readonly name: FaultName;
-  /** Endpoint name (src/upstream/endpoints.ts) or `*` for every /api endpoint; default `chat.completions`. */
+  /**
+   * Endpoint name (src/upstream/endpoints.ts), `*` for every /api endpoint, or `page` for page loads;
+   * default `chat.completions` (`page` for page faults).
+   */
   readonly endpoint?: string;
   /** How many requests it hits; every matching request when absent. */
   readonly times?: number;
@@ -55,8 +88,8 @@ export const faultSpecSchema = z.strictObject({
   name: z.enum(FAULT_NAMES),
   endpoint: z
     .string()
-    .refine((e) => e === '*' || ENDPOINT_NAMES.includes(e), {
-      message: `unknown endpoint; use * or one of ${ENDPOINT_NAMES.join(', ')}`,
+    .refine((e) => e === '*' || e === PAGE_ENDPOINT || ENDPOINT_NAMES.includes(e), {
+      message: `unknown endpoint; use *, page or one of ${ENDPOINT_NAMES.join(', ')}`,
     })
     .optional(),
   times: z.number().int().min(0).optional(),
@@ -87,7 +120,7 @@ export function parseFaultSpec(text: string): FaultSpec {
       );
     const [, key, value = ''] = m;
     if (key === 'endpoint') {
-      if (value !== '*' && !ENDPOINT_NAMES.includes(value))
+      if (value !== '*' && value !== PAGE_ENDPOINT && !ENDPOINT_NAMES.includes(value))
         throw new ProbeError('E_USAGE', `unknown endpoint "${value}" in fault "${text}"`);
       spec.endpoint = value;
     } else {
@@ -133,8 +166,10 @@ export class FaultBook {
     if (endpoint === undefined) return undefined;
     let chosen: FaultSpec | undefined;
     for (const c of this.counters) {
-      const target = c.spec.endpoint ?? 'chat.completions';
-      if (target !== '*' && target !== endpoint) continue;
+      // Page faults hit page loads only, API faults /api requests only (`*`: every /api endpoint).
+      if (isPageFault(c.spec.name) !== (endpoint === PAGE_ENDPOINT)) continue;
+      const target = faultEndpoint(c.spec);
+      if (target !== '*' && target !== PAGE_ENDPOINT && target !== endpoint) continue;
       c.seen += 1;
       const inWindow = c.seen > (c.spec.after ?? 0) && (c.spec.times === undefined || c.hits < c.spec.times);
       if (inWindow && chosen === undefined) {

@@ -54,8 +54,8 @@ export type {
 } from './profile-schema.js';
 export { profileFileSchema } from './profile-schema.js';
 export { conditionSchema, CONDITION_KIND_NAMES } from './conditions.js';
-export { FAULT_NAMES, parseFaultSpec, isFaultName } from './faults.js';
-export type { FaultSpec, FaultName } from './faults.js';
+export { API_FAULT_NAMES, FAULT_NAMES, PAGE_FAULT_NAMES, parseFaultSpec, isFaultName } from './faults.js';
+export type { ApiFaultName, FaultSpec, FaultName, PageFaultName } from './faults.js';
 export { expectedAnswer, LONG_ANSWER_DIRECTIVE, renderSummary } from './answers.js';
 export type { ExpectedAnswer, ExpectedSummary } from './answers.js';
 export { PAGE_SELECTORS } from './web/web-page.js';

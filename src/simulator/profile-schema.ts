@@ -102,6 +102,12 @@ export interface QuotaSpec {
   readonly userTier: string;
 }
 
+/**
+ * Which page the simulator serves: `2025` the Open WebUI page, `2026` chat.qwen.ai's own page of
+ * 2026 (web/web-page-2026.ts). Default `2025`.
+ */
+export type PageEra = '2025' | '2026';
+
 export interface SimulatorProfile {
   readonly name: string;
   readonly description: string;
@@ -115,6 +121,8 @@ export interface SimulatorProfile {
   readonly frontEnd?: FrontEndChoices;
   readonly dualResponses?: DualResponseSpec;
   readonly quota?: QuotaSpec;
+  /** The page the simulator serves; default `2025`. */
+  readonly page?: PageEra;
   readonly models: readonly ModelSpec[];
   /** Evaluated in order against each /api request; the first match answers. */
   readonly rules: readonly ProfileRule[];
@@ -171,6 +179,7 @@ export const profileFileSchema = z.strictObject({
     .optional(),
   dualResponses: z.strictObject({ rate: z.number().min(0).max(1), seed: z.number().int() }).optional(),
   quota: z.strictObject({ timesPerModel: z.number().int().min(0), userTier: z.string().min(1) }).optional(),
+  page: z.enum(['2025', '2026']).optional(),
   models: z.array(modelSpecSchema).min(1).optional(),
   rules: z.array(profileRuleSchema),
 });

@@ -85,7 +85,7 @@ export function requestedParent(facts: RequestFacts): string | null {
  * Who the anti-bot layer counts a request against: the account of its token (valid or expired),
  * else the `acw_tc` WAF session of the client, else one shared anonymous bucket.
  */
-export function accountKey(facts: RequestFacts): string {
+export function accountKey(facts: Pick<RequestFacts, 'token' | 'cookies'>): string {
   if (facts.token.kind === 'valid' || facts.token.kind === 'expired') return `user:${facts.token.payload.id}`;
   const acw = facts.cookies['acw_tc'];
   return acw ? `acw_tc:${acw}` : 'anonymous';

@@ -7,7 +7,12 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCredentials, type Credentials } from '../../src/client/credentials.js';
 import { startProxyServer, type ProxyServer } from '../../src/proxy/index.js';
-import { FAULT_NAMES, startSimulator, type FaultName, type RunningSimulator } from '../../src/simulator/index.js';
+import {
+  API_FAULT_NAMES,
+  startSimulator,
+  type ApiFaultName,
+  type RunningSimulator,
+} from '../../src/simulator/index.js';
 
 let sim: RunningSimulator;
 let credentials: Credentials;
@@ -34,7 +39,7 @@ interface Expected {
   readonly midStream?: boolean;
 }
 
-const BEFORE: Record<Exclude<FaultName, 'dual-response'>, Expected> = {
+const BEFORE: Record<Exclude<ApiFaultName, 'dual-response'>, Expected> = {
   'reset-mid-stream': { status: 502, code: 'upstream_unreachable' },
   stall: { status: 504, code: 'upstream_timeout' },
   'malformed-sse': { status: 502, code: 'upstream_malformed' },
@@ -52,9 +57,9 @@ const BEFORE: Record<Exclude<FaultName, 'dual-response'>, Expected> = {
 };
 
 /** Faults that are no failure serve maps today: a second answer, and (on completions) the empty soft block. */
-const NOT_MAPPED: readonly FaultName[] = ['dual-response'];
+const NOT_MAPPED: readonly ApiFaultName[] = ['dual-response'];
 
-function onCompletion(fault: Exclude<FaultName, 'dual-response'>, stream: boolean): Expected | undefined {
+function onCompletion(fault: Exclude<ApiFaultName, 'dual-response'>, stream: boolean): Expected | undefined {
   switch (fault) {
     case 'reset-mid-stream':
       return stream ? { code: 'upstream_stream_cut', midStream: true } : { status: 502, code: 'upstream_stream_cut' };
@@ -69,14 +74,16 @@ function onCompletion(fault: Exclude<FaultName, 'dual-response'>, stream: boolea
   }
 }
 
-const cases = FAULT_NAMES.filter((f): f is Exclude<FaultName, 'dual-response'> => !NOT_MAPPED.includes(f)).flatMap(
-  (fault) =>
-    (['chats.new', 'chat.completions'] as const).flatMap((endpoint) =>
-      [false, true].flatMap((stream) => {
-        const expected = endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream);
-        return expected ? [{ fault, endpoint, stream, expected }] : [];
-      }),
-    ),
+// Page faults change the page, not /api: they have nothing to show a serve client.
+const cases = API_FAULT_NAMES.filter(
+  (f): f is Exclude<ApiFaultName, 'dual-response'> => !NOT_MAPPED.includes(f),
+).flatMap((fault) =>
+  (['chats.new', 'chat.completions'] as const).flatMap((endpoint) =>
+    [false, true].flatMap((stream) => {
+      const expected = endpoint === 'chats.new' ? BEFORE[fault] : onCompletion(fault, stream);
+      return expected ? [{ fault, endpoint, stream, expected }] : [];
+    }),
+  ),
 );
 
 async function run(sdk: OpenAI, stream: boolean): Promise<{ error: unknown; content: string }> {

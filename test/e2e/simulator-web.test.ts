@@ -165,7 +165,9 @@ describe('the simulator page in Chromium', () => {
     try {
       await login(page, sim.url);
       await page.selectOption(S.modelSelect, 'qwen3-235b-a22b');
-      await page.check(S.thinkingToggle);
+      // The 2025 site's thinking switch is a button (aria-pressed, class active), not a checkbox.
+      await page.click(S.thinkingToggle);
+      expect(await page.locator(S.thinkingToggle).getAttribute('aria-pressed')).toBe('true');
       const turn = await say(page, 'Think about it', 1);
       const expected = expectedAnswer('Think about it', { thinking: true });
       expect(turn).toEqual({ status: 'done', answer: expected.answer, reasoning: expected.reasoning, error: '' });

@@ -114,6 +114,7 @@ describe('faults inside the stream (in process)', () => {
   it('names every fault in FAULT_NAMES', () => {
     expect([...FAULT_NAMES].sort()).toEqual([
       'captcha',
+      'captcha-page',
       'data-inspection-failed',
       'dual-response',
       'expired-token',
@@ -122,10 +123,30 @@ describe('faults inside the stream (in process)', () => {
       'json-error-200',
       'malformed-sse',
       'rate-limited',
+      'renamed-composer',
       'reset-mid-stream',
       'soft-block',
       'stall',
       'waf-html',
+    ]);
+  });
+
+  it('counts page faults on page loads only, never on an /api request, not even with endpoint *', async () => {
+    const { sim, send } = await setup([
+      { name: 'renamed-composer', times: 1 },
+      { name: 'captcha-page', endpoint: '*' },
+    ]);
+    expect((await send()).status).toBe(200);
+    expect((await sim.app.request('/')).status).toBe(200); // renamed-composer
+    const redirect = await sim.app.request('/'); // captcha-page: to the firewall's captcha
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toMatch(/^\/_____tmd_____\/punish\?x5secdata=.*&action=captcha$/);
+    const faults = (await (await sim.app.request('/__simulator/faults')).json()) as {
+      faults: { seen: number; hits: number }[];
+    };
+    expect(faults.faults.map((f) => [f.seen, f.hits])).toEqual([
+      [2, 1],
+      [2, 1],
     ]);
   });
 });

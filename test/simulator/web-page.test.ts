@@ -39,11 +39,15 @@ describe('the chat page', () => {
     const json = /<script id="sim-config" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}';
     const config = JSON.parse(json) as {
       webClient: unknown;
-      featureConfig: { on: unknown; off: unknown };
+      featureConfig: { on: unknown; off: unknown; auto: unknown };
       bodyTemplate: unknown;
     };
     expect(config.webClient).toEqual(WEB_CLIENT);
-    expect(config.featureConfig).toEqual({ on: webFeatureConfig(true), off: webFeatureConfig(false) });
+    expect(config.featureConfig).toEqual({
+      on: webFeatureConfig(true),
+      off: webFeatureConfig(false),
+      auto: { ...webFeatureConfig(true), thinking_mode: 'Auto' },
+    });
     const real = webCompletionBody({
       chatId: 'c',
       model: 'm',

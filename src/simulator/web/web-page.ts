@@ -1,12 +1,16 @@
 /**
- * The simulator's chat page: plain HTML with inline CSS and JS, no build step. Login at `/auth`
- * (or whenever localStorage has no token), chat at `/` and `/c/<chat_id>`, as on chat.qwen.ai.
- * PAGE_SELECTORS is the contract with the Playwright recorder and the e2e tests.
+ * The simulator's 2025 chat page: plain HTML with inline CSS and JS, no build step. Login at `/auth`
+ * (or whenever localStorage has no token), chat at `/` and `/c/<chat_id>`, as on chat.qwen.ai. Its
+ * elements carry the names of the `chat.qwen.ai` site profile's 2025 era (`textarea#chat-input`,
+ * `button#send-message-button`, the `chat-input-feature-btn` thinking button, ...), so the recorder
+ * drives it as it would the site. PAGE_SELECTORS is the contract with the e2e tests. The requests
+ * are the protocol half's (page-client-script.ts), which the 2026 page shares.
  */
 import { WEB_CLIENT } from '../../upstream/browser-headers.js';
 import { ERAS, type EraName, type FrontEndChoices } from '../../upstream/eras.js';
 import { chatsNewBody2026, completionBody2026 } from '../../upstream/front-end-2026.js';
 import { WEB_DEFAULT_MODEL, webCompletionBody, webFeatureConfig } from '../../upstream/shapes.js';
+import { PAGE_CLIENT_SCRIPT } from './page-client-script.js';
 import { PAGE_SCRIPT } from './page-script.js';
 
 /**
@@ -24,9 +28,11 @@ export const PAGE_SELECTORS = {
   chatView: '#chat-view',
   chatReady: 'body[data-ready="true"]',
   modelSelect: '#model-select',
+  /** A button (`aria-pressed`, class `active` when on), as on the 2025 site. */
   thinkingToggle: '#thinking-toggle',
   chatInput: '#chat-input',
-  sendButton: '#send-button',
+  sendButton: '#send-message-button',
+  stopIcon: 'i.icon-StopIcon',
   newChat: '#new-chat',
   logout: '#logout',
   messages: '#messages',
@@ -51,10 +57,16 @@ export interface PageEra {
  */
 export function pageConfig(page: PageEra = { era: 'qwen-2025-10' }): Record<string, unknown> {
   const era = ERAS[page.era];
+  // `auto` is the 2026 page's Auto mode: thinking on, the server decides (protocol.md §8.1).
+  const featureConfig = {
+    on: webFeatureConfig(true),
+    off: webFeatureConfig(false),
+    auto: { ...webFeatureConfig(true), thinking_mode: 'Auto' },
+  };
   if (era.frontEnd === 'family-b') {
     return {
       webClient: WEB_CLIENT,
-      featureConfig: { on: webFeatureConfig(true), off: webFeatureConfig(false) },
+      featureConfig,
       bodyTemplate: webCompletionBody({
         chatId: '',
         model: '',
@@ -66,12 +78,13 @@ export function pageConfig(page: PageEra = { era: 'qwen-2025-10' }): Record<stri
         nowMs: 0,
       }),
       defaultModel: WEB_DEFAULT_MODEL,
+      signinPath: '/api/v1/auths/signin',
     };
   }
   const choices = page.choices ?? era.choices;
   return {
     webClient: era.client,
-    featureConfig: { on: webFeatureConfig(true), off: webFeatureConfig(false) },
+    featureConfig,
     bodyTemplate: completionBody2026({
       chatId: '',
       model: '',
@@ -86,6 +99,7 @@ export function pageConfig(page: PageEra = { era: 'qwen-2025-10' }): Record<stri
     }),
     chatsNewTemplate: chatsNewBody2026('', 0),
     defaultModel: era.defaultModel,
+    signinPath: '/api/v2/auths/signin',
     // How the 2026-08 front end differs beyond its bodies (protocol.md §9.11, §9.19).
     frontEnd: {
       bearer: false,
@@ -99,7 +113,7 @@ export function pageConfig(page: PageEra = { era: 'qwen-2025-10' }): Record<stri
 }
 
 /** JSON that is safe inside a <script> element. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
@@ -122,6 +136,7 @@ const STYLE = `
   .reasoning { color: #666; font: 13px/1.4 ui-monospace, monospace; margin: 0 0 6px; white-space: pre-wrap; }
   .reasoning:empty, .error:empty { display: none; }
   textarea { flex: 1; min-height: 60px; font: inherit; }
+  .chat-input-feature-btn.active { background: #615ced; color: #fff; }
 `;
 
 /** The whole page; `signing` is the signing script of the 2026 eras (signing-script.ts), placed before the app. */
@@ -148,20 +163,22 @@ export function renderPage(page: PageEra = { era: 'qwen-2025-10' }, signing?: st
 </section>
 <section id="chat-view" hidden>
   <div class="toolbar">
-    <button id="new-chat" type="button">New chat</button>
-    <select id="model-select" aria-label="Model"></select>
-    <label><input id="thinking-toggle" type="checkbox"> Thinking</label>
+    <button id="new-chat" class="sidebar-new-chat-icon" type="button">New chat</button>
+    <select id="model-select" name="model" aria-label="Model"></select>
+    <button id="thinking-toggle" class="chat-input-feature-btn" type="button" aria-pressed="false"><i class="icon-line-deepthink-01"></i> Thinking</button>
     <button id="logout" type="button">Sign out</button>
   </div>
   <div id="messages" aria-live="polite"></div>
   <div class="composer">
     <textarea id="chat-input" placeholder="Message Qwen"></textarea>
-    <button id="send-button" type="button">Send</button>
+    <button id="send-message-button" type="button">Send</button>
+    <i class="icon-StopIcon" hidden></i>
   </div>
 </section>
 </main>
 <script id="sim-config" type="application/json">${scriptJson(pageConfig(page))}</script>
-${signing === undefined ? '' : `<script id="sim-signing">${signing}</script>\n`}<script>${PAGE_SCRIPT}</script>
+${signing === undefined ? '' : `<script id="sim-signing">${signing}</script>\n`}<script>${PAGE_CLIENT_SCRIPT}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
