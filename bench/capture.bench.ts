@@ -13,14 +13,15 @@ import { launchBrowser } from '../src/capture/browser-launch.js';
 import { loginWithBrowser } from '../src/capture/browser-login.js';
 import { startBrowserRecorder } from '../src/capture/browser-recorder.js';
 import { openChat } from '../src/capture/capture-chat.js';
-import { SITE_PROFILES } from '../src/capture/site-profiles.js';
+import { siteEra } from '../src/capture/site-profiles.js';
 import { median, percentile, type BenchResult } from './bench-result.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = 12;
 const CHUNK_INTERVAL_MS = 10;
 const PROMPT = 'Benchmark turn [[words=80]]';
-const profile = SITE_PROFILES.simulator;
+/** The simulator's default page is the 2025 one: its era of the chat.qwen.ai site profile. */
+const profile = siteEra('2025');
 const DEMO = { email: 'demo@qwen-probe.test', password: 'demo-password' };
 
 /** Starts `qwen-probe simulate` and resolves with its URL and a stop function. */
@@ -48,7 +49,7 @@ async function timedTurn(page: Page): Promise<number> {
     const w = window as unknown as { __ttlt: { start: number; last: number } };
     w.__ttlt = { start: 0, last: 0 };
     document
-      .getElementById('send-button')!
+      .getElementById('send-message-button')!
       .addEventListener('click', () => (w.__ttlt.start = performance.now()), { capture: true, once: true });
     new MutationObserver(() => (w.__ttlt.last = performance.now())).observe(document.getElementById('messages')!, {
       subtree: true,

@@ -10,14 +10,17 @@ import { authsMeResponseSchema } from '../upstream/schemas.js';
 import { describeTransportError } from '../client/target.js';
 import { jwtExpiry, type SessionFile } from '../client/session-file.js';
 import { errorCodeOf } from './cdp-events.js';
-import type { SiteProfile } from './site-profiles.js';
+import { captchaOnPage } from './captcha.js';
+import { eraCandidates, loginProfile, type SiteProfiles } from './site-profiles.js';
+import type { SiteProfile } from './site-profile.js';
 
 /** What `loginWithBrowser` needs. */
 export interface BrowserLoginOptions {
   /** Normalised target base URL (`normaliseTarget`). */
   readonly target: string;
   readonly browser: Browser;
-  readonly profile: SiteProfile;
+  /** One era's profile, or several: the login selectors of every era are tried. */
+  readonly profile: SiteProfiles;
   /** Fill the login form with these; without them a person logs in by hand (headed browser). */
   readonly account?: { readonly email: string; readonly password: string };
   /** Log in inside this context (e.g. the one a capture then records) instead of a new one. */
@@ -71,13 +74,20 @@ function isClosedError(error: unknown): boolean {
   return error instanceof Error && /closed|Target crashed|disconnected/i.test(error.message);
 }
 
-async function fillLoginForm(page: Page, options: BrowserLoginOptions, timeoutMs: number): Promise<void> {
-  const { selectors } = options.profile;
+async function fillLoginForm(
+  page: Page,
+  options: BrowserLoginOptions,
+  profile: SiteProfile,
+  timeoutMs: number,
+): Promise<void> {
+  const { selectors } = profile;
   const account = options.account!;
   const email = page.locator(selectors.loginEmail).first();
   try {
     await email.waitFor({ state: 'visible', timeout: timeoutMs });
   } catch {
+    const captcha = await captchaOnPage(page, profile.captcha);
+    if (captcha) throw captcha;
     throw new ProbeError(
       'E_BROWSER',
       `the login form never appeared at ${page.url()} (looked for ${selectors.loginEmail})`,
@@ -87,8 +97,12 @@ async function fillLoginForm(page: Page, options: BrowserLoginOptions, timeoutMs
     );
   }
   await email.fill(account.email);
-  await page.locator(selectors.loginPassword).first().fill(account.password);
-  await page.locator(selectors.loginSubmit).first().click();
+  const password = page.locator(selectors.loginPassword).first();
+  await password.fill(account.password);
+  // 2026 clients fall back to Enter where no submit button shows (docs/protocol.md §11.3).
+  const submit = page.locator(selectors.loginSubmit).first();
+  if (await submit.isVisible().catch(() => false)) await submit.click();
+  else await password.press('Enter');
   // Either the app stores a token, or it shows why not; whichever comes first.
   const outcome = await page
     .waitForFunction(
@@ -97,7 +111,7 @@ async function fillLoginForm(page: Page, options: BrowserLoginOptions, timeoutMs
         const text = document.querySelector(errorSelector)?.textContent?.trim();
         return text ? `error:${text}` : false;
       },
-      { key: options.profile.tokenKey, errorSelector: selectors.loginError },
+      { key: profile.tokenKey, errorSelector: selectors.loginError },
       { timeout: timeoutMs, polling: 200 },
     )
     .then((handle) => handle.jsonValue() as Promise<string>)
@@ -120,11 +134,11 @@ async function fillLoginForm(page: Page, options: BrowserLoginOptions, timeoutMs
   }
 }
 
-async function waitForManualLogin(page: Page, options: BrowserLoginOptions): Promise<void> {
+async function waitForManualLogin(page: Page, options: BrowserLoginOptions, profile: SiteProfile): Promise<void> {
   const limitMs = options.manualTimeoutMs ?? 300_000;
   options.onStatus?.(`log in in the browser window; waiting up to ${Math.round(limitMs / 1000)} s for the token`);
   try {
-    await page.waitForFunction((key) => Boolean(localStorage.getItem(key)), options.profile.tokenKey, {
+    await page.waitForFunction((key) => Boolean(localStorage.getItem(key)), profile.tokenKey, {
       timeout: limitMs,
       polling: 500,
     });
@@ -152,9 +166,10 @@ async function fetchUser(page: Page, token: string): Promise<SessionFile['user']
 }
 
 /** A session file's content from a logged-in page: storage state, raw token, expiry, cookies. */
-export async function sessionFromPage(page: Page, target: string, profile: SiteProfile): Promise<SessionFile> {
-  const token = await readToken(page, profile.tokenKey);
-  if (!token) throw new ProbeError('E_UPSTREAM_AUTH', `the page holds no token (localStorage "${profile.tokenKey}")`);
+export async function sessionFromPage(page: Page, target: string, profiles: SiteProfiles): Promise<SessionFile> {
+  const { tokenKey } = loginProfile(profiles);
+  const token = await readToken(page, tokenKey);
+  if (!token) throw new ProbeError('E_UPSTREAM_AUTH', `the page holds no token (localStorage "${tokenKey}")`);
   const context = page.context();
   const storageState = await context.storageState();
   const cookies: Record<string, string> = {};
@@ -176,36 +191,64 @@ export async function sessionFromPage(page: Page, target: string, profile: SiteP
 /** Logs in on the target's page (form or by hand) and returns the session and the logged-in page. */
 export async function loginWithBrowser(options: BrowserLoginOptions): Promise<BrowserLoginResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const profile = loginProfile(options.profile);
   const context = options.context ?? (await options.browser.newContext());
   const page = await context.newPage();
-  await openPage(page, `${options.target}${options.profile.loginPath}`, timeoutMs);
-  if (options.account) await fillLoginForm(page, options, timeoutMs);
-  else await waitForManualLogin(page, options);
+  await openPage(page, `${options.target}${profile.loginPath}`, timeoutMs);
+  // A person can solve the captcha in a headed window; a form filled for them cannot.
+  const captcha = options.account ? await captchaOnPage(page, profile.captcha) : undefined;
+  if (captcha) throw captcha;
+  if (options.account) await fillLoginForm(page, options, profile, timeoutMs);
+  else await waitForManualLogin(page, options, profile);
   const session = await sessionFromPage(page, options.target, options.profile);
   return { session, context, page };
 }
 
 /**
+ * What a session without a browser storage state lacks, in one sentence, or undefined for a whole
+ * session. Such a session is a token (and perhaps a few cookies) put into a fresh browser: the
+ * page then starts without the device and firewall cookies its own scripts set, and chat.qwen.ai's
+ * firewall blocks it with FAIL_SYS_USER_VALIDATE (docs/protocol.md §12.5).
+ */
+export function thinSessionWarning(session: SessionFile, profiles: SiteProfiles): string | undefined {
+  if (session.storageState) return undefined;
+  const expected = [...new Set(eraCandidates(profiles).flatMap((p) => p.sessionCookies))];
+  const missing = expected.filter((name) => session.cookies[name] === undefined);
+  const held = Object.keys(session.cookies);
+  return (
+    `this session holds only a token${held.length > 0 ? ` and the cookies ${held.join(', ')}` : ''}, no browser ` +
+    `storage state: the page starts without its own localStorage` +
+    `${missing.length > 0 ? ` and without the cookies ${missing.join(', ')}` : ''}. chat.qwen.ai's firewall ` +
+    'blocks such a session (FAIL_SYS_USER_VALIDATE); save a whole one with `qwen-probe login`'
+  );
+}
+
+/**
  * A browser context that carries a saved session: its storage state when it has one, else the
- * token put into localStorage before any page script runs, plus its cookies.
+ * token put into localStorage before any page script runs, plus its cookies. The latter is a thin
+ * session, never built silently: `onWarning` gets `thinSessionWarning`.
  */
 export async function contextForSession(
   browser: Browser,
   session: SessionFile,
-  profile: SiteProfile,
+  profiles: SiteProfiles,
+  options: { onWarning?: ((line: string) => void) | undefined } = {},
 ): Promise<BrowserContext> {
   // The session file's schema is a loose superset of Playwright's storage state (passthrough fields).
   if (session.storageState)
     return browser.newContext({
       storageState: session.storageState as NonNullable<BrowserContextOptions['storageState']>,
     });
+  const warning = thinSessionWarning(session, profiles);
+  if (warning) options.onWarning?.(warning);
+  const { tokenKey } = loginProfile(profiles);
   const context = await browser.newContext();
   const origin = new URL(session.target).origin;
   await context.addInitScript(
     ({ key, token, at }) => {
       if (location.origin === at && !localStorage.getItem(key)) localStorage.setItem(key, token);
     },
-    { key: profile.tokenKey, token: session.token, at: origin },
+    { key: tokenKey, token: session.token, at: origin },
   );
   const cookies = Object.entries({ token: session.token, ...session.cookies }).map(([name, value]) => ({
     name,

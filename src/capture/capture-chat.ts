@@ -1,18 +1,25 @@
 /**
- * Driving a chat page like a person: pick the model and thinking, type the prompt, click send, and
- * wait until the answer is finished. "Finished" is decided by the network (the completion exchange
- * ended, as the recorder saw it) and, where the site marks it, by the page (the message's status),
- * so a stream that stalls, breaks or is blocked ends the turn with a reason instead of a hang.
+ * Driving a chat page like a person: pick the model and thinking mode, put the prompt in, send it,
+ * and wait until the answer is finished. "Finished" is decided by the network (the completion
+ * exchange ended, as the recorder saw it) and, where the site marks it, by the page (the message's
+ * status or its action bar), so a stream that stalls, breaks or is blocked ends the turn with a
+ * reason instead of a hang. Which era of the site the page is, and whether it will answer at all,
+ * is settled first (`openChat`).
  */
 import type { Page } from 'playwright-core';
-import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { judgeQwenResponse } from '../upstream/stream-reader.js';
 import { explainFailure } from '../upstream/upstream-failure.js';
 import type { BrowserRecorder } from './browser-recorder.js';
-import { openPage } from './browser-login.js';
-import type { SiteProfile } from './site-profiles.js';
-import { applyChatSettings, readAssistantState, type AssistantState } from './chat-page.js';
+import { eraCandidates, type SiteProfiles } from './site-profiles.js';
+import type { SiteProfile } from './site-profile.js';
+import { applyChatSettings, readAssistantState, type AssistantState, type ThinkingMode } from './chat-page.js';
+import { checkPromptLengths, composerLimit, enterPrompt, submitPrompt } from './composer.js';
+import { modelNameFrom } from './model-names.js';
+import { openChat } from './open-chat.js';
+
+export { openChat } from './open-chat.js';
+export type { OpenChatOptions } from './open-chat.js';
 
 /** How one prompt went. */
 export interface ChatTurn {
@@ -23,6 +30,11 @@ export interface ChatTurn {
   readonly answer?: string;
   /** One sentence on why the turn did not answer. */
   readonly reason?: string;
+  /**
+   * Every answer the page showed for the turn: two when it put two side by side (an A/B screen,
+   * `dualMessage`); the completion exchange holds both streams.
+   */
+  readonly answers?: readonly string[];
   /** The completion exchange, when it completed. */
   readonly exchange?: Exchange;
   /** The failure looked like a refused or expired token. */
@@ -35,12 +47,14 @@ export interface CaptureChatOptions {
   readonly page: Page;
   /** Normalised target base URL. */
   readonly target: string;
-  readonly profile: SiteProfile;
+  /** One era's profile, or the eras among which the page decides (`openChat`). */
+  readonly profile: SiteProfiles;
   /** The recorder attached to the page (its exchanges tell when an answer ended). */
   readonly recorder: BrowserRecorder;
   readonly prompts: readonly string[];
-  /** Set the thinking toggle to this; undefined leaves the page's choice. */
-  readonly thinking?: boolean;
+  /** Set the thinking mode to this (`true` = thinking, `false` = fast); undefined leaves the page's choice. */
+  readonly thinking?: boolean | ThinkingMode;
+  /** A model id; a dropdown that lists names is matched by the name `/api/models` gives it. */
   readonly model?: string;
   /** Open the chat page first (default true); false when the page already shows it. */
   readonly navigate?: boolean;
@@ -50,45 +64,6 @@ export interface CaptureChatOptions {
   readonly answerTimeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onTurn?: (turn: ChatTurn) => void;
-}
-
-/**
- * Opens the chat page and waits until it can take a prompt. A login form instead means the token
- * was refused (E_UPSTREAM_AUTH); neither within the time is E_BROWSER, naming the selector.
- */
-export async function openChat(page: Page, target: string, profile: SiteProfile, timeoutMs = 30_000): Promise<void> {
-  await openPage(page, `${target}${profile.chatPath}`, timeoutMs);
-  const state = await page
-    .waitForFunction(
-      ({ ready, login }) => {
-        if (document.querySelector(ready)) return 'ready';
-        const form = document.querySelector(login) as HTMLElement | null;
-        return form && form.offsetParent !== null ? 'login' : false;
-      },
-      { ready: profile.selectors.chatReady, login: profile.selectors.loginEmail },
-      { timeout: timeoutMs, polling: 200 },
-    )
-    .then((h) => h.jsonValue() as Promise<string>)
-    .catch(() => 'timeout');
-  if (state === 'login') {
-    throw new ProbeError(
-      'E_UPSTREAM_AUTH',
-      `${target} shows its login form: the session's token was refused or has expired`,
-      {
-        hint: 'log in again with `qwen-probe login`, or capture with --user / --headed',
-      },
-    );
-  }
-  if (state === 'timeout') {
-    throw new ProbeError(
-      'E_BROWSER',
-      `the chat page never became ready within ${Math.round(timeoutMs / 1000)} s (waited for ` +
-        `${profile.selectors.chatReady})`,
-      {
-        hint: "raise --ready-timeout, or give the site's selectors with --selectors FILE",
-      },
-    );
-  }
 }
 
 const RENDER_GRACE_MS = 10_000;
@@ -102,8 +77,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Sends one prompt and waits for its answer; never throws for what the site or stream did. */
-export async function sendTurn(options: CaptureChatOptions, index: number, prompt: string): Promise<ChatTurn> {
+/** What `sendTurn` needs: the options, with the era the page turned out to be. */
+export type SendTurnOptions = Omit<CaptureChatOptions, 'profile'> & { readonly profile: SiteProfile };
+
+/**
+ * Sends one prompt and waits for its answer; never throws for what the site or stream did (a prompt
+ * over the composer's limit is the caller's mistake: E_USAGE).
+ */
+export async function sendTurn(options: SendTurnOptions, index: number, prompt: string): Promise<ChatTurn> {
   const { page, profile, recorder, signal } = options;
   const started = Date.now();
   const limit = started + (options.answerTimeoutMs ?? 120_000);
@@ -122,18 +103,18 @@ export async function sendTurn(options: CaptureChatOptions, index: number, promp
     ms: Date.now() - started,
   });
   try {
-    const input = page.locator(profile.selectors.chatInput).first();
-    await input.click();
-    await input.fill('');
-    await input.pressSequentially(prompt);
-    await page.locator(profile.selectors.sendButton).first().click();
+    checkPromptLengths([prompt], await composerLimit(page, profile));
+    await enterPrompt(page, profile, prompt);
+    const unsent = await submitPrompt(page, profile);
+    if (unsent) return turn({ outcome: 'failed', reason: unsent });
+    const pageMarksEnd = profile.answerStatus !== undefined || profile.selectors.answerDone !== undefined;
     let dom: AssistantState | undefined;
     // Polling, not events: both the recorder and the page may finish first, and either may never.
     while (Date.now() < limit && !signal?.aborted) {
       dom = await readAssistantState(page, profile, before);
       const domEnded = dom.status === 'done' || dom.status === 'error';
       // Once the stream is over the page gets a few seconds to render the end, not the whole limit.
-      if (completion && (domEnded || !profile.answerStatus || Date.now() - completedAt > RENDER_GRACE_MS)) break;
+      if (completion && (domEnded || !pageMarksEnd || Date.now() - completedAt > RENDER_GRACE_MS)) break;
       if (dom.status === 'error' && !completion) {
         // The page gave up (e.g. chats/new refused): give the recorder a moment for the completion.
         await sleep(1000, signal);
@@ -152,8 +133,16 @@ export async function sendTurn(options: CaptureChatOptions, index: number, promp
     }
     if (completion) {
       const verdict = judgeQwenResponse(completion.response, completion.error);
-      if (verdict.ok && dom?.status !== 'error')
-        return turn({ outcome: 'answered', answer: verdict.answer, exchange: completion });
+      if (verdict.ok && dom?.status !== 'error') {
+        // Two answers side by side: the stream interleaves them, the page shows each whole.
+        const dual = (dom?.answers.length ?? 0) > 1;
+        return turn({
+          outcome: 'answered',
+          answer: dual ? dom!.answers[0]! : verdict.answer,
+          ...(dual ? { answers: dom!.answers } : {}),
+          exchange: completion,
+        });
+      }
       const cause = completion.error ? ` (${completion.error.code}: ${completion.error.message})` : '';
       const reason = `${verdict.failure ? explainFailure(verdict.failure) : (dom?.error ?? 'the answer failed')}${cause}`;
       return turn({ outcome: 'failed', reason, exchange: completion, authFailure: verdict.failure?.kind === 'auth' });
@@ -174,12 +163,24 @@ export async function sendTurn(options: CaptureChatOptions, index: number, promp
  * turns would build on a broken conversation). Returns every turn tried.
  */
 export async function captureChat(options: CaptureChatOptions): Promise<ChatTurn[]> {
-  if (options.navigate !== false) await openChat(options.page, options.target, options.profile, options.readyTimeoutMs);
-  await applyChatSettings(options.page, options.profile, { thinking: options.thinking, model: options.model });
+  const profile =
+    options.navigate === false && eraCandidates(options.profile).length === 1
+      ? eraCandidates(options.profile)[0]!
+      : await openChat(options.page, options.target, options.profile, {
+          timeoutMs: options.readyTimeoutMs,
+          navigate: options.navigate,
+        });
+  // Every prompt is checked before the first is sent: a refusal later would leave half a chat.
+  checkPromptLengths(options.prompts, await composerLimit(options.page, profile));
+  await applyChatSettings(options.page, profile, {
+    thinking: options.thinking,
+    model: options.model,
+    modelName: options.model === undefined ? undefined : modelNameFrom(options.recorder.exchanges, options.model),
+  });
   const turns: ChatTurn[] = [];
   for (const [i, prompt] of options.prompts.entries()) {
     if (options.signal?.aborted) break;
-    const turn = await sendTurn(options, i + 1, prompt);
+    const turn = await sendTurn({ ...options, profile }, i + 1, prompt);
     turns.push(turn);
     options.onTurn?.(turn);
     if (turn.outcome !== 'answered') break;

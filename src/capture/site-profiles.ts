@@ -1,187 +1,222 @@
 /**
- * Where things are on a chat site's page, as data: the recorder clicks and types through these CSS
- * selectors and nothing else, so a site redesign is a JSON file (`--selectors FILE`), not a code
- * change. The simulator's names are known (its page is built to them); the real chat.qwen.ai's are
- * educated guesses from its Open WebUI heritage and are expected to need overriding.
+ * The built-in site profiles, one per era of the site's page, and how a run picks among them: one
+ * era when `--site-era` names it, else every era, newest first, and the page decides which it is
+ * (`detectSiteEra`). The simulator is driven with the same `chat.qwen.ai` profiles as the real
+ * site: its pages are built to the same data, so the capture tests run against the page users meet.
+ * `--selectors FILE` merges a user's overrides over the chosen era(s).
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { definedFields } from '../common/index.js';
 import { ProbeError } from '../exchange/errors.js';
+import { CHAT_QWEN_2025 } from './site-eras/chat-qwen-2025.js';
+import { CHAT_QWEN_2026 } from './site-eras/chat-qwen-2026.js';
+import { profileFromEra, type SelectorKey, type SiteProfile, type SiteSelectors } from './site-profile.js';
 
-/** CSS selectors for the parts of the page the recorder touches. */
-export interface SiteSelectors {
-  readonly loginEmail: string;
-  readonly loginPassword: string;
-  readonly loginSubmit: string;
-  /** Shown when the site refuses the credentials; its text becomes the error message. */
-  readonly loginError: string;
-  /** A `<select>` of models; other widgets are not supported yet. */
-  readonly modelSelect: string;
-  /** A checkbox, or a button with aria-pressed / aria-checked. */
-  readonly thinkingToggle: string;
-  readonly chatInput: string;
-  readonly sendButton: string;
-  readonly newChat: string;
-  /** Present once the chat page is usable (models loaded, input enabled). */
-  readonly chatReady: string;
-  /** Every assistant message; the last one is the answer to the last prompt. */
-  readonly assistantMessage: string;
-  /** Inside an assistant message: the answer text. */
-  readonly answerText: string;
-  /** Inside an assistant message: the error text the page shows when the turn failed. */
-  readonly answerError: string;
-}
+export type { SelectorKey, SelectorSource, SiteProfile, SiteSelectors, SiteWidgets } from './site-profile.js';
 
-/** How the recorder finds its way around one site. */
-export interface SiteProfile {
-  readonly name: string;
-  readonly description: string;
-  /** Path (from the target origin) of the login page. */
-  readonly loginPath: string;
-  /** Path of the chat page. */
-  readonly chatPath: string;
-  /** localStorage key of the JWT (protocol.md §3.1). */
-  readonly tokenKey: string;
-  /**
-   * Attribute of an assistant message that says whether it is still arriving, and its final values.
-   * Absent for sites without one: the end of the completion stream then decides.
-   */
-  readonly answerStatus?: {
-    readonly attribute: string;
-    readonly done: readonly string[];
-    readonly error: readonly string[];
-  };
-  readonly selectors: SiteSelectors;
-}
+/** The eras of chat.qwen.ai's page, newest first. */
+export const CHAT_QWEN_ERAS: readonly SiteProfile[] = [profileFromEra(CHAT_QWEN_2026), profileFromEra(CHAT_QWEN_2025)];
 
-/** The built-in profiles, by name. */
+/** Era names, for `--site-era` (besides `auto`). */
+export const SITE_ERA_NAMES = ['2025', '2026'] as const;
+export type SiteEraName = (typeof SITE_ERA_NAMES)[number];
+
+/** `--site-era`: one era, or `auto` (the page decides). */
+export type SiteEraChoice = SiteEraName | 'auto';
+
+/** The built-in profiles by name: `chat.qwen.ai` is its newest era. */
 export const SITE_PROFILES = {
-  simulator: {
-    name: 'simulator',
-    description: 'the bundled chat.qwen.ai stand-in (qwen-probe simulate)',
-    loginPath: '/auth',
-    chatPath: '/',
-    tokenKey: 'token',
-    answerStatus: { attribute: 'data-status', done: ['done'], error: ['error'] },
-    selectors: {
-      loginEmail: '#login-email',
-      loginPassword: '#login-password',
-      loginSubmit: '#login-submit',
-      loginError: '#login-error',
-      modelSelect: '#model-select',
-      thinkingToggle: '#thinking-toggle',
-      chatInput: '#chat-input',
-      sendButton: '#send-button',
-      newChat: '#new-chat',
-      chatReady: 'body[data-ready="true"]',
-      assistantMessage: '#messages .message.assistant',
-      answerText: '.answer',
-      answerError: '.error',
-    },
-  },
-  'chat.qwen.ai': {
-    name: 'chat.qwen.ai',
-    description: 'the real web app; selectors are unverified guesses: override them with --selectors FILE',
-    loginPath: '/auth?action=signin',
-    chatPath: '/',
-    tokenKey: 'token',
-    selectors: {
-      loginEmail: 'input[type="email"], input[name="email"]',
-      loginPassword: 'input[type="password"]',
-      loginSubmit: 'button[type="submit"]',
-      loginError: '[role="alert"], .toast-error',
-      modelSelect: '#model-selector, select[name="model"]',
-      thinkingToggle: 'button[aria-label*="hink"], [data-testid="thinking-toggle"]',
-      chatInput: '#chat-input, textarea',
-      sendButton: '#send-message-button, button[type="submit"]',
-      newChat: '#new-chat-button, a[href="/"]',
-      chatReady: '#chat-input, textarea',
-      assistantMessage: '.chat-assistant, [data-role="assistant"]',
-      answerText: '.markdown-prose, .markdown',
-      answerError: '.text-red-500, [role="alert"]',
-    },
-  },
+  'chat.qwen.ai': CHAT_QWEN_ERAS[0]!,
 } as const satisfies Record<string, SiteProfile>;
 
 /** Names of the built-in profiles. */
 export type SiteProfileName = keyof typeof SITE_PROFILES;
 
-/** The built-in profile for a target: the real site's for *.qwen.ai hosts, else the simulator's. */
-export function profileForTarget(target: string): SiteProfile {
-  let host = '';
-  try {
-    host = new URL(target).hostname;
-  } catch {
-    // normaliseTarget reports bad URLs; here any non-Qwen host means the simulator.
-  }
-  return host === 'qwen.ai' || host.endsWith('.qwen.ai') ? SITE_PROFILES['chat.qwen.ai'] : SITE_PROFILES.simulator;
+/**
+ * What a run drives a page with: one era's profile, or several eras among which the page decides
+ * (`detectSiteEra`). Login needs no decision: `loginProfile` joins the eras' login selectors.
+ */
+export type SiteProfiles = SiteProfile | readonly SiteProfile[];
+
+/** The candidates of a `SiteProfiles`, newest first. */
+export function eraCandidates(profiles: SiteProfiles): readonly SiteProfile[] {
+  return isProfileList(profiles) ? profiles : [profiles];
 }
 
-const selectorsSchema = z.strictObject({
-  loginEmail: z.string().min(1),
-  loginPassword: z.string().min(1),
-  loginSubmit: z.string().min(1),
-  loginError: z.string().min(1),
-  modelSelect: z.string().min(1),
-  thinkingToggle: z.string().min(1),
-  chatInput: z.string().min(1),
-  sendButton: z.string().min(1),
-  newChat: z.string().min(1),
-  chatReady: z.string().min(1),
-  assistantMessage: z.string().min(1),
-  answerText: z.string().min(1),
-  answerError: z.string().min(1),
-});
+function isProfileList(profiles: SiteProfiles): profiles is readonly SiteProfile[] {
+  return Array.isArray(profiles);
+}
 
-/** The `--selectors FILE` format: every field optional, merged over the target's built-in profile. */
+/** The built-in era of a site by name. */
+export function siteEra(era: SiteEraName): SiteProfile {
+  return CHAT_QWEN_ERAS.find((p) => p.era === era)!;
+}
+
+/** The eras to try for a choice: the named one, or all of them (newest first) for `auto`. */
+export function siteEras(choice: SiteEraChoice = 'auto'): SiteProfiles {
+  return choice === 'auto' ? CHAT_QWEN_ERAS : siteEra(choice);
+}
+
+const LOGIN_KEYS = ['loginEmail', 'loginPassword', 'loginSubmit', 'loginError'] as const;
+
+/** Comma-separated selector lists joined, each alternative once, in order. */
+function joinSelectorLists(lists: readonly string[]): string {
+  const seen = new Set<string>();
+  for (const list of lists) for (const part of list.split(/,(?![^(]*\))/)) seen.add(part.trim());
+  return [...seen].filter((s) => s !== '').join(', ');
+}
+
+/**
+ * The profile for the login page: the newest era's, with each login selector matching any era's
+ * (the eras' login forms differ little, and the form comes before the page can tell its era).
+ */
+export function loginProfile(profiles: SiteProfiles): SiteProfile {
+  const eras = eraCandidates(profiles);
+  const newest = eras[0]!;
+  if (eras.length === 1) return newest;
+  const selectors: Record<string, string> = { ...newest.selectors };
+  for (const key of LOGIN_KEYS) selectors[key] = joinSelectorLists(eras.map((p) => p.selectors[key]));
+  return { ...newest, selectors: selectors as unknown as SiteSelectors };
+}
+
+const SELECTOR_KEYS = [
+  'loginEmail',
+  'loginPassword',
+  'loginSubmit',
+  'loginError',
+  'modelSelect',
+  'thinkingToggle',
+  'chatInput',
+  'sendButton',
+  'newChat',
+  'chatReady',
+  'assistantMessage',
+  'answerText',
+  'answerError',
+  'modelOption',
+  'thinkingOption',
+  'thinkingValue',
+  'stopButton',
+  'answerDone',
+  'userMessage',
+  'dualMessage',
+  'welcomeModal',
+] as const satisfies readonly SelectorKey[];
+
+const selectorsSchema = z.strictObject(
+  Object.fromEntries(SELECTOR_KEYS.map((key) => [key, z.string().min(1)])) as Record<SelectorKey, z.ZodString>,
+);
+
+/** The `--selectors FILE` format: every field optional, merged over the chosen era(s). */
 export const siteProfileFileSchema = z.strictObject({
-  extends: z.enum(['simulator', 'chat.qwen.ai']).optional(),
+  /** `simulator` is the old name of the simulator's own profile: it now means chat.qwen.ai too. */
+  extends: z.enum(['chat.qwen.ai', 'simulator']).optional(),
+  era: z.enum(SITE_ERA_NAMES).optional(),
   loginPath: z.string().startsWith('/').optional(),
   chatPath: z.string().startsWith('/').optional(),
   tokenKey: z.string().min(1).optional(),
+  authCheckPath: z.string().startsWith('/').optional(),
   answerStatus: z
     .strictObject({ attribute: z.string().min(1), done: z.array(z.string()), error: z.array(z.string()) })
     .nullable()
     .optional(),
+  widgets: z
+    .strictObject({ model: z.enum(['select', 'dropdown']), thinking: z.enum(['toggle', 'choice']) })
+    .partial()
+    .optional(),
+  thinkingLabels: z.strictObject({ fast: z.string(), auto: z.string(), thinking: z.string() }).partial().optional(),
+  sendDisabledClass: z.string().min(1).nullable().optional(),
   selectors: selectorsSchema.partial().optional(),
 });
 
-/** Merges an override (the parsed `--selectors` file) over a base profile. `answerStatus: null` removes it. */
-export function mergeSiteProfile(base: SiteProfile, override: z.infer<typeof siteProfileFileSchema>): SiteProfile {
-  const from: SiteProfile = override.extends ? SITE_PROFILES[override.extends] : base;
-  const { answerStatus, selectors, extends: _ignored, ...rest } = override;
+/** A parsed `--selectors` file. */
+export type SiteProfileOverride = z.infer<typeof siteProfileFileSchema>;
+
+/**
+ * Merges an override (the parsed `--selectors` file) over a base profile. `answerStatus: null` and
+ * `sendDisabledClass: null` remove them; an overridden selector loses its built-in source.
+ */
+export function mergeSiteProfile(base: SiteProfile, override: SiteProfileOverride): SiteProfile {
+  const {
+    answerStatus,
+    selectors,
+    widgets,
+    thinkingLabels,
+    sendDisabledClass,
+    extends: _site,
+    era: _era,
+    ...rest
+  } = override;
+  const replaced = new Set(Object.keys(definedFields(selectors ?? {})));
+  const sources = Object.fromEntries(Object.entries(base.sources).filter(([key]) => !replaced.has(key)));
   const merged: SiteProfile = {
-    ...from,
+    ...base,
     ...definedFields(rest),
-    name: `${from.name}+custom`,
-    selectors: { ...from.selectors, ...definedFields(selectors ?? {}) },
+    name: `${base.name.replace(/\+custom$/, '')}+custom`,
+    widgets: { ...base.widgets, ...definedFields(widgets ?? {}) },
+    thinkingLabels: { ...base.thinkingLabels, ...definedFields(thinkingLabels ?? {}) },
+    selectors: { ...base.selectors, ...definedFields(selectors ?? {}) },
+    sources,
   };
-  if (answerStatus === null) {
-    const { answerStatus: _dropped, ...withoutStatus } = merged;
-    return withoutStatus;
-  }
-  return answerStatus ? { ...merged, answerStatus } : merged;
+  const { answerStatus: _status, sendDisabledClass: _class, ...bare } = merged;
+  return {
+    ...bare,
+    ...(answerStatus === null
+      ? {}
+      : answerStatus
+        ? { answerStatus }
+        : base.answerStatus
+          ? { answerStatus: base.answerStatus }
+          : {}),
+    ...(sendDisabledClass === null
+      ? {}
+      : sendDisabledClass
+        ? { sendDisabledClass }
+        : base.sendDisabledClass
+          ? { sendDisabledClass: base.sendDisabledClass }
+          : {}),
+  };
 }
 
-/** The profile for a target, with `--selectors FILE` merged in when given. Bad files are E_INPUT. */
-export async function loadSiteProfile(target: string, selectorsFile?: string): Promise<SiteProfile> {
-  const base = profileForTarget(target);
-  if (!selectorsFile) return base;
+/** How a run chooses its site profile(s). */
+export interface SiteProfileOptions {
+  /** A JSON file of overrides (`--selectors`). */
+  readonly selectorsFile?: string | undefined;
+  /** `--site-era`; default `auto`, unless the selectors file names an era. */
+  readonly era?: SiteEraChoice | undefined;
+}
+
+/** Reads and checks a `--selectors` file; a bad file is E_INPUT. */
+export async function readSiteProfileFile(path: string): Promise<SiteProfileOverride> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(selectorsFile, 'utf8'));
+    json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ProbeError('E_INPUT', `cannot read --selectors ${selectorsFile}: ${(error as Error).message}`);
+    throw new ProbeError('E_INPUT', `cannot read --selectors ${path}: ${(error as Error).message}`);
   }
   const parsed = siteProfileFileSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ProbeError('E_INPUT', `--selectors ${selectorsFile} is not a site profile: ${issues}`, {
+    throw new ProbeError('E_INPUT', `--selectors ${path} is not a site profile: ${issues}`, {
       hint:
-        'fields: extends, loginPath, chatPath, tokenKey, answerStatus, selectors.{loginEmail, chatInput, ' +
-        'sendButton, ...}',
+        'fields: era, loginPath, chatPath, tokenKey, answerStatus, widgets, sendDisabledClass, ' +
+        'selectors.{loginEmail, chatInput, sendButton, ...}',
     });
   }
-  return mergeSiteProfile(base, parsed.data);
+  return parsed.data;
+}
+
+/**
+ * The profile(s) for a run: the chosen era of chat.qwen.ai (all eras for `auto`), with the
+ * `--selectors` file merged over each. Every target gets chat.qwen.ai's profiles: the simulator's
+ * pages are built to them.
+ */
+export async function loadSiteProfile(_target: string, options: SiteProfileOptions = {}): Promise<SiteProfiles> {
+  const override = options.selectorsFile ? await readSiteProfileFile(options.selectorsFile) : undefined;
+  const choice = options.era && options.era !== 'auto' ? options.era : (override?.era ?? 'auto');
+  const profiles = siteEras(choice);
+  if (!override) return profiles;
+  const merged = eraCandidates(profiles).map((p) => mergeSiteProfile(p, override));
+  return merged.length === 1 ? merged[0]! : merged;
 }

@@ -10,6 +10,8 @@ import type { Exchange } from '../exchange/exchange.js';
 import { openCaptureWriter, type CaptureWriterOptions } from '../exchange/capture-writer.js';
 import type { ChatTurn } from '../capture/capture-chat.js';
 import { applyNetLogHeaderOrder } from '../capture/net-log.js';
+import { THINKING_MODES, type ThinkingMode } from '../capture/chat-page.js';
+import { SITE_ERA_NAMES, type SiteEraChoice } from '../capture/site-profiles.js';
 
 /** The flags of `capture`, after yargs. */
 export interface CaptureArgs {
@@ -18,7 +20,10 @@ export interface CaptureArgs {
   readonly user?: string | undefined;
   readonly headed: boolean;
   readonly prompt?: string[] | undefined;
-  readonly thinking: boolean;
+  /** Thinking on (`--thinking`) or off (`--no-thinking`); absent leaves the page's choice. */
+  readonly thinking?: boolean | undefined;
+  /** The 2026 page's three-way choice; wins over `thinking`. */
+  readonly 'thinking-mode'?: ThinkingMode | undefined;
   readonly model?: string | undefined;
   readonly interactive: boolean;
   readonly out?: string | undefined;
@@ -26,6 +31,10 @@ export interface CaptureArgs {
   readonly include?: string[] | undefined;
   readonly exclude?: string[] | undefined;
   readonly selectors?: string | undefined;
+  /** Which era of the site's page to drive; `auto` (default): the page decides. */
+  readonly 'site-era'?: SiteEraChoice | undefined;
+  /** Check the page's selectors instead of recording (exit 3 when a required one matches nothing). */
+  readonly 'check-page'?: boolean | undefined;
   /** Seconds for page loads, the login form and the chat box. */
   readonly timeout: number;
   /** Seconds one answer may take. */
@@ -61,8 +70,12 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
     })
     .option('thinking', {
       type: 'boolean',
-      default: false,
-      describe: "switch the page's thinking toggle on (off otherwise)",
+      describe: "switch the page's thinking on (--no-thinking: off); absent leaves the page's choice",
+    })
+    .option('thinking-mode', {
+      type: 'string',
+      choices: THINKING_MODES,
+      describe: "the 2026 page's thinking choice (Fast, Auto, Thinking); wins over --thinking",
     })
     .option('model', { type: 'string', describe: "model id to pick in the page's model list" })
     .option('interactive', {
@@ -83,6 +96,17 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
     })
     .option('exclude', { type: 'string', array: true, describe: 'never record URLs matching this pattern' })
     .option('selectors', { type: 'string', describe: 'JSON file overriding the page selectors (see docs/capture.md)' })
+    .option('site-era', {
+      type: 'string',
+      choices: ['auto', ...SITE_ERA_NAMES],
+      default: 'auto',
+      describe: "which era of chat.qwen.ai's page to drive (auto: the page decides)",
+    })
+    .option('check-page', {
+      type: 'boolean',
+      default: false,
+      describe: "check the page's selectors instead of recording; exit 3 when a required one matches nothing",
+    })
     .option('timeout', {
       type: 'number',
       default: 30,
@@ -111,9 +135,13 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
       '$0 capture --target https://chat.qwen.ai --session .qwen-probe/session.json --interactive',
       'record while you chat',
     )
+    .example(
+      '$0 capture --check-page --target https://chat.qwen.ai --session .qwen-probe/session.json',
+      'check that the page still has every element the recorder needs',
+    )
     .epilog(
       'Exit codes: 0 done, 1 a turn failed or the site/browser could not be used (the capture keeps what happened), ' +
-        '2 bad flags, 130 Ctrl-C.',
+        '2 bad flags, 3 --check-page found a required selector matching nothing, 130 Ctrl-C.',
     ) as unknown as Argv<CaptureArgs>;
 }
 
@@ -121,8 +149,10 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
 export function turnLine(turn: ChatTurn, total: number): string {
   const head = `turn ${turn.index}/${total}: ${turn.outcome} in ${(turn.ms / 1000).toFixed(1)} s`;
   if (turn.outcome === 'answered') {
-    const answer = turn.answer ?? '';
-    return `${head}: ${JSON.stringify(answer.length > 60 ? `${answer.slice(0, 60)}…` : answer)}`;
+    const clip = (answer: string) => JSON.stringify(answer.length > 60 ? `${answer.slice(0, 60)}…` : answer);
+    if (turn.answers && turn.answers.length > 1)
+      return `${head}: the page showed ${turn.answers.length} answers side by side, all recorded: ${turn.answers.map(clip).join(' | ')}`;
+    return `${head}: ${clip(turn.answer ?? '')}`;
   }
   return `${head}: ${turn.reason ?? 'no reason given'}`;
 }

@@ -24,8 +24,9 @@ import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
 import { contextForSession, loginWithBrowser, openPage } from '../capture/browser-login.js';
 import { startBrowserRecorder } from '../capture/browser-recorder.js';
 import { captureChat, type ChatTurn } from '../capture/capture-chat.js';
-import { loadSiteProfile, type SiteProfile } from '../capture/site-profiles.js';
+import { loadSiteProfile, loginProfile, type SiteProfiles } from '../capture/site-profiles.js';
 import { resolveAccount } from './browser-account.js';
+import { checkPageCommand } from './capture-check-page.js';
 import { timestampForFile } from './file-names.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 import {
@@ -56,13 +57,15 @@ interface Prepared {
 async function prepareContext(
   args: CaptureArgs,
   target: string,
-  profile: SiteProfile,
+  profile: SiteProfiles,
   session: SessionFile | undefined,
   io: CommandIo,
   browser: Browser,
 ): Promise<Prepared> {
   if (session) {
-    const context = await contextForSession(browser, session, profile);
+    const context = await contextForSession(browser, session, profile, {
+      onWarning: (line) => io.err(`warning: ${line}`),
+    });
     return { context, page: await context.newPage(), loggedInHere: false };
   }
   const account = await resolveAccount(args.user, { prompt: false });
@@ -86,12 +89,13 @@ async function prepareContext(
 /** The command body; `signal` is Ctrl-C. */
 export async function capture(args: CaptureArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
   const target = normaliseTarget(args.target);
+  if (args['check-page']) return checkPageCommand(args, target, io);
   const prompts = args.prompt ?? [];
   if (prompts.length === 0 && !args.interactive)
     throw new ProbeError('E_USAGE', 'give at least one --prompt TEXT, or --interactive to drive the browser yourself');
   if ([args.session, args.user].filter(Boolean).length > 1)
     throw new ProbeError('E_USAGE', 'give only one of --session and --user');
-  const profile = await loadSiteProfile(target, args.selectors);
+  const profile = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
   const session = args.session ? await readSessionFile(args.session) : undefined;
   const out = args.out ?? defaultCapturePath(target);
   await mkdir(dirname(out), { recursive: true });
@@ -158,12 +162,14 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
       turns = await captureChat({
         ...options,
         prompts,
-        thinking: args.thinking,
+        ...(args['thinking-mode'] !== undefined || args.thinking !== undefined
+          ? { thinking: args['thinking-mode'] ?? args.thinking! }
+          : {}),
         ...(args.model ? { model: args.model } : {}),
         onTurn: (t) => io.out(turnLine(t, prompts.length)),
       });
     } else if (!prepared.loggedInHere) {
-      await openPage(prepared.page, `${target}${profile.chatPath}`, args.timeout * 1000);
+      await openPage(prepared.page, `${target}${loginProfile(profile).chatPath}`, args.timeout * 1000);
     }
     if (args.interactive && !signal?.aborted) {
       io.out('recording: drive the browser; close its window or press Ctrl-C to stop');

@@ -11,7 +11,7 @@ import { writeSessionFile } from '../client/session-file.js';
 import { normaliseTarget } from '../client/target.js';
 import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
 import { loginWithBrowser } from '../capture/browser-login.js';
-import { loadSiteProfile } from '../capture/site-profiles.js';
+import { loadSiteProfile, SITE_ERA_NAMES, type SiteEraChoice } from '../capture/site-profiles.js';
 import { resolveAccount } from './browser-account.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
 import { tokenLifeText } from './whoami.js';
@@ -26,6 +26,8 @@ export interface LoginArgs {
   readonly headed?: boolean;
   readonly session?: string;
   readonly selectors?: string;
+  /** Which era of the site's page; `auto` (default): any era's login form. */
+  readonly 'site-era'?: SiteEraChoice;
   /** Seconds for page loads and the form's answer. */
   readonly timeout?: number;
   /** Seconds a person may take to log in by hand. */
@@ -37,7 +39,7 @@ export interface LoginArgs {
 /** The command body: returns the exit code; ProbeErrors become one line in runCommand. */
 export async function login(args: LoginArgs, io: CommandIo = processIo): Promise<number> {
   const target = normaliseTarget(args.target);
-  const profile = await loadSiteProfile(target, args.selectors);
+  const profile = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
   // --headed alone means "I will type it myself"; with --user the form is still filled for them.
   const account = await resolveAccount(args.user, { prompt: !args.headed });
   const { browser, cdpEndpoint } = await launchBrowser({
@@ -96,6 +98,12 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
       .option('selectors', {
         type: 'string',
         describe: 'JSON file overriding the page selectors (see docs/capture.md)',
+      })
+      .option('site-era', {
+        type: 'string',
+        choices: ['auto', ...SITE_ERA_NAMES],
+        default: 'auto',
+        describe: "which era of chat.qwen.ai's page (auto: any era's login form)",
       })
       .option('timeout', {
         type: 'number',

@@ -12,7 +12,7 @@ import { contextForSession, loginWithBrowser, type BrowserLoginResult } from '..
 import { startBrowserRecorder } from '../capture/browser-recorder.js';
 import { captureChat, type ChatTurn } from '../capture/capture-chat.js';
 import { applyNetLogHeaderOrder } from '../capture/net-log.js';
-import { loadSiteProfile, type SiteProfile } from '../capture/site-profiles.js';
+import { loadSiteProfile, type SiteProfiles } from '../capture/site-profiles.js';
 import { readSessionFile } from '../client/session-file.js';
 import { goodFailsHint } from '../bisect/explain-bisect.js';
 import { ProbeError } from '../exchange/errors.js';
@@ -115,13 +115,15 @@ export async function browserChat(options: BrowserChatOptions): Promise<BrowserC
 /** The step "log in with the browser": a session file, the login form, or a person in a headed window. */
 function logInStep(
   browser: Browser,
-  profile: SiteProfile,
+  profile: SiteProfiles,
   options: BrowserChatOptions,
 ): Promise<Pick<BrowserLoginResult, 'context' | 'page' | 'session'>> {
   return runStep('log in with the browser', options.onEvent, async () => {
     if (options.session) {
       const session = await readSessionFile(options.session);
-      const context = await contextForSession(browser, session, profile);
+      const context = await contextForSession(browser, session, profile, {
+        onWarning: (line) => options.onEvent?.({ kind: 'note', line: `warning: ${line}` }),
+      });
       return { value: { context, page: await context.newPage(), session }, detail: `session from ${options.session}` };
     }
     const account = typeof options.account === 'function' ? await options.account() : options.account;

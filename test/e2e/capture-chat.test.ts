@@ -1,7 +1,8 @@
 /**
- * The recorder as a library, end to end: Debian's Chromium logs in to the simulator (port 0) with
- * the demo account, chats, and the capture is checked for what the issue asks of it. One browser
- * and one logged-in page for the whole file; the tests run in order on the same chat.
+ * The recorder as a library, end to end: Debian's Chromium logs in to the simulator's 2026 page
+ * (port 0) with the demo account, chats through the `chat.qwen.ai` site profile (the era decided by
+ * the page), and the capture is checked for what the issues ask of it. One browser and one
+ * logged-in page for the whole file; the tests run in order on the same chat.
  */
 import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -18,12 +19,17 @@ import { launchBrowser } from '../../src/capture/browser-launch.js';
 import { loginWithBrowser } from '../../src/capture/browser-login.js';
 import { startBrowserRecorder, type BrowserRecorder } from '../../src/capture/browser-recorder.js';
 import { captureChat } from '../../src/capture/capture-chat.js';
-import { SITE_PROFILES } from '../../src/capture/site-profiles.js';
+import { loadSiteProfile, siteEra, type SiteProfiles } from '../../src/capture/site-profiles.js';
+import { PROFILES } from '../../src/simulator/profiles/index.js';
+import { PAGE_2026_SELECTORS as P } from '../../src/simulator/web/web-page-2026.js';
 import { assertValidHar } from '../support/har-validator.js';
 
 const CHUNK_INTERVAL_MS = 40;
-const THINKING_MODEL = 'qwen3-235b-a22b';
-const profile = SITE_PROFILES.simulator;
+/** A model the page lists by another name (Qwen3-VL-235B-A22B): picked by id through that name. */
+const THINKING_MODEL = 'qwen3-vl-plus';
+/** June 2026's rules (browser headers, the ssxmod cookie), served with the 2026 page. */
+const PAGE_2026 = { ...PROFILES['qwen-2026-06']!, name: 'qwen-2026-06+page-2026', page: '2026' as const };
+let profile: SiteProfiles;
 const dir = mkdtempSync(join(tmpdir(), 'qp-capture-chat-'));
 
 let sim: RunningSimulator;
@@ -33,7 +39,8 @@ let page: Page;
 let recorder: BrowserRecorder;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, chunkIntervalMs: CHUNK_INTERVAL_MS });
+  sim = await startSimulator({ port: 0, chunkIntervalMs: CHUNK_INTERVAL_MS, profile: PAGE_2026 });
+  profile = await loadSiteProfile(sim.url);
   ({ browser } = await launchBrowser());
   ({ context, page } = await loginWithBrowser({ target: sim.url, browser, profile, account: sim.demoUser }));
   recorder = await startBrowserRecorder(context, { origin: sim.url });
@@ -49,8 +56,35 @@ const completions = () => recorder.exchanges.filter((e) => e.endpoint === 'chat.
 const thinkingFlag = (ex: Exchange) =>
   (JSON.parse(ex.request.body ?? '{}') as { messages: { feature_config: { thinking_enabled: boolean } }[] }).messages[0]
     ?.feature_config.thinking_enabled;
+const sent = (ex: Exchange) =>
+  JSON.parse(ex.request.body ?? '{}') as {
+    model: string;
+    messages: { content: string; feature_config: { thinking_mode: string } }[];
+  };
 
 describe('capture of a chat driven through the page', () => {
+  it('sends a three-line prompt as one message, with a model and the thinking mode picked in the dropdowns', async () => {
+    const prompt = 'First line\nSecond line\nThird line';
+    const [turn] = await captureChat({
+      page,
+      target: sim.url,
+      profile,
+      recorder,
+      prompts: [prompt],
+      model: THINKING_MODEL,
+      thinking: 'auto',
+    });
+    expect(turn?.outcome).toBe('answered');
+    const [completion] = completions();
+    expect(sent(completion!).messages[0]?.content).toBe(prompt);
+    expect(sent(completion!).model).toBe(THINKING_MODEL);
+    expect(sent(completion!).messages[0]?.feature_config.thinking_mode).toBe('Auto');
+    // One message on the page, holding all three lines; the dropdowns show what was picked.
+    expect(await page.locator(P.userMessage).allInnerTexts()).toEqual([prompt]);
+    expect(await page.locator(P.modelTrigger).innerText()).toBe('Qwen3-VL-235B-A22B');
+    expect(await page.locator(P.thinkingValue).innerText()).toBe('Auto');
+  });
+
   it('records two turns, without and with thinking, each answered and classified', async () => {
     const first = await captureChat({
       page,
@@ -71,7 +105,7 @@ describe('capture of a chat driven through the page', () => {
       navigate: false,
     });
     expect([...first, ...second].map((t) => t.outcome)).toEqual(['answered', 'answered']);
-    const [plain, thought] = completions();
+    const [plain, thought] = completions().slice(-2);
     expect([thinkingFlag(plain!), thinkingFlag(thought!)]).toEqual([false, true]);
     expect(judgeQwenResponse(plain!.response).reasoning).toBe('');
     expect(judgeQwenResponse(thought!.response).reasoning).not.toBe('');
@@ -83,6 +117,7 @@ describe('capture of a chat driven through the page', () => {
   it('keeps the request as the browser sent it: cookies, authorization and the body', () => {
     const ex = completions()[0]!;
     const names = ex.request.headers.map((h) => h.name.toLowerCase());
+    expect(ex.request.headers.find((h) => h.name.toLowerCase() === 'referer')?.value).not.toMatch(/\/c\/guest/);
     expect(names).toEqual(
       expect.arrayContaining(['cookie', 'authorization', 'host', 'user-agent', 'sec-fetch-mode', 'content-type']),
     );
@@ -113,14 +148,13 @@ describe('capture of a chat driven through the page', () => {
       prompts: ['Tell a long one [[words=150]]'],
       navigate: false,
     });
+    // The 2026 page marks a message still arriving by its stop button, in the send button's place.
     await page.waitForFunction(
       (sel) => {
-        const last = [...document.querySelectorAll(sel)].at(-1);
-        return (
-          last?.getAttribute('data-status') === 'streaming' && (last.querySelector('.answer')?.textContent ?? '') !== ''
-        );
+        const last = [...document.querySelectorAll(sel.message)].at(-1);
+        return document.querySelector(sel.stop) !== null && (last?.querySelector(sel.answer)?.textContent ?? '') !== '';
       },
-      profile.selectors.assistantMessage,
+      { message: P.assistantMessage, stop: P.stopButton, answer: P.answer },
       { polling: 'raf', timeout: 60_000 },
     );
     // Answer text on screen, and the recorder has not seen the stream end: nothing waited for it.
@@ -150,7 +184,7 @@ describe('capture of a chat driven through the page', () => {
       await replay.routeFromHAR(path, { url: '**/api/**', notFound: 'abort' });
       const replayPage = await replay.newPage();
       await replayPage.goto(sim.url, { waitUntil: 'domcontentloaded' });
-      await replayPage.locator(profile.selectors.chatReady).waitFor({ state: 'attached', timeout: 30_000 });
+      await replayPage.locator(siteEra('2026').selectors.chatReady).waitFor({ state: 'attached', timeout: 30_000 });
       const recorded = completions()[0]!;
       const body = await replayPage.evaluate(
         async (req) => {

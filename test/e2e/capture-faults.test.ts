@@ -166,7 +166,8 @@ describe('capture when things go wrong', () => {
       cookies: {},
     });
     const r = await run({ target: blankUrl, session: path, timeout: 3 });
-    expectOneClearError(r, 'E_BROWSER', /never became ready .*data-ready/);
+    // It names what it waited for: each era's composer of the chat.qwen.ai profile.
+    expectOneClearError(r, 'E_BROWSER', /never became ready .*textarea\.message-input-textarea .*textarea#chat-input/);
     expect(await validCapture(r.out)).toEqual([]);
   });
 
