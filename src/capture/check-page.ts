@@ -119,20 +119,36 @@ async function eraScore(page: Page, profile: SiteProfile): Promise<number> {
   return score;
 }
 
-/** Waits for the chat page to show a composer (any era's), a login form, or nothing within the time. */
+/** How long a page that shows its widgets but no composer gets to finish rendering. */
+const SETTLE_GRACE_MS = 2000;
+
+/**
+ * Waits for the chat page to show a composer (any era's) or a login form; a page that shows only
+ * other chat widgets (a renamed composer) gets a moment more, then is checked as it stands.
+ */
 async function settleChatPage(page: Page, eras: readonly SiteProfile[], timeoutMs: number): Promise<void> {
-  const ready = eras.map((p) => p.selectors.chatReady).join(', ');
-  const login = eras.map((p) => p.selectors.loginEmail).join(', ');
-  await page
+  const selectors = (keys: readonly SelectorKey[]) =>
+    eras.flatMap((p) => keys.map((key) => p.selectors[key]).filter((s): s is string => s !== undefined)).join(', ');
+  const done = selectors(['chatReady', 'loginEmail']);
+  const shown = await page
     .waitForFunction(
       (s) =>
-        [...document.querySelectorAll(s.ready), ...document.querySelectorAll(s.login)].some(
-          (el) => (el as HTMLElement).getClientRects().length > 0,
-        ),
-      { ready, login },
+        [...document.querySelectorAll(s.done)].some((el) => (el as HTMLElement).getClientRects().length > 0)
+          ? 'done'
+          : [...document.querySelectorAll(s.widgets)].some((el) => (el as HTMLElement).getClientRects().length > 0)
+            ? 'widgets'
+            : false,
+      { done, widgets: selectors(['modelSelect', 'thinkingToggle', 'newChat']) },
       { timeout: timeoutMs, polling: 200 },
     )
+    .then((handle) => handle.jsonValue())
     .catch(() => undefined);
+  if (shown === 'widgets')
+    await page
+      .locator(done)
+      .first()
+      .waitFor({ state: 'visible', timeout: SETTLE_GRACE_MS })
+      .catch(() => undefined);
 }
 
 async function signedOutNote(page: Page, profile: SiteProfile): Promise<string | undefined> {
