@@ -19,8 +19,7 @@ import { readCapture } from '../../src/exchange/capture-reader.js';
 import type { Exchange } from '../../src/exchange/exchange.js';
 import { diffCaptures } from '../../src/diff/index.js';
 import { renderDiff, REPORT_FORMATS } from '../../src/report/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { PROFILES } from '../../src/simulator/profiles/index.js';
+import { expectedAnswer, QWEN_2026_09, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { closeQuietly, launchBrowser } from '../../src/capture/browser-launch.js';
 import { contextForSession, loginWithBrowser } from '../../src/capture/browser-login.js';
 import { startBrowserRecorder } from '../../src/capture/browser-recorder.js';
@@ -29,8 +28,10 @@ import { checkPage } from '../../src/capture/check-page.js';
 import { loadSiteProfile, type SiteProfiles } from '../../src/capture/site-profiles.js';
 import { capture, type CaptureArgs } from '../../src/cli/capture.js';
 import { formatPageCheck } from '../../src/cli/capture-check-page.js';
+import { turnLine } from '../../src/cli/capture-support.js';
 
-const PAGE_2026 = { ...PROFILES['qwen-2026-06']!, name: 'qwen-2026-06+page-2026', page: '2026' as const };
+/** The era whose page is the 2026 page; dual answers only when a test asks for them. */
+const PAGE_2026 = { ...QWEN_2026_09, dualResponses: { rate: 0, seed: 1 } };
 const dir = mkdtempSync(join(tmpdir(), 'qp-page-2026-'));
 let sim: RunningSimulator;
 let sim2025: RunningSimulator;
@@ -231,6 +232,29 @@ describe('capture --check-page', () => {
   });
 });
 
+describe('two answers side by side', () => {
+  it('records both, and the turn line says so', async () => {
+    sim.setFaults([{ name: 'dual-response', times: 1 }]);
+    const page = await signedIn.newPage();
+    const recorder = await startBrowserRecorder(page, { origin: sim.url });
+    try {
+      const [turn] = await captureChat({ page, target: sim.url, profile: profiles, recorder, prompts: ['Pick one'] });
+      expect(turn?.outcome).toBe('answered');
+      const answer = expectedAnswer('Pick one').answer;
+      expect(turn?.answers).toEqual([answer, answer]);
+      expect(turn?.answer).toBe(answer);
+      expect(turnLine(turn!, 1)).toMatch(/the page showed 2 answers side by side, all recorded: "You said/);
+      // The completion exchange holds both streams.
+      const created = turn?.exchange?.response?.sse?.filter((e) => e.data.includes('response.created')) ?? [];
+      expect(created).toHaveLength(2);
+    } finally {
+      sim.setFaults([]);
+      await recorder.stop();
+      await page.close();
+    }
+  });
+});
+
 describe('a recorded login', () => {
   it('keeps no password hash, token or refresh token in a capture that keeps secrets, nor in any report', async () => {
     const context = await browser.newContext();
@@ -249,10 +273,12 @@ describe('a recorded login', () => {
     const writer = await openCaptureWriter(path, { source: 'browser', redacted: false });
     for (const ex of exchanges) await writer.append(ex);
     await writer.close();
-    const secrets = [sha256Hex(sim.demoUser.password), session.token];
+    const refresh = session.storageState?.cookies.find((c) => c.name === 'refresh_token')?.value;
+    expect(refresh).toBeDefined(); // the 2026 page signs in with /api/v2/auths/signin
+    const secrets = [sha256Hex(sim.demoUser.password), session.token, refresh!];
     const entries = (JSON.parse(await readFile(path, 'utf8')) as { log: { entries: { request: { url: string } }[] } })
       .log.entries;
-    const signinEntry = entries.filter((e) => /\/auths\/signin$/.test(new URL(e.request.url).pathname));
+    const signinEntry = entries.filter((e) => new URL(e.request.url).pathname === '/api/v2/auths/signin');
     expect(signinEntry).toHaveLength(1);
     for (const secret of secrets) expect(JSON.stringify(signinEntry)).not.toContain(secret);
     const good = (await readCapture(path)).exchanges;

@@ -1,9 +1,9 @@
 /**
- * The qwen-2026-09 era with a real Chromium: the simulator's page signs its requests through the
- * signing script and gets answers; a capture of it carries valid signatures, and the same request
- * re-sent from Node is soft-blocked; a soft-blocked account meets the captcha, which Chromium solves by
- * dragging the slider, after which the account is let through; and over `--tls` the JA4 rule tells
- * Node's undici from Chromium.
+ * The qwen-2026-09 era with a real Chromium: the simulator's page (the 2026 page, driven here by its
+ * own class names) signs its requests through the signing script and gets answers; a capture of it
+ * carries valid signatures, and the same request re-sent from Node is soft-blocked; a soft-blocked
+ * account meets the captcha, which Chromium solves by dragging the slider, after which the account
+ * is let through; and over `--tls` the JA4 rule tells Node's undici from Chromium.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginWithBrowser } from '../../src/capture/browser-login.js';
 import { startBrowserRecorder } from '../../src/capture/browser-recorder.js';
 import { captureChat } from '../../src/capture/capture-chat.js';
-import { SITE_PROFILES } from '../../src/capture/site-profiles.js';
+import { loadSiteProfile } from '../../src/capture/site-profiles.js';
 import { sha256Hex } from '../../src/common/index.js';
 import { replayCapture } from '../../src/replay/replay-capture.js';
 import { signBxPp, signBxUa, verifyBxPp, verifyBxUa } from '../../src/simulator/anti-bot/signatures.js';
@@ -22,7 +22,6 @@ import {
   CAPTCHA_SELECTORS,
   DEMO_USER,
   expectedAnswer,
-  PAGE_SELECTORS as S,
   QWEN_2026_09,
   simulatorTlsMaterial,
   startSimulator,
@@ -33,11 +32,12 @@ import { WEB_CLIENT_2026_08 } from '../../src/upstream/browser-headers.js';
 import { completionBody2026 } from '../../src/upstream/front-end-2026.js';
 import { shapeFor, systemIdClock } from '../../src/upstream/shapes.js';
 import { judgeQwenResponse } from '../../src/upstream/stream-reader.js';
+import { PAGE_2026_SELECTORS as P } from '../../src/simulator/web/web-page-2026.js';
 import { launchChromium } from '../support/chromium.js';
 
 const SECRET = 'e2e-2026-secret';
 const KEY = Buffer.from(SECRET);
-/** Dual responses off, so every answer can be checked exactly (the page keeps the first anyway). */
+/** Dual responses off, so every answer can be checked exactly (the dual-response fault turns one on). */
 const PROFILE = { ...QWEN_2026_09, dualResponses: { rate: 0, seed: 1 } };
 
 interface SentRequest {
@@ -76,24 +76,26 @@ async function openPage(sim: RunningSimulator, target: Browser = browser) {
     if (!new URL(r.url()).pathname.startsWith('/api/')) return;
     pending.push(r.allHeaders().then((headers) => ({ url: r.url(), headers, body: r.postData() })));
   });
-  await page.goto(`${sim.url}/`);
-  await page.locator(S.loginView).waitFor();
-  await page.fill(S.loginEmail, DEMO_USER.email);
-  await page.fill(S.loginPassword, DEMO_USER.password);
-  await page.click(S.loginSubmit);
-  await page.locator(S.chatReady).waitFor();
+  await page.goto(`${sim.url}/auth?action=signin`);
+  await page.fill(P.loginEmail, DEMO_USER.email);
+  await page.fill(P.loginPassword, DEMO_USER.password);
+  await page.click(P.loginSubmit);
+  await page.locator(P.ready).waitFor({ state: 'attached' });
   return { context, page, requests: () => Promise.all(pending) };
 }
 
+/** Sends a prompt as a person would and reads the n-th answer once its action bar or error shows. */
 async function say(page: Page, prompt: string, n: number) {
-  await page.fill(S.chatInput, prompt);
-  await page.click(S.sendButton);
-  const message = page.locator(S.assistantMessage).nth(n - 1);
-  await message.and(page.locator('[data-status="done"], [data-status="error"]')).waitFor();
+  await page.fill(P.composer, prompt);
+  // Mounted once there is text, and disabled by a class for a moment: wait for the class to go.
+  await page.locator(`${P.sendButton}:not(.disabled)`).click();
+  const message = page.locator(P.assistantMessage).nth(n - 1);
+  await message.locator(`${P.actionBar}, ${P.error}`).first().waitFor();
+  const error = (await message.locator(P.error).count()) > 0;
   return {
-    status: await message.getAttribute('data-status'),
-    answer: await message.locator(S.answer).textContent(),
-    error: await message.locator(S.error).textContent(),
+    status: error ? 'error' : 'done',
+    answer: (await message.locator(P.answer).count()) > 0 ? await message.locator(P.answer).textContent() : '',
+    error: error ? await message.locator(P.error).textContent() : '',
   };
 }
 
@@ -108,7 +110,7 @@ describe('the qwen-2026-09 page in Chromium', () => {
     const sim = await simulator();
     const { context, page, requests } = await openPage(sim);
     try {
-      expect(await page.locator(S.modelSelect).inputValue()).toBe('qwen3.7-plus');
+      expect(await page.locator(P.modelTrigger).innerText()).toBe('Qwen3.7-Plus');
       const first = await say(page, 'Hello from 2026', 1);
       expect(first).toEqual({ status: 'done', answer: expectedAnswer('Hello from 2026').answer, error: '' });
       const second = await say(page, 'And again', 2);
@@ -166,15 +168,31 @@ describe('the qwen-2026-09 page in Chromium', () => {
     }
   });
 
-  it('forces thinking for qwen3.8 (think_skip.enable false) and keeps one answer of a dual response', async () => {
+  it('forces thinking for qwen3.8 (think_skip.enable false) and shows both answers of a dual response', async () => {
     const sim = await simulator({ faults: [{ name: 'dual-response', times: 1 }] });
-    const { context, page } = await openPage(sim);
+    const { context, page, requests } = await openPage(sim);
     try {
-      await page.selectOption(S.modelSelect, 'qwen3.8-max');
-      expect(await page.locator(S.thinkingToggle).isChecked()).toBe(true);
-      expect(await page.locator(S.thinkingToggle).isDisabled()).toBe(true);
+      await page.locator(P.modelTrigger).click();
+      await page
+        .locator(P.modelOption)
+        .filter({ has: page.locator('.wms-list__item-name', { hasText: /^Qwen3\.8-Max$/ }) })
+        .click();
+      // The model always thinks: the thinking choice offers everything but Fast.
+      await page.locator(P.thinking).click();
+      const fast = page.locator(P.thinkingOption).filter({ hasText: /^Fast$/ });
+      expect(await fast.getAttribute('class')).toMatch(/ant-select-item-option-disabled/);
+      await page.keyboard.press('Escape');
       const turn = await say(page, 'Which city?', 1);
       expect(turn).toEqual({ status: 'done', answer: expectedAnswer('Which city?').answer, error: '' });
+      const completion = (await requests()).find((r) => r.url.includes('/api/v2/chat/completions'))!;
+      expect(JSON.parse(completion.body ?? '{}').messages[0].feature_config.thinking_enabled).toBe(true);
+      // Two answers side by side, each whole (the stream interleaves them).
+      const dual = page.locator(`${P.dualMessage} ${P.assistantMessage}`);
+      expect(await dual.count()).toBe(2);
+      expect(await dual.locator(P.answer).allTextContents()).toEqual([
+        expectedAnswer('Which city?').answer,
+        expectedAnswer('Which city?').answer,
+      ]);
       expect(sim.state.faults.list[0]?.hits).toBe(1);
     } finally {
       await context.close();
@@ -185,7 +203,7 @@ describe('the qwen-2026-09 page in Chromium', () => {
 describe('a capture of the qwen-2026-09 page', () => {
   it('carries valid signatures, and the same request re-sent from Node (replay) is soft-blocked', async () => {
     const sim = await simulator();
-    const profile = SITE_PROFILES.simulator;
+    const profile = await loadSiteProfile(sim.url);
     const { context, page } = await loginWithBrowser({ target: sim.url, browser, profile, account: sim.demoUser });
     const recorder = await startBrowserRecorder(context, { origin: sim.url });
     try {
@@ -262,7 +280,7 @@ describe('the captcha of qwen-2026-09', () => {
       expect((await context.cookies(sim.url)).some((c) => c.name === 'x5sec')).toBe(true);
 
       await page.locator(CAPTCHA_SELECTORS.back).click();
-      await page.locator(S.chatReady).waitFor();
+      await page.locator(P.ready).waitFor({ state: 'attached' });
       const through = await say(page, 'Let me through', 1);
       expect(through).toEqual({ status: 'done', answer: expectedAnswer('Let me through').answer, error: '' });
     } finally {

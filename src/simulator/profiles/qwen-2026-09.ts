@@ -275,6 +275,8 @@ export const QWEN_2026_09: SimulatorProfile = {
     'chat.qwen.ai in Sep 2026: baxia signatures, a full cookie jar and (with --tls) a browser JA4, else an empty ' +
     'answer, then a captcha, then 403; front end 0.2.87 (version header); dual responses; qwen3.8 always thinks',
   era: 'qwen-2026-09',
+  // chat.qwen.ai's own page since 2025-12-07 (docs/protocol.md §11): what a browser met in Sep 2026.
+  page: '2026',
   dualResponses: { rate: 0.2, seed: 2026 },
   quota: { timesPerModel: 100, userTier: 'free' },
   models: MODELS_2026_09,
