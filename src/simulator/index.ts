@@ -59,6 +59,8 @@ export type { ApiFaultName, FaultSpec, FaultName, PageFaultName } from './faults
 export { expectedAnswer, LONG_ANSWER_DIRECTIVE, renderSummary } from './answers.js';
 export type { ExpectedAnswer, ExpectedSummary } from './answers.js';
 export { PAGE_SELECTORS } from './web/web-page.js';
+export { PAGE_2026_DEFAULTS, PAGE_2026_SELECTORS } from './web/web-page-2026.js';
+export type { Page2026Settings } from './web/web-page-2026.js';
 export { CONTROL_PREFIX } from './control-routes.js';
 export { INVALID_CREDENTIALS } from './account-handlers.js';
 export { wafHtmlPage, wafJsonBlock, captchaJson, PUNISH_PATH } from './responses.js';

@@ -106,7 +106,7 @@ export interface QuotaSpec {
  * Which page the simulator serves: `2025` the Open WebUI page, `2026` chat.qwen.ai's own page of
  * 2026 (web/web-page-2026.ts). Default `2025`.
  */
-export type PageEra = '2025' | '2026';
+export type PageVersion = '2025' | '2026';
 
 export interface SimulatorProfile {
   readonly name: string;
@@ -122,7 +122,7 @@ export interface SimulatorProfile {
   readonly dualResponses?: DualResponseSpec;
   readonly quota?: QuotaSpec;
   /** The page the simulator serves; default `2025`. */
-  readonly page?: PageEra;
+  readonly page?: PageVersion;
   readonly models: readonly ModelSpec[];
   /** Evaluated in order against each /api request; the first match answers. */
   readonly rules: readonly ProfileRule[];
