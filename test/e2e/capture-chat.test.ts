@@ -130,7 +130,8 @@ describe('capture of a chat driven through the page', () => {
     for (const ex of completions()) {
       const times = ex.response?.sse?.map((e) => e.t) ?? [];
       expect(times.length).toBeGreaterThan(5);
-      for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+      // Two events may arrive in one network read and share a millisecond: order, not a gap, is the rule.
+      for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThanOrEqual(times[i - 1]!);
       // The simulator cannot send faster than its interval, so this lower bound holds under any load.
       expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((times.length - 1) * CHUNK_INTERVAL_MS * 0.5);
       const chunkTimes = ex.response?.chunks?.map((c) => c.t) ?? [];
