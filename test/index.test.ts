@@ -3,28 +3,32 @@ import * as qwenProbe from '../src/index.js';
 
 describe('the library entry point', () => {
   it('offers the Exchange helpers at the top level and each capability as a namespace', () => {
-    expect(typeof qwenProbe.readCapture).toBe('function');
-    expect(typeof qwenProbe.openCaptureWriter).toBe('function');
-    expect(typeof qwenProbe.ProbeError).toBe('function');
-    expect(typeof qwenProbe.upstream.readQwenStream).toBe('function');
-    expect(typeof qwenProbe.net.sendRequest).toBe('function');
-    expect(typeof qwenProbe.client.runShapeTurn).toBe('function');
-    expect(typeof qwenProbe.capture.startBrowserRecorder).toBe('function');
-    expect(typeof qwenProbe.intercept.startIntercept).toBe('function');
-    expect(typeof qwenProbe.diff.diffCaptures).toBe('function');
-    expect(typeof qwenProbe.bisect.bisectRequests).toBe('function');
-    expect(typeof qwenProbe.learn.learnProtocol).toBe('function');
-    expect(typeof qwenProbe.lint.lintExchanges).toBe('function');
-    expect(typeof qwenProbe.replay.replayCapture).toBe('function');
-    expect(typeof qwenProbe.report.renderDiff).toBe('function');
-    expect(typeof qwenProbe.proxy.startProxyServer).toBe('function');
-    expect(typeof qwenProbe.simulator.startSimulator).toBe('function');
+    const offered = (value: unknown) => typeof value;
+    expect(
+      [
+        qwenProbe.readCapture,
+        qwenProbe.openCaptureWriter,
+        qwenProbe.ProbeError,
+        qwenProbe.upstream.readQwenStream,
+        qwenProbe.net.sendRequest,
+        qwenProbe.client.runShapeTurn,
+        qwenProbe.capture.startBrowserRecorder,
+        qwenProbe.intercept.startIntercept,
+        qwenProbe.diff.diffCaptures,
+        qwenProbe.bisect.bisectRequests,
+        qwenProbe.learn.learnProtocol,
+        qwenProbe.lint.lintExchanges,
+        qwenProbe.replay.replayCapture,
+        qwenProbe.report.renderDiff,
+        qwenProbe.proxy.startProxyServer,
+        qwenProbe.simulator.startSimulator,
+      ].map(offered),
+    ).toEqual(Array(16).fill('function'));
   });
 
   it('offers the bisect of two captures and the investigation workflow, but not the bench baseline', () => {
-    expect(typeof qwenProbe.bisect.planCaptures).toBe('function');
-    expect(typeof qwenProbe.bisect.runBisectPlan).toBe('function');
-    expect(typeof qwenProbe.workflow.investigate).toBe('function');
+    const offered = [qwenProbe.bisect.planCaptures, qwenProbe.bisect.runBisectPlan, qwenProbe.workflow.investigate];
+    expect(offered.map((value) => typeof value)).toEqual(['function', 'function', 'function']);
     expect('leaveOneOut' in qwenProbe.bisect).toBe(false);
   });
 

@@ -11,6 +11,8 @@ import { applyNetLogHeaderOrder, applyWireOrder, orderHeadersByWire, parseNetLog
 const FIXTURE = new URL('../../fixtures/capture/netlog-sample.json', import.meta.url);
 const text = readFileSync(FIXTURE, 'utf8');
 const BASE = 'http://127.0.0.1:8787';
+/** The completion's header names as the fixture's NetLog says Chromium sent them. */
+const COMPLETION_WIRE_ORDER = ['Host', 'Connection', 'Content-Length', 'x-request-id', 'Accept', 'Cookie'];
 const h = (pairs: string[][]): Header[] => pairs.map(([name, value]) => ({ name: name!, value: value! }));
 
 function exchange(id: string, method: string, url: string, headers: Header[], at: number, tags?: string[]): Exchange {
@@ -32,14 +34,7 @@ describe('parseNetLog', () => {
       ['POST', '/api/v2/chat/completions?chat_id=c1', false],
       ['GET', '/api/models', true],
     ]);
-    expect(sent[1]!.headers.map((x) => x.name)).toEqual([
-      'Host',
-      'Connection',
-      'Content-Length',
-      'x-request-id',
-      'Accept',
-      'Cookie',
-    ]);
+    expect(sent[1]!.headers.map((x) => x.name)).toEqual(COMPLETION_WIRE_ORDER);
     expect(sent[2]!.headers[0]).toEqual({ name: ':method', value: 'GET' });
     expect(sent[2]!.url).toBe('https://chat.qwen.ai/api/models');
   });
@@ -146,14 +141,7 @@ describe('applyWireOrder / applyNetLogHeaderOrder', () => {
       'Cookie',
     ]);
     expect(out[1]!.request.headers.find((x) => x.name === 'Connection')?.value).toBe('keep-alive');
-    expect(out[0]!.request.headers.map((x) => x.name)).toEqual([
-      'Host',
-      'Connection',
-      'Content-Length',
-      'x-request-id',
-      'Accept',
-      'Cookie',
-    ]);
+    expect(out[0]!.request.headers.map((x) => x.name)).toEqual(COMPLETION_WIRE_ORDER);
     expect(out[2]!.request.headers.map((x) => x.name)).toEqual([
       ':method',
       ':authority',

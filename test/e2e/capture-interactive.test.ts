@@ -12,10 +12,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/exchange/capture-reader.js';
 import { judgeQwenResponse } from '../../src/upstream/stream-reader.js';
-import { resolveCredentials } from '../../src/client/credentials.js';
-import { readSessionFile, writeSessionFile } from '../../src/client/session-file.js';
+import { readSessionFile } from '../../src/client/session-file.js';
 import { PAGE_SELECTORS, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { startCli } from './capture-process.js';
+import { writeDemoSession } from '../support/demo-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qp-capture-interactive-'));
 let sim: RunningSimulator;
@@ -39,15 +39,7 @@ function startXvfb(): Promise<{ child: ChildProcess; display: string }> {
 beforeAll(async () => {
   ({ child: xvfb, display } = await startXvfb());
   sim = await startSimulator({ port: 0, chunkIntervalMs: 20 });
-  const creds = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
-  session = join(dir, 'session.json');
-  await writeSessionFile(session, {
-    version: 1,
-    target: sim.url,
-    createdAt: new Date().toISOString(),
-    token: creds.token,
-    cookies: { ...creds.cookies },
-  });
+  session = await writeDemoSession(sim, dir);
 });
 
 afterAll(async () => {

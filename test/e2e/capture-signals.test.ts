@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/exchange/capture-reader.js';
-import { resolveCredentials } from '../../src/client/credentials.js';
-import { writeSessionFile } from '../../src/client/session-file.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { assertValidHar } from '../support/har-validator.js';
 import { startCli } from './capture-process.js';
+import { writeDemoSession } from '../support/demo-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qp-capture-signals-'));
 let sim: RunningSimulator;
@@ -20,15 +19,7 @@ let session: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, chunkIntervalMs: 20 });
-  const creds = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
-  session = join(dir, 'session.json');
-  await writeSessionFile(session, {
-    version: 1,
-    target: sim.url,
-    createdAt: new Date().toISOString(),
-    token: creds.token,
-    cookies: { ...creds.cookies },
-  });
+  session = await writeDemoSession(sim, dir);
 });
 
 afterAll(async () => {

@@ -10,10 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCredentials } from '../../src/client/credentials.js';
-import { writeSessionFile } from '../../src/client/session-file.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../support/run-cli.js';
+import { writeDemoSession } from '../support/demo-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qp-learn-lint-e2e-'));
 const browser = join(dir, 'browser.har');
@@ -22,15 +21,7 @@ let sim: RunningSimulator;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, chunkIntervalMs: 10 });
-  const creds = await resolveCredentials({ target: sim.url, user: `${sim.demoUser.email}:${sim.demoUser.password}` });
-  const session = join(dir, 'session.json');
-  await writeSessionFile(session, {
-    version: 1,
-    target: sim.url,
-    createdAt: new Date().toISOString(),
-    token: creds.token,
-    cookies: { ...creds.cookies },
-  });
+  const session = await writeDemoSession(sim, dir);
   const capture = await runCli([
     'capture',
     '--target',

@@ -1,6 +1,5 @@
 /** Runs the CLI from source in a child process (`node --import tsx src/cli/main.ts ...`), as a user would. */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { cliChild } from './spawn-cli.js';
 
 export interface CliRun {
   readonly code: number | null;
@@ -8,18 +7,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 export function runCli(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = cliChild(args, options, 'ignore');
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

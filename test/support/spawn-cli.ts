@@ -2,7 +2,8 @@
  * Spawns the CLI from source (`node --import tsx src/cli/main.ts ...`) for tests of long-running
  * commands: read its output as it comes, wait for a line, signal it, await its exit.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,12 +19,22 @@ export interface SpawnedCli {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): SpawnedCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+/** The CLI from source as a child process, with colours off; the one place that knows how to start it. */
+export function cliChild(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv | undefined; cwd?: string | undefined },
+  stdin: 'pipe' | 'ignore',
+): ChildProcessByStdio<Writable | null, Readable, Readable> {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+    stdio: [stdin, 'pipe', 'pipe'],
+    // spawn's overloads cannot type a stdin chosen at run time
+  }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+}
+
+export function spawnCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): SpawnedCli {
+  const child = cliChild(args, options, 'pipe') as ChildProcessWithoutNullStreams;
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
