@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { removableFields, withoutFields } from '../../src/bisect/removable-fields.js';
 import type { ExchangeRequest } from '../../src/exchange/exchange.js';
+import { headerList } from '../support/header-list.js';
 
 const request: ExchangeRequest = {
   method: 'POST',
   url: 'https://chat.qwen.ai/api/v2/chat/completions?chat_id=abc&x=1',
-  headers: [
-    { name: 'Host', value: 'chat.qwen.ai' },
-    { name: 'Authorization', value: 'Bearer t' },
-    { name: 'Cookie', value: 'a=1; token=t; b=2' },
-    { name: 'source', value: 'web' },
-    { name: 'Content-Length', value: '999' },
-  ],
+  headers: headerList({
+    Host: 'chat.qwen.ai',
+    Authorization: 'Bearer t',
+    Cookie: 'a=1; token=t; b=2',
+    source: 'web',
+    'Content-Length': '999',
+  }),
   body: JSON.stringify({ stream: true, messages: [{ role: 'user', feature_config: { thinking: false } }], model: 'm' }),
 };
 

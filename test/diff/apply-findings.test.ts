@@ -4,6 +4,7 @@ import { diffCaptures } from '../../src/diff/diff-captures.js';
 import type { ExchangeRequest } from '../../src/exchange/exchange.js';
 import { browserWebCapture, shapeCapture } from './support/fixture-captures.js';
 import { exchangeOf, jsonRequest } from './support/requests.js';
+import { headerList } from '../support/header-list.js';
 
 function diffOf(good: ExchangeRequest, bad: ExchangeRequest) {
   return diffCaptures([exchangeOf(good)], [exchangeOf(bad)]).pairs[0]?.findings ?? [];
@@ -25,10 +26,7 @@ describe('applyFindings', () => {
     const badBody = '{"model":"qwen-turbo","messages":[{"chat_type":"text","content":"Hi"}]}';
     const bad: ExchangeRequest = {
       ...good,
-      headers: [
-        { name: 'content-type', value: 'application/json' },
-        { name: 'X-Lib', value: '1' },
-      ],
+      headers: headerList({ 'content-type': 'application/json', 'X-Lib': '1' }),
       body: badBody,
     };
     const findings = diffOf(good, bad);
@@ -62,21 +60,12 @@ describe('applyFindings', () => {
     const good: ExchangeRequest = {
       method: 'GET',
       url: 'https://chat.qwen.ai/api/models',
-      headers: [
-        { name: 'Accept', value: '*/*' },
-        { name: 'source', value: 'web' },
-        { name: 'User-Agent', value: 'UA' },
-        { name: 'Cookie', value: 'token=t; ssxmod_itna=s' },
-      ],
+      headers: headerList({ Accept: '*/*', source: 'web', 'User-Agent': 'UA', Cookie: 'token=t; ssxmod_itna=s' }),
     };
     const bad: ExchangeRequest = {
       method: 'GET',
       url: 'https://chat.qwen.ai/api/models',
-      headers: [
-        { name: 'accept', value: '*/*' },
-        { name: 'user-agent', value: 'UA' },
-        { name: 'cookie', value: 'token=t' },
-      ],
+      headers: headerList({ accept: '*/*', 'user-agent': 'UA', cookie: 'token=t' }),
     };
     const fixed = applyFindings(bad, diffOf(good, bad), good);
     expect(fixed.headers).toEqual([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCurl, shellWords } from '../../src/diff/curl-command.js';
+import { headerList } from '../support/header-list.js';
 
 describe('parseCurl', () => {
   it('reads the DevTools "Copy as cURL (bash)" form: backslash-newlines, single quotes, $\'…\' bodies', () => {
@@ -14,11 +15,11 @@ describe('parseCurl', () => {
     expect(request).toEqual({
       method: 'POST',
       url: 'https://chat.qwen.ai/api/v2/chat/completions?chat_id=abc',
-      headers: [
-        { name: 'accept', value: 'text/event-stream' },
-        { name: 'authorization', value: 'Bearer x.y.z' },
-        { name: 'Cookie', value: 'token=x.y.z; ssxmod_itna=1-abc' },
-      ],
+      headers: headerList({
+        accept: 'text/event-stream',
+        authorization: 'Bearer x.y.z',
+        Cookie: 'token=x.y.z; ssxmod_itna=1-abc',
+      }),
       body: '{"content":"it\'s \\n fine"}',
     });
   });

@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeRequest } from '../../src/diff/normalize-request.js';
+import { headerList } from '../support/header-list.js';
 
 describe('normalizeRequest', () => {
   it('lower-cases header names, joins duplicates and drops HTTP/2 pseudo and hop-by-hop headers', () => {
     const n = normalizeRequest({
       method: 'post',
       url: 'https://chat.qwen.ai/api/models',
-      headers: [
-        { name: ':authority', value: 'chat.qwen.ai' },
-        { name: ':path', value: '/api/models' },
-        { name: 'Accept', value: 'a' },
-        { name: 'accept', value: 'b' },
-        { name: 'Connection', value: 'keep-alive' },
-        { name: 'Content-Length', value: '12' },
-        { name: 'Host', value: 'chat.qwen.ai' },
-      ],
+      headers: headerList({
+        ':authority': 'chat.qwen.ai',
+        ':path': '/api/models',
+        Accept: 'a',
+        accept: 'b',
+        Connection: 'keep-alive',
+        'Content-Length': '12',
+        Host: 'chat.qwen.ai',
+      }),
     });
     expect(n.method).toBe('POST');
     expect(n.headers).toEqual([{ name: 'accept', rawName: 'Accept', value: 'a, b' }]);
@@ -25,11 +26,7 @@ describe('normalizeRequest', () => {
     const n = normalizeRequest({
       method: 'GET',
       url: 'https://x/api/models',
-      headers: [
-        { name: 'A', value: '1' },
-        { name: 'Cookie', value: 'token=abc; ssxmod_itna=1-x=y; flag' },
-        { name: 'B', value: '2' },
-      ],
+      headers: headerList({ A: '1', Cookie: 'token=abc; ssxmod_itna=1-x=y; flag', B: '2' }),
     });
     expect(n.cookies).toEqual([
       { name: 'token', value: 'abc' },

@@ -57,11 +57,11 @@ describe('pairExchanges', () => {
     expect(p.skippedGood).toBe(1);
   });
 
-  it('pairs 20,000 exchanges in linear time', () => {
+  // How the time grows with the count is the diff bench's to measure (twice the entries <= 2.2x).
+  it('pairs 20,000 exchanges, each with one of the same endpoint', () => {
     const many = Array.from({ length: 20_000 }, (_, i) => get(`https://x/api/v9/k${i % 100}/item`));
-    const started = performance.now();
     const p = pairExchanges(many, [...many].reverse());
     expect(p.pairs).toHaveLength(20_000);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(p.pairs.every(({ good, bad }) => good.exchange.request.url === bad.exchange.request.url)).toBe(true);
   });
 });

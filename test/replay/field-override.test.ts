@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, parseOverride, pathSegments, replacePrompt } from '../../src/replay/field-override.js';
 import type { ExchangeRequest } from '../../src/exchange/exchange.js';
+import { headerList } from '../support/header-list.js';
 
 const request: ExchangeRequest = {
   method: 'POST',
   url: 'http://127.0.0.1:8787/api/v2/chat/completions?chat_id=c1',
-  headers: [
-    { name: 'Cookie', value: 'a=1; token=t' },
-    { name: 'source', value: 'web' },
-  ],
+  headers: headerList({ Cookie: 'a=1; token=t', source: 'web' }),
   body: JSON.stringify({ model: 'qwen-turbo', messages: [{ role: 'user', content: 'Hello!', chat_type: 'text' }] }),
 };
 

@@ -14,6 +14,7 @@ import {
   loadProfile,
   parseProfile,
   PROFILES,
+  type ProfileRule,
   type SimulatorProfile,
 } from '../../src/simulator/index.js';
 import { complete, envelopeOf, inProcess, minimalBody, newChat, signin } from './support.js';
@@ -117,6 +118,13 @@ describe('loading a profile', () => {
 describe('profiles written in code express each kind of hidden culprit', () => {
   const base = [...AUTH_RULES, ...COMPLETION_VALIDATION_RULES, ...CHAT_EXISTENCE_RULES];
   const block = { status: 200, code: 'Bad_Request', details: 'Internal error' } as const;
+  /** The seed's profile rules plus one rule on completions: the hidden culprit under test. */
+  const withCompletionRule = (name: string, rule: Omit<ProfileRule, 'endpoint'>): SimulatorProfile => ({
+    name,
+    description: '',
+    models: PROFILES['qwen-2025-10']!.models,
+    rules: [...base, { ...rule, endpoint: 'chat.completions' }],
+  });
   const cases: {
     what: string;
     profile: SimulatorProfile;
@@ -125,61 +133,34 @@ describe('profiles written in code express each kind of hidden culprit', () => {
   }[] = [
     {
       what: 'a required body field with a given value',
-      profile: {
-        name: 'field',
-        description: '',
-        models: PROFILES['qwen-2025-10']!.models,
-        rules: [
-          ...base,
-          {
-            name: 'mode',
-            endpoint: 'chat.completions',
-            when: { kind: 'not', condition: { kind: 'equals', location: 'body', path: 'chat_mode', value: 'normal' } },
-            respond: block,
-            explain: 'chat_mode must be normal',
-          },
-        ],
-      },
+      profile: withCompletionRule('field', {
+        name: 'mode',
+        when: { kind: 'not', condition: { kind: 'equals', location: 'body', path: 'chat_mode', value: 'normal' } },
+        respond: block,
+        explain: 'chat_mode must be normal',
+      }),
       fails: [{ chat_mode: 'local' }, {}],
       passes: [{ chat_mode: 'normal' }, {}],
     },
     {
       what: 'a header that must be present',
-      profile: {
-        name: 'header',
-        description: '',
-        models: PROFILES['qwen-2025-10']!.models,
-        rules: [
-          ...base,
-          {
-            name: 'version',
-            endpoint: 'chat.completions',
-            when: { kind: 'headerMissing', name: 'version' },
-            respond: { waf: 'json-block', status: 200 },
-            explain: 'version header needed',
-          },
-        ],
-      },
+      profile: withCompletionRule('header', {
+        name: 'version',
+        when: { kind: 'headerMissing', name: 'version' },
+        respond: { waf: 'json-block', status: 200 },
+        explain: 'version header needed',
+      }),
       fails: [{}, {}],
       passes: [{}, { version: '0.2.63' }],
     },
     {
       what: 'a cookie that must be present',
-      profile: {
-        name: 'cookie',
-        description: '',
-        models: PROFILES['qwen-2025-10']!.models,
-        rules: [
-          ...base,
-          {
-            name: 'itna',
-            endpoint: 'chat.completions',
-            when: { kind: 'cookieMissing', name: 'ssxmod_itna' },
-            respond: { waf: 'json-block', status: 200 },
-            explain: 'anti-bot cookie needed',
-          },
-        ],
-      },
+      profile: withCompletionRule('cookie', {
+        name: 'itna',
+        when: { kind: 'cookieMissing', name: 'ssxmod_itna' },
+        respond: { waf: 'json-block', status: 200 },
+        explain: 'anti-bot cookie needed',
+      }),
       fails: [{}, {}],
       passes: [{}, { cookie: 'ssxmod_itna=1-x' }],
     },

@@ -7,6 +7,7 @@
  *     makeExchange({ response: null, error: { code: 'ECONNRESET', message: 'socket hang up' } })
  */
 import type { Exchange, ExchangeRequest, ExchangeResponse, SseEvent } from '../../src/exchange/exchange.js';
+import { headerList } from './header-list.js';
 
 /** Every field optional, and `undefined` allowed: an override of `undefined` removes the field. */
 export type Loose<T> = { [K in keyof T]?: T[K] | undefined };
@@ -45,11 +46,11 @@ export function makeExchange(overrides: ExchangeOverrides = {}): Exchange {
       method: 'POST',
       url: 'https://chat.qwen.ai/api/v2/chat/completions?chat_id=5f0c6a2e-8a43-4e0b-9a3e-1f2d3c4b5a69',
       httpVersion: 'HTTP/1.1',
-      headers: [
-        { name: 'content-type', value: 'application/json' },
-        { name: 'accept', value: 'text/event-stream' },
-        { name: 'user-agent', value: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' },
-      ],
+      headers: headerList({
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36',
+      }),
       body: '{"stream":true,"model":"qwen3-max","messages":[{"role":"user","content":"Hi"}]}',
       ...request,
     },
