@@ -11,7 +11,7 @@ import { readCapture } from '../../src/exchange/capture-reader.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { assertValidHar } from '../support/har-validator.js';
 import { startCli } from './capture-process.js';
-import { writeDemoSession } from '../support/demo-session.js';
+import { captureArgs, writeDemoSession } from '../support/demo-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qp-capture-signals-'));
 let sim: RunningSimulator;
@@ -47,19 +47,7 @@ describe('capture interrupted by a signal', () => {
   it('on SIGKILL leaves a capture that loads with every exchange it had reported', async () => {
     sim.setFaults([{ name: 'stall', after: 1 }]);
     const out = join(dir, 'sigkill.har');
-    const cli = startCli([
-      'capture',
-      '--target',
-      sim.url,
-      '--session',
-      session,
-      '--prompt',
-      'One',
-      '--prompt',
-      'Two',
-      '--out',
-      out,
-    ]);
+    const cli = startCli(captureArgs(sim.url, session, ['One', 'Two'], out));
     await cli.waitForLine(/^out: turn 1\/2: answered/);
     await cli.waitForLine(/^err: streaming: .*completions/);
     const reported = cli.lines.filter((l) => /^out: (GET|POST) /.test(l)).length;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../support/run-cli.js';
-import { writeDemoSession } from '../support/demo-session.js';
+import { captureArgs, writeDemoSession } from '../support/demo-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qp-learn-lint-e2e-'));
 const browser = join(dir, 'browser.har');
@@ -22,19 +22,7 @@ let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, chunkIntervalMs: 10 });
   const session = await writeDemoSession(sim, dir);
-  const capture = await runCli([
-    'capture',
-    '--target',
-    sim.url,
-    '--session',
-    session,
-    '--prompt',
-    'Hello!',
-    '--prompt',
-    'And again?',
-    '--out',
-    browser,
-  ]);
+  const capture = await runCli(captureArgs(sim.url, session, ['Hello!', 'And again?'], browser));
   expect(capture.code, capture.stderr).toBe(0);
   for (const shape of ['seed-v1', 'seed-v4'])
     expect((await runCli(['generate', '--shape', shape, '--out', join(dir, `${shape}.har`)])).code).toBe(0);

@@ -10,6 +10,17 @@ async function setup(options: Parameters<typeof inProcess>[0] = {}) {
   return { sim, token, chatId };
 }
 
+/** A completion of "Why?" on a thinking model, with thinking on in the given format. */
+const thinkingBody = (chatId: string, thinkingFormat: 'summary' | 'detail') =>
+  minimalBody(
+    chatId,
+    { model: 'qwen3-235b-a22b' },
+    {
+      content: 'Why?',
+      feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: thinkingFormat },
+    },
+  );
+
 describe('the completion stream', () => {
   it('streams response.created, incremental answer deltas and a finished event, with no [DONE]', async () => {
     const { sim, token, chatId } = await setup();
@@ -81,14 +92,7 @@ describe('the completion stream', () => {
 
   it('streams cumulative thinking_summary events before the answer when thinking is on', async () => {
     const { sim, token, chatId } = await setup();
-    const body = minimalBody(
-      chatId,
-      { model: 'qwen3-235b-a22b' },
-      {
-        content: 'Why?',
-        feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: 'summary' },
-      },
-    );
+    const body = thinkingBody(chatId, 'summary');
     const text = await (await complete(sim.request, sim.baseUrl, token, chatId, body)).text();
     const events = ssePayloads(text)
       .slice(1)
@@ -116,14 +120,7 @@ describe('the completion stream', () => {
 
   it('streams incremental think events with thinking_format "detail"', async () => {
     const { sim, token, chatId } = await setup();
-    const body = minimalBody(
-      chatId,
-      { model: 'qwen3-235b-a22b' },
-      {
-        content: 'Why?',
-        feature_config: { output_schema: 'phase', thinking_enabled: true, thinking_format: 'detail' },
-      },
-    );
+    const body = thinkingBody(chatId, 'detail');
     const result = readQwenStream(await (await complete(sim.request, sim.baseUrl, token, chatId, body)).text());
     expect(result.reasoningPhase).toBe('think');
     expect(result.reasoning).toBe(expectedAnswer('Why?', { thinking: true }).reasoning);

@@ -17,3 +17,17 @@ export async function writeDemoSession(sim: RunningSimulator, dir: string): Prom
   });
   return path;
 }
+
+/** `capture --target URL --session FILE --prompt P ... --out FILE`, the command line most capture tests run. */
+export function captureArgs(target: string, session: string, prompts: readonly string[], out: string): string[] {
+  return [
+    'capture',
+    '--target',
+    target,
+    '--session',
+    session,
+    ...prompts.flatMap((p) => ['--prompt', p]),
+    '--out',
+    out,
+  ];
+}

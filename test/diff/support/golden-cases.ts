@@ -13,6 +13,7 @@ import type { DiffResult } from '../../../src/diff/diff-result.js';
 import { parseRequestInput } from '../../../src/diff/read-request-input.js';
 import { renderDiffJson } from '../../../src/report/diff-json.js';
 import { renderDiffMarkdown } from '../../../src/report/diff-markdown.js';
+import type { ShapeName } from '../../../src/upstream/shapes.js';
 import { browserWebCapture, shapeCapture } from './fixture-captures.js';
 
 export const GOLDEN_DIR = join(import.meta.dirname, '../../../fixtures/diff');
@@ -28,6 +29,11 @@ export interface GoldenCase {
 
 function har(exchanges: readonly Exchange[]): string {
   return `${JSON.stringify(exchangesToHar(exchanges), null, 2)}\n`;
+}
+
+/** A capture of SHAPE made at another time, in another chat, with other ids: what a second run looks like. */
+function laterCapture(shape: ShapeName, startMs: number, chatId: string, idPrefix: string, second: number): string {
+  return har(shapeCapture(shape, { startMs, chatId, idPrefix, second }));
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -72,15 +78,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
       good: ['good.har', () => har(browserWebCapture())],
       bad: [
         'bad.har',
-        () =>
-          har(
-            shapeCapture('seed-v1', {
-              startMs: 1_760_000_000_000,
-              chatId: '9a8b7c6d-1111-4222-8333-444455556666',
-              idPrefix: 'library',
-              second: 30,
-            }),
-          ),
+        () => laterCapture('seed-v1', 1_760_000_000_000, '9a8b7c6d-1111-4222-8333-444455556666', 'library', 30),
       ],
     },
   },
@@ -109,15 +107,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
       good: ['good.har', () => har(browserWebCapture())],
       bad: [
         'bad.har',
-        () =>
-          har(
-            shapeCapture('web', {
-              startMs: 1_781_000_000_000,
-              chatId: '0d9e8f7a-2222-4333-8444-555566667777',
-              idPrefix: 'browser2',
-              second: 40,
-            }),
-          ),
+        () => laterCapture('web', 1_781_000_000_000, '0d9e8f7a-2222-4333-8444-555566667777', 'browser2', 40),
       ],
     },
   },
