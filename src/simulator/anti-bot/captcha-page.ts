@@ -25,10 +25,19 @@ export const CAPTCHA_HANDLE_WIDTH = 40;
 
 const STYLE = `
   body { font: 15px/1.45 system-ui, sans-serif; margin: 0; background: #f6f6f8; color: #1d1d1f; }
-  .nc-container { max-width: 360px; margin: 80px auto; padding: 24px; background: #fff; border: 1px solid #ddd; border-radius: 10px; }
-  #nc_1__scale_text { position: relative; width: ${CAPTCHA_TRACK_WIDTH}px; height: 34px; background: #e8e8e8; border-radius: 4px; user-select: none; }
+  .nc-container {
+    max-width: 360px; margin: 80px auto; padding: 24px; background: #fff; border: 1px solid #ddd;
+    border-radius: 10px;
+  }
+  #nc_1__scale_text {
+    position: relative; width: ${CAPTCHA_TRACK_WIDTH}px; height: 34px; background: #e8e8e8; border-radius: 4px;
+    user-select: none;
+  }
   #nc_1__bg { position: absolute; left: 0; top: 0; height: 34px; width: 0; background: #7ac23c; border-radius: 4px; }
-  #nc_1_n1z { position: absolute; left: 0; top: 0; width: ${CAPTCHA_HANDLE_WIDTH}px; height: 34px; background: #fff; border: 1px solid #ccc; box-sizing: border-box; cursor: move; text-align: center; line-height: 32px; }
+  #nc_1_n1z {
+    position: absolute; left: 0; top: 0; width: ${CAPTCHA_HANDLE_WIDTH}px; height: 34px; background: #fff;
+    border: 1px solid #ccc; box-sizing: border-box; cursor: move; text-align: center; line-height: 32px;
+  }
   .label { position: absolute; width: 100%; text-align: center; line-height: 34px; color: #888; pointer-events: none; }
   #nc-status[data-state="verified"] { color: #2e7d32; }
   #nc-status[data-state="failed"] { color: #b00020; }
@@ -44,7 +53,9 @@ const SCRIPT = String.raw`
   var travel = track.clientWidth - handle.offsetWidth;
   var dragging = false, startX = 0, x = 0, trace = [], t0 = 0;
   function show(state, text) { status.dataset.state = state; status.textContent = text; }
-  function place(to) { x = Math.max(0, Math.min(travel, to)); handle.style.left = x + 'px'; fill.style.width = x + 'px'; }
+  function place(to) {
+    x = Math.max(0, Math.min(travel, to)); handle.style.left = x + 'px'; fill.style.width = x + 'px';
+  }
   handle.addEventListener('mousedown', function (ev) {
     if (status.dataset.state === 'verified' || status.dataset.state === 'verifying') return;
     dragging = true; startX = ev.clientX - x; trace = []; t0 = performance.now();

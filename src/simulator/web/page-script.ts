@@ -10,10 +10,14 @@ export const PAGE_SCRIPT = String.raw`
   'use strict';
   var CONFIG = JSON.parse(document.getElementById('sim-config').textContent);
   var client = window.qwenPageClient(CONFIG);
-  function $(id) { return document.getElementById(id); }
+  function $(id) {
+    return document.getElementById(id);
+  }
   var chat = { id: null, parentId: null, busy: false, models: [] };
 
-  function setStatus(text) { $('status').textContent = text; }
+  function setStatus(text) {
+    $('status').textContent = text;
+  }
 
   function showView(name) {
     $('login-view').hidden = name !== 'login';
@@ -29,11 +33,14 @@ export const PAGE_SCRIPT = String.raw`
     } else {
       // The class names of the site profile's 2025 era (chat-assistant, markdown-prose, text-red-500).
       el.classList.add('chat-assistant');
-      var reasoning = document.createElement('pre'); reasoning.className = 'reasoning';
-      var answer = document.createElement('div'); answer.className = 'answer markdown-prose';
-      var error = document.createElement('div'); error.className = 'error text-red-500';
-      reasoning.textContent = text && text.reasoning || '';
-      answer.textContent = text && text.content || '';
+      var reasoning = document.createElement('pre');
+      reasoning.className = 'reasoning';
+      var answer = document.createElement('div');
+      answer.className = 'answer markdown-prose';
+      var error = document.createElement('div');
+      error.className = 'error text-red-500';
+      reasoning.textContent = (text && text.reasoning) || '';
+      answer.textContent = (text && text.content) || '';
       el.append(reasoning, answer, error);
       el.dataset.status = text ? 'done' : 'streaming';
     }
@@ -42,7 +49,9 @@ export const PAGE_SCRIPT = String.raw`
     return el;
   }
 
-  function thinkingOn() { return $('thinking-toggle').getAttribute('aria-pressed') === 'true'; }
+  function thinkingOn() {
+    return $('thinking-toggle').getAttribute('aria-pressed') === 'true';
+  }
 
   function setThinking(on) {
     var toggle = $('thinking-toggle');
@@ -70,11 +79,15 @@ export const PAGE_SCRIPT = String.raw`
     var thinking = client.forcesThinking(chat.models, model) || (thinkingOn() && !toggle.disabled);
     try {
       // A dual response (protocol.md §9.14) brings two answers: this page keeps the first only.
-      await client.send(chat, { prompt: prompt, model: model, mode: thinking ? 'thinking' : 'fast' }, function (kind, index, value) {
-        if (kind === 'chat') history.pushState({}, '', '/c/' + value);
-        else if (kind === 'reasoning' && index === 0) el.querySelector('.reasoning').textContent = value;
-        else if (kind === 'answer' && index === 0) el.querySelector('.answer').textContent = value;
-      });
+      await client.send(
+        chat,
+        { prompt: prompt, model: model, mode: thinking ? 'thinking' : 'fast' },
+        function (kind, index, value) {
+          if (kind === 'chat') history.pushState({}, '', '/c/' + value);
+          else if (kind === 'reasoning' && index === 0) el.querySelector('.reasoning').textContent = value;
+          else if (kind === 'answer' && index === 0) el.querySelector('.answer').textContent = value;
+        },
+      );
       el.dataset.status = 'done';
       setStatus('done');
     } catch (e) {
@@ -83,7 +96,9 @@ export const PAGE_SCRIPT = String.raw`
       var punish = client.captchaUrl(e.message);
       if (punish) {
         var link = document.createElement('a');
-        link.className = 'captcha-link'; link.href = punish; link.textContent = ' Verify that you are human';
+        link.className = 'captcha-link';
+        link.href = punish;
+        link.textContent = ' Verify that you are human';
         el.querySelector('.error').append(link);
       }
       setStatus('error: ' + e.message);
@@ -101,7 +116,8 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function newChat() {
-    chat.id = null; chat.parentId = null;
+    chat.id = null;
+    chat.parentId = null;
     $('messages').textContent = '';
     history.pushState({}, '', '/');
     setStatus('ready');
@@ -112,8 +128,11 @@ export const PAGE_SCRIPT = String.raw`
     if (!m) return;
     try {
       var detail = await client.chatDetail(m[1]);
-      chat.id = detail.data.id; chat.parentId = detail.data.currentId;
-      (detail.data.chat.messages || []).forEach(function (msg) { addMessage(msg.role, msg.role === 'user' ? msg.content : msg); });
+      chat.id = detail.data.id;
+      chat.parentId = detail.data.currentId;
+      (detail.data.chat.messages || []).forEach(function (msg) {
+        addMessage(msg.role, msg.role === 'user' ? msg.content : msg);
+      });
     } catch (e) {
       newChat();
     }
@@ -125,9 +144,17 @@ export const PAGE_SCRIPT = String.raw`
     var select = $('model-select');
     select.textContent = '';
     chat.models.forEach(function (m) {
-      var opt = document.createElement('option'); opt.value = m.id; opt.textContent = m.name || m.id; select.append(opt);
+      var opt = document.createElement('option');
+      opt.value = m.id;
+      opt.textContent = m.name || m.id;
+      select.append(opt);
     });
-    if (chat.models.some(function (m) { return m.id === CONFIG.defaultModel; })) select.value = CONFIG.defaultModel;
+    if (
+      chat.models.some(function (m) {
+        return m.id === CONFIG.defaultModel;
+      })
+    )
+      select.value = CONFIG.defaultModel;
     syncThinkingToggle();
     // The chat shows once it can take a prompt (its models loaded), as the site's did.
     showView('chat');
@@ -169,9 +196,16 @@ export const PAGE_SCRIPT = String.raw`
     $('logout').addEventListener('click', logout);
     $('model-select').addEventListener('change', syncThinkingToggle);
     $('chat-input').addEventListener('keydown', function (ev) {
-      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); send(); }
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        send();
+      }
     });
-    if (!client.token() || location.pathname === '/auth') { showView('login'); setStatus('signed out'); return; }
+    if (!client.token() || location.pathname === '/auth') {
+      showView('login');
+      setStatus('signed out');
+      return;
+    }
     try {
       await client.me();
       await showChat();

@@ -48,7 +48,9 @@ const SIGNING_SCRIPT = String.raw`
   'use strict';
   var CFG = __SIGNING_CONFIG__;
   var enc = new TextEncoder();
-  var keyBytes = Uint8Array.from(atob(CFG.k), function (c) { return c.charCodeAt(0); });
+  var keyBytes = Uint8Array.from(atob(CFG.k), function (c) {
+    return c.charCodeAt(0);
+  });
   var keyPromise = crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   var nativeFetch = window.fetch.bind(window);
 
@@ -61,15 +63,18 @@ const SIGNING_SCRIPT = String.raw`
     return base64url(crypto.getRandomValues(new Uint8Array(n)));
   }
   function randomHex(n) {
-    return Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(n)), function (x) {
-      return (x + 256).toString(16).slice(1);
-    }).join('');
+    return Array.prototype.map
+      .call(crypto.getRandomValues(new Uint8Array(n)), function (x) {
+        return (x + 256).toString(16).slice(1);
+      })
+      .join('');
   }
   // HMAC-SHA256 of "label\n" + bytes, base64url: the MAC of anti-bot/signatures.ts.
   async function mac(label, bytes) {
     var head = enc.encode(label + '\n');
     var all = new Uint8Array(head.length + bytes.length);
-    all.set(head); all.set(bytes, head.length);
+    all.set(head);
+    all.set(bytes, head.length);
     return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await keyPromise, all)));
   }
   function cookie(name) {
@@ -88,26 +93,39 @@ const SIGNING_SCRIPT = String.raw`
   var sessionId = crypto.randomUUID ? crypto.randomUUID() : randomHex(16);
   // Stands in for the browser fingerprint baxia packs into bx-ua; it brings the header to about 1.2k.
   var fingerprint = randomHex(326);
-  var umid = null, umidAt = 0, umidPending = null;
+  var umid = null,
+    umidAt = 0,
+    umidPending = null;
 
   function umidToken() {
     if (umid && Date.now() - umidAt < CFG.umidRefreshMs) return Promise.resolve(umid);
     if (!umidPending) {
       umidPending = nativeFetch(CFG.tokenPath, { credentials: 'same-origin' })
-        .then(function (res) { return res.text(); })
+        .then(function (res) {
+          return res.text();
+        })
         .then(function (text) {
           var m = /umx\.wu\('([^']+)'\)/.exec(text) || /__fycb\('([^']+)'\)/.exec(text);
           if (!m) throw new Error('no bx-umidtoken from ' + CFG.tokenPath);
-          umid = m[1]; umidAt = Date.now();
+          umid = m[1];
+          umidAt = Date.now();
           return umid;
         })
-        .finally(function () { umidPending = null; });
+        .finally(function () {
+          umidPending = null;
+        });
     }
     return umidPending;
   }
 
   async function bxUa() {
-    var payload = JSON.stringify({ v: CFG.bxV, t: Date.now(), sid: sessionId, ua: navigator.userAgent, fp: fingerprint });
+    var payload = JSON.stringify({
+      v: CFG.bxV,
+      t: Date.now(),
+      sid: sessionId,
+      ua: navigator.userAgent,
+      fp: fingerprint,
+    });
     return CFG.uaPrefix + btoa(payload + '|' + (await mac(CFG.labels['bx-ua'], enc.encode(payload))));
   }
 

@@ -69,13 +69,17 @@ export const PAGE_2026_DEFAULTS: Page2026Settings = {
 
 const STYLE = `
   body { font: 15px/1.45 system-ui, sans-serif; margin: 0; background: #fff; color: #1d1d1f; }
-  .ime-text-area { position: fixed; top: 0; left: 0; width: 2px; height: 2px; opacity: 0; border: 0; padding: 0; resize: none; }
+  .ime-text-area {
+    position: fixed; top: 0; left: 0; width: 2px; height: 2px; opacity: 0; border: 0; padding: 0; resize: none;
+  }
   .qwen-chat-layout { display: flex; min-height: 100vh; }
   .sidebar { width: 180px; background: #f6f6f8; padding: 12px; }
   .sidebar-entry-fixed-list-content { cursor: pointer; padding: 6px 8px; border-radius: 6px; }
   .chat-container { flex: 1; display: flex; flex-direction: column; max-width: 860px; margin: 0 auto; padding: 0 16px; }
   .chat-header { display: flex; justify-content: space-between; align-items: center; padding: 10px 0; }
-  .ant-dropdown-trigger { cursor: pointer; padding: 4px 10px; border-radius: 6px; background: #f0f0f5; display: inline-block; }
+  .ant-dropdown-trigger {
+    cursor: pointer; padding: 4px 10px; border-radius: 6px; background: #f0f0f5; display: inline-block;
+  }
   .chat-messages { flex: 1; display: flex; flex-direction: column; gap: 10px; margin: 16px 0; min-height: 200px; }
   .qwen-chat-message { padding: 10px 14px; border-radius: 10px; white-space: pre-wrap; }
   .qwen-chat-message-user { align-self: flex-end; background: #e3e1ff; }
@@ -85,13 +89,20 @@ const STYLE = `
   .phase-thinking { color: #666; font-size: 13px; margin-bottom: 6px; }
   .qwen-messsage-status-description { color: #b00020; }
   .chat-message-input { border: 1px solid #ddd; border-radius: 16px; padding: 8px 12px; margin-bottom: 16px; }
-  .message-input-textarea, .chat-input-textarea, .shell-input { width: 100%; min-height: 48px; border: 0; outline: none; font: inherit; resize: none; }
+  .message-input-textarea, .chat-input-textarea, .shell-input {
+    width: 100%; min-height: 48px; border: 0; outline: none; font: inherit; resize: none;
+  }
   .chat-message-input-toolbar { display: flex; justify-content: space-between; align-items: center; }
   .ant-select { cursor: pointer; padding: 2px 10px; border: 1px solid #ddd; border-radius: 6px; }
-  .send-button, .stop-button { width: 32px; height: 32px; border-radius: 16px; border: 0; background: #615ced; color: #fff; cursor: pointer; }
+  .send-button, .stop-button {
+    width: 32px; height: 32px; border-radius: 16px; border: 0; background: #615ced; color: #fff; cursor: pointer;
+  }
   .send-button.disabled { background: #c9c8f5; cursor: not-allowed; }
   .icon-send::before { content: '\\2191'; } .icon-stop::before { content: '\\25A0'; }
-  .ant-dropdown, .ant-select-dropdown { position: absolute; z-index: 1000; background: #fff; border: 1px solid #ddd; border-radius: 8px; box-shadow: 0 6px 16px rgba(0,0,0,.08); padding: 4px; }
+  .ant-dropdown, .ant-select-dropdown {
+    position: absolute; z-index: 1000; background: #fff; border: 1px solid #ddd; border-radius: 8px;
+    box-shadow: 0 6px 16px rgba(0,0,0,.08); padding: 4px;
+  }
   .wms-list { list-style: none; margin: 0; padding: 0; min-width: 220px; }
   .wms-list__item, .ant-select-item-option { padding: 6px 10px; border-radius: 6px; cursor: pointer; }
   .wms-list__item-desc { font-size: 12px; color: #888; }
@@ -101,8 +112,12 @@ const STYLE = `
   .ant-modal { background: #fff; border-radius: 12px; padding: 24px; width: 380px; }
   .ant-modal-title { font-size: 20px; font-weight: 600; }
   .ant-message { position: fixed; top: 16px; left: 0; right: 0; text-align: center; }
-  .ant-message-error { display: inline-block; background: #fff; border: 1px solid #f5c2c7; padding: 6px 12px; border-radius: 6px; color: #b00020; }
-  .login-container { max-width: 340px; margin: 60px auto; } .login-form { display: flex; flex-direction: column; gap: 10px; }
+  .ant-message-error {
+    display: inline-block; background: #fff; border: 1px solid #f5c2c7; padding: 6px 12px; border-radius: 6px;
+    color: #b00020;
+  }
+  .login-container { max-width: 340px; margin: 60px auto; }
+  .login-form { display: flex; flex-direction: column; gap: 10px; }
 `;
 
 /**
@@ -119,7 +134,9 @@ export function renderPage2026(config: Record<string, unknown>, settings: Page20
 <style>${STYLE}</style>
 </head>
 <body>
-<div id="root"><div class="app-shell"><textarea class="shell-input" placeholder="How can I help you today?"></textarea></div></div>
+<div id="root"><div class="app-shell">
+  <textarea class="shell-input" placeholder="How can I help you today?"></textarea>
+</div></div>
 <script id="sim-config" type="application/json">${scriptJson({ ...config, page: settings })}</script>
 ${signing === undefined ? '' : `<script id="sim-signing">${signing}</script>\n`}<script>${PAGE_CLIENT_SCRIPT}</script>
 <script>${PAGE_2026_SCRIPT}</script>
