@@ -179,9 +179,10 @@ export default async function learnBench(): Promise<BenchResult> {
 // Standalone: `npx tsx bench/learn.bench.ts` prints the figures without the runner.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await learnBench();
-  for (const f of result.figures)
-    process.stdout.write(
-      `${f.label}: ${f.value.toFixed(2)} ${f.unit}${f.goal ? ` (goal ${f.goal}${f.met ? ', met' : ', NOT met'})` : ''}\n`,
-    );
+  for (const f of result.figures) process.stdout.write(`${f.label}: ${f.value.toFixed(2)} ${f.unit}${goalNote(f)}\n`);
   for (const note of result.notes ?? []) process.stdout.write(`note: ${note}\n`);
+}
+
+function goalNote(figure: { readonly goal?: string | undefined; readonly met?: boolean | undefined }): string {
+  return figure.goal ? ` (goal ${figure.goal}${figure.met ? ', met' : ', NOT met'})` : '';
 }

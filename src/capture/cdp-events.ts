@@ -128,7 +128,18 @@ const ERROR_CODES: readonly [RegExp, string][] = [
   [/ERR_CERT_|ERR_SSL_|ERR_BAD_SSL/, 'TLS'],
   [/ERR_BLOCKED|ERR_.*_BLOCKED/, 'BLOCKED'],
   [
-    /ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_CONNECTION_ABORTED|ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONTENT_LENGTH_MISMATCH|ERR_HTTP2_|ERR_QUIC_/,
+    new RegExp(
+      [
+        'ERR_CONNECTION_RESET',
+        'ERR_CONNECTION_CLOSED',
+        'ERR_CONNECTION_ABORTED',
+        'ERR_EMPTY_RESPONSE',
+        'ERR_INCOMPLETE_CHUNKED_ENCODING',
+        'ERR_CONTENT_LENGTH_MISMATCH',
+        'ERR_HTTP2_',
+        'ERR_QUIC_',
+      ].join('|'),
+    ),
     'ECONNRESET',
   ],
 ];
@@ -149,9 +160,9 @@ export function errorMessageOf(failed: LoadingFailed): string {
   const parts = [failed.errorText || 'load failed'];
   if (failed.canceled) parts.push('canceled by the page or the browser');
   if (failed.blockedReason) parts.push(`blocked: ${failed.blockedReason}`);
-  if (failed.corsErrorStatus)
-    parts.push(
-      `CORS: ${failed.corsErrorStatus.corsError}${failed.corsErrorStatus.failedParameter ? ` (${failed.corsErrorStatus.failedParameter})` : ''}`,
-    );
+  if (failed.corsErrorStatus) {
+    const { corsError, failedParameter } = failed.corsErrorStatus;
+    parts.push(`CORS: ${corsError}${failedParameter ? ` (${failedParameter})` : ''}`);
+  }
   return parts.join('; ');
 }

@@ -31,8 +31,8 @@ export function checkPromptLengths(prompts: readonly string[], limit: number | u
     if (prompt.length > limit) {
       throw new ProbeError(
         'E_USAGE',
-        `prompt ${i + 1} has ${prompt.length} characters; the page's composer takes at most ${limit} (its maxlength), ` +
-          'so it would send only the first part',
+        `prompt ${i + 1} has ${prompt.length} characters; the page's composer takes at most ${limit} ` +
+          '(its maxlength), so it would send only the first part',
         { hint: `shorten it to ${limit} characters or split it into several --prompt turns` },
       );
     }

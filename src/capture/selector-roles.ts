@@ -83,7 +83,11 @@ export const SELECTOR_ROLES: Readonly<Record<SelectorKey, SelectorRole>> = {
     required: true,
     candidates: { css: '[role="option"], li, [class*="option"], [class*="item"]', pattern: '^(fast|auto|thinking)' },
   },
-  stopButton: { place: 'during or after a turn', required: false, candidates: { css: BUTTONS, pattern: 'stop|停止' } },
+  stopButton: {
+    place: 'during or after a turn',
+    required: false,
+    candidates: { css: BUTTONS, pattern: 'stop|停止' },
+  },
   assistantMessage: { place: 'during or after a turn', required: false, candidates: { css: '[class*="assistant"]' } },
   userMessage: { place: 'during or after a turn', required: false, candidates: { css: '[class*="user"]' } },
   answerText: { place: 'during or after a turn', required: false, candidates: { css: '[class*="markdown"]' } },

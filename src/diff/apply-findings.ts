@@ -86,7 +86,8 @@ function applyUrl(request: ExchangeRequest, good: ExchangeRequest, findings: rea
   if (!path && !origin) return request;
   const b = splitUrl(request.url);
   const g = splitUrl(good.url);
-  const url = `${origin ? g.origin : b.origin}${path ? g.path : b.path}${b.query === '' && !request.url.includes('?') ? '' : `?${b.query}`}`;
+  const query = b.query === '' && !request.url.includes('?') ? '' : `?${b.query}`;
+  const url = `${origin ? g.origin : b.origin}${path ? g.path : b.path}${query}`;
   return { ...request, url };
 }
 

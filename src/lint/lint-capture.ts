@@ -107,7 +107,8 @@ export class CaptureLinter {
         ? 'the capture holds no API requests: nothing to check'
         : issues.length === 0
           ? `${checked} look like the browser's: nothing found`
-          : `${issues.length} issue${issues.length === 1 ? '' : 's'} in ${checked}; the likeliest: ${issues[0]!.explanation}`;
+          : `${issues.length} issue${issues.length === 1 ? '' : 's'} in ${checked}; ` +
+            `the likeliest: ${issues[0]!.explanation}`;
     return {
       verdict: issues.length === 0 ? 'clean' : 'issues',
       explanation,

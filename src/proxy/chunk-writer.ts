@@ -49,12 +49,18 @@ export const DONE_FRAME = 'data: [DONE]\n\n';
 export const KEEPALIVE_FRAME = ': keep-alive\n\n';
 
 /** Builds the SSE frames of one streamed response. Stateless apart from its identity. */
+/** What closes a delta frame that does not finish the choice. */
+const OPEN_DELTA_END = '},"logprobs":null,"finish_reason":null}]}\n\n';
+const NO_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+
 export class ChunkWriter {
   private readonly head: string;
   private readonly deltaPrefix: string;
 
   constructor(identity: ResponseIdentity) {
-    this.head = `data: {"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)},"choices":[`;
+    this.head =
+      `data: {"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk",` +
+      `"created":${identity.created},"model":${JSON.stringify(identity.model)},"choices":[`;
     this.deltaPrefix = `${this.head}{"index":0,"delta":{`;
   }
 
@@ -65,12 +71,12 @@ export class ChunkWriter {
 
   /** An answer text delta. */
   content(text: string): string {
-    return `${this.deltaPrefix}"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+    return `${this.deltaPrefix}"content":${JSON.stringify(text)}${OPEN_DELTA_END}`;
   }
 
   /** A reasoning text delta (DeepSeek's `reasoning_content`, the de-facto field). */
   reasoning(text: string): string {
-    return `${this.deltaPrefix}"reasoning_content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+    return `${this.deltaPrefix}"reasoning_content":${JSON.stringify(text)}${OPEN_DELTA_END}`;
   }
 
   /** The frame carrying `finish_reason` with an empty delta. */
@@ -80,7 +86,7 @@ export class ChunkWriter {
 
   /** The extra last frame of `stream_options.include_usage`: no choices, the usage. */
   usage(usage: OpenAiUsage | undefined): string {
-    return `${this.head}],"usage":${JSON.stringify(usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 })}}\n\n`;
+    return `${this.head}],"usage":${JSON.stringify(usage ?? NO_USAGE)}}\n\n`;
   }
 
   /** An error in the middle of a stream: a `data:` JSON with `error`, which makes the SDK throw `APIError`. */

@@ -85,9 +85,7 @@ function curlCommand(
     lines.push(`  -H ${word(parts)}`);
   }
   if (request.body !== undefined && request.body !== '')
-    lines.push(
-      `  --data-raw ${w(request.bodyEncoding === 'base64' ? Buffer.from(request.body, 'base64').toString('utf8') : request.body)}`,
-    );
+    lines.push(`  --data-raw ${w(request.bodyEncoding === 'base64' ? fromBase64(request.body) : request.body)}`);
   return { command: lines.join(' \\\n'), variables };
 }
 
@@ -121,3 +119,5 @@ export function curlScript(request: ExchangeRequest, options: CurlOptions = {}):
   lines.push(main.command);
   return `${lines.join('\n')}\n`;
 }
+
+const fromBase64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');

@@ -60,7 +60,10 @@ describe('summarizeExchange', () => {
       makeExchange({ startedAt: '2026-01-01T00:00:00.000Z', timings: { total: 830.4 }, endpoint: 'chat.completions' }),
     );
     expect(line).toMatch(
-      /^\d\d:\d\d:\d\d\.\d{3} POST chat\.qwen\.ai\/api\/v2\/chat\/completions\?chat_id=… 200 event-stream \d+ B 2 events 830 ms \[chat\.completions\]$/,
+      new RegExp(
+        String.raw`^\d\d:\d\d:\d\d\.\d{3} POST chat\.qwen\.ai/api/v2/chat/completions\?chat_id=… ` +
+          String.raw`200 event-stream \d+ B 2 events 830 ms \[chat\.completions\]$`,
+      ),
     );
   });
 

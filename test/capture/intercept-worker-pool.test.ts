@@ -116,7 +116,7 @@ describe('WorkerPool', () => {
     expect(p.pids).toEqual([1000, 1001, 1002]);
   });
 
-  it('hands over exchange batches and passes workers’ warnings on, ignoring messages of other protocols', async () => {
+  it('hands over exchange batches, passes workers’ warnings on and ignores other protocols’ messages', async () => {
     const { workers, exchanges, warnings } = await startedPool(2);
     const [a, b, c] = [makeExchange(), makeExchange(), makeExchange()];
     workers[0]!.say({ kind: 'exchanges', exchanges: [a!, b!] });

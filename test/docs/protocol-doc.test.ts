@@ -100,7 +100,7 @@ describe('docs/protocol.md', () => {
     expect(missing).toEqual([]);
   });
 
-  it('resolves its own § references outside code (those after another file name, like plan.md §4.1, excepted)', () => {
+  it('resolves its own § references outside code (not those after another file name, like plan.md §4.1)', () => {
     const prose = DOC.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
     const missing: string[] = [];
     for (const m of prose.matchAll(/§(\d+(?:\.\d+)*)/g)) {

@@ -40,7 +40,10 @@ describe('openCaptureWriter', () => {
     await writer.close();
     const lines = (await readFile(path, 'utf8')).split('\n');
     expect(lines[0]).toMatch(
-      /^\{"log":\{"version":"1\.2","creator":\{.*\},"_formatVersion":1,"_source":"browser","_redacted":false,"entries":\[$/,
+      new RegExp(
+        String.raw`^\{"log":\{"version":"1\.2","creator":\{.*\},` +
+          String.raw`"_formatVersion":1,"_source":"browser","_redacted":false,"entries":\[$`,
+      ),
     );
     expect(lines.slice(1, 3).every((line) => line.startsWith('{"startedDateTime"'))).toBe(true);
     expect(lines.slice(3)).toEqual([']}}', '']);

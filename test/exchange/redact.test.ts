@@ -71,7 +71,8 @@ describe('redactExchange: URLs and bodies', () => {
       withRequest({ url: 'https://chat.qwen.ai/cb?chat_id=42&access_token=abc%20def&x=1#refresh_token=zzz' }),
     );
     expect(out.request.url).toBe(
-      `https://chat.qwen.ai/cb?chat_id=42&access_token=${encodeURIComponent('«opaque 7 chars»')}&x=1#refresh_token=${encodeURIComponent('«opaque 3 chars»')}`,
+      `https://chat.qwen.ai/cb?chat_id=42&access_token=${encodeURIComponent('«opaque 7 chars»')}&x=1` +
+        `#refresh_token=${encodeURIComponent('«opaque 3 chars»')}`,
     );
     expect(out.tags).toContain('redacted:query');
   });
@@ -238,7 +239,8 @@ describe('a redacted capture', () => {
       assertValidHar(JSON.parse(text));
 
       const [first] = (await readCapture(path)).exchanges;
-      expect(headerValue(first?.request.headers ?? [], 'authorization')).toBe(`Bearer «opaque ${canary.length} chars»`);
+      const authorization = headerValue(first?.request.headers ?? [], 'authorization');
+      expect(authorization).toBe(`Bearer «opaque ${canary.length} chars»`);
       expect(first?.response?.sse?.[1]?.data).toBe(`bare «jwt ${canaryJwt.length} chars exp 2026-12-01»`);
       // Non-secret fields are untouched.
       expect(JSON.parse(first?.request.body ?? '')).toMatchObject({ stream: true });
@@ -280,7 +282,7 @@ describe('a capture that keeps its secrets', () => {
       },
     });
 
-  it('still drops the password hash, the token and the refresh token of a v1 or v2 sign-in and of a refresh', async () => {
+  it('drops the password hash, token and refresh token of a v1 or v2 sign-in and of a refresh', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qwen-probe-keep-'));
     try {
       const path = join(dir, 'kept.har');

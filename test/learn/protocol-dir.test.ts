@@ -19,7 +19,7 @@ describe('a protocol folder', () => {
     expect(back!.learntFrom.captures).toEqual(['browser.har']);
   });
 
-  it('never writes a token, a cookie value or an e-mail address, even from a capture that was not redacted', async () => {
+  it('never writes a token, a cookie value or an e-mail address, even from an unredacted capture', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qp-protocol-secrets-'));
     const me = makeExchange({
       endpoint: 'auths.me',

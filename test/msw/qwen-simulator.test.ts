@@ -123,7 +123,7 @@ describe('qwen-probe/msw', () => {
     expect(issues.find((i) => i.path === 'messages[0].chat_type')?.requests).toEqual(['msw-2']);
   });
 
-  it("does not reach qwen-probe's own net client, which sends with undici's request (so its tests keep real ports)", async () => {
+  it("does not reach qwen-probe's net client: it sends with undici's request (its tests keep real ports)", async () => {
     await start({ origin: 'http://127.0.0.1:1' });
     const viaFetch = await fetch('http://127.0.0.1:1/api/models');
     expect(viaFetch.status).toBe(200);

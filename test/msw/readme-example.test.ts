@@ -31,7 +31,7 @@ describe("the README's msw example", () => {
     expect(code.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('import ')).length).toBeLessThanOrEqual(12);
   });
 
-  it("gets Internal_Server_Error for the seed's request and an answer for the web shape, with no port opened", async () => {
+  it("gets Internal_Server_Error for the seed's request, an answer for the web shape, and opens no port", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qp-readme-msw-'));
     try {
       // The example resolves msw from the repository's node_modules, as it would from a client's.

@@ -37,7 +37,10 @@ describe('the completion stream', () => {
     expect(text).not.toContain('[DONE]');
     const payloads = ssePayloads(text);
     expect(payloads[0]).toMatch(
-      /^\{"response\.created":\{"chat_id": "[^"]+", "parent_id": "user-msg-1", "response_id":"[^"]+", "response_index": "0"\}\}$/,
+      new RegExp(
+        String.raw`^\{"response\.created":\{"chat_id": "[^"]+", "parent_id": "user-msg-1", ` +
+          String.raw`"response_id":"[^"]+", "response_index": "0"\}\}$`,
+      ),
     );
     const created = JSON.parse(payloads[0] ?? '{}')['response.created'];
     expect(created.chat_id).toBe(chatId);

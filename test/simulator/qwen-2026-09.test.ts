@@ -193,7 +193,7 @@ describe('qwen-2026-09: escalation per account', () => {
     expect(await turn({ ...env, jar })).toBe('stream');
   });
 
-  it('the captcha carries a punish URL with action=captcha whose solution (x5sec) lets the account through', async () => {
+  it('the captcha carries a punish URL (action=captcha) whose solution, x5sec, lets the account through', async () => {
     const env = await setup();
     for (let i = 0; i < 3; i++) await turn(env, { umid: null });
     const res = await send(
@@ -279,7 +279,7 @@ describe('qwen-2026-09: requests of the 2026-08 front end', () => {
     expect(await turn({ ...env, chatId: other })).toBe('stream');
   });
 
-  it('answers thinking_enabled:false to a qwen3.8 model with invalid_input; thinking on, or qwen3.7, streams', async () => {
+  it('answers thinking_enabled:false on qwen3.8 with invalid_input; thinking on, or qwen3.7, streams', async () => {
     const env = await setup();
     const chat38 = await newChat2026(env.sim, env.jar, env.token, 'qwen3.8-max');
     expect(await turn({ ...env, chatId: chat38 }, { model: 'qwen3.8-max', thinking: false })).toBe('invalid_input');
@@ -320,7 +320,7 @@ describe('qwen-2026-09: requests of the 2026-08 front end', () => {
     expect(await turn({ ...env, chatId: chat }, { model: 'qwen3.6-plus' })).toBe('stream');
   });
 
-  it('answers the old v1 completion path with the gateway 504 page, and the retired /api/v2/user with "not found"', async () => {
+  it('answers the v1 completion path with the gateway 504 page, the retired /api/v2/user with "not found"', async () => {
     const sim = era2026();
     const v1 = await sim.request('/api/chat/completions', { method: 'POST', body: '{}' });
     expect(v1.status).toBe(504);
@@ -418,7 +418,7 @@ describe('qwen-2026-09: endpoints of 2026', () => {
     expect(bad.status).toBe(401);
   });
 
-  it('stops a streaming answer at /api/v2/chat/completions/stop and deletes every chat at DELETE /api/v2/chats/', async () => {
+  it('stops an answer at /api/v2/chat/completions/stop and deletes every chat at DELETE /api/v2/chats/', async () => {
     const env = await setup({ chunkIntervalMs: 5 });
     const ctx = webContext(env.token, { prompt: 'long [[words=400]]' });
     const res = await send(
@@ -462,7 +462,7 @@ describe('qwen-2026-09: endpoints of 2026', () => {
 });
 
 describe('qwen-2026-09: where the sources disagree', () => {
-  it('sends the model id and a millisecond timestamp by default, and a profile can pick weselow\'s "" and seconds', async () => {
+  it('sends the model id and a ms timestamp by default; a profile can pick weselow\'s "" and seconds', async () => {
     const html = async (sim: Era2026) =>
       JSON.parse(
         /<script id="sim-config" type="application\/json">(.*?)<\/script>/s.exec(

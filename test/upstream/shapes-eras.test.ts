@@ -39,7 +39,7 @@ describe('shapeFor', () => {
     }
   });
 
-  it('builds the 2026-08 front end chats/new: chatId "", project_id, a ms timestamp, no title, Referer /c/new-chat', () => {
+  it('builds the 2026-08 chats/new: chatId "", project_id, a ms timestamp, no title, Referer /c/new-chat', () => {
     const c = ctx();
     const req = shapeFor('web', 'qwen-2026-09').createChat!(c);
     const body = JSON.parse(req.body ?? '{}');
@@ -115,7 +115,7 @@ describe('volatile rules for the 2026 fields', () => {
     expect(chatId?.members).toContainEqual({ location: 'body', path: 'chatId' });
   });
 
-  it('refresh a 2026 completion: both chat ids follow the new chat, both parents the new parent, signatures stay', () => {
+  it('refresh a 2026 completion: both chat ids follow the new chat, parents the new parent, signatures stay', () => {
     const req = shapeFor('web', 'qwen-2026-09').completion(ctx(), { chatId: 'OLD-CHAT-ID', parentId: 'OLD-PARENT' });
     const signedReq = { ...req, headers: [...req.headers, { name: 'bx-ua', value: '231!abc' }] };
     const { request } = refreshRequest(signedReq, 'chat.completions', {

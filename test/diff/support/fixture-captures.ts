@@ -17,7 +17,12 @@ import { SHAPES, sequentialIdClock, type ShapeName } from '../../../src/upstream
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A JWT-shaped test token (unsigned, obviously fake) expiring 2026-09-21. */
-export const FIXTURE_TOKEN = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ id: '7c1e5b2a-0000-4000-8000-00000000cafe', last_password_change: 1750000000, exp: 1790000000 })}.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3RzLW9ubHk`;
+const FIXTURE_CLAIMS = {
+  id: '7c1e5b2a-0000-4000-8000-00000000cafe',
+  last_password_change: 1750000000,
+  exp: 1790000000,
+};
+export const FIXTURE_TOKEN = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(FIXTURE_CLAIMS)}.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3RzLW9ubHk`;
 
 /** The anti-bot cookies a browser session holds (made up, fixed). */
 export const FIXTURE_COOKIES = {
