@@ -52,19 +52,21 @@ export function headIsAuthorised(head: string, expected: Buffer): boolean {
 /** A listening-socket owner that admits authorised connections into `inner` (see the module comment). */
 export function proxyAuthGate(inner: Server, userPass: string): Server {
   const expected = Buffer.from(parseProxyAuth(userPass));
-  return createServer((socket: Socket) => {
+  const gate = createServer((socket: Socket) => {
     socket.on('error', () => undefined);
     let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
+    // Paused-mode reads, as mockttp's own connection sniffing does: the socket is handed over
+    // exactly as it arrived, never switched to flowing mode here.
+    const readHead = (): void => {
+      for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null)
+        buffered = Buffer.concat([buffered, chunk]);
       const end = buffered.indexOf('\r\n\r\n');
       if (end < 0) {
         // A TLS hello or an HTTP/2 preface carries no proxy credentials: refused outright.
         if (buffered[0] === 0x16 || buffered.length > MAX_HEAD_BYTES) socket.destroy();
+        else socket.once('readable', readHead);
         return;
       }
-      socket.off('data', onData);
-      socket.pause();
       const head = buffered.subarray(0, end).toString('latin1');
       if (!headIsAuthorised(head, expected)) {
         socket.end(REFUSAL);
@@ -72,8 +74,11 @@ export function proxyAuthGate(inner: Server, userPass: string): Server {
       }
       socket.unshift(buffered);
       inner.emit('connection', socket);
-      socket.resume();
     };
-    socket.on('data', onData);
+    socket.once('readable', readHead);
   });
+  // mockttp asks its own server for the listening address (to tell requests to itself from proxied
+  // ones); the gate listens in its place, so the gate's address is the answer.
+  inner.address = () => gate.address();
+  return gate;
 }
