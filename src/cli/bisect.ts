@@ -20,7 +20,7 @@ import { runBisectPlan, type LiveBisectProgress } from '../bisect/run-bisect-pla
 import { renderBisectJson } from '../report/bisect-json.js';
 import { bisectProgressLine, renderBisectText } from '../report/bisect-text.js';
 import { renderBisectMarkdown } from '../report/bisect-markdown.js';
-import { readDiffInput } from './diff.js';
+import { checkEndpoint, readDiffInput } from './diff.js';
 import { checkOutputPath, writeFileAtomic } from '../exchange/output-file.js';
 import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, userCredential } from './browser-account.js';
 import { durationOption, integerOption } from './flag-values.js';
@@ -104,6 +104,7 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
   }
   const good = await readDiffInput(args.good, 'GOOD', io);
   const bad = await readDiffInput(args.bad, 'BAD', io);
+  if (args.endpoint !== undefined) checkEndpoint(args.endpoint, [...good, ...bad]);
   const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
   const credentials = await resolveCredentials({
     target,

@@ -150,7 +150,7 @@ export async function diff(
 }
 
 /** `--endpoint` must name an endpoint one of the inputs has: a typo would otherwise read as "nothing to compare". */
-function checkEndpoint(endpoint: string, exchanges: readonly Exchange[]): void {
+export function checkEndpoint(endpoint: string, exchanges: readonly Exchange[]): void {
   const known = new Set(exchanges.map(pairKey));
   if (!known.has(endpoint))
     throw new ProbeError('E_USAGE', `--endpoint ${endpoint}: neither input has it`, {

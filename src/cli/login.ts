@@ -6,6 +6,7 @@
  *
  * Exit codes: 0 saved; 1 refused, unreachable, timed out or no browser; 2 bad flags.
  */
+import { lstat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { readSessionFile, writeSessionFile } from '../client/session-file.js';
 import { checkOutputPath } from '../exchange/output-file.js';
@@ -45,6 +46,9 @@ export interface LoginArgs {
 
 /** True when `path` holds a readable session file (which a new login may replace). */
 async function isSessionFile(path: string): Promise<boolean> {
+  // Only a small regular file is read: /dev/zero or /dev/full would never end.
+  const info = await lstat(path).catch(() => undefined);
+  if (!info?.isFile() || info.size > 1024 * 1024) return false;
   return readSessionFile(path).then(
     () => true,
     () => false,
