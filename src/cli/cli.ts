@@ -15,6 +15,8 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nFind out why a chat.qwen.ai client fails, and run the shape that works.')
     .version(packageVersion())
     .strict()
+    // --help and --version end the parse without running a handler; the process then ends by itself.
+    .exitProcess(false)
     .demandCommand(1, 'name a command; see --help')
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns ?? 100))

@@ -17,7 +17,9 @@ import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, userCredential } from './browser-
 import { durationOption, integerOption, nonEmpty } from './flag-values.js';
 import { KEEP_SECRETS_OPTION, OVERWRITE_OPTION, REDACT_OPTION, redactionChoice, secretsNote } from './output-flags.js';
 import { exitCodesText } from './exit-codes.js';
-import { parseOverride } from '../replay/field-override.js';
+import { applyOverrides, parseOverride } from '../replay/field-override.js';
+import type { ExchangeRequest } from '../exchange/exchange.js';
+import { isJsonObject, parseJsonText, valueAtPath } from '../common/index.js';
 import { createStreamPrinter, replayJson, statusLine } from '../replay/replay-output.js';
 import { curlScript } from '../replay/curl-export.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
@@ -44,14 +46,34 @@ export interface ReplayArgs {
   readonly timeout?: number;
 }
 
-/** The curl script of a replayed turn, with the chat it created re-created first. */
-export function turnCurl(turn: ReplayTurn, token: string): string | undefined {
+/**
+ * The curl script of a replayed turn, runnable on its own: it creates a chat first, and a later
+ * turn of a conversation is sent as the first turn of that new chat (its `parent_id` set to null),
+ * since a chat's thread cannot be continued from outside (the server wants the chat's latest
+ * response as parent). `chatRequest` is the chats/new request an earlier turn sent, for later turns.
+ */
+export function turnCurl(turn: ReplayTurn, token: string, chatRequest?: ExchangeRequest): string | undefined {
   if (!turn.request) return undefined;
-  const chat = turn.verdict.exchanges.length > 1 ? turn.verdict.exchanges[0] : undefined;
-  return curlScript(turn.request, {
+  const created = turn.verdict.exchanges.length > 1 ? turn.verdict.exchanges[0] : undefined;
+  const chat = created?.request ?? chatRequest;
+  const request = created || !chat ? turn.request : asFirstTurn(turn.request);
+  return curlScript(request, {
     token,
-    ...(chat && turn.verdict.chatId ? { chatRequest: chat.request, chatId: turn.verdict.chatId } : {}),
+    ...(chat && turn.verdict.chatId ? { chatRequest: chat, chatId: turn.verdict.chatId } : {}),
   });
+}
+
+/** The request with every parent id it carries set to null: a first turn. */
+function asFirstTurn(request: ExchangeRequest): ExchangeRequest {
+  const body = parseJsonText(request.body ?? '');
+  if (!isJsonObject(body)) return request;
+  const overrides = ['parent_id', 'messages[0].parent_id', 'messages[0].parentId'].filter(
+    (path) => valueAtPath(body, path) !== undefined,
+  );
+  return applyOverrides(
+    request,
+    overrides.map((path) => ({ location: 'body' as const, path, value: null })),
+  );
 }
 
 /** How the body talks to the terminal: Ctrl-C, colour, and where streamed text goes. */
@@ -112,6 +134,8 @@ export async function replay(
     ? undefined
     : createStreamPrinter(terminal.write ?? ((text) => process.stdout.write(text)), { color: terminal.color === true });
   const timeoutMs = args.timeout ?? 180_000;
+  /** The chats/new the last chat-creating turn sent, for the curl scripts of the turns after it. */
+  let chatRequest: ExchangeRequest | undefined;
   let result: ReplayResult;
   try {
     result = await replayCapture(capture.exchanges, {
@@ -134,10 +158,11 @@ export async function replay(
       onUpdate: (update) => live?.onUpdate(update),
       // Each turn's answer ends with its own status line (and its curl), before the next turn starts.
       onTurnEnd: (turn) => {
+        if (turn.verdict.exchanges.length > 1) chatRequest = turn.verdict.exchanges[0]!.request;
         if (args.json) return;
         live?.end();
         io.out(statusLine(turn));
-        if (args.curl) io.out(turnCurl(turn, credentials.token) ?? '');
+        if (args.curl) io.out(turnCurl(turn, credentials.token, chatRequest) ?? '');
       },
       onExchange: (exchange) => {
         if (writer) appended = appended.then(() => writer!.append(exchange));
