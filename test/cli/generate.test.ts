@@ -146,6 +146,20 @@ describe('generate --send', () => {
     expect(completion?.response?.sse?.map((e) => e.t).every((t) => t >= 0)).toBe(true);
   });
 
+  it('writes no token to disk without flags: the capture of a sent turn is redacted', async () => {
+    server = await startLoopbackServer(async (req, res) => {
+      await readBody(req);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': `token=${TOKEN}; Path=/` });
+      res.end(`{"success":true,"data":{"id":"chat-9","echo":"${TOKEN}"}}`);
+    });
+    const out = await tempOut();
+    await generate({ shape: 'web', send: true, target: server.url, token: TOKEN, out }, collectingIo());
+    const text = await readFile(out, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(TOKEN.split('.')[2]);
+    expect((await readCapture(out)).meta.redacted).toBe(true);
+  });
+
   it('exits 1 for an unreachable target but still writes the failed exchange', async () => {
     const target = `http://127.0.0.1:${await freePort()}`;
     const out = await tempOut();
