@@ -152,6 +152,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   let stopRecorder: (() => Promise<Exchange[]>) | undefined;
   /** Recording started: from here on even an empty capture is a finding (the page sent nothing). */
   let recording = false;
+  let writerClosed = false;
   const streaming = new Set<string>();
   try {
     const prepared = await withInterrupt(prepareContext(args, target, profile, session, account, io, browser), signal);
@@ -160,6 +161,10 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
       include: args.include ?? [],
       exclude: args.exclude ?? [],
       onExchange: (exchange) => {
+        // One that ends after the capture was closed (a stream cut while the browser shut down) is
+        // said, not appended to a closed file (an unhandled rejection).
+        if (writerClosed)
+          return io.err(`warning: not in the capture (it ended after the close): ${exchangeLine(exchange)}`);
         appended = appended.then(() => writer.append(exchange)).then(() => void written.push(exchange));
         io.out(exchangeLine(exchange));
       },
@@ -201,6 +206,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   } finally {
     recorded = stopRecorder ? await stopRecorder() : [];
     await appended.catch(() => undefined);
+    writerClosed = true;
     await writer.close();
     await closeQuietly(browser);
     // Exchanges were written as they completed, headers sorted by name; now the NetLog is complete,
