@@ -104,6 +104,7 @@ const ROWS: readonly Row[] = [
   // generate
   ['generate --shape seed-v9 --out $T/g.har', /unknown shape "seed-v9"/],
   ['generate --shape web --timeout abc --out $T/g.har', /--timeout "abc": give a duration/],
+  ['generate --shape web --era nope --out $T/g.har', /unknown era "nope"/],
   ['generate --shape web --out /dev/full', /--out \/dev\/full is a device/],
   ['generate --shape web --out $T', /is a directory/],
   ['generate --shape web --out $T/existing.har', /already exists/],
