@@ -66,6 +66,15 @@ export const EXIT_CODES: Readonly<Record<string, readonly (readonly [number, str
     [0, 'stopped by Ctrl-C or SIGTERM'],
     [2, 'bad input (flags, profile, port in use)'],
   ],
+  learn: [
+    [0, 'protocol written'],
+    [2, 'bad input (unreadable capture, no API exchanges, an --out that is not a folder)'],
+  ],
+  lint: [
+    [0, "every request looks like the browser's"],
+    [1, 'something differs'],
+    [2, 'trouble: bad input, an output that cannot be written'],
+  ],
   demo: [
     [0, 'the seed request failed and the web one answered, as they should'],
     [1, 'anything else'],
