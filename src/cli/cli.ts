@@ -7,7 +7,7 @@ import { ProbeError, isProbeError } from '../exchange/errors.js';
 import { reportError } from './run-command.js';
 import { loadCommands } from './commands.js';
 import { packageVersion } from './package-version.js';
-import { refuseRepeatedFlags, STDIN_ARGUMENT, stdinMarker } from './flag-values.js';
+import { refuseRepeatedFlags, refuseStdinElsewhere, STDIN_ARGUMENT, stdinMarker } from './flag-values.js';
 
 export async function runCli(argv: readonly string[]): Promise<void> {
   const parser: Argv = yargs(argv.map((arg) => (arg === STDIN_ARGUMENT ? stdinMarker : arg)))
@@ -21,13 +21,16 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .middleware((args) => refuseRepeatedFlags(args, parser), true)
+    .middleware((args) => refuseStdinElsewhere(args), true)
     .fail((message, error) => {
       // yargs calls this for its own parse errors (message) and for errors thrown by coerce, checks
       // and middleware (error). Throwing ends the parse: the command's handler never runs, so
       // nothing is sent, started or written after a usage error. One line: yargs' own messages
       // may span several.
       if (isProbeError(error)) throw error;
-      const text = (message ?? error?.message ?? 'bad arguments').replace(/\s*\n\s*/g, ' ');
+      const text = (message ?? error?.message ?? 'bad arguments')
+        .replace(/\s*\n\s*/g, ' ')
+        .replaceAll(stdinMarker, STDIN_ARGUMENT);
       throw new ProbeError('E_USAGE', `${text} (see qwen-probe --help)`);
     });
   for (const command of await loadCommands(argv)) parser.command(command);

@@ -150,6 +150,27 @@ export function refuseRepeatedFlags(argv: Arguments, yargs: Argv): void {
   }
 }
 
+/**
+ * The arguments that read standard input when given `-`, by command. Everywhere else a `-` would
+ * reach the file system as a strange path (or a prompt as a strange text), so it is refused.
+ */
+export const STDIN_READERS: Readonly<Record<string, readonly string[]>> = { diff: ['good', 'bad'] };
+
+/** Global middleware: `-` only where `STDIN_READERS` says the command reads standard input. */
+export function refuseStdinElsewhere(argv: Arguments): void {
+  const command = String(argv._[0] ?? '');
+  const readers = STDIN_READERS[command] ?? [];
+  for (const [key, value] of Object.entries(argv)) {
+    if (key === '$0' || readers.includes(key)) continue;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (!values.includes(stdinMarker)) continue;
+    const what = key === '_' ? 'an argument' : key;
+    throw new ProbeError('E_USAGE', `- (standard input) given for ${what}: give a file`, {
+      hint: 'only diff reads standard input, for GOOD or BAD',
+    });
+  }
+}
+
 /** Refuses flags that cannot go together; `pairs` name the flags as typed. */
 export function refuseTogether(
   argv: Readonly<Record<string, unknown>>,

@@ -192,6 +192,13 @@ const ROWS: readonly Row[] = [
   [`lint ${SAMPLE_BAD} --against ${SAMPLE} --out $T --format md`, /is a directory/],
   [`lint ${SAMPLE_BAD} --against $T/missing`, /--against \S+missing: no such file or folder/],
   [`lint ${SAMPLE_BAD} --against ${SAMPLE} --out $T/l.md --out $T/m.md`, /--out was given 2 times/],
+  // - (standard input) where nothing reads it
+  [`replay - --target ${NOWHERE} --token x`, /- \(standard input\) given for capture: give a file/],
+  [`bisect --good - --bad ${SAMPLE_BAD} --target ${NOWHERE}`, /- \(standard input\) given for good/],
+  [`learn - --out $T/p`, /- \(standard input\) given for captures/],
+  [`lint ${SAMPLE_BAD} --against -`, /- \(standard input\) given for against/],
+  ['generate --shape web --out -', /- \(standard input\) given for out/],
+  [`capture --target ${NOWHERE} --prompt -`, /- \(standard input\) given for prompt/],
   // demo
   ['demo --out /dev/full', /--out \/dev\/full is a device/],
   ['demo --out $T/existing.har', /give a folder/],
