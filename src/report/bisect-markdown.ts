@@ -6,7 +6,7 @@
 import type { BisectResult } from '../bisect/bisect-result.js';
 import type { FindingChange } from '../bisect/bisect-captures.js';
 import { displayValue, scrubText } from './format-value.js';
-import { mdCellText, mdCode, mdText } from './markdown-text.js';
+import { mdCellText, mdCode, mdText } from '../common/index.js';
 
 export interface BisectMarkdownOptions {
   /** Heading level of the section titles (default 2). */

@@ -6,7 +6,7 @@
 import type { DiffResult, ExchangeRef, PairDiff } from '../diff/diff-result.js';
 import type { Finding } from '../diff/finding.js';
 import { findingLabel, findingSide, scrubText, shortUrl } from './format-value.js';
-import { mdCellText, mdCode, mdText } from './markdown-text.js';
+import { mdCellCode, mdCellText, mdCode, mdText } from '../common/index.js';
 
 /** Options of the Markdown report. */
 export interface MarkdownReportOptions {
@@ -16,11 +16,6 @@ export interface MarkdownReportOptions {
   readonly maxPerPair?: number | undefined;
   /** Pairs listed; default 100. */
   readonly maxPairs?: number | undefined;
-}
-
-/** Text safe inside a code span in a table cell: no pipes or newlines. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 const code = mdCode;
@@ -35,10 +30,10 @@ function exchangeLine(side: string, ref: ExchangeRef): string {
 }
 
 function findingRow(f: Finding): string {
-  const good = f.change === 'extra' ? '' : code(cell(findingSide(f, 'good', 50)));
-  const bad = f.change === 'missing' ? '' : code(cell(findingSide(f, 'bad', 50)));
+  const good = f.change === 'extra' ? '' : mdCellCode(findingSide(f, 'good', 50));
+  const bad = f.change === 'missing' ? '' : mdCellCode(findingSide(f, 'bad', 50));
   return (
-    `| ${f.rank} | ${code(cell(findingLabel(f)))} | ${f.change} | ${good} | ${bad} | ` +
+    `| ${f.rank} | ${mdCellCode(findingLabel(f))} | ${f.change} | ${good} | ${bad} | ` +
     `${mdCellText(scrubText(f.explanation))} |`
   );
 }

@@ -6,7 +6,7 @@
 import type { Finding } from '../diff/finding.js';
 import { renderBisectMarkdown, mdCell, mdCode } from './bisect-markdown.js';
 import { displayValue, findingLabel, scrubText } from './format-value.js';
-import { mdCellText, mdFenced, mdText } from './markdown-text.js';
+import { mdCellText, mdFenced, mdText } from '../common/index.js';
 import type { InvestigationReport } from './investigation-model.js';
 
 /** The differences worth showing: not volatile, highest ranked first, at most `max`. */

@@ -15,6 +15,8 @@ import { bisectPlan, planBisect } from '../../src/bisect/bisect-captures.js';
 import type { ProbeVerdict } from '../../src/bisect/bisect-result.js';
 import { diffCaptures } from '../../src/diff/diff-captures.js';
 import type { ExchangeRequest } from '../../src/exchange/exchange.js';
+import { learnProtocol, renderProtocolReadme } from '../../src/learn/index.js';
+import { LINT_FORMATS, lintExchanges, renderLint } from '../../src/lint/index.js';
 import { renderBisectJson } from '../../src/report/bisect-json.js';
 import { renderBisectMarkdown } from '../../src/report/bisect-markdown.js';
 import { renderBisectText } from '../../src/report/bisect-text.js';
@@ -67,6 +69,11 @@ const bad = makeExchange({
     body: JSON.stringify({ success: false, data: { code: PAYLOADS[0], details: HOSTILE } }),
     sse: undefined,
   },
+});
+
+/** An answer whose content type is a payload: learn lists content types in its README. */
+const hostileContentType = makeExchange({
+  response: { status: 200, headers: [{ name: 'content-type', value: PAYLOADS[0]! }], body: '{}', sse: undefined },
 });
 
 /** Works once the model is qwen3-max; the failure text is hostile too. */
@@ -122,6 +129,12 @@ beforeAll(async () => {
     ['bisect.json', renderBisectJson(bisect)],
     ['investigation.md.html', asPage(renderInvestigationMarkdown(report))],
     ['investigation.html', renderInvestigationHtml(report)],
+    // learn's README describes the browser's capture; lint's reports hold both sides' values.
+    ['learn-readme.md.html', asPage(renderProtocolReadme(learnProtocol([good, bad, hostileContentType], [HOSTILE])))],
+    ...LINT_FORMATS.map((format): [string, string] => {
+      const text = renderLint(lintExchanges(learnProtocol([good], [PAYLOADS[1]!]), [bad]), format);
+      return format === 'md' ? ['lint.md.html', asPage(text)] : [`lint.${format}`, text];
+    }),
   ];
   for (const [name, text] of outputs) {
     const file = join(dir, name);
@@ -147,6 +160,10 @@ describe('a hostile capture in every report format', () => {
         'diff.text',
         'investigation.html',
         'investigation.md.html',
+        'learn-readme.md.html',
+        'lint.json',
+        'lint.md.html',
+        'lint.text',
       ].sort(),
     );
   });

@@ -40,6 +40,14 @@ export function mdCode(text: string): string {
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
+/**
+ * Inline code inside a table cell: pipes escaped (a table would split on them even inside code) and
+ * line breaks flattened.
+ */
+export function mdCellCode(text: string): string {
+  return mdCode(text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
+}
+
 /** A fenced block that survives fences inside the text. */
 export function mdFenced(text: string, lang = ''): string[] {
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
