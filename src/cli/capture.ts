@@ -6,8 +6,9 @@
  * an interruption, a crash or a failed turn loses nothing that was recorded.
  *
  * Exit codes: 0 all turns answered (or an interactive session ended); 1 a turn failed, timed out,
- * or the target/browser could not be used (the capture still holds what happened); 2 bad flags;
- * 130 interrupted (Ctrl-C) outside --interactive.
+ * or the target/browser could not be used (the capture still holds what happened); 2 bad input;
+ * 3 --check-page found a required selector matching nothing; 130 interrupted (Ctrl-C) outside
+ * --interactive.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ import { urlFilter } from '../capture/browser-recorder.js';
 import { checkOutputPath } from '../exchange/output-file.js';
 import { redactionChoice, secretsNote } from './output-flags.js';
 import { timestampForFile } from './file-names.js';
+import { refuseTogether } from './flag-values.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 import {
   captureFlags,
@@ -87,7 +89,16 @@ async function prepareContext(
 /** The command body; `signal` is Ctrl-C. */
 export async function capture(args: CaptureArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
   const target = normaliseTarget(args.target);
-  if (args['check-page']) return checkPageCommand(args, target, io);
+  if (args['check-page']) {
+    // A check records nothing: flags about the recording would be silently ignored.
+    refuseTogether({ ...args }, [
+      ['check-page', 'prompt'],
+      ['check-page', 'interactive'],
+      ['check-page', 'out'],
+      ['check-page', 'keep-secrets'],
+    ]);
+    return checkPageCommand(args, target, io);
+  }
   const prompts = args.prompt ?? [];
   if (prompts.length === 0 && !args.interactive)
     throw new ProbeError('E_USAGE', 'give at least one --prompt TEXT, or --interactive to drive the browser yourself');

@@ -3,7 +3,8 @@
  * same, and the bad-input test checks commands against it. One meaning per code across commands:
  * 0 the command did its job and the answer is yes, 1 the answer is no (a failure upstream, requests
  * that differ) or something could not be reached, 2 bad input (flags, files, output paths), 130
- * Ctrl-C. Nothing else.
+ * Ctrl-C. One more, kept apart so that scripts can tell it from a failure: 3 for `capture
+ * --check-page` finding a page the recorder can no longer drive. Nothing else.
  */
 
 /** Exit codes, by command: code and meaning. */
@@ -28,6 +29,7 @@ export const EXIT_CODES: Readonly<Record<string, readonly (readonly [number, str
     [0, 'every turn answered (or an interactive session ended)'],
     [1, 'a turn failed, or the site or browser could not be used (the capture keeps what happened)'],
     [2, 'bad input'],
+    [3, '--check-page found a required selector matching nothing'],
     [130, 'Ctrl-C'],
   ],
   intercept: [

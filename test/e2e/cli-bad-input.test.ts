@@ -70,6 +70,7 @@ const ROWS: readonly Row[] = [
     /--password-file \S+missing: no such file/,
   ],
   [`login --target ${NOWHERE} --session $T/new.json --user not-an-email`, /give an e-mail address/],
+  [`login --target ${NOWHERE} --site-era 2024`, /Invalid values: Argument: site-era/],
   // whoami
   [`whoami --target ${NOWHERE} --timeout abc`, /--timeout "abc": give a duration/],
   [`whoami --target ${NOWHERE} --session $T/missing.json`, /session file not found/],
@@ -89,6 +90,11 @@ const ROWS: readonly Row[] = [
   ],
   [`capture --target ${NOWHERE} --prompt hi --user nobody@example.test --out $T/c.har`, /needs a password/],
   [`capture --target ${NOWHERE}`, /give at least one --prompt/],
+  [`capture --target ${NOWHERE} --site-era 2024`, /Invalid values: Argument: site-era/],
+  [`capture --target ${NOWHERE} --check-page --prompt hi`, /--check-page and --prompt cannot be used together/],
+  [`capture --target ${NOWHERE} --check-page --out $T/c.har`, /--check-page and --out cannot be used together/],
+  [`capture --target ${NOWHERE} --check-page --timeout abc`, /--timeout "abc": give a duration/],
+  [`capture --target ${NOWHERE} --check-page --user nobody@example.test`, /needs a password/],
   // intercept
   ['intercept --port abc', /--port must be a whole number from 0 to 65535, got "abc"/],
   ['intercept --port -1', /--port must be a whole number from 0 to 65535, got "-1"/],
