@@ -57,6 +57,14 @@ describe('generate offline', () => {
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
+  it('with --json prints one JSON document on stdout and its progress on stderr', async () => {
+    const out = await tempOut();
+    const io = collectingIo();
+    expect(await generate({ shape: 'web', out, json: true }, io)).toBe(0);
+    expect(JSON.parse(io.lines.join('\n'))).toMatchObject({ shape: 'web', sent: false, out, redacted: true });
+    expect(io.errors.at(-1)).toBe(`wrote 2 requests (not sent) to ${out} (redacted)`);
+  });
+
   it('redacts the token when asked', async () => {
     const out = await tempOut();
     await generate({ shape: 'seed-v3', out, token: TOKEN, redact: true }, collectingIo());
