@@ -20,4 +20,5 @@ fi
 echo "[setup] $("$chromium_path" --version 2>/dev/null || echo "chromium at $chromium_path")"
 
 echo "[setup] npm ci"
-npm ci --no-audit --no-fund
+# NPM_CI_LOG (set by .ci/run) keeps npm's output, so CI can check that a fresh install warns about nothing.
+npm ci --no-audit --no-fund 2>&1 | tee "${NPM_CI_LOG:-/dev/null}"

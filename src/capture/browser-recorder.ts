@@ -3,6 +3,7 @@
  * to each page and turns its network traffic into Exchanges as they complete, until `stop()`.
  * By default only the target origin's /api/ paths are kept; `include`/`exclude` patterns change that.
  */
+import { hostMatcher, includeHosts } from './intercept/host-rules.js';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { Exchange, SseEvent } from '../exchange/exchange.js';
 import { isApiPath } from '../upstream/endpoints.js';
@@ -47,17 +48,30 @@ function matcher(pattern: string): (url: string) => boolean {
   return (url) => regex.test(url);
 }
 
-/** The record-or-not decision for a URL, from the options above. */
+/**
+ * The record-or-not decision for a URL, from the options above. `include` takes hosts (`host`,
+ * `*.domain`, `*`), as `intercept --include` does: every request to them is recorded. `exclude`
+ * takes URL patterns (`*` is any run of characters; without one, a substring).
+ */
 export function urlFilter(options: Pick<RecorderOptions, 'origin' | 'include' | 'exclude'>): (url: string) => boolean {
   const origin = options.origin ? new URL(options.origin).origin : undefined;
-  const includes = (options.include ?? []).map(matcher);
+  const includes =
+    options.include && options.include.length > 0 ? hostMatcher(includeHosts(options.include)) : undefined;
   const excludes = (options.exclude ?? []).map(matcher);
   const byDefault = (url: string) => (origin === undefined || url.startsWith(`${origin}/`)) && isApiPath(url);
   return (url) => {
     if (url.startsWith('data:') || url.startsWith('blob:')) return false;
-    const wanted = includes.length > 0 ? includes.some((m) => m(url)) : byDefault(url);
+    const wanted = includes ? includes(hostnameOf(url)) : byDefault(url);
     return wanted && !excludes.some((m) => m(url));
   };
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return '';
+  }
 }
 
 // CDP's defaults keep ~10 MB per resource; long answers and model lists must not be evicted

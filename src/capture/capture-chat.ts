@@ -70,10 +70,22 @@ const RENDER_GRACE_MS = 10_000;
 
 const isCompletion = (ex: Exchange) => ex.endpoint === 'chat.completions' || ex.endpoint === 'chat.completions.v1';
 
+/**
+ * Waits `ms`, or less when `signal` fires. The abort listener is removed when the time is up: the
+ * answer loop sleeps hundreds of times on the command's one signal, and listeners left behind pile
+ * up into a MaxListenersExceededWarning.
+ */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

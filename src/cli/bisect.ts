@@ -8,8 +8,6 @@
  * fails, the failing one works, budget spent, inconclusive) or the target was unreachable; 2 bad
  * input (unreadable or unpairable captures, bad flags); 130 Ctrl-C, after writing what was learned.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import { resolveCredentials } from '../client/credentials.js';
@@ -22,7 +20,12 @@ import { runBisectPlan, type LiveBisectProgress } from '../bisect/run-bisect-pla
 import { renderBisectJson } from '../report/bisect-json.js';
 import { bisectProgressLine, renderBisectText } from '../report/bisect-text.js';
 import { renderBisectMarkdown } from '../report/bisect-markdown.js';
-import { readDiffInput } from './diff.js';
+import { checkEndpoint, readDiffInput } from './diff.js';
+import { checkOutputPath, writeFileAtomic } from '../exchange/output-file.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, userCredential } from './browser-account.js';
+import { durationOption, integerOption } from './flag-values.js';
+import { OVERWRITE_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 
 export interface BisectArgs {
@@ -32,11 +35,14 @@ export interface BisectArgs {
   readonly session?: string;
   readonly token?: string;
   readonly user?: string;
+  readonly 'password-file'?: string;
   readonly endpoint?: string;
   readonly budget?: number;
+  /** Milliseconds between probes (flags take `500ms`, `2s`). */
   readonly delay?: number;
   readonly json?: boolean;
   readonly out?: string;
+  readonly overwrite?: boolean;
   /** Skip the search for required fields. */
   readonly required?: boolean;
 }
@@ -63,11 +69,22 @@ export function bisectProgressPrinter(print: (line: string) => void): (event: Li
   };
 }
 
-/** The report text for `--out FILE`, by its extension. */
+/** The formats `bisect --out` writes, by extension. */
+const BISECT_REPORT_EXTENSIONS = /\.(json|md|markdown|txt)$/i;
+
+/** The report text for `--out FILE`, by its extension (checked by `checkBisectOut`). */
 function reportFor(file: string, result: BisectResult<FindingChange>, endpoint: string | undefined): string {
   if (/\.json$/i.test(file)) return renderBisectJson(result, { ...(endpoint !== undefined ? { endpoint } : {}) });
   if (/\.(md|markdown)$/i.test(file)) return renderBisectMarkdown(result);
   return renderBisectText(result);
+}
+
+/** `--out x.html` would get text under an HTML name: refuse any extension it cannot honour. */
+function checkBisectOut(file: string): void {
+  if (!BISECT_REPORT_EXTENSIONS.test(file))
+    throw new ProbeError('E_USAGE', `--out ${file}: bisect writes .json, .md or .txt reports`, {
+      hint: 'for an HTML page of the whole story, run `qwen-probe investigate`',
+    });
 }
 
 /** The command body; returns the exit code. `signal` is Ctrl-C. */
@@ -79,18 +96,28 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
       '--budget must be a whole number of at least 3 (the two baselines and one search probe)',
     );
   if (args.delay !== undefined && (!Number.isFinite(args.delay) || args.delay < 0))
-    throw new ProbeError('E_USAGE', '--delay takes milliseconds, 0 or more');
+    throw new ProbeError('E_USAGE', '--delay takes a duration, 0ms or more');
+  // Every output is checked before the first probe: a live bisect is not to be lost to a typo.
+  if (args.out) {
+    checkBisectOut(args.out);
+    await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
+  }
   const good = await readDiffInput(args.good, 'GOOD', io);
   const bad = await readDiffInput(args.bad, 'BAD', io);
+  if (args.endpoint !== undefined) checkEndpoint(args.endpoint, [...good, ...bad]);
+  const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
   const credentials = await resolveCredentials({
     target,
     token: args.token,
     session: args.session,
-    user: args.user,
+    user: await userCredential(args.user, {
+      passwordFile: args['password-file'],
+      prompt: true,
+      warn: (line) => io.err(line),
+    }),
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
-  const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
   const result = await runBisectPlan(plan, [...good, ...bad], {
     target,
     credentials,
@@ -100,10 +127,14 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     signal,
     onProgress: bisectProgressPrinter((line) => io.err(line)),
   });
+  let lostOut: unknown;
   if (args.out) {
-    await mkdir(dirname(args.out), { recursive: true });
-    await writeFile(args.out, reportFor(args.out, result, plan.endpoint));
-    io.err(`wrote ${args.out}`);
+    try {
+      await writeFileAtomic(args.out, reportFor(args.out, result, plan.endpoint), { overwrite: args.overwrite });
+      io.err(`wrote ${args.out}`);
+    } catch (error) {
+      lostOut = error;
+    }
   }
   io.out(
     (args.json
@@ -111,6 +142,11 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
       : renderBisectText(result)
     ).replace(/\n$/, ''),
   );
+  if (lostOut !== undefined) {
+    // The result is above, on stdout: the work is not lost, only the file.
+    const reason = lostOut instanceof Error ? lostOut.message : String(lostOut);
+    throw new ProbeError('E_INPUT', `${reason}; the result is printed above instead`, { cause: lostOut });
+  }
   if (signal?.aborted)
     throw new ProbeError(
       'E_INTERRUPTED',
@@ -141,41 +177,39 @@ export const bisectCommand: CommandModule<object, BisectArgs> = {
       })
       .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
       .option('token', { type: 'string', describe: 'raw JWT to authenticate with' })
-      .option('user', {
-        type: 'string',
-        describe: 'EMAIL:PASSWORD to sign in with (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)',
-      })
+      .option('user', { type: 'string', describe: USER_FLAG_TEXT })
+      .option('password-file', PASSWORD_FILE_OPTION)
       .option('endpoint', {
         type: 'string',
         describe: 'bisect the pair of this endpoint (default: the pair whose failing side failed)',
       })
-      .option('budget', { type: 'number', default: DEFAULT_BUDGET, describe: 'most probes to send, retries included' })
-      .option('delay', {
-        type: 'number',
-        default: 0,
-        describe: 'milliseconds between probes: be gentle with a live service',
-      })
+      .option(
+        'budget',
+        integerOption('most probes to send, retries included', DEFAULT_BUDGET, { min: 3, max: 100_000 })('budget'),
+      )
+      .option(
+        'delay',
+        durationOption('pause between probes: be gentle with a live service', '0ms', { plainUnit: 'ms' })('delay'),
+      )
       .option('required', {
         type: 'boolean',
         default: true,
         describe: 'also find which fields of the working request the server needs (--no-required to skip)',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON (bisect.json format)' })
-      .option('out', { type: 'string', describe: 'also write the result to this file (.json, .md, or text)' })
+      .option('out', { type: 'string', describe: 'also write the result to this file (.json, .md or .txt)' })
+      .option('overwrite', OVERWRITE_OPTION)
       .example(
-        '$0 bisect --good captures/browser.har --bad captures/seed-v4.har --target http://127.0.0.1:8787 --user ' +
-          'demo@qwen-probe.test:demo-password',
+        '$0 bisect --good captures/browser.har --bad captures/seed-v4.har --target http://127.0.0.1:8787 --session ' +
+          '.qwen-probe/session.json',
         'find what the seed request gets wrong, against the simulator',
       )
       .example(
-        '$0 bisect --good b.har --bad l.har --target https://chat.qwen.ai --session session.json --delay 2000 ' +
+        '$0 bisect --good b.har --bad l.har --target https://chat.qwen.ai --session session.json --delay 2s ' +
           '--budget 40',
         'gently, against the real site',
       )
-      .epilog(
-        'Exit codes: 0 culprits found, 1 other verdicts or target unreachable, 2 bad input, 130 Ctrl-C (what was ' +
-          'learned is written first).',
-      ) as unknown as Argv<BisectArgs>,
+      .epilog(exitCodesText('bisect')) as unknown as Argv<BisectArgs>,
   handler: (args) =>
     runCommand(async () => {
       const stop = interruptSignal(

@@ -59,7 +59,13 @@ export async function checkPageCommand(args: CaptureArgs, target: string, io: Co
   if (args.session && args.user) throw new ProbeError('E_USAGE', 'give only one of --session and --user');
   const profiles = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
   const session = args.session ? await readSessionFile(args.session) : undefined;
-  const account = session ? undefined : await resolveAccount(args.user, { prompt: false });
+  const account = session
+    ? undefined
+    : await resolveAccount(args.user, {
+        prompt: args.user !== undefined,
+        passwordFile: args['password-file'],
+        warn: (line) => io.err(line),
+      });
   const { browser } = await launchBrowser({ headed: args.headed });
   try {
     let context;
@@ -71,10 +77,10 @@ export async function checkPageCommand(args: CaptureArgs, target: string, io: Co
         browser,
         profile: profiles,
         account,
-        timeoutMs: args.timeout * 1000,
+        timeoutMs: args.timeout,
       }));
     }
-    const result = await checkPage({ browser, context, target, profiles, timeoutMs: args.timeout * 1000 });
+    const result = await checkPage({ browser, context, target, profiles, timeoutMs: args.timeout });
     for (const line of formatPageCheck(result, target)) io.out(line);
     if (context && !result.chatReached) {
       throw new ProbeError('E_UPSTREAM_AUTH', `the chat page was not checked: ${result.chatNote ?? 'signed out'}`, {

@@ -12,12 +12,17 @@ import type { ChatTurn } from '../capture/capture-chat.js';
 import { applyNetLogHeaderOrder } from '../capture/net-log.js';
 import { THINKING_MODES, type ThinkingMode } from '../capture/chat-page.js';
 import { SITE_ERA_NAMES, type SiteEraChoice } from '../capture/site-profiles.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT } from './browser-account.js';
+import { durationOption, integerOption, nonEmpty } from './flag-values.js';
+import { KEEP_SECRETS_OPTION, OVERWRITE_OPTION, REDACT_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** The flags of `capture`, after yargs. */
 export interface CaptureArgs {
   readonly target: string;
   readonly session?: string | undefined;
   readonly user?: string | undefined;
+  readonly 'password-file'?: string | undefined;
   readonly headed: boolean;
   readonly prompt?: string[] | undefined;
   /** Thinking on (`--thinking`) or off (`--no-thinking`); absent leaves the page's choice. */
@@ -27,7 +32,10 @@ export interface CaptureArgs {
   readonly model?: string | undefined;
   readonly interactive: boolean;
   readonly out?: string | undefined;
-  readonly redact: boolean;
+  readonly overwrite?: boolean | undefined;
+  /** Redact before writing (the default). */
+  readonly redact?: boolean | undefined;
+  readonly 'keep-secrets'?: boolean | undefined;
   readonly include?: string[] | undefined;
   readonly exclude?: string[] | undefined;
   readonly selectors?: string | undefined;
@@ -35,11 +43,11 @@ export interface CaptureArgs {
   readonly 'site-era'?: SiteEraChoice | undefined;
   /** Check the page's selectors instead of recording (exit 3 when a required one matches nothing). */
   readonly 'check-page'?: boolean | undefined;
-  /** Seconds for page loads, the login form and the chat box. */
+  /** Milliseconds for page loads, the login form and the chat box (flags take `30s`). */
   readonly timeout: number;
-  /** Seconds one answer may take. */
+  /** Milliseconds one answer may take (flags take `2m`). */
   readonly 'answer-timeout': number;
-  /** Seconds a person may take to log in (--headed). */
+  /** Milliseconds a person may take to log in (--headed; flags take `5m`). */
   readonly 'login-timeout': number;
   /** Also open a DevTools endpoint on this port (0: any free one), printed as `cdp endpoint: URL`. */
   readonly 'cdp-port'?: number;
@@ -54,10 +62,8 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
       describe: 'site to record: https://chat.qwen.ai or the simulator URL',
     })
     .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
-    .option('user', {
-      type: 'string',
-      describe: 'EMAIL:PASSWORD: log in through the page first (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)',
-    })
+    .option('user', { type: 'string', describe: `${USER_FLAG_TEXT}; logs in through the page first` })
+    .option('password-file', PASSWORD_FILE_OPTION)
     .option('headed', {
       type: 'boolean',
       default: false,
@@ -67,6 +73,7 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
       type: 'string',
       array: true,
       describe: 'a message to type and send; repeat for more turns in the same chat',
+      coerce: nonEmpty('prompt'),
     })
     .option('thinking', {
       type: 'boolean',
@@ -84,17 +91,20 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
       describe: 'headed browser that you drive; stop by closing it or Ctrl-C',
     })
     .option('out', { type: 'string', describe: 'capture file (HAR); default captures/<host>-<timestamp>.har' })
-    .option('redact', {
-      type: 'boolean',
-      default: false,
-      describe: 'redact tokens, cookies and ids before writing (file mode 0644 instead of 0600)',
-    })
+    .option('overwrite', OVERWRITE_OPTION)
+    .option('redact', REDACT_OPTION)
+    .option('keep-secrets', KEEP_SECRETS_OPTION)
     .option('include', {
       type: 'string',
       array: true,
-      describe: "record URLs matching this pattern instead of the target's /api/ paths (* = anything)",
+      describe:
+        "hosts to record every request of (host, *.domain, *), as in intercept; default the target's /api/ paths",
     })
-    .option('exclude', { type: 'string', array: true, describe: 'never record URLs matching this pattern' })
+    .option('exclude', {
+      type: 'string',
+      array: true,
+      describe: 'never record URLs matching this pattern (* = anything)',
+    })
     .option('selectors', { type: 'string', describe: 'JSON file overriding the page selectors (see docs/capture.md)' })
     .option('site-era', {
       type: 'string',
@@ -107,27 +117,35 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
       default: false,
       describe: "check the page's selectors instead of recording; exit 3 when a required one matches nothing",
     })
-    .option('timeout', {
-      type: 'number',
-      default: 30,
-      describe: 'seconds for page loads, the login form and the chat box',
-    })
-    .option('answer-timeout', {
-      type: 'number',
-      default: 120,
-      describe: 'seconds one answer may take before the turn counts as stalled',
-    })
-    .option('login-timeout', {
-      type: 'number',
-      default: 300,
-      describe: 'seconds to wait for a login by hand (--headed)',
-    })
-    .option('cdp-port', {
-      type: 'number',
-      describe: 'also expose the browser on a DevTools port (0: any), for tools and tests',
-    })
+    .option(
+      'timeout',
+      durationOption('how long page loads, the login form and the chat box may take', '30s', {
+        plainUnit: 's',
+        minMs: 1,
+      })('timeout'),
+    )
+    .option(
+      'answer-timeout',
+      durationOption('how long one answer may take before the turn counts as stalled', '2m', {
+        plainUnit: 's',
+        minMs: 1,
+      })('answer-timeout'),
+    )
+    .option(
+      'login-timeout',
+      durationOption('how long to wait for a login by hand (--headed)', '5m', { plainUnit: 's', minMs: 1 })(
+        'login-timeout',
+      ),
+    )
+    .option(
+      'cdp-port',
+      integerOption('also expose the browser on a DevTools port (0: any), for tools and tests', undefined, {
+        min: 0,
+        max: 65535,
+      })('cdp-port'),
+    )
     .example(
-      '$0 capture --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --prompt Hello --prompt ' +
+      '$0 capture --target http://127.0.0.1:8787 --session .qwen-probe/session.json --prompt Hello --prompt ' +
         '"And then?"',
       'two turns against the simulator',
     )
@@ -140,8 +158,7 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
       'check that the page still has every element the recorder needs',
     )
     .epilog(
-      'Exit codes: 0 done, 1 a turn failed or the site/browser could not be used (the capture keeps what happened), ' +
-        '2 bad flags, 3 --check-page found a required selector matching nothing, 130 Ctrl-C.',
+      `Captures are redacted (tokens, cookies, passwords) unless --keep-secrets. ${exitCodesText('capture')}`,
     ) as unknown as Argv<CaptureArgs>;
 }
 

@@ -6,8 +6,9 @@
  * an interruption, a crash or a failed turn loses nothing that was recorded.
  *
  * Exit codes: 0 all turns answered (or an interactive session ended); 1 a turn failed, timed out,
- * or the target/browser could not be used (the capture still holds what happened); 2 bad flags;
- * 130 interrupted (Ctrl-C) outside --interactive.
+ * or the target/browser could not be used (the capture still holds what happened); 2 bad input;
+ * 3 --check-page found a required selector matching nothing; 130 interrupted (Ctrl-C) outside
+ * --interactive.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,9 +26,13 @@ import { contextForSession, loginWithBrowser, openPage } from '../capture/browse
 import { startBrowserRecorder } from '../capture/browser-recorder.js';
 import { captureChat, type ChatTurn } from '../capture/capture-chat.js';
 import { loadSiteProfile, loginProfile, type SiteProfiles } from '../capture/site-profiles.js';
-import { resolveAccount } from './browser-account.js';
+import { resolveAccount, type BrowserAccount } from './browser-account.js';
 import { checkPageCommand } from './capture-check-page.js';
+import { urlFilter } from '../capture/browser-recorder.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { redactionChoice, secretsNote } from './output-flags.js';
 import { timestampForFile } from './file-names.js';
+import { refuseTogether } from './flag-values.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 import {
   captureFlags,
@@ -59,6 +64,7 @@ async function prepareContext(
   target: string,
   profile: SiteProfiles,
   session: SessionFile | undefined,
+  account: BrowserAccount | undefined,
   io: CommandIo,
   browser: Browser,
 ): Promise<Prepared> {
@@ -68,19 +74,13 @@ async function prepareContext(
     });
     return { context, page: await context.newPage(), loggedInHere: false };
   }
-  const account = await resolveAccount(args.user, { prompt: false });
-  if (!account && !args.headed) {
-    throw new ProbeError('E_USAGE', 'capture needs --session FILE, --user EMAIL:PASSWORD or --headed', {
-      hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',
-    });
-  }
   const { context, page } = await loginWithBrowser({
     target,
     browser,
     profile,
     ...(account ? { account } : {}),
-    timeoutMs: args.timeout * 1000,
-    manualTimeoutMs: args['login-timeout'] * 1000,
+    timeoutMs: args.timeout,
+    manualTimeoutMs: args['login-timeout'],
     onStatus: (line) => io.err(line),
   });
   return { context, page, loggedInHere: true };
@@ -89,15 +89,45 @@ async function prepareContext(
 /** The command body; `signal` is Ctrl-C. */
 export async function capture(args: CaptureArgs, io: CommandIo = processIo, signal?: AbortSignal): Promise<number> {
   const target = normaliseTarget(args.target);
-  if (args['check-page']) return checkPageCommand(args, target, io);
+  if (args['check-page']) {
+    // A check records nothing: flags about the recording would be silently ignored.
+    refuseTogether({ ...args }, [
+      ['check-page', 'prompt'],
+      ['check-page', 'interactive'],
+      ['check-page', 'out'],
+      ['check-page', 'keep-secrets'],
+    ]);
+    return checkPageCommand(args, target, io);
+  }
   const prompts = args.prompt ?? [];
   if (prompts.length === 0 && !args.interactive)
     throw new ProbeError('E_USAGE', 'give at least one --prompt TEXT, or --interactive to drive the browser yourself');
   if ([args.session, args.user].filter(Boolean).length > 1)
     throw new ProbeError('E_USAGE', 'give only one of --session and --user');
+  const redacted = redactionChoice(args);
+  const keep = urlFilter({ origin: target, include: args.include ?? [], exclude: args.exclude ?? [] });
+  const completions = `${target}/api/v2/chat/completions`;
+  if (!args.interactive && !keep(completions))
+    throw new ProbeError(
+      'E_USAGE',
+      `--include/--exclude leave out ${completions}: capture could not see the answers it waits for`,
+    );
+  const out = args.out ?? defaultCapturePath(target);
+  await checkOutputPath(out, { flag: '--out', overwrite: args.overwrite });
   const profile = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
   const session = args.session ? await readSessionFile(args.session) : undefined;
-  const out = args.out ?? defaultCapturePath(target);
+  // Resolved before Chromium starts: a missing password is a usage error, not a browser launched for nothing.
+  const account = session
+    ? undefined
+    : await resolveAccount(args.user, {
+        prompt: args.user !== undefined,
+        passwordFile: args['password-file'],
+        warn: (line) => io.err(line),
+      });
+  if (!session && !account && !args.headed)
+    throw new ProbeError('E_USAGE', 'capture needs --session FILE, --user EMAIL or --headed', {
+      hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',
+    });
   await mkdir(dirname(out), { recursive: true });
   // Chromium's NetLog is the only record of the request headers' wire order (CDP sorts them). It
   // holds cookies and tokens: a private directory, removed once the capture is rewritten.
@@ -116,7 +146,8 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   if (cdpEndpoint) io.out(`cdp endpoint: ${cdpEndpoint}`);
   const writerOptions = {
     source: 'browser' as const,
-    redacted: args.redact,
+    redacted,
+    overwrite: args.overwrite === true,
     comment: `qwen-probe capture --target ${target}`,
   };
   // The file exists (valid, empty HAR) from here on, whatever happens next.
@@ -130,14 +161,21 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   let turns: ChatTurn[] = [];
   let recorded: Exchange[];
   let stopRecorder: (() => Promise<Exchange[]>) | undefined;
+  /** Recording started: from here on even an empty capture is a finding (the page sent nothing). */
+  let recording = false;
+  let writerClosed = false;
   const streaming = new Set<string>();
   try {
-    const prepared = await withInterrupt(prepareContext(args, target, profile, session, io, browser), signal);
+    const prepared = await withInterrupt(prepareContext(args, target, profile, session, account, io, browser), signal);
     const recorder = await startBrowserRecorder(prepared.context, {
       origin: target,
       include: args.include ?? [],
       exclude: args.exclude ?? [],
       onExchange: (exchange) => {
+        // One that ends after the capture was closed (a stream cut while the browser shut down) is
+        // said, not appended to a closed file (an unhandled rejection).
+        if (writerClosed)
+          return io.err(`warning: not in the capture (it ended after the close): ${exchangeLine(exchange)}`);
         appended = appended.then(() => writer.append(exchange)).then(() => void written.push(exchange));
         io.out(exchangeLine(exchange));
       },
@@ -149,13 +187,14 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
       },
     });
     stopRecorder = () => recorder.stop();
+    recording = true;
     const options = {
       page: prepared.page,
       target,
       profile,
       recorder,
-      readyTimeoutMs: args.timeout * 1000,
-      answerTimeoutMs: args['answer-timeout'] * 1000,
+      readyTimeoutMs: args.timeout,
+      answerTimeoutMs: args['answer-timeout'],
       ...(signal ? { signal } : {}),
     };
     if (prompts.length > 0) {
@@ -169,7 +208,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
         onTurn: (t) => io.out(turnLine(t, prompts.length)),
       });
     } else if (!prepared.loggedInHere) {
-      await openPage(prepared.page, `${target}${loginProfile(profile).chatPath}`, args.timeout * 1000);
+      await openPage(prepared.page, `${target}${loginProfile(profile).chatPath}`, args.timeout);
     }
     if (args.interactive && !signal?.aborted) {
       io.out('recording: drive the browser; close its window or press Ctrl-C to stop');
@@ -178,6 +217,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   } finally {
     recorded = stopRecorder ? await stopRecorder() : [];
     await appended.catch(() => undefined);
+    writerClosed = true;
     await writer.close();
     await closeQuietly(browser);
     // Exchanges were written as they completed, headers sorted by name; now the NetLog is complete,
@@ -192,12 +232,21 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
         `request headers in wire order: ${ordered} of ${written.length} exchange${written.length === 1 ? '' : 's'}`,
       );
     const cut = recorded.filter((e) => e.tags?.includes('stream-cut')).length;
-    io.out(
-      `captured ${writer.count} exchange${writer.count === 1 ? '' : 's'}${cut > 0 ? ` (${cut} cut)` : ''} to ${out}`,
-    );
+    if (!recording && writer.count === 0) {
+      // Chromium or the login failed before anything could be recorded: no empty capture is left behind.
+      await rm(out, { force: true }).catch(() => undefined);
+      io.err('no capture written: recording never started');
+    } else
+      io.out(
+        `captured ${writer.count} exchange${writer.count === 1 ? '' : 's'}${cut > 0 ? ` (${cut} cut)` : ''} to ` +
+          `${out}${secretsNote(redacted)}`,
+      );
   }
   if (signal?.aborted && !args.interactive) {
-    throw new ProbeError('E_INTERRUPTED', `interrupted; ${writer.count} exchanges saved to ${out}`);
+    throw new ProbeError(
+      'E_INTERRUPTED',
+      recording ? `interrupted; ${writer.count} exchanges saved to ${out}` : 'interrupted before recording started',
+    );
   }
   const problem = turnProblem(turns, out);
   if (problem) throw problem;

@@ -7,8 +7,7 @@
  * Exit codes: 0 the requests match modulo volatile values; 1 they differ (or nothing could be
  * paired); 2 bad input (unreadable file, invalid JSON or HAR, empty capture, bad flags).
  */
-import { open, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError, isProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
@@ -16,7 +15,12 @@ import { readCapture } from '../exchange/capture-reader.js';
 import { diffCaptures } from '../diff/diff-captures.js';
 import { parseRequestInput } from '../diff/read-request-input.js';
 import { REPORT_FORMATS, renderDiff, reportFormatFor, type ReportFormat } from '../report/render-diff.js';
-import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { processIo, reportError, runCommand, type CommandIo } from './run-command.js';
+import { checkOutputPath, writeFileAtomic } from '../exchange/output-file.js';
+import { pairKey } from '../diff/pair-exchanges.js';
+import { STDIN_ARGUMENT, stdinMarker } from './flag-values.js';
+import { OVERWRITE_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** The flags of `diff`, after yargs. */
 export interface DiffArgs {
@@ -28,6 +32,7 @@ export interface DiffArgs {
   /** One pattern, or several from a repeated flag. */
   readonly ignore?: string | readonly string[];
   readonly showVolatile?: boolean;
+  readonly overwrite?: boolean;
 }
 
 /** Request files (not HAR) larger than this are refused: a pasted request is never this big. */
@@ -54,7 +59,7 @@ export async function readDiffInput(arg: string, label: string, io: CommandIo): 
   let exchanges: Exchange[];
   if (/^\s*curl\s/.test(arg)) {
     exchanges = report(parseRequestInput(arg, label), io);
-  } else if (arg === '-') {
+  } else if (arg === stdinMarker || arg === STDIN_ARGUMENT) {
     exchanges = report(parseRequestInput(decode(await readStdin(), label), label), io);
   } else {
     const name = `${label} (${arg})`;
@@ -126,19 +131,44 @@ export async function diff(
   isTty = Boolean(process.stdout.isTTY),
 ): Promise<number> {
   const format = chooseFormat(args);
+  if ([args.good, args.bad].every((arg) => arg === stdinMarker || arg === STDIN_ARGUMENT))
+    throw new ProbeError('E_USAGE', 'only one of GOOD and BAD can be - (standard input)');
+  if (args.out !== undefined) await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
   const good = await readDiffInput(args.good, 'GOOD', io);
   const bad = await readDiffInput(args.bad, 'BAD', io);
+  if (args.endpoint !== undefined) checkEndpoint(args.endpoint, [...good, ...bad]);
   const ignore = args.ignore === undefined ? [] : typeof args.ignore === 'string' ? [args.ignore] : [...args.ignore];
   const result = diffCaptures(good, bad, { endpoint: args.endpoint, ignore });
   const color = format === 'text' && args.out === undefined && isTty && !env.NO_COLOR;
   const width = Math.min(100, Math.max(60, process.stdout.columns ?? 100));
   const text = renderDiff(result, format, { color, showVolatile: args.showVolatile, width: isTty ? width : 100 });
   if (args.out !== undefined) {
-    await mkdir(dirname(args.out), { recursive: true });
-    await writeFile(args.out, text);
+    await writeFileAtomic(args.out, text, { overwrite: args.overwrite });
     io.out(`wrote ${args.out} (${format}): ${result.explanation}`);
   } else io.out(text.replace(/\n$/, ''));
   return result.verdict === 'match' ? 0 : 1;
+}
+
+/** `--endpoint` must name an endpoint one of the inputs has: a typo would otherwise read as "nothing to compare". */
+export function checkEndpoint(endpoint: string, exchanges: readonly Exchange[]): void {
+  const known = new Set(exchanges.map(pairKey));
+  if (!known.has(endpoint))
+    throw new ProbeError('E_USAGE', `--endpoint ${endpoint}: neither input has it`, {
+      hint: `they hold: ${[...known].join(', ')}`,
+    });
+}
+
+/**
+ * Exit code 2 for every kind of trouble, as diff(1) does: 1 means "they differ" and nothing else, so
+ * an unwritable --out or a bug must not read as a difference.
+ */
+export async function diffExitCode(run: () => Promise<number>, io: CommandIo = processIo): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    reportError(error, io);
+    return 2;
+  }
 }
 
 /** The yargs module: arguments, flags, examples and the handler. */
@@ -175,6 +205,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           'a field to leave out, e.g. "body messages[*].content", "header:x-foo", header-order; repeat the flag for ' +
           'more',
       })
+      .option('overwrite', OVERWRITE_OPTION)
       .option('show-volatile', {
         type: 'boolean',
         default: false,
@@ -189,9 +220,6 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
         '$0 diff captures/browser.har "curl https://chat.qwen.ai/api/v2/chat/completions -H ..."',
         'compare with a pasted curl command',
       )
-      .epilog(
-        'Exit codes: 0 the requests match modulo volatile values, 1 they differ, 2 bad input. Colour follows ' +
-          'NO_COLOR and the terminal.',
-      ) as unknown as Argv<DiffArgs>,
-  handler: (args) => runCommand(() => diff(args)),
+      .epilog(`${exitCodesText('diff')} Colour follows NO_COLOR and the terminal.`) as unknown as Argv<DiffArgs>,
+  handler: (args) => runCommand(() => diffExitCode(() => diff(args))),
 };

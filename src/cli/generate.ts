@@ -22,6 +22,12 @@ import { runShapeTurn, shapeSender } from '../client/run-shape.js';
 import { describeTransportError, normaliseTarget } from '../client/target.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
 import { timestampForFile } from './file-names.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { explainFailure, failureName } from '../upstream/upstream-failure.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, userCredential } from './browser-account.js';
+import { durationOption } from './flag-values.js';
+import { KEEP_SECRETS_OPTION, OVERWRITE_OPTION, REDACT_OPTION, redactionChoice, secretsNote } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** The flags of `generate`, after yargs. */
 export interface GenerateArgs {
@@ -37,8 +43,15 @@ export interface GenerateArgs {
   readonly token?: string;
   readonly session?: string;
   readonly user?: string;
+  readonly 'password-file'?: string;
+  /** Redact secrets before writing (the default). */
   readonly redact?: boolean;
-  /** Seconds one request may take in all. */
+  /** Write tokens and cookies as they are (file mode 0600). */
+  readonly 'keep-secrets'?: boolean;
+  readonly overwrite?: boolean;
+  /** Print the outcome as one JSON document. */
+  readonly json?: boolean;
+  /** Milliseconds one request may take in all (flags take `120s`, `2m`). */
   readonly timeout?: number;
 }
 
@@ -59,16 +72,20 @@ export function defaultCapturePath(shape: string, now = new Date()): string {
   return `captures/${shape}-${timestampForFile(now)}.har`;
 }
 
-async function credentialsFor(args: GenerateArgs, baseUrl: string): Promise<Credentials | undefined> {
+async function credentialsFor(args: GenerateArgs, baseUrl: string, io: CommandIo): Promise<Credentials | undefined> {
   if (args.send)
     return resolveCredentials({
       target: baseUrl,
       token: args.token,
       session: args.session,
-      user: args.user,
+      user: await userCredential(args.user, {
+        passwordFile: args['password-file'],
+        prompt: true,
+        warn: (line) => io.err(line),
+      }),
       useEnv: true,
     });
-  if (args.user) {
+  if (args.user || args['password-file']) {
     throw new ProbeError('E_USAGE', '--user signs in over the network, which generate does only with --send', {
       hint: 'add --send --target URL, or pass --token / --session to generate offline',
     });
@@ -100,8 +117,13 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
     throw new ProbeError('E_USAGE', `unknown era ${JSON.stringify(era)}; valid eras: ${ERA_NAMES.join(', ')}`);
   const shape = shapeFor(args.shape, era);
   const baseUrl = normaliseTarget(args.target ?? DEFAULT_TARGET);
-  const credentials = await credentialsFor(args, baseUrl);
+  const redacted = redactionChoice(args);
+  const out = args.out ?? defaultCapturePath(shape.name);
+  await checkOutputPath(out, { flag: '--out', overwrite: args.overwrite });
+  const credentials = await credentialsFor(args, baseUrl, io);
   for (const warning of credentials?.warnings ?? []) io.err(`warning: ${warning}`);
+  // With --json, stdout carries the one JSON document; the progress lines go to stderr.
+  const say = args.json ? io.err : io.out;
   const ctx: ShapeContext = {
     baseUrl,
     token: credentials?.token ?? PLACEHOLDER_TOKEN,
@@ -112,11 +134,11 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
     ...(args.thinking !== undefined ? { thinking: args.thinking } : {}),
   };
 
-  const out = args.out ?? defaultCapturePath(shape.name);
   await mkdir(dirname(out), { recursive: true });
   const writer = await openCaptureWriter(out, {
     source: 'library',
-    redacted: args.redact === true,
+    redacted,
+    overwrite: args.overwrite === true,
     comment: `qwen-probe generate --shape ${shape.name}${args.send ? ` --send --target ${baseUrl}` : ''}`,
   });
   let unreachable: Exchange | undefined;
@@ -125,13 +147,30 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
       const exchanges = buildShapeRequests(shape, ctx);
       for (const exchange of exchanges) {
         await writer.append(exchange);
-        io.out(exchangeLine(exchange));
+        say(exchangeLine(exchange));
       }
-      if (!credentials) io.out('note: no credentials given; the requests carry a placeholder token');
-      io.out(`wrote ${exchanges.length} request${exchanges.length === 1 ? '' : 's'} (not sent) to ${out}`);
+      if (!credentials) say('note: no credentials given; the requests carry a placeholder token');
+      say(
+        `wrote ${exchanges.length} request${exchanges.length === 1 ? '' : 's'} (not sent) to ${out}${secretsNote(redacted)}`,
+      );
+      if (args.json)
+        io.out(
+          JSON.stringify(
+            {
+              shape: shape.name,
+              sent: false,
+              out,
+              redacted,
+              exchanges: exchanges.length,
+              requests: exchanges.map((e) => ({ method: e.request.method, url: e.request.url })),
+            },
+            null,
+            2,
+          ),
+        );
       return 0;
     }
-    const timeoutMs = (args.timeout ?? 120) * 1000;
+    const timeoutMs = args.timeout ?? 120_000;
     // Appends chain in completion order; the writer serialises them, we only keep the last promise.
     let appended: Promise<void> = Promise.resolve();
     const turn = await runShapeTurn(
@@ -147,14 +186,41 @@ export async function generate(args: GenerateArgs, io: CommandIo = processIo): P
         }),
         onExchange: (exchange) => {
           appended = appended.then(() => writer.append(exchange));
-          io.out(exchangeLine(exchange));
+          say(exchangeLine(exchange));
           if (!exchange.response && exchange.error) unreachable ??= exchange;
         },
       },
     );
     await appended;
-    io.out(verdictLine(turn.result));
-    io.out(`wrote ${turn.exchanges.length} exchange${turn.exchanges.length === 1 ? '' : 's'} to ${out}`);
+    say(verdictLine(turn.result));
+    say(
+      `wrote ${turn.exchanges.length} exchange${turn.exchanges.length === 1 ? '' : 's'} to ${out}${secretsNote(redacted)}`,
+    );
+    if (args.json)
+      io.out(
+        JSON.stringify(
+          {
+            shape: shape.name,
+            sent: true,
+            target: baseUrl,
+            out,
+            redacted,
+            ok: turn.result.ok,
+            ...(turn.result.failure
+              ? { failure: failureName(turn.result.failure), explanation: explainFailure(turn.result.failure) }
+              : {}),
+            answer: turn.result.answer,
+            exchanges: turn.exchanges.map((e) => ({
+              method: e.request.method,
+              url: e.request.url,
+              ...(e.response ? { status: e.response.status } : {}),
+              ...(e.error ? { error: e.error.code } : {}),
+            })),
+          },
+          null,
+          2,
+        ),
+      );
   } finally {
     await writer.close();
   }
@@ -214,19 +280,24 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         type: 'string',
         describe: 'session file saved by `qwen-probe login` (token + anti-bot cookies)',
       })
-      .option('user', {
-        type: 'string',
-        describe: 'EMAIL:PASSWORD to sign in with (needs --send); else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD',
-      })
-      .option('redact', {
+      .option('user', { type: 'string', describe: `${USER_FLAG_TEXT}; needs --send` })
+      .option('password-file', PASSWORD_FILE_OPTION)
+      .option('redact', REDACT_OPTION)
+      .option('keep-secrets', KEEP_SECRETS_OPTION)
+      .option('overwrite', OVERWRITE_OPTION)
+      .option('json', {
         type: 'boolean',
         default: false,
-        describe: 'redact tokens, cookies and other secrets before writing (the file is then shareable, mode 0644)',
+        describe: 'print the outcome as JSON (progress lines go to stderr)',
       })
-      .option('timeout', { type: 'number', default: 120, describe: 'seconds one request may take in all' })
+      .option(
+        'timeout',
+        durationOption('how long one request may take in all', '120s', { plainUnit: 's', minMs: 1 })('timeout'),
+      )
       .example('$0 generate --shape seed-v4', "write the seed's final request offline (placeholder token)")
       .example(
-        '$0 generate --shape web --send --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password',
+        'QWEN_PROBE_PASSWORD=demo-password $0 generate --shape web --send --target http://127.0.0.1:8787 --user ' +
+          'demo@qwen-probe.test',
         'run the browser shape against the simulator',
       )
       .example(
@@ -234,8 +305,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
         'run a seed step against the real site',
       )
       .epilog(
-        'Exit codes: 0 capture written (also when the upstream answered with a failure: that is the finding), 2 bad ' +
-          'input, 1 target unreachable.',
+        'Captures are redacted (tokens, cookies, passwords) unless --keep-secrets. ' + exitCodesText('generate'),
       ) as unknown as Argv<GenerateArgs>,
   handler: (args) => runCommand(() => generate(args)),
 };

@@ -6,7 +6,7 @@
  * `--workers` spreads the proxy over processes (`intercept-cluster.ts` says why): mockttp's work per
  * request is the cost, and one event loop uses one core.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
@@ -16,6 +16,12 @@ import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
 import { timestampForFile } from './file-names.js';
+import { isLoopbackHost } from '../common/index.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { parseProxyAuth } from '../capture/intercept/proxy-auth-gate.js';
+import { integerOption } from './flag-values.js';
+import { KEEP_SECRETS_OPTION, OVERWRITE_OPTION, REDACT_OPTION, redactionChoice, secretsNote } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** Flags of `intercept`, as yargs hands them over. */
 export interface InterceptArgs {
@@ -25,8 +31,14 @@ export interface InterceptArgs {
   readonly map: readonly string[];
   readonly include: readonly string[];
   readonly 'ca-dir': string;
-  readonly redact: boolean;
+  /** Redact before writing (the default). */
+  readonly redact?: boolean | undefined;
+  readonly 'keep-secrets'?: boolean | undefined;
   readonly overwrite: boolean;
+  /** Listen on an address other machines can reach. */
+  readonly 'allow-remote'?: boolean | undefined;
+  /** `USER:PASS` clients must send (407 without it). */
+  readonly 'proxy-auth'?: string | undefined;
   /** `auto` or a positive whole number, as typed. */
   readonly workers: string | number;
 }
@@ -59,12 +71,27 @@ export function defaultCapturePath(now: Date = new Date()): string {
  */
 export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Promise<unknown>): Promise<number> {
   const out = args.out ?? defaultCapturePath();
+  const redact = redactionChoice(args);
+  const remote = !isLoopbackHost(args.host);
+  if (remote && !args['allow-remote'])
+    throw new ProbeError(
+      'E_USAGE',
+      `refusing to listen on ${args.host} without --allow-remote: anyone who can reach it could use this proxy and ` +
+        `read what passes through it`,
+      { hint: 'add --allow-remote (and --proxy-auth USER:PASS), or keep --host 127.0.0.1' },
+    );
+  if (args['proxy-auth'] !== undefined) parseProxyAuth(args['proxy-auth']);
+  const workers = parseWorkers(args.workers, availableParallelism());
+  await checkOutputPath(out, { flag: '--out', overwrite: args.overwrite });
+  const existed = await stat(out).then(
+    () => true,
+    () => false,
+  );
   await mkdir(dirname(out), { recursive: true }).catch((error: unknown) => {
     throw new ProbeError('E_INPUT', `cannot create the directory of ${out}: ${(error as Error).message}`, {
       cause: error,
     });
   });
-  const workers = parseWorkers(args.workers, availableParallelism());
   const lines = lineBatcher(io);
   // Loaded here, not at the top: mockttp takes seconds to load and every other command would pay for it.
   const { startIntercept } = await import('../capture/intercept/intercept-proxy.js');
@@ -78,18 +105,29 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
     map: args.map,
     include: args.include,
     caDir: args['ca-dir'],
-    redact: args.redact,
+    redact,
+    ...(args['proxy-auth'] !== undefined ? { proxyAuth: args['proxy-auth'] } : {}),
     onExchange: (exchange: Exchange) => lines.push(summarizeExchange(exchange)),
     onError: (error: unknown) => io.err(`warning: ${error instanceof Error ? error.message : String(error)}`),
   };
   // One worker is today's single process: no IPC, nothing to restart.
-  const proxy = workers === 1 ? await startIntercept(options) : await startInterceptCluster({ ...options, workers });
+  const proxy = await (workers === 1 ? startIntercept(options) : startInterceptCluster({ ...options, workers })).catch(
+    async (error: unknown) => {
+      // It never started: no empty capture is left behind.
+      if (!existed) await rm(out, { force: true }).catch(() => undefined);
+      throw error;
+    },
+  );
   for (const line of proxy.settings()) io.out(line);
-  if (!/^(127\.|::1$|localhost$)/.test(args.host)) {
-    io.err(
-      `warning: listening on ${args.host}: anyone who can reach it can use this proxy, and read what passes through it`,
+  if (args['proxy-auth'] !== undefined)
+    io.out(
+      `proxy auth: on; clients put the credentials in the proxy URL, e.g. http://USER:PASS@${new URL(proxy.url).host}`,
     );
-  }
+  if (remote && args['proxy-auth'] === undefined)
+    io.err(
+      `warning: listening on ${args.host} without --proxy-auth: anyone who can reach it can use this proxy, and ` +
+        `read what passes through it`,
+    );
   const gaveUp = 'failed' in proxy ? proxy.failed : new Promise<never>(() => undefined);
   const failure = await Promise.race([stop.then(() => undefined), gaveUp]);
   io.err(
@@ -99,7 +137,7 @@ export async function runIntercept(args: InterceptArgs, io: CommandIo, stop: Pro
   );
   await proxy.close();
   lines.flush();
-  io.err(`${proxy.exchanges} exchange${proxy.exchanges === 1 ? '' : 's'} recorded in ${out}`);
+  io.err(`${proxy.exchanges} exchange${proxy.exchanges === 1 ? '' : 's'} recorded in ${out}${secretsNote(redact)}`);
   if (failure) throw failure;
   return 0;
 }
@@ -144,8 +182,21 @@ export const interceptCommand: CommandModule<object, InterceptArgs> = {
   describe: "HTTPS-intercepting proxy: record any client's traffic (SSE with timing) into a capture",
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 picks a free one)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to listen on' })
+      .option('port', integerOption('port to listen on (0 picks a free one)', 8080, { min: 0, max: 65535 })('port'))
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'interface to listen on; anything but loopback needs --allow-remote',
+      })
+      .option('allow-remote', {
+        type: 'boolean',
+        default: false,
+        describe: 'allow a --host that other machines can reach (then add --proxy-auth)',
+      })
+      .option('proxy-auth', {
+        type: 'string',
+        describe: 'USER:PASS clients must send as proxy credentials; others get 407',
+      })
       .option('out', { type: 'string', describe: 'capture file (default captures/intercept-<time>.har)' })
       .option('map', {
         type: 'string',
@@ -164,12 +215,9 @@ export const interceptCommand: CommandModule<object, InterceptArgs> = {
         default: DEFAULT_CA_DIR,
         describe: 'where the CA is generated once and kept',
       })
-      .option('redact', {
-        type: 'boolean',
-        default: false,
-        describe: 'redact tokens, cookies and passwords before writing',
-      })
-      .option('overwrite', { type: 'boolean', default: false, describe: 'replace --out if it exists' })
+      .option('redact', REDACT_OPTION)
+      .option('keep-secrets', KEEP_SECRETS_OPTION)
+      .option('overwrite', OVERWRITE_OPTION)
       .option('workers', {
         type: 'string',
         default: 'auto',
@@ -181,9 +229,8 @@ export const interceptCommand: CommandModule<object, InterceptArgs> = {
         '$0 intercept --map chat.qwen.ai=http://127.0.0.1:8787',
         'point a library that hard-codes chat.qwen.ai at the simulator',
       )
+      .epilog(`Captures are redacted (tokens, cookies, passwords) unless --keep-secrets. ${exitCodesText('intercept')}`)
       .check((argv) => {
-        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535)
-          throw new ProbeError('E_USAGE', `--port must be 0-65535, got ${argv.port}`);
         parseWorkers(argv.workers, 1);
         return true;
       }) as unknown as Argv<InterceptArgs>,

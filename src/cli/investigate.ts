@@ -20,7 +20,11 @@ import type { InvestigationListener } from '../workflow/investigation-event.js';
 import { investigate as runInvestigation } from '../workflow/investigate.js';
 import type { LibrarySource } from '../workflow/library-requests.js';
 import { bisectProgressPrinter } from './bisect.js';
-import { resolveAccount } from './browser-account.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, resolveAccount } from './browser-account.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { durationOption, integerOption, nonEmpty } from './flag-values.js';
+import { OVERWRITE_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 import { timestampForFile } from './file-names.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 
@@ -28,13 +32,16 @@ import { interruptSignal, processIo, runCommand, type CommandIo } from './run-co
 export interface InvestigateArgs {
   readonly target?: string;
   readonly user?: string;
+  readonly 'password-file'?: string;
   readonly session?: string;
   readonly headed?: boolean;
   readonly shape?: string;
   readonly 'library-capture'?: string;
   readonly prompt?: string;
   readonly out?: string;
+  readonly overwrite?: boolean;
   readonly budget?: number;
+  /** Milliseconds between bisect probes (flags take `2s`). */
   readonly delay?: number;
   readonly json?: boolean;
 }
@@ -96,10 +103,22 @@ export async function investigate(
       ? { kind: 'capture', path: args['library-capture'] }
       : { kind: 'shape', shape: isShapeName(shapeName) ? shapeName : 'seed-v4' };
   const dir = args.out ?? join('reports', `investigation-${timestampForFile(new Date())}`);
+  // Checked now; the workflow creates the folder with its first file, so a usage error or an
+  // unreachable target leaves no empty folder behind.
+  await checkOutputPath(dir, { flag: '--out', overwrite: args.overwrite, kind: 'folder' });
+  // A password asked for in --user is a usage question: answered (or refused) before anything starts.
+  const given =
+    args.user !== undefined || args['password-file'] !== undefined
+      ? await resolveAccount(args.user, {
+          prompt: true,
+          passwordFile: args['password-file'],
+          warn: (line) => io.err(line),
+        })
+      : undefined;
   const { report, bisect } = await runInvestigation({
     target: args.target,
-    // Read when the login step runs, so that a bad --user fails that step.
-    account: () => resolveAccount(args.user, { prompt: false }),
+    // Otherwise read when the login step runs (QWEN_PROBE_EMAIL/PASSWORD), so that a missing account fails that step.
+    account: given ?? (() => resolveAccount(undefined, { prompt: false })),
     session: args.session,
     headed: args.headed === true,
     library,
@@ -151,10 +170,8 @@ export const investigateCommand: CommandModule<object, InvestigateArgs> = {
         describe:
           'site to investigate; default: start the bundled simulator (profile qwen-2025-10) with its demo account',
       })
-      .option('user', {
-        type: 'string',
-        describe: 'EMAIL:PASSWORD for the browser login (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)',
-      })
+      .option('user', { type: 'string', describe: `${USER_FLAG_TEXT}; for the browser login` })
+      .option('password-file', PASSWORD_FILE_OPTION)
       .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
       .option('headed', { type: 'boolean', default: false, describe: 'show the browser and log in by hand' })
       .option('shape', {
@@ -165,24 +182,23 @@ export const investigateCommand: CommandModule<object, InvestigateArgs> = {
         type: 'string',
         describe: "a capture of the library's failing requests, instead of --shape",
       })
-      .option('prompt', { type: 'string', describe: 'the user message (default "Hello!")' })
+      .option('prompt', { type: 'string', describe: 'the user message (default "Hello!")', coerce: nonEmpty('prompt') })
       .option('out', { type: 'string', describe: 'report folder (default reports/investigation-<time>/)' })
-      .option('budget', { type: 'number', default: DEFAULT_BUDGET, describe: 'most bisect probes' })
-      .option('delay', {
-        type: 'number',
-        default: 0,
-        describe: 'milliseconds between bisect probes (be gentle with a live service)',
-      })
+      .option('overwrite', { ...OVERWRITE_OPTION, describe: 'write into --out even when it already holds files' })
+      .option('budget', integerOption('most bisect probes', DEFAULT_BUDGET, { min: 3, max: 100_000 })('budget'))
+      .option(
+        'delay',
+        durationOption('pause between bisect probes (be gentle with a live service)', '0ms', { plainUnit: 'ms' })(
+          'delay',
+        ),
+      )
       .option('json', { type: 'boolean', default: false, describe: 'print the outcome as JSON' })
       .example('$0 investigate', 'the whole story against the bundled simulator: nothing to configure')
       .example(
-        '$0 investigate --target https://chat.qwen.ai --session session.json --shape seed-v3 --delay 2000',
+        '$0 investigate --target https://chat.qwen.ai --session session.json --shape seed-v3 --delay 2s',
         'against the real site, gently',
       )
-      .epilog(
-        'Exit codes: 0 culprits found and the repaired request works, 1 not solved, 2 bad input, 130 Ctrl-C (the ' +
-          'report keeps what was learned).',
-      ) as unknown as Argv<InvestigateArgs>,
+      .epilog(exitCodesText('investigate')) as unknown as Argv<InvestigateArgs>,
   handler: (args) =>
     runCommand(async () => {
       const stop = interruptSignal('stopping: writing the report with what was learned (Ctrl-C again to quit at once)');

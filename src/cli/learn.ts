@@ -10,6 +10,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import { streamCapture } from '../exchange/capture-reader.js';
+import { checkOutputPath } from '../exchange/output-file.js';
 import {
   PROTOCOL_FILES,
   ProtocolLearner,
@@ -20,6 +21,7 @@ import {
   type LearntProtocol,
 } from '../learn/index.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** The flags of `learn`, after yargs. */
 export interface LearnArgs {
@@ -51,6 +53,8 @@ export async function learn(args: LearnArgs, io: CommandIo = processIo): Promise
   if (args.out === undefined || args.out === '')
     throw new ProbeError('E_USAGE', 'learn needs --out DIR, the folder for protocol.json, protocol.ts and README.md');
   if (args.captures.length === 0) throw new ProbeError('E_USAGE', 'name at least one capture to learn from');
+  // A protocol already there is merged with (that is the design); anything but a folder is refused first.
+  await checkOutputPath(args.out, { flag: '--out', overwrite: true, kind: 'folder' });
   const learnt = await learnCaptures(args.captures, io);
   if (learnt.learntFrom.exchanges === 0)
     throw new ProbeError(
@@ -111,8 +115,6 @@ export const learnCommand: CommandModule<object, LearnArgs> = {
         'add another capture and print what the new samples changed',
       )
       .example('$0 lint captures/library.har --against qwen-protocol', 'then check a client against it')
-      .epilog(
-        'Exit codes: 0 written, 2 bad input (unreadable capture, no API exchanges).',
-      ) as unknown as Argv<LearnArgs>,
+      .epilog(exitCodesText('learn')) as unknown as Argv<LearnArgs>,
   handler: (args) => runCommand(() => learn(args)),
 };

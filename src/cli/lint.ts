@@ -3,14 +3,15 @@
  * capture against the protocol learnt from the browser (a folder written by `learn`, a protocol.json,
  * or a browser capture learnt on the fly), offline: nothing is sent, no account is needed.
  *
- * Exit codes: 0 every request looks like the browser's; 1 something differs; 2 bad input (unreadable
- * capture, no API requests, an --against that is neither a protocol nor a capture, bad flags).
+ * Exit codes: 0 every request looks like the browser's; 1 something differs; 2 trouble of any kind
+ * (unreadable capture, no API requests, an --against that is neither a protocol nor a capture, bad
+ * flags, an --out that cannot be written), as `diff` does: 1 means "something differs" and nothing else.
  */
-import { open, mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, stat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError, isProbeError } from '../exchange/errors.js';
 import { streamCapture } from '../exchange/capture-reader.js';
+import { checkOutputPath, writeFileAtomic } from '../exchange/output-file.js';
 import {
   PROTOCOL_FILES,
   ProtocolLearner,
@@ -19,7 +20,11 @@ import {
   type LearntProtocol,
 } from '../learn/index.js';
 import { CaptureLinter, LINT_FORMATS, renderLint, type LintFormat } from '../lint/index.js';
+import { reportFormatFor } from '../report/render-diff.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { diffExitCode } from './diff.js';
+import { OVERWRITE_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** The flags of `lint`, after yargs. */
 export interface LintArgs {
@@ -27,6 +32,7 @@ export interface LintArgs {
   readonly against?: string;
   readonly format?: string;
   readonly out?: string;
+  readonly overwrite?: boolean;
 }
 
 const HAR_START = /^\uFEFF?\s*\{\s*"log"\s*:/;
@@ -85,9 +91,14 @@ function chooseFormat(args: LintArgs): LintFormat {
       throw new ProbeError('E_USAGE', `--format ${args.format}: use one of ${LINT_FORMATS.join(', ')}`);
     return args.format as LintFormat;
   }
-  if (args.out?.endsWith('.md')) return 'md';
-  if (args.out?.endsWith('.json')) return 'json';
-  return 'text';
+  if (args.out === undefined) return 'text';
+  // `--out x.html` would get text under an HTML name: an extension it cannot honour is refused.
+  const byName = reportFormatFor(args.out);
+  if (byName === undefined || byName === 'html')
+    throw new ProbeError('E_USAGE', `--out ${args.out}: lint writes .txt, .md or .json reports`, {
+      hint: 'or pass --format text|md|json',
+    });
+  return byName;
 }
 
 /** The command body; returns the exit code. */
@@ -95,6 +106,7 @@ export async function lint(args: LintArgs, io: CommandIo = processIo): Promise<n
   if (args.against === undefined || args.against === '')
     throw new ProbeError('E_USAGE', 'lint needs --against DIR (from qwen-probe learn) or a browser capture');
   const format = chooseFormat(args);
+  if (args.out !== undefined) await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
   const protocol = await loadAgainst(args.against, io);
   const linter = new CaptureLinter(protocol);
   const stream = streamCapture(args.capture);
@@ -108,8 +120,7 @@ export async function lint(args: LintArgs, io: CommandIo = processIo): Promise<n
   if (result.requests === 0) throw new ProbeError('E_INPUT', `${args.capture} holds no API requests: nothing to check`);
   const text = renderLint(result, format, { width: Math.min(100, Math.max(60, process.stdout.columns ?? 100)) });
   if (args.out !== undefined) {
-    await mkdir(dirname(args.out), { recursive: true });
-    await writeFile(args.out, text);
+    await writeFileAtomic(args.out, text, { overwrite: args.overwrite });
     io.out(`wrote ${args.out} (${format}): ${result.explanation}`);
   } else io.out(text.replace(/\n$/, ''));
   return result.verdict === 'clean' ? 0 : 1;
@@ -134,15 +145,14 @@ export const lintCommand: CommandModule<object, LintArgs> = {
         choices: [...LINT_FORMATS],
         describe: 'report format; default text, or from the --out extension (.md, .json)',
       })
-      .option('out', { type: 'string', describe: 'write the report to this file instead of stdout' })
+      .option('out', { type: 'string', describe: 'write the report to this file (.txt, .md, .json) instead of stdout' })
+      .option('overwrite', OVERWRITE_OPTION)
       .example('$0 lint captures/library.har --against qwen-protocol', 'check a client against a learnt protocol')
       .example(
         '$0 lint captures/library.har --against captures/browser.har --format md --out lint.md',
         'learn from a browser capture on the fly; a markdown summary for CI',
       )
-      .epilog(
-        'Nothing is sent anywhere. Exit codes: 0 every request looks like the browser’s, 1 something differs, 2 bad ' +
-          'input.',
-      ) as unknown as Argv<LintArgs>,
-  handler: (args) => runCommand(() => lint(args)),
+      .epilog(`Nothing is sent anywhere. ${exitCodesText('lint')}`) as unknown as Argv<LintArgs>,
+  // Exit 2 for every kind of trouble, as diff does: 1 means "something differs" and nothing else.
+  handler: (args) => runCommand(() => diffExitCode(() => lint(args))),
 };

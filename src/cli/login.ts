@@ -6,8 +6,14 @@
  *
  * Exit codes: 0 saved; 1 refused, unreachable, timed out or no browser; 2 bad flags.
  */
+import { lstat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { writeSessionFile } from '../client/session-file.js';
+import { readSessionFile, writeSessionFile } from '../client/session-file.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT } from './browser-account.js';
+import { durationOption, integerOption } from './flag-values.js';
+import { OVERWRITE_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 import { normaliseTarget } from '../client/target.js';
 import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
 import { loginWithBrowser } from '../capture/browser-login.js';
@@ -23,25 +29,47 @@ export const DEFAULT_SESSION_PATH = '.qwen-probe/session.json';
 export interface LoginArgs {
   readonly target: string;
   readonly user?: string;
+  readonly 'password-file'?: string;
   readonly headed?: boolean;
   readonly session?: string;
+  readonly overwrite?: boolean;
   readonly selectors?: string;
   /** Which era of the site's page; `auto` (default): any era's login form. */
   readonly 'site-era'?: SiteEraChoice;
-  /** Seconds for page loads and the form's answer. */
+  /** Milliseconds for page loads and the form's answer (flags take `30s`). */
   readonly timeout?: number;
-  /** Seconds a person may take to log in by hand. */
+  /** Milliseconds a person may take to log in by hand (flags take `5m`). */
   readonly 'login-timeout'?: number;
   /** Also expose the browser on a DevTools port (0: any free one), printed as `cdp endpoint: URL`. */
   readonly 'cdp-port'?: number;
 }
 
+/** True when `path` holds a readable session file (which a new login may replace). */
+async function isSessionFile(path: string): Promise<boolean> {
+  // Only a small regular file is read: /dev/zero or /dev/full would never end.
+  const info = await lstat(path).catch(() => undefined);
+  if (!info?.isFile() || info.size > 1024 * 1024) return false;
+  return readSessionFile(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** The command body: returns the exit code; ProbeErrors become one line in runCommand. */
 export async function login(args: LoginArgs, io: CommandIo = processIo): Promise<number> {
   const target = normaliseTarget(args.target);
+  const path = args.session ?? DEFAULT_SESSION_PATH;
+  // A session file is replaced by a new login (that is what logging in again means); anything
+  // else at that path only with --overwrite. Checked before the browser starts.
+  const replacing = await isSessionFile(path);
+  await checkOutputPath(path, { flag: '--session', overwrite: args.overwrite === true || replacing });
   const profile = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
   // --headed alone means "I will type it myself"; with --user the form is still filled for them.
-  const account = await resolveAccount(args.user, { prompt: !args.headed });
+  const account = await resolveAccount(args.user, {
+    prompt: !args.headed,
+    passwordFile: args['password-file'],
+    warn: (line) => io.err(line),
+  });
   const { browser, cdpEndpoint } = await launchBrowser({
     headed: args.headed === true,
     ...(args['cdp-port'] !== undefined ? { cdpPort: args['cdp-port'] } : {}),
@@ -53,17 +81,16 @@ export async function login(args: LoginArgs, io: CommandIo = processIo): Promise
       browser,
       profile,
       ...(account ? { account } : {}),
-      timeoutMs: (args.timeout ?? 30) * 1000,
-      manualTimeoutMs: (args['login-timeout'] ?? 300) * 1000,
+      timeoutMs: args.timeout ?? 30_000,
+      manualTimeoutMs: args['login-timeout'] ?? 300_000,
       onStatus: (line) => io.err(line),
     });
-    const path = args.session ?? DEFAULT_SESSION_PATH;
     await writeSessionFile(path, session);
     const who = session.user ? `${session.user.name} <${session.user.email}>` : (account?.email ?? 'unknown user');
     io.out(`logged in to ${target} as ${who}`);
     io.out(`token: ${tokenLifeText(session.token)}`);
     io.out(`cookies: ${Object.keys(session.cookies).join(', ') || '(none)'}`);
-    io.out(`session saved to ${path} (mode 0600)`);
+    io.out(`session saved to ${path} (mode 0600${replacing ? ', replacing the previous session' : ''})`);
     return 0;
   } finally {
     await closeQuietly(browser);
@@ -81,10 +108,8 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
         demandOption: true,
         describe: 'site to log in to: https://chat.qwen.ai or the simulator URL',
       })
-      .option('user', {
-        type: 'string',
-        describe: 'EMAIL:PASSWORD to fill in; else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD, else a prompt',
-      })
+      .option('user', { type: 'string', describe: `${USER_FLAG_TEXT}; else QWEN_PROBE_EMAIL, else a prompt` })
+      .option('password-file', PASSWORD_FILE_OPTION)
       .option('headed', {
         type: 'boolean',
         default: false,
@@ -93,7 +118,11 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
       .option('session', {
         type: 'string',
         default: DEFAULT_SESSION_PATH,
-        describe: 'session file to write (mode 0600)',
+        describe: 'session file to write (mode 0600); an older session there is replaced',
+      })
+      .option('overwrite', {
+        ...OVERWRITE_OPTION,
+        describe: 'replace --session even when what is there is not a session file',
       })
       .option('selectors', {
         type: 'string',
@@ -105,27 +134,30 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
         default: 'auto',
         describe: "which era of chat.qwen.ai's page (auto: any era's login form)",
       })
-      .option('timeout', {
-        type: 'number',
-        default: 30,
-        describe: 'seconds for page loads and for the login form to answer',
-      })
-      .option('login-timeout', {
-        type: 'number',
-        default: 300,
-        describe: 'seconds to wait for a login by hand (--headed)',
-      })
-      .option('cdp-port', {
-        type: 'number',
-        describe: 'also expose the browser on a DevTools port (0: any), for tools and tests',
-      })
+      .option(
+        'timeout',
+        durationOption('how long page loads and the login form may take', '30s', { plainUnit: 's', minMs: 1 })(
+          'timeout',
+        ),
+      )
+      .option(
+        'login-timeout',
+        durationOption('how long to wait for a login by hand (--headed)', '5m', { plainUnit: 's', minMs: 1 })(
+          'login-timeout',
+        ),
+      )
+      .option(
+        'cdp-port',
+        integerOption('also expose the browser on a DevTools port (0: any), for tools and tests', undefined, {
+          min: 0,
+          max: 65535,
+        })('cdp-port'),
+      )
       .example(
-        '$0 login --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password',
+        'QWEN_PROBE_PASSWORD=demo-password $0 login --target http://127.0.0.1:8787 --user demo@qwen-probe.test',
         'log in to the simulator',
       )
       .example('$0 login --target https://chat.qwen.ai --headed', 'log in by hand in a browser window')
-      .epilog(
-        'Exit codes: 0 session saved, 1 login refused / target unreachable / timeout / no Chromium, 2 bad flags.',
-      ) as unknown as Argv<LoginArgs>,
+      .epilog(exitCodesText('login')) as unknown as Argv<LoginArgs>,
   handler: (args) => runCommand(() => login(args)),
 };

@@ -11,8 +11,15 @@ import { openCaptureWriter, type CaptureWriter } from '../exchange/capture-write
 import { readCapture } from '../exchange/capture-reader.js';
 import { resolveCredentials } from '../client/credentials.js';
 import { describeTransportError, normaliseTarget } from '../client/target.js';
-import { replayCapture, type ReplayResult, type ReplayTurn } from '../replay/replay-capture.js';
-import { parseOverride } from '../replay/field-override.js';
+import { replayCapture, selectEntries, type ReplayResult, type ReplayTurn } from '../replay/replay-capture.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, userCredential } from './browser-account.js';
+import { durationOption, integerOption, nonEmpty } from './flag-values.js';
+import { KEEP_SECRETS_OPTION, OVERWRITE_OPTION, REDACT_OPTION, redactionChoice, secretsNote } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
+import { applyOverrides, parseOverride } from '../replay/field-override.js';
+import type { ExchangeRequest } from '../exchange/exchange.js';
+import { isJsonObject, parseJsonText, valueAtPath } from '../common/index.js';
 import { createStreamPrinter, replayJson, statusLine } from '../replay/replay-output.js';
 import { curlScript } from '../replay/curl-export.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
@@ -25,23 +32,48 @@ export interface ReplayArgs {
   readonly session?: string;
   readonly token?: string;
   readonly user?: string;
+  readonly 'password-file'?: string;
   readonly prompt?: string;
   readonly set?: readonly string[];
   readonly out?: string;
+  readonly overwrite?: boolean;
+  /** Redact the `--out` capture (the default). */
+  readonly redact?: boolean;
+  readonly 'keep-secrets'?: boolean;
   readonly json?: boolean;
   readonly curl?: boolean;
-  /** Seconds one request may take in all. */
+  /** Milliseconds one request may take in all (flags take `180s`, `3m`). */
   readonly timeout?: number;
 }
 
-/** The curl script of a replayed turn, with the chat it created re-created first. */
-export function turnCurl(turn: ReplayTurn, token: string): string | undefined {
+/**
+ * The curl script of a replayed turn, runnable on its own: it creates a chat first, and a later
+ * turn of a conversation is sent as the first turn of that new chat (its `parent_id` set to null),
+ * since a chat's thread cannot be continued from outside (the server wants the chat's latest
+ * response as parent). `chatRequest` is the chats/new request an earlier turn sent, for later turns.
+ */
+export function turnCurl(turn: ReplayTurn, token: string, chatRequest?: ExchangeRequest): string | undefined {
   if (!turn.request) return undefined;
-  const chat = turn.verdict.exchanges.length > 1 ? turn.verdict.exchanges[0] : undefined;
-  return curlScript(turn.request, {
+  const created = turn.verdict.exchanges.length > 1 ? turn.verdict.exchanges[0] : undefined;
+  const chat = created?.request ?? chatRequest;
+  const request = created || !chat ? turn.request : asFirstTurn(turn.request);
+  return curlScript(request, {
     token,
-    ...(chat && turn.verdict.chatId ? { chatRequest: chat.request, chatId: turn.verdict.chatId } : {}),
+    ...(chat && turn.verdict.chatId ? { chatRequest: chat, chatId: turn.verdict.chatId } : {}),
   });
+}
+
+/** The request with every parent id it carries set to null: a first turn. */
+function asFirstTurn(request: ExchangeRequest): ExchangeRequest {
+  const body = parseJsonText(request.body ?? '');
+  if (!isJsonObject(body)) return request;
+  const overrides = ['parent_id', 'messages[0].parent_id', 'messages[0].parentId'].filter(
+    (path) => valueAtPath(body, path) !== undefined,
+  );
+  return applyOverrides(
+    request,
+    overrides.map((path) => ({ location: 'body' as const, path, value: null })),
+  );
 }
 
 /** How the body talks to the terminal: Ctrl-C, colour, and where streamed text goes. */
@@ -59,15 +91,31 @@ export async function replay(
   terminal: ReplayTerminal = {},
 ): Promise<number> {
   const signal = terminal.signal;
+  if (args.json && args.curl)
+    throw new ProbeError('E_USAGE', '--json and --curl cannot be used together: both want stdout', {
+      hint: 'the JSON result holds no request; run again with --curl for the scripts',
+    });
   const target = normaliseTarget(args.target);
   const overrides = (args.set ?? []).map(parseOverride);
+  const redacted = redactionChoice(args);
+  if (args['keep-secrets'] && !args.out) throw new ProbeError('E_USAGE', '--keep-secrets is about the --out capture');
+  if (args.out) await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
   const capture = await readCapture(args.capture);
   for (const problem of capture.meta.problems) io.err(`note: ${args.capture}: ${problem}`);
+  // Checked before signing in: a bad --entry must not cost a sign-in.
+  selectEntries(capture.exchanges, {
+    ...(args.entry !== undefined ? { entry: args.entry } : {}),
+    ...(args.endpoint !== undefined ? { endpoint: args.endpoint } : {}),
+  });
   const credentials = await resolveCredentials({
     target,
     token: args.token,
     session: args.session,
-    user: args.user,
+    user: await userCredential(args.user, {
+      passwordFile: args['password-file'],
+      prompt: true,
+      warn: (line) => io.err(line),
+    }),
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
@@ -76,6 +124,8 @@ export async function replay(
     await mkdir(dirname(args.out), { recursive: true });
     writer = await openCaptureWriter(args.out, {
       source: 'replay',
+      redacted,
+      overwrite: args.overwrite === true,
       comment: `qwen-probe replay ${args.capture} --target ${target}`,
     });
   }
@@ -83,7 +133,9 @@ export async function replay(
   const live = args.json
     ? undefined
     : createStreamPrinter(terminal.write ?? ((text) => process.stdout.write(text)), { color: terminal.color === true });
-  const timeoutMs = (args.timeout ?? 180) * 1000;
+  const timeoutMs = args.timeout ?? 180_000;
+  /** The chats/new the last chat-creating turn sent, for the curl scripts of the turns after it. */
+  let chatRequest: ExchangeRequest | undefined;
   let result: ReplayResult;
   try {
     result = await replayCapture(capture.exchanges, {
@@ -98,12 +150,20 @@ export async function replay(
       idleTimeoutMs: Math.min(timeoutMs, 60_000),
       totalTimeoutMs: timeoutMs,
       ...(signal ? { signal } : {}),
-      onTurnStart: (n, total, exchange) =>
+      onTurnStart: (n, total, exchange, entry) =>
         io.err(
           `replaying ${total > 1 ? `${n + 1}/${total}: ` : ''}${exchange.request.method} ` +
-            `${new URL(exchange.request.url).pathname} (entry ${capture.exchanges.indexOf(exchange)})`,
+            `${new URL(exchange.request.url).pathname} (entry ${entry})`,
         ),
       onUpdate: (update) => live?.onUpdate(update),
+      // Each turn's answer ends with its own status line (and its curl), before the next turn starts.
+      onTurnEnd: (turn) => {
+        if (turn.verdict.exchanges.length > 1) chatRequest = turn.verdict.exchanges[0]!.request;
+        if (args.json) return;
+        live?.end();
+        io.out(statusLine(turn));
+        if (args.curl) io.out(turnCurl(turn, credentials.token, chatRequest) ?? '');
+      },
       onExchange: (exchange) => {
         if (writer) appended = appended.then(() => writer!.append(exchange));
       },
@@ -114,11 +174,12 @@ export async function replay(
   }
   live?.end();
   if (args.json) io.out(JSON.stringify(replayJson(result), null, 2));
-  else for (const turn of result.turns) io.out(statusLine(turn));
   const last = result.turns.at(-1);
-  if (args.curl && last) io.out(turnCurl(last, credentials.token) ?? '');
   if (args.out)
-    io.err(`recorded ${result.exchanges.length} exchange${result.exchanges.length === 1 ? '' : 's'} to ${args.out}`);
+    io.err(
+      `recorded ${result.exchanges.length} exchange${result.exchanges.length === 1 ? '' : 's'} to ${args.out}` +
+        secretsNote(redacted),
+    );
   if (signal?.aborted) throw new ProbeError('E_INTERRUPTED', 'interrupted');
   const unreachable = result.exchanges.find((e) => !e.response && e.error && e.error.code !== 'ETIMEDOUT');
   if (unreachable) {
@@ -135,7 +196,13 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('capture', { type: 'string', demandOption: true, describe: 'HAR capture to replay' })
-      .option('entry', { type: 'number', describe: 'replay only this entry (position in the capture, from 0)' })
+      .option(
+        'entry',
+        integerOption('replay only this entry (its position in the capture, counted from 1)', undefined, {
+          min: 1,
+          max: 1_000_000_000,
+        })('entry'),
+      )
       .option('endpoint', {
         type: 'string',
         describe: 'replay every request of this endpoint (default: every chat completion, in order)',
@@ -147,11 +214,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       })
       .option('session', { type: 'string', describe: 'session file saved by `qwen-probe login`' })
       .option('token', { type: 'string', describe: 'raw JWT to authenticate with' })
-      .option('user', {
-        type: 'string',
-        describe: 'EMAIL:PASSWORD to sign in with (else QWEN_PROBE_EMAIL/QWEN_PROBE_PASSWORD)',
-      })
-      .option('prompt', { type: 'string', describe: 'replace the user message' })
+      .option('user', { type: 'string', describe: USER_FLAG_TEXT })
+      .option('password-file', PASSWORD_FILE_OPTION)
+      .option('prompt', { type: 'string', describe: 'replace the user message', coerce: nonEmpty('prompt') })
       .option('set', {
         type: 'string',
         array: true,
@@ -159,7 +224,13 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
           'override a field: body:model=qwen3-max, "header:x-foo=bar", query:chat_id=..., cookie:NAME=... ' +
           '(repeatable; JSON values allowed)',
       })
-      .option('out', { type: 'string', describe: 'record the replay as a HAR capture' })
+      .option('out', {
+        type: 'string',
+        describe: 'record the replay as a HAR capture (redacted unless --keep-secrets)',
+      })
+      .option('overwrite', OVERWRITE_OPTION)
+      .option('redact', REDACT_OPTION)
+      .option('keep-secrets', KEEP_SECRETS_OPTION)
       .option('json', {
         type: 'boolean',
         default: false,
@@ -168,11 +239,14 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('curl', {
         type: 'boolean',
         default: false,
-        describe: 'print a curl script that reproduces the request (token as $QWEN_TOKEN)',
+        describe: 'after each turn, print a curl script that reproduces it (token as $QWEN_TOKEN)',
       })
-      .option('timeout', { type: 'number', default: 180, describe: 'seconds one request may take in all' })
+      .option(
+        'timeout',
+        durationOption('how long one request may take in all', '180s', { plainUnit: 's', minMs: 1 })('timeout'),
+      )
       .example(
-        '$0 replay captures/browser.har --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password',
+        '$0 replay captures/browser.har --target http://127.0.0.1:8787 --session .qwen-probe/session.json',
         "replay the browser's chat against the simulator",
       )
       .example(
@@ -180,9 +254,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
           '--curl',
         'try one change and get a curl for it',
       )
-      .epilog(
-        'Exit codes: 0 every request worked, 1 one failed or the target was unreachable, 2 bad input, 130 Ctrl-C.',
-      ) as unknown as Argv<ReplayArgs>,
+      .epilog(exitCodesText('replay')) as unknown as Argv<ReplayArgs>,
   handler: (args) =>
     runCommand(async () => {
       const stop = interruptSignal('');

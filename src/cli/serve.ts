@@ -12,6 +12,11 @@ import { ProbeError } from '../exchange/errors.js';
 import { startProxyServer, useLeanHeap, type SessionSpec } from '../proxy/index.js';
 import { isShapeName, SHAPE_NAMES } from '../upstream/shapes.js';
 import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
+import { checkOutputPath } from '../exchange/output-file.js';
+import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT, userCredential } from './browser-account.js';
+import { durationOption, integerOption } from './flag-values.js';
+import { OVERWRITE_OPTION } from './output-flags.js';
+import { exitCodesText } from './exit-codes.js';
 
 export interface ServeArgs {
   target: string;
@@ -22,16 +27,42 @@ export interface ServeArgs {
   host: string;
   'api-key'?: string[];
   shape: string;
+  'password-file'?: string;
   record?: string;
+  overwrite?: boolean;
+  /** Milliseconds (flags take `60s`). */
   'idle-timeout': number;
+  /** Milliseconds (flags take `10m`). */
   'models-ttl': number;
   'lean-heap': boolean;
+  'cors-origin'?: string[];
+  'allowed-host'?: string[];
+  quiet?: boolean;
 }
 
 function checkNumber(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ProbeError('E_USAGE', `--${name} must be a whole number from ${min} to ${max}, got ${value}`);
   return value;
+}
+
+/** `--cors-origin` values are origins (`https://app.example`) or `*`; a path or a bare host is a mistake. */
+function checkOrigins(origins: readonly string[]): string[] {
+  return origins.map((origin) => {
+    if (origin === '*') return origin;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, ''))
+      throw new ProbeError(
+        'E_USAGE',
+        `--cors-origin ${JSON.stringify(origin)}: give an origin like https://app.example:8080, or *`,
+      );
+    return parsed.origin;
+  });
 }
 
 function spec(
@@ -50,12 +81,19 @@ function spec(
 
 /** Every --session, --token and --user becomes one session (labels carry no secrets). */
 async function resolveSessions(args: ServeArgs, target: string, io: CommandIo): Promise<SessionSpec[]> {
+  if (args['password-file'] !== undefined && (args.user ?? []).length !== 1)
+    throw new ProbeError('E_USAGE', '--password-file goes with exactly one --user EMAIL');
   const specs: SessionSpec[] = [];
   for (const file of args.session ?? [])
     specs.push(spec(basename(file), await resolveCredentials({ target, session: file }), io));
   for (const [i, token] of (args.token ?? []).entries())
     specs.push(spec(`token-${i + 1}`, await resolveCredentials({ target, token }), io));
-  for (const user of args.user ?? []) {
+  for (const given of args.user ?? []) {
+    const user = (await userCredential(given, {
+      passwordFile: args['password-file'],
+      prompt: true,
+      warn: (line) => io.err(line),
+    }))!;
     const email = user.slice(0, Math.max(0, user.indexOf(':'))) || 'user';
     // A signed-in account signs in again when the upstream refuses its token.
     const again = () => resolveCredentials({ target, user });
@@ -74,7 +112,9 @@ export async function runServe(args: ServeArgs, io: CommandIo = processIo): Prom
   const target = normaliseTarget(args.target);
   const port = checkNumber('port', args.port, 0, 65535);
   const idleTimeoutMs = checkNumber('idle-timeout', args['idle-timeout'], 100, 3_600_000);
-  const modelsTtlMs = checkNumber('models-ttl', args['models-ttl'], 0, 86_400) * 1000;
+  const modelsTtlMs = checkNumber('models-ttl', args['models-ttl'], 0, 86_400_000);
+  const allowedOrigins = checkOrigins(args['cors-origin'] ?? []);
+  if (args.record) await checkOutputPath(args.record, { flag: '--record', overwrite: args.overwrite });
   if (!isShapeName(args.shape))
     throw new ProbeError('E_USAGE', `unknown shape "${args.shape}": use one of ${SHAPE_NAMES.join(', ')}`);
   const apiKeys = [
@@ -100,8 +140,11 @@ export async function runServe(args: ServeArgs, io: CommandIo = processIo): Prom
     apiKeys,
     idleTimeoutMs,
     modelsTtlMs,
-    ...(args.record ? { recordPath: args.record } : {}),
+    ...(args.record ? { recordPath: args.record, recordOverwrite: args.overwrite === true } : {}),
+    allowedOrigins,
+    allowedHosts: args['allowed-host'] ?? [],
     log: (line) => io.err(line),
+    ...(args.quiet ? {} : { accessLog: (line: string) => io.err(line) }),
   });
   // This process is the server and nothing else: size its heap for many open streams (lean-heap.ts).
   const restoreHeap = args['lean-heap'] !== false ? useLeanHeap() : undefined;
@@ -135,13 +178,16 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('user', {
         type: 'string',
         array: true,
-        describe: 'EMAIL:PASSWORD to sign in with (repeatable); signs in again when refused',
+        describe: `${USER_FLAG_TEXT} (repeatable); signs in again when refused`,
       })
-      .option('port', {
-        type: 'number',
-        default: 3000,
-        describe: 'port to listen on; 0 picks a free one (the first line shows it)',
-      })
+      .option('password-file', PASSWORD_FILE_OPTION)
+      .option(
+        'port',
+        integerOption('port to listen on; 0 picks a free one (the first line shows it)', 3000, {
+          min: 0,
+          max: 65535,
+        })('port'),
+      )
       .option('host', {
         type: 'string',
         default: '127.0.0.1',
@@ -158,12 +204,32 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe: `request shape to speak upstream (${SHAPE_NAMES.join(', ')})`,
       })
       .option('record', { type: 'string', describe: 'write every upstream exchange, redacted, to this capture file' })
-      .option('idle-timeout', {
-        type: 'number',
-        default: 60_000,
-        describe: 'ms of upstream silence mid-stream before it counts as stalled',
+      .option('overwrite', OVERWRITE_OPTION)
+      .option(
+        'idle-timeout',
+        durationOption('upstream silence mid-stream before it counts as stalled', '60s', {
+          plainUnit: 'ms',
+          minMs: 100,
+          maxMs: 3_600_000,
+        })('idle-timeout'),
+      )
+      .option(
+        'models-ttl',
+        durationOption('how long the upstream model list is cached', '10m', { plainUnit: 's', maxMs: 86_400_000 })(
+          'models-ttl',
+        ),
+      )
+      .option('cors-origin', {
+        type: 'string',
+        array: true,
+        describe: 'an origin whose web pages may call the API (repeatable; * for any); other pages are refused',
       })
-      .option('models-ttl', { type: 'number', default: 600, describe: 'seconds the upstream model list is cached' })
+      .option('allowed-host', {
+        type: 'string',
+        array: true,
+        describe: 'a host name clients may use besides IP addresses and localhost (repeatable; against DNS rebinding)',
+      })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no access-log line per request' })
       .option('lean-heap', {
         type: 'boolean',
         default: true,
@@ -176,8 +242,12 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         'serve on http://127.0.0.1:3000/v1',
       )
       .example(
-        '$0 serve --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --port 0',
+        'QWEN_PROBE_PASSWORD=demo-password $0 serve --target http://127.0.0.1:8787 --user demo@qwen-probe.test --port 0',
         'serve the simulator',
+      )
+      .epilog(
+        'Web pages are refused unless --cors-origin allows them; Host names other than addresses and localhost ' +
+          `need --allowed-host. ${exitCodesText('serve')}`,
       ) as unknown as Argv<ServeArgs>,
   handler: (args) => runCommand(() => runServe(args)),
 };

@@ -20,6 +20,8 @@ import {
   type SimulatorCredentials,
 } from '../simulator/index.js';
 import { processIo, runCommand, untilStopSignal, type CommandIo } from './run-command.js';
+import { durationOption, integerOption } from './flag-values.js';
+import { exitCodesText } from './exit-codes.js';
 
 export interface SimulateArgs {
   port: number;
@@ -112,11 +114,13 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
   describe: 'serve a local chat.qwen.ai simulator (web page + API) whose behaviour comes from a profile',
   builder: (yargs: Argv<object>) =>
     yargs
-      .option('port', {
-        type: 'number',
-        default: 8787,
-        describe: 'port to listen on; 0 picks a free one (the first line shows it)',
-      })
+      .option(
+        'port',
+        integerOption('port to listen on; 0 picks a free one (the first line shows it)', 8787, {
+          min: 0,
+          max: 65535,
+        })('port'),
+      )
       .option('host', {
         type: 'string',
         default: '127.0.0.1',
@@ -134,8 +138,16 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         array: true,
         describe: 'an account EMAIL:PASSWORD that can sign in (repeatable); default the demo account',
       })
-      .option('latency', { type: 'number', default: 0, describe: 'ms to wait before answering any /api request' })
-      .option('chunk-interval', { type: 'number', default: 20, describe: 'ms between the events of a stream' })
+      .option(
+        'latency',
+        durationOption('wait before answering any /api request', '0ms', { plainUnit: 'ms', maxMs: 600_000 })('latency'),
+      )
+      .option(
+        'chunk-interval',
+        durationOption('pause between the events of a stream', '20ms', { plainUnit: 'ms', maxMs: 600_000 })(
+          'chunk-interval',
+        ),
+      )
       .option('fault', {
         type: 'string',
         array: true,
@@ -163,6 +175,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .example(
         '$0 simulate --profile qwen-2026-06 --fault reset-mid-stream:times=1:after=2',
         'cut the third completion stream',
-      ) as unknown as Argv<SimulateArgs>,
+      )
+      .epilog(exitCodesText('simulate')) as unknown as Argv<SimulateArgs>,
   handler: (args) => runCommand(() => runSimulate(args)),
 };

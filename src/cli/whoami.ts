@@ -16,12 +16,16 @@ import { sampleOf } from '../upstream/upstream-failure.js';
 import { jwtExpiry, readSessionFile } from '../client/session-file.js';
 import { describeTransportError, normaliseTarget } from '../client/target.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
+import { durationOption } from './flag-values.js';
+import { exitCodesText } from './exit-codes.js';
 
 /** The flags of `whoami`, after yargs. */
 export interface WhoamiArgs {
   readonly target: string;
   readonly session: string;
+  /** Milliseconds the check may take (flags take `30s`). */
   readonly timeout?: number;
+  readonly json?: boolean;
 }
 
 function duration(ms: number): string {
@@ -59,7 +63,7 @@ export async function whoami(args: WhoamiArgs, io: CommandIo = processIo): Promi
     { name: 'User-Agent', value: WEB_CLIENT.userAgent },
     { name: 'Cookie', value: cookie },
   ];
-  const timeoutMs = (args.timeout ?? 30) * 1000;
+  const timeoutMs = args.timeout ?? 30_000;
   const exchange = await sendRequest(
     { method: 'GET', url: `${target}/api/v1/auths/`, headers },
     { source: 'library', endpoint: 'auths.me', totalTimeoutMs: timeoutMs },
@@ -86,6 +90,22 @@ export async function whoami(args: WhoamiArgs, io: CommandIo = processIo): Promi
       `GET /api/v1/auths/ answered HTTP ${response.status} without a user: ${sampleOf(response.body ?? '', 80)}`,
     );
   }
+  if (args.json) {
+    const expiry = jwtExpiry(session.token);
+    io.out(
+      JSON.stringify(
+        {
+          target,
+          user: { id: me.data.id, name: me.data.name, email: me.data.email, role: me.data.role },
+          token: { chars: session.token.length, ...(expiry ? { expiresAt: expiry.toISOString() } : {}) },
+          session: { path: args.session, savedAt: session.createdAt, target: session.target },
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
   io.out(`user: ${me.data.name} <${me.data.email}> (id ${me.data.id}, role ${me.data.role})`);
   io.out(`token: ${tokenLifeText(session.token)}`);
   io.out(`session: ${args.session}, saved ${session.createdAt} for ${session.target}`);
@@ -104,13 +124,12 @@ export const whoamiCommand: CommandModule<object, WhoamiArgs> = {
         default: '.qwen-probe/session.json',
         describe: 'session file saved by `qwen-probe login`',
       })
-      .option('timeout', { type: 'number', default: 30, describe: 'seconds the check may take' })
+      .option('timeout', durationOption('how long the check may take', '30s', { plainUnit: 's', minMs: 1 })('timeout'))
+      .option('json', { type: 'boolean', default: false, describe: 'print the user and the token life as JSON' })
       .example(
         '$0 whoami --target https://chat.qwen.ai --session .qwen-probe/session.json',
         'is my session still good?',
       )
-      .epilog(
-        'Exit codes: 0 accepted, 1 refused or unreachable, 2 bad flags or session file.',
-      ) as unknown as Argv<WhoamiArgs>,
+      .epilog(exitCodesText('whoami')) as unknown as Argv<WhoamiArgs>,
   handler: (args) => runCommand(() => whoami(args)),
 };

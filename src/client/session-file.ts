@@ -3,11 +3,10 @@
  * cookies, optionally Playwright's storage state). It holds secrets, so it is written 0600 and
  * atomically (temp file + rename) so a crash never leaves half a session behind.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ProbeError } from '../exchange/errors.js';
+import { writeFileAtomic } from '../exchange/output-file.js';
 
 const storageCookieSchema = z
   .object({
@@ -83,21 +82,13 @@ export async function readSessionFile(path: string): Promise<SessionFile> {
   return parsed.data;
 }
 
-/** Writes a session file with mode 0600, creating its folder; atomic via a temp file and rename. */
+/**
+ * Writes a session file with mode 0600, creating its folder; atomic via a temp file and rename. Only
+ * a regular file is replaced (`--session /dev/full` is E_INPUT, not a device turned into a file).
+ */
 export async function writeSessionFile(path: string, session: SessionFile): Promise<void> {
   const valid = sessionFileSchema.parse(session);
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    await rename(temp, path);
-    // rename keeps the temp file's mode, but a umask or an odd filesystem may not have honoured it.
-    await chmod(path, 0o600);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600, overwrite: true });
 }
 
 /** The `exp` of a JWT as a Date; undefined for anything that is not a JWT with a numeric exp. */

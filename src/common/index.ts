@@ -23,3 +23,4 @@ export {
 export { sha256Hex } from './hash.js';
 export { isJsonObject, parseJsonText, type JsonObject, type JsonValue } from './json-value.js';
 export { isLoopbackHost } from './loopback.js';
+export { mdCellCode, mdCellText, mdCode, mdFenced, mdText } from './markdown-text.js';

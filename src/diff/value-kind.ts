@@ -111,6 +111,7 @@ function classifyUncached(value: string): ValueKindInfo {
   }
   const length = value.length;
   if (length === 0) return { kind: 'empty', length };
+  if (length > LONG_VALUE_CHARS) return { kind: classifyLong(value), length };
   if (UUID.test(value)) return { kind: 'uuid', length };
   if (JWT.test(value)) {
     const jwt = jwtFacts(value);
@@ -128,6 +129,39 @@ function classifyUncached(value: string): ValueKindInfo {
   if (BASE64.test(value) && looksEncoded(value)) return { kind: 'base64', length };
   if (ENUM_LIKE.test(value)) return { kind: 'enum', length };
   return { kind: 'text', length };
+}
+
+/**
+ * Values longer than this are classified by one linear scan instead of the regexes above: V8 runs
+ * a pattern like `^[A-Za-z0-9_-]{8,}\.` with a backtracking stack that overflows ("Maximum call
+ * stack size exceeded") on a value of a few megabytes, and no id, token or timestamp is that long.
+ */
+const LONG_VALUE_CHARS = 64 * 1024;
+
+/** The kind of a long value: gzip+base64, hex, base64, url or text, as the regexes would say. */
+function classifyLong(value: string): ValueKind {
+  let hex = true;
+  let base64 = true;
+  let space = false;
+  let padding = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    const lower = c >= 97 && c <= 122;
+    const upper = c >= 65 && c <= 90;
+    if (c === 61) padding++;
+    else if (padding > 0) base64 = false; // `=` only at the end
+    if (!(digit || (lower && c <= 102) || (upper && c <= 70))) hex = false;
+    if (!(digit || lower || upper || c === 43 || c === 47 || c === 95 || c === 45 || c === 61)) base64 = false;
+    if (c === 32 || c === 9 || c === 10 || c === 13) space = true;
+    if (!hex && !base64 && space) break;
+  }
+  if (padding > 2) base64 = false;
+  if (base64 && value.startsWith('H4sI')) return 'gzip-base64';
+  if (hex && value.length % 2 === 0) return 'hex';
+  if (base64 && looksEncoded(value.slice(0, 4096))) return 'base64';
+  if (!space && /^[a-z][a-z0-9+.-]{0,30}:\/\//i.test(value.slice(0, 40))) return 'url';
+  return 'text';
 }
 
 // An identifier like `qwen3-235b-a22b` matches the base64 alphabet too; encoded data mixes cases

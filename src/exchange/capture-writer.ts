@@ -5,7 +5,7 @@
  * while a write is in flight go out together in the next one (group commit), so a busy proxy pays
  * one write per batch rather than one per exchange.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ProbeError } from './errors.js';
 import type { Exchange, ExchangeSource } from './exchange.js';
@@ -58,6 +58,12 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
   const redacted = options.redacted === true;
   const secret = options.secret ?? !redacted;
   const mode = options.mode ?? (secret ? SECRET_FILE_MODE : SHAREABLE_FILE_MODE);
+  if (options.overwrite === true) {
+    // `w` would happily write into a device or a FIFO: only a regular file is ever replaced.
+    const existing = await lstat(path).catch(() => undefined);
+    if (existing && !existing.isFile())
+      throw new ProbeError('E_INPUT', `cannot create capture ${path}: it exists and is not a regular file`);
+  }
   let handle: FileHandle;
   try {
     handle = await open(path, options.overwrite === true ? 'w' : 'wx', mode);
@@ -65,7 +71,7 @@ export async function openCaptureWriter(path: string, options: CaptureWriterOpti
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
       throw new ProbeError('E_INPUT', `capture ${path} already exists`, {
-        hint: 'Choose another file name, or overwrite it explicitly.',
+        hint: 'choose another file name, or add --overwrite to replace it',
         cause: error,
       });
     }

@@ -4,19 +4,16 @@
  * event stream's phases, statuses and event order; then how to use protocol.json and protocol.ts.
  * Secrets never appear: only kinds and counts were kept for them in the first place.
  */
+import { mdCellCode, mdCellText, mdCode, mdText } from '../common/index.js';
 import { enumOf, kindsOf, objectCount, typesOf } from './node-facts.js';
 import { jsonFields, requestFields, type LearntField } from './protocol-fields.js';
 import type { EndpointProtocol, LearntProtocol, StreamProtocol } from './protocol-model.js';
 import type { Counts, ShapeNode } from './shape-node.js';
 import { endpointIdentifier } from './protocol-zod.js';
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+// Field names, enum values, content types and capture paths come from captures, and the README is
+// read in viewers that render HTML: they go into code spans or are escaped, as in every Markdown report.
+const code = mdCode;
 
 function countList(counts: Counts): string {
   const entries = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0);
@@ -44,7 +41,7 @@ function kindText(node: ShapeNode): string {
 
 function valuesText(node: ShapeNode): string {
   const values = enumOf(node);
-  if (values) return values.map((v) => code(v)).join(', ');
+  if (values) return values.map((v) => mdCellCode(v)).join(', ');
   return node.manyValues ? 'many' : '';
 }
 
@@ -61,12 +58,12 @@ function fieldTable(fields: readonly LearntField[], withWhere: boolean): string[
     : ['| field | present | kind | values |', '|---|---|---|---|'];
   const rows = fields.map((f) => {
     const cells = [
-      code(f.path === '' ? '(whole body)' : f.path),
-      presenceText(f),
-      kindText(f.node),
+      mdCellCode(f.path === '' ? '(whole body)' : f.path),
+      mdCellText(presenceText(f)),
+      mdCellText(kindText(f.node)),
       valuesText(f.node),
     ];
-    return `| ${(withWhere ? [f.location, ...cells] : cells).map(cell).join(' | ')} |`;
+    return `| ${(withWhere ? [mdCellText(f.location), ...cells] : cells).join(' | ')} |`;
   });
   return [...head, ...rows];
 }
@@ -76,11 +73,13 @@ function streamSection(stream: StreamProtocol): string[] {
   return [
     `${stream.streams} stream(s), ${stream.events} event(s) with data.`,
     '',
-    `- delta phases: ${countList(stream.phases)}`,
-    `- delta statuses: ${countList(stream.statuses)}`,
+    `- delta phases: ${mdText(countList(stream.phases))}`,
+    `- delta statuses: ${mdText(countList(stream.statuses))}`,
     `- \`response.created\` first: ${of('created-first')} streams; the final answer event (\`status: finished\`) ` +
       `last: ${of('finished-last')}; \`[DONE]\` at the end: ${of('done-marker')}`,
-    ...(Object.keys(stream.failures).length > 0 ? [`- errors inside streams: ${countList(stream.failures)}`] : []),
+    ...(Object.keys(stream.failures).length > 0
+      ? [`- errors inside streams: ${mdText(countList(stream.failures))}`]
+      : []),
     '',
     'Event payload fields:',
     '',
@@ -89,12 +88,15 @@ function streamSection(stream: StreamProtocol): string[] {
 }
 
 function endpointSection(endpoint: EndpointProtocol): string[] {
-  const seen = endpoint.firstSeen && endpoint.lastSeen ? `, seen ${endpoint.firstSeen} to ${endpoint.lastSeen}` : '';
+  const seen =
+    endpoint.firstSeen && endpoint.lastSeen
+      ? `, seen ${mdText(endpoint.firstSeen)} to ${mdText(endpoint.lastSeen)}`
+      : '';
   const response = endpoint.response;
   const lines = [
-    `## ${endpoint.name}: ${endpoint.method} ${endpoint.path}`,
+    `## ${mdText(`${endpoint.name}: ${endpoint.method} ${endpoint.path}`)}`,
     '',
-    `Learnt from ${endpoint.samples} request(s) (${countList(endpoint.sources)})${seen}. In protocol.ts: ` +
+    `Learnt from ${endpoint.samples} request(s) (${mdText(countList(endpoint.sources))})${seen}. In protocol.ts: ` +
       `\`${endpointIdentifier(endpoint.name)}\`.`,
     '',
     '### Request',
@@ -106,9 +108,9 @@ function endpointSection(endpoint: EndpointProtocol): string[] {
     '',
     '### Response',
     '',
-    `${response.responses} response(s). HTTP status: ${countList(response.statuses)}. Content type: ` +
-      `${countList(response.contentTypes)}.` +
-      (Object.keys(response.failures).length > 0 ? ` Error envelopes: ${countList(response.failures)}.` : ''),
+    `${response.responses} response(s). HTTP status: ${mdText(countList(response.statuses))}. Content type: ` +
+      `${mdText(countList(response.contentTypes))}.` +
+      (Object.keys(response.failures).length > 0 ? ` Error envelopes: ${mdText(countList(response.failures))}.` : ''),
   ];
   if (response.body)
     lines.push('', 'JSON body fields:', '', ...fieldTable(jsonFields(response.body, 'response').slice(1), false));

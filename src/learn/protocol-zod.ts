@@ -25,6 +25,15 @@ function formatConstant(format: string): string {
   return `FORMAT_${format.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
+/**
+ * Captured text inside a block comment of the generated module. A URL path may hold `*\/` (both are
+ * allowed unencoded in a path), which would end the comment and make the rest code that runs in
+ * every client importing protocol.ts.
+ */
+function commentText(text: string): string {
+  return text.replace(/\*\//g, '*\\/').replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
 /** Writes zod expressions, collecting the format patterns they use. */
 class ZodWriter {
   readonly formats = new Set<string>();
@@ -94,7 +103,7 @@ function partExpression(writer: ZodWriter, endpoint: EndpointProtocol, part: Req
 function endpointBlock(writer: ZodWriter, endpoint: EndpointProtocol, id: string): string {
   const parts = REQUEST_PARTS.map((part) => `  ${part}: ${partExpression(writer, endpoint, part)},`);
   return [
-    `/** ${endpoint.name}: ${endpoint.method} ${endpoint.path}, learnt from ${endpoint.samples} request(s). */`,
+    `/** ${commentText(`${endpoint.name}: ${endpoint.method} ${endpoint.path}`)}, learnt from ${endpoint.samples} request(s). */`,
     `export const ${id} = {`,
     `  name: ${JSON.stringify(endpoint.name)},`,
     `  method: ${JSON.stringify(endpoint.method)},`,

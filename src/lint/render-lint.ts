@@ -3,6 +3,7 @@
  * documented, versioned schema for scripts). Everything shown was made safe when the issues were
  * built: secrets appear as their kind, never their value.
  */
+import { mdCellCode, mdCellText, mdText } from '../common/index.js';
 import type { LintIssue } from './lint-issue.js';
 import type { LintResult } from './lint-capture.js';
 
@@ -70,18 +71,18 @@ export function renderLintText(result: LintResult, options: { width?: number; ma
   return `${lines.join('\n')}\n`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** The markdown report: a verdict line and a table of every issue. */
+/**
+ * The markdown report: a verdict line and a table of every issue. Values come from captures (the
+ * client's and the browser's), and the report is read in viewers that render HTML (a pull request
+ * comment, a CI summary): they go into code spans or are escaped, as in every Markdown report.
+ */
 export function renderLintMarkdown(result: LintResult): string {
   const verdict = result.verdict === 'clean' ? 'clean' : 'issues';
   const lines = [
     '# qwen-probe lint',
     '',
-    `**Verdict: ${verdict}.** ${result.explanation.replace(/\.$/, '')}. Checked ${plural(result.requests, 'request')}` +
-      `${endpointsLine(result)} ${againstLine(result)}.`,
+    `**Verdict: ${verdict}.** ${mdText(result.explanation.replace(/\.$/, ''))}. Checked ` +
+      `${plural(result.requests, 'request')}${mdText(endpointsLine(result))} ${mdText(againstLine(result))}.`,
   ];
   if (result.issues.length > 0) {
     lines.push(
@@ -91,9 +92,9 @@ export function renderLintMarkdown(result: LintResult): string {
     );
     for (const issue of result.issues)
       lines.push(
-        `| ${issue.rank} | ${cell(issue.endpoint)} | \`${cell(field(issue))}\` | ${issue.problem} | ` +
-          `${cell(issue.expected)} | ${cell(issue.actual)} | ${issue.requests.length} of ${issue.ofRequests} | ` +
-          `${cell(issue.explanation)} |`,
+        `| ${issue.rank} | ${mdCellText(issue.endpoint)} | ${mdCellCode(field(issue))} | ${issue.problem} | ` +
+          `${mdCellText(issue.expected)} | ${mdCellText(issue.actual)} | ${issue.requests.length} of ` +
+          `${issue.ofRequests} | ${mdCellText(issue.explanation)} |`,
       );
   }
   return `${lines.join('\n')}\n`;

@@ -81,6 +81,7 @@ export async function handleChatCompletion(
     if (!session) break;
     const signal = out.reset();
     const owner = session;
+    state.account = session.label;
     out.onAnswered = (turn) => {
       if (turn.chatId !== undefined && turn.responseId !== undefined) {
         ctx.conversations.remember(request.messages, turn.answer, {

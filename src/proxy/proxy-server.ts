@@ -22,6 +22,7 @@ import { sendKeepAlives, type ResponseState } from './turn-writer.js';
 import { ConversationStore } from './conversation-store.js';
 import { errorForFailure } from './failure-response.js';
 import { readJsonBody, sendError, sendJson } from './http-io.js';
+import { guardRequest } from './request-guard.js';
 import { ModelsCache } from './models-cache.js';
 import { parseChatRequest, proxyError } from './openai-schemas.js';
 import { SessionPool, type SessionPoolOptions, type SessionSpec } from './session-pool.js';
@@ -39,6 +40,8 @@ export interface ProxyOptions {
   readonly apiKeys?: readonly string[];
   /** Writes every upstream exchange, redacted, to this capture file (`--record`). */
   readonly recordPath?: string;
+  /** Replace an existing `recordPath` (default: refuse). */
+  readonly recordOverwrite?: boolean;
   /** Longest silence in an upstream stream before it counts as stalled (default 60 s). */
   readonly idleTimeoutMs?: number;
   /** Longest wait for upstream response headers (default 30 s). */
@@ -60,6 +63,12 @@ export interface ProxyOptions {
   readonly idClock?: IdClock;
   /** A dispatcher to use instead of the handler's own undici Agent. */
   readonly dispatcher?: Dispatcher;
+  /** Origins whose web pages may call the API (`--cors-origin`); every other page is refused. */
+  readonly allowedOrigins?: readonly string[];
+  /** Host names besides addresses and localhost that clients may use (`--allowed-host`). */
+  readonly allowedHosts?: readonly string[];
+  /** One line per request: method, path, status, ms, session label; never a secret. */
+  readonly accessLog?: (line: string) => void;
 }
 
 /** A request handler for `node:http` plus the state it owns. */
@@ -93,6 +102,7 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
         source: 'proxy',
         redacted: true,
         sync: false,
+        overwrite: options.recordOverwrite === true,
         comment: `qwen-probe serve --target ${baseUrl}`,
       })
     : undefined;
@@ -135,10 +145,23 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
   keepAliveTimer.unref();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?', 1)[0]!.replace(/\/+$/, '') || '/';
+    const path = pathOf(req);
     const method = req.method ?? 'GET';
+    const guard = guardRequest(method, path, req.headers, {
+      allowedOrigins: options.allowedOrigins,
+      allowedHosts: options.allowedHosts,
+    });
+    if (guard.kind === 'refuse') return sendError(res, guard.error, { connection: 'close' });
+    for (const [name, value] of Object.entries(guard.headers)) res.setHeader(name, value);
+    if (guard.kind === 'preflight') {
+      res.writeHead(204);
+      return void res.end();
+    }
     if (path === '/health' && method === 'GET') {
-      return sendJson(res, 200, { status: 'ok', openResponses: open.size, sessions: pool.status() });
+      // Account labels (e-mails) only for a caller that holds an API key.
+      const trusted = keys.length > 0 && keyMatches(req.headers.authorization, keys);
+      const sessions = pool.status().map((s, i) => (trusted ? s : { ...s, label: `session-${i + 1}` }));
+      return sendJson(res, 200, { status: 'ok', openResponses: open.size, sessions });
     }
     const isApi = path.startsWith('/v1/') || path === '/health/upstream';
     if (isApi && keys.length > 0 && !keyMatches(req.headers.authorization, keys)) {
@@ -188,6 +211,7 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
       if (!state.ended || !res.writableFinished) state.abort.abort();
     });
     open.add(state);
+    accounts.set(res, state);
     await handleChatCompletion(ctx, parsed.request, state);
   }
 
@@ -235,10 +259,24 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     });
   }
 
+  /** Which session served a response, for the access log. */
+  const accounts = new WeakMap<ServerResponse, ResponseState>();
+  const accessLog = options.accessLog;
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     // A socket error on either side must not become an unhandled 'error' event (a crash).
     req.on('error', () => undefined);
     res.on('error', () => undefined);
+    if (accessLog) {
+      const started = performance.now();
+      res.once('close', () => {
+        const ms = Math.round(performance.now() - started);
+        const status = res.headersSent ? res.statusCode : 0;
+        const account = accounts.get(res)?.account ?? '-';
+        accessLog(
+          `${req.method ?? '-'} ${pathOf(req)} ${status}${res.writableFinished ? '' : ' (cut)'} ${ms}ms ${account}`,
+        );
+      });
+    }
     route(req, res).catch((error: unknown) => {
       log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
       // Never a stack trace to the client; a committed stream just ends.
@@ -272,6 +310,11 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     },
   });
   return handler;
+}
+
+/** The request path without query or trailing slash: never the query string, which may hold a key. */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?', 1)[0]!.replace(/\/+$/, '') || '/';
 }
 
 function modelsError(error: unknown) {

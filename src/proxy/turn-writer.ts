@@ -30,6 +30,8 @@ export interface ResponseState {
   ended: boolean;
   lastWrite: number;
   readonly abort: AbortController;
+  /** The session label that served the request, for the access log. */
+  account?: string | undefined;
 }
 
 /**

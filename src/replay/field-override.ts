@@ -29,11 +29,21 @@ export function parseOverride(text: string): FieldOverride {
     );
   const target = text.slice(0, eq).trim();
   const raw = text.slice(eq + 1);
-  const m = /^(body|query|header|cookie)(?::|\s+)(.+)$/.exec(target);
+  const m = /^(body|query|header|cookie)(?::|\s+)(.*)$/.exec(target);
   const location = (m?.[1] ?? 'body') as OverrideLocation;
   const path = (m?.[2] ?? target).trim();
+  // `header:=x` names no header, and `headr:x` no location: neither may become a body field.
   if (!LOCATIONS.includes(location) || path === '')
-    throw new ProbeError('E_USAGE', `--set ${JSON.stringify(text)}: unknown field`);
+    throw new ProbeError(
+      'E_USAGE',
+      `--set ${JSON.stringify(text)}: name the field after the location, e.g. header:x-foo=bar or body:model=qwen3-max`,
+    );
+  if (!m && /^[A-Za-z]+:/.test(target))
+    throw new ProbeError(
+      'E_USAGE',
+      `--set ${JSON.stringify(text)}: unknown location ${JSON.stringify(target.slice(0, target.indexOf(':')))}; use ` +
+        `${LOCATIONS.join(', ')}`,
+    );
   let value: unknown = raw;
   try {
     value = JSON.parse(raw);

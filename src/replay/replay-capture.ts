@@ -15,7 +15,7 @@ import { applyOverrides, replacePrompt, type FieldOverride } from './field-overr
 
 /** Which captured exchanges to replay. */
 export interface ReplaySelection {
-  /** One exchange by its position in the capture, from 0. */
+  /** One exchange by its position in the capture, counted from 1 (as every message counts entries). */
   readonly entry?: number;
   /** Every exchange of this endpoint, in capture order. */
   readonly endpoint?: string;
@@ -25,15 +25,17 @@ export interface ReplayOptions extends Omit<FreshSendOptions, 'chatRequest'>, Re
   /** Replaces the user message's content. */
   readonly prompt?: string;
   readonly overrides?: readonly FieldOverride[];
-  /** A turn is about to be sent. */
-  readonly onTurnStart?: (index: number, total: number, exchange: Exchange) => void;
+  /** A turn is about to be sent; `index` counts from 0, `entry` (its place in the capture) from 1. */
+  readonly onTurnStart?: (index: number, total: number, exchange: Exchange, entry: number) => void;
+  /** A turn is done: its answer has streamed and its verdict is known. */
+  readonly onTurnEnd?: (turn: ReplayTurn, index: number, total: number) => void;
   /** Live answer, reasoning and usage updates, with the time since the request started. */
   readonly onUpdate?: (update: QwenStreamUpdate, t: number) => void;
 }
 
 /** One replayed request and how it went. */
 export interface ReplayTurn {
-  /** Position of the replayed exchange in the capture. */
+  /** Position of the replayed exchange in the capture, from 1. */
   readonly entry: number;
   readonly endpoint?: string;
   readonly verdict: RequestVerdict;
@@ -56,16 +58,18 @@ export interface ReplayResult {
   readonly ok: boolean;
 }
 
-/** Positions of the exchanges to replay: `entry`, else `endpoint`, else every completion. */
+/** Indexes (from 0) of the exchanges to replay: `entry`, else `endpoint`, else every completion. */
 export function selectEntries(exchanges: readonly Exchange[], selection: ReplaySelection): number[] {
+  if (selection.entry !== undefined && selection.endpoint !== undefined)
+    throw new ProbeError('E_USAGE', '--entry and --endpoint cannot be used together: --entry names one exchange');
   if (selection.entry !== undefined) {
-    if (!Number.isInteger(selection.entry) || selection.entry < 0 || selection.entry >= exchanges.length) {
+    if (!Number.isInteger(selection.entry) || selection.entry < 1 || selection.entry > exchanges.length) {
       throw new ProbeError(
         'E_USAGE',
-        `--entry ${selection.entry}: the capture holds entries 0 to ${exchanges.length - 1}`,
+        `--entry ${selection.entry}: the capture holds entries 1 to ${exchanges.length} (counted from 1)`,
       );
     }
-    return [selection.entry];
+    return [selection.entry - 1];
   }
   const wanted = (e: Exchange) =>
     selection.endpoint !== undefined
@@ -95,7 +99,7 @@ export async function replayCapture(exchanges: readonly Exchange[], options: Rep
   const sent: Exchange[] = [];
   for (const [n, entry] of entries.entries()) {
     const exchange = exchanges[entry]!;
-    options.onTurnStart?.(n, entries.length, exchange);
+    options.onTurnStart?.(n, entries.length, exchange, entry + 1);
     const original = chatIdValues(exchange.request, exchange.endpoint)[0];
     const known = original !== undefined ? chats.get(original) : undefined;
     const request = options.prompt !== undefined ? replacePrompt(exchange.request, options.prompt) : exchange.request;
@@ -131,8 +135,8 @@ export async function replayCapture(exchanges: readonly Exchange[], options: Rep
     const result = verdict.result;
     if (original !== undefined && verdict.chatId !== undefined)
       chats.set(original, { chatId: verdict.chatId, parentId: result?.created?.responseId ?? known?.parentId ?? null });
-    turns.push({
-      entry,
+    const turn: ReplayTurn = {
+      entry: entry + 1,
       ...(exchange.endpoint !== undefined ? { endpoint: exchange.endpoint } : {}),
       verdict,
       ...(last ? { request: last.request } : {}),
@@ -142,7 +146,9 @@ export async function replayCapture(exchanges: readonly Exchange[], options: Rep
       ...(result?.usage ? { usage: result.usage } : {}),
       ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
       totalMs: Math.round(last?.timings?.total ?? verdict.ms),
-    });
+    };
+    turns.push(turn);
+    options.onTurnEnd?.(turn, n, entries.length);
     // Without the answer's response id a next turn could only start a new thread: stop here.
     if (verdict.outcome !== 'works') break;
   }

@@ -6,6 +6,7 @@
 import type { BisectResult } from '../bisect/bisect-result.js';
 import type { FindingChange } from '../bisect/bisect-captures.js';
 import { displayValue, scrubText } from './format-value.js';
+import { mdCellText, mdCode, mdText } from '../common/index.js';
 
 export interface BisectMarkdownOptions {
   /** Heading level of the section titles (default 2). */
@@ -19,12 +20,7 @@ export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** Inline code that survives backticks inside the value. */
-export function mdCode(text: string): string {
-  const ticks = text.includes('`') ? '``' : '`';
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${text}${pad}${ticks}`;
-}
+export { mdCode };
 
 /** The Markdown text, ending with a newline. */
 export function renderBisectMarkdown(result: BisectResult<FindingChange>, options: BisectMarkdownOptions = {}): string {
@@ -33,7 +29,7 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
   const out: string[] = [];
   if (options.title !== undefined || options.level === undefined)
     out.push(`${h(level - 1)} ${options.title ?? 'qwen-probe bisect'}`, '');
-  out.push(`**Verdict: ${result.verdict}.** ${scrubText(result.explanation)}`);
+  out.push(`**Verdict: ${result.verdict}.** ${mdText(scrubText(result.explanation))}`);
   if (result.culprits.length > 0) {
     out.push('', `${h(level)} ${result.verdict === 'found' ? 'Culprits' : 'Best set so far (unconfirmed)'}`, '');
     out.push('| # | field | failing (BAD) | working (GOOD) | without it | why |', '|---:|---|---|---|---|---|');
@@ -41,14 +37,14 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
       const bad = c.bad === undefined ? 'missing' : mdCode(mdCell(displayValue(c.bad, c.secret, 50)));
       const good = c.good === undefined ? 'absent' : mdCode(mdCell(displayValue(c.good, c.secret, 50)));
       out.push(
-        `| ${i + 1} | ${mdCode(mdCell(c.label))} | ${bad} | ${good} | ${mdCell(result.withoutEach[c.id] ?? '')} | ` +
-          `${mdCell(scrubText(c.explanation))} |`,
+        `| ${i + 1} | ${mdCode(mdCell(c.label))} | ${bad} | ${good} | ${mdCellText(result.withoutEach[c.id] ?? '')} | ` +
+          `${mdCellText(scrubText(c.explanation))} |`,
       );
     });
   }
   if (result.transitions.length > 0) {
     out.push('', `${h(level)} How the failure moved`, '');
-    for (const t of result.transitions) out.push(`1. ${mdCell(t.explanation)}`);
+    for (const t of result.transitions) out.push(`1. ${mdCellText(scrubText(t.explanation))}`);
   }
   if (result.requiredStatus !== 'skipped') {
     out.push('', `${h(level)} Fields the working request needs`, '');
@@ -58,7 +54,8 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
         : `${result.requiredChecked} of ${result.requiredCandidates} fields checked before the budget ran out.`;
     out.push(status, '');
     if (result.required.length === 0) out.push('None of the checked fields is needed on its own.');
-    for (const r of result.required) out.push(`- ${mdCode(r.label)}: without it ${r.failure ?? 'it fails'}`);
+    for (const r of result.required)
+      out.push(`- ${mdCode(r.label)}: without it ${r.failure !== undefined ? mdText(r.failure) : 'it fails'}`);
   }
   out.push('', `${h(level)} Probes`, '');
   out.push(
@@ -76,8 +73,8 @@ export function renderBisectMarkdown(result: BisectResult<FindingChange>, option
     const subset =
       e.subset.length > 4 ? `${e.subset.slice(0, 4).join(', ')} +${e.subset.length - 4}` : e.subset.join(', ');
     out.push(
-      `| ${e.n} | ${e.purpose}${e.retry ? ' (retry)' : ''} | ${mdCell(subset)} | ` +
-        `${e.outcome}${e.failure ? `: ${mdCell(e.failure)}` : ''} | ${e.ms} |`,
+      `| ${e.n} | ${e.purpose}${e.retry ? ' (retry)' : ''} | ${mdCellText(subset)} | ` +
+        `${e.outcome}${e.failure ? `: ${mdCellText(e.failure)}` : ''} | ${e.ms} |`,
     );
   }
   out.push('', '</details>');

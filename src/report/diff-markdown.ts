@@ -6,6 +6,7 @@
 import type { DiffResult, ExchangeRef, PairDiff } from '../diff/diff-result.js';
 import type { Finding } from '../diff/finding.js';
 import { findingLabel, findingSide, scrubText, shortUrl } from './format-value.js';
+import { mdCellCode, mdCellText, mdCode, mdText } from '../common/index.js';
 
 /** Options of the Markdown report. */
 export interface MarkdownReportOptions {
@@ -17,33 +18,23 @@ export interface MarkdownReportOptions {
   readonly maxPairs?: number | undefined;
 }
 
-/** Text safe inside a table cell: no pipes or newlines. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** Inline code that survives backticks inside the value. */
-function code(text: string): string {
-  const ticks = text.includes('`') ? '``' : '`';
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${text}${pad}${ticks}`;
-}
+const code = mdCode;
 
 function exchangeLine(side: string, ref: ExchangeRef): string {
   const r = ref.response;
   const outcome =
     r.status === undefined
-      ? cell(r.outcome)
-      : `${r.status} ${r.ok ? '✅' : '❌'} ${cell(r.outcome)}${r.events ? ` (${r.events} events)` : ''}`;
+      ? mdCellText(r.outcome)
+      : `${r.status} ${r.ok ? '✅' : '❌'} ${mdCellText(r.outcome)}${r.events ? ` (${r.events} events)` : ''}`;
   return `- **${side}** (${ref.source}): ${code(`${ref.method} ${shortUrl(ref.url, 90)}`)} → ${outcome}`;
 }
 
 function findingRow(f: Finding): string {
-  const good = f.change === 'extra' ? '' : code(cell(findingSide(f, 'good', 50)));
-  const bad = f.change === 'missing' ? '' : code(cell(findingSide(f, 'bad', 50)));
+  const good = f.change === 'extra' ? '' : mdCellCode(findingSide(f, 'good', 50));
+  const bad = f.change === 'missing' ? '' : mdCellCode(findingSide(f, 'bad', 50));
   return (
-    `| ${f.rank} | ${code(cell(findingLabel(f)))} | ${f.change} | ${good} | ${bad} | ` +
-    `${cell(scrubText(f.explanation))} |`
+    `| ${f.rank} | ${mdCellCode(findingLabel(f))} | ${f.change} | ${good} | ${bad} | ` +
+    `${mdCellText(scrubText(f.explanation))} |`
   );
 }
 
@@ -64,10 +55,10 @@ function textDiffBlock(f: Finding): string[] {
 function pairSection(pair: PairDiff, options: MarkdownReportOptions): string[] {
   const out = [
     '',
-    `## Pair ${pair.index}: ${pair.good.label}${pair.forced ? ` ↔ ${pair.bad.label} (forced)` : ''}`,
+    `## Pair ${pair.index}: ${mdCellText(pair.good.label)}${pair.forced ? ` ↔ ${mdCellText(pair.bad.label)} (forced)` : ''}`,
     '',
   ];
-  out.push(exchangeLine('GOOD', pair.good), exchangeLine('BAD', pair.bad), '', scrubText(pair.explanation));
+  out.push(exchangeLine('GOOD', pair.good), exchangeLine('BAD', pair.bad), '', mdText(scrubText(pair.explanation)));
   const main = pair.findings.filter((f) => options.showVolatile || !f.volatile);
   const volatile = options.showVolatile ? [] : pair.findings.filter((f) => f.volatile);
   const max = options.maxPerPair ?? 60;
@@ -91,7 +82,7 @@ function pairSection(pair: PairDiff, options: MarkdownReportOptions): string[] {
 /** The Markdown report of a diff. */
 export function renderDiffMarkdown(result: DiffResult, options: MarkdownReportOptions = {}): string {
   const s = result.summary;
-  const out = ['# qwen-probe diff', '', `**Verdict: ${result.verdict}.** ${scrubText(result.explanation)}`, ''];
+  const out = ['# qwen-probe diff', '', `**Verdict: ${result.verdict}.** ${mdText(scrubText(result.explanation))}`, ''];
   out.push('| pairs | findings | volatile | unpaired (GOOD / BAD) | ignored |', '|---:|---:|---:|---|---:|');
   out.push(`| ${s.pairs} | ${s.findings} | ${s.volatile} | ${s.unpairedGood} / ${s.unpairedBad} | ${s.ignored} |`);
   const maxPairs = options.maxPairs ?? 100;

@@ -6,6 +6,7 @@
 import type { Finding } from '../diff/finding.js';
 import { renderBisectMarkdown, mdCell, mdCode } from './bisect-markdown.js';
 import { displayValue, findingLabel, scrubText } from './format-value.js';
+import { mdCellText, mdFenced, mdText } from '../common/index.js';
 import type { InvestigationReport } from './investigation-model.js';
 
 /** The differences worth showing: not volatile, highest ranked first, at most `max`. */
@@ -17,16 +18,12 @@ export function topFindings(report: InvestigationReport, max = 12): Finding[] {
   return (pair?.findings ?? []).filter((f) => !f.volatile).slice(0, max);
 }
 
-/** A fenced block that survives fences inside the text. */
-function fenced(text: string, lang = ''): string[] {
-  const fence = text.includes('```') ? '````' : '```';
-  return [`${fence}${lang}`, text.replace(/\n$/, ''), fence];
-}
+const fenced = mdFenced;
 
 /** The Markdown text, ending with a newline. */
 export function renderInvestigationMarkdown(report: InvestigationReport): string {
   const out = [`# qwen-probe investigation: why does ${mdCode(report.library)} fail?`, ''];
-  out.push(`**${report.solved ? 'Solved' : 'Not solved'}.** ${scrubText(report.summary)}`, '');
+  out.push(`**${report.solved ? 'Solved' : 'Not solved'}.** ${mdText(scrubText(report.summary))}`, '');
   out.push(
     `- target: ${mdCode(report.target)}${
       report.simulatorProfile ? ` (bundled simulator, profile ` + `${mdCode(report.simulatorProfile)})` : ''
@@ -35,7 +32,9 @@ export function renderInvestigationMarkdown(report: InvestigationReport): string
   out.push(`- started: ${report.startedAt}`, `- prompt: ${mdCode(mdCell(report.prompt))}`, '');
   out.push('## Steps', '', '| step | status | detail | time |', '|---|---|---|---:|');
   for (const s of report.steps)
-    out.push(`| ${mdCell(s.name)} | ${s.status} | ${mdCell(scrubText(s.detail))} | ${(s.ms / 1000).toFixed(1)} s |`);
+    out.push(
+      `| ${mdCellText(s.name)} | ${s.status} | ${mdCellText(scrubText(s.detail))} | ${(s.ms / 1000).toFixed(1)} s |`,
+    );
 
   out.push('', '## What failed', '');
   if (report.browserAnswer !== undefined)
@@ -44,13 +43,13 @@ export function renderInvestigationMarkdown(report: InvestigationReport): string
     const f = report.libraryFailure;
     out.push(
       `The library's request (${mdCode(report.library)}) ` +
-        `${f.name === 'works' ? 'worked' : `failed with **${mdCell(f.name)}**`}${f.status !== undefined ? ` (HTTP ${f.status})` : ''}: ${scrubText(f.explanation)}`,
+        `${f.name === 'works' ? 'worked' : `failed with **${mdCellText(f.name)}**`}${f.status !== undefined ? ` (HTTP ${f.status})` : ''}: ${mdText(scrubText(f.explanation))}`,
     );
   }
 
   const findings = topFindings(report);
   if (report.diff) {
-    out.push('', '## What differs', '', scrubText(report.diff.explanation), '');
+    out.push('', '## What differs', '', mdText(scrubText(report.diff.explanation)), '');
     if (findings.length > 0) {
       out.push('| # | field | change | working | failing |', '|---:|---|---|---|---|');
       for (const f of findings) {
@@ -74,8 +73,8 @@ export function renderInvestigationMarkdown(report: InvestigationReport): string
         `${
           r.outcome === 'works'
             ? 'works'
-            : `still ${r.outcome === 'fails' ? 'fails' : 'could not be judged'} ` + `(${mdCell(r.failure ?? '')})`
-        }: ${scrubText(r.explanation)}`,
+            : `still ${r.outcome === 'fails' ? 'fails' : 'could not be judged'} ` + `(${mdCellText(r.failure ?? '')})`
+        }: ${mdText(scrubText(r.explanation))}`,
       '',
     );
     out.push('Export the variables it names, then run:', '', ...fenced(r.curl, 'sh'));
@@ -85,7 +84,7 @@ export function renderInvestigationMarkdown(report: InvestigationReport): string
   }
   if (report.files.length > 0) {
     out.push('', '## Files', '');
-    for (const f of report.files) out.push(`- ${mdCode(f.name)}: ${f.description}`);
+    for (const f of report.files) out.push(`- ${mdCode(f.name)}: ${mdText(f.description)}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -128,7 +128,7 @@ function logInStep(
     }
     const account = typeof options.account === 'function' ? await options.account() : options.account;
     if (!account && options.headed !== true)
-      throw new ProbeError('E_USAGE', 'investigate --target needs --user EMAIL:PASSWORD, --session FILE or --headed', {
+      throw new ProbeError('E_USAGE', 'investigate --target needs --user EMAIL, --session FILE or --headed', {
         hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',
       });
     const result = await loginWithBrowser({

@@ -44,7 +44,7 @@ export interface InvestigateOptions {
   readonly library: LibrarySource;
   /** The user message (default "Hello!"). */
   readonly prompt?: string | undefined;
-  /** The folder for the captures and reports; created when missing. */
+  /** The folder for the captures and reports; created (when missing) with the first file. */
   readonly out: string;
   /** Most bisect probes (default 64). */
   readonly budget?: number | undefined;
@@ -70,7 +70,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const prompt = options.prompt ?? 'Hello!';
   const started = new Date();
   const dir = options.out;
-  await mkdir(dir, { recursive: true });
   const steps: InvestigationStep[] = [];
   const onEvent: InvestigationListener = (event) => {
     if (event.kind === 'step-end') steps.push(event.step);
@@ -90,6 +89,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       signal: options.signal,
       onEvent,
     });
+    // Created with its first file: a run that fails before (no browser, unreachable target) leaves no empty folder.
+    await mkdir(dir, { recursive: true });
     await writeRedactedCapture(
       join(dir, 'browser.har'),
       chat.exchanges,

@@ -128,15 +128,23 @@ describe('urlFilter', () => {
     expect(keep('data:text/plain,hi')).toBe(false);
   });
 
-  it('lets include patterns replace the default and exclude patterns win over both', () => {
+  it('lets include hosts (read as intercept reads them) replace the default and exclude patterns win over both', () => {
     const keep = urlFilter({
       origin: 'http://a.test',
-      include: ['*/api/v2/*', 'cdn.test'],
-      exclude: ['/api/v2/chats/'],
+      include: ['a.test', '*.cdn.test'],
+      exclude: ['/api/v2/chats/', '*/api/models'],
     });
     expect(keep('http://a.test/api/v2/chat/completions?chat_id=1')).toBe(true);
-    expect(keep('https://cdn.test/x.js')).toBe(true);
+    expect(keep('http://a.test/app.js')).toBe(true);
+    expect(keep('https://img.cdn.test/x.js')).toBe(true);
+    expect(keep('https://cdn.test/x.js')).toBe(false);
     expect(keep('http://a.test/api/models')).toBe(false);
     expect(keep('http://a.test/api/v2/chats/')).toBe(false);
+  });
+
+  it('refuses a URL as an include, as intercept does', () => {
+    expect(() => urlFilter({ origin: 'http://a.test', include: ['*/api/v2/*'] })).toThrow(
+      /hostname, \*\.domain, or \*/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** `qwen-probe bisect` in-process against the simulator: exit codes, the JSON, --out, bad input. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,5 +96,29 @@ describe('qwen-probe bisect', () => {
     await expect(bisect({ ...args, good: web, bad: seed, budget: 2 }, collect())).rejects.toMatchObject({
       code: 'E_USAGE',
     });
+  });
+
+  it('prints the result and says so when --out can no longer be written at the end', async () => {
+    const folder = join(dir, 'vanishes');
+    const out = join(folder, 'result.json');
+    let broken = false;
+    const io = collect();
+    const failing: CommandIo = {
+      out: io.out,
+      err: (line) => {
+        io.err(line);
+        // Mid-bisect, a file takes the place of the folder --out goes in.
+        if (!broken) {
+          broken = true;
+          writeFileSync(folder, 'not a folder');
+        }
+      },
+    };
+    const error = await bisect({ ...args, good: web, bad: seed, out, json: true, required: false }, failing).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('the result is printed above') });
+    // Nothing learned is lost: the JSON result is on stdout.
+    expect(JSON.parse(io.stdout.join('\n'))).toMatchObject({ verdict: 'found' });
   });
 });

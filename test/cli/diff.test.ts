@@ -119,6 +119,20 @@ describe('qwen-probe diff', () => {
     await expect(diff({ good: invalid, bad: seedV4.bad }, torn)).rejects.toMatchObject({ exitCode: 2 });
   });
 
+  it('reads GOOD or BAD from standard input given -, and nothing else takes -', async () => {
+    const har = await readFile(seedV4.bad);
+    const piped = await runCli(['diff', seedV4.good, '-'], { stdin: har });
+    expect(piped.code, piped.stderr).toBe(1);
+    expect(piped.stdout).toMatch(/^qwen-probe diff: 51 differences across 2 pairs/);
+    const curl = await runCli(['diff', '-', seedV4.bad], {
+      stdin: "curl 'http://127.0.0.1:9/api/v2/chats/new' -H 'content-type: application/json' --data-raw '{}'",
+    });
+    expect(curl.code, curl.stderr).toBe(1);
+    const out = await runCli(['diff', seedV4.good, seedV4.bad, '--out', '-']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^error \[E_USAGE\]: - \(standard input\) given for out: give a file\n/);
+  }, 60_000);
+
   it('exits 1, 0 and 2 as documented when run as a command', async () => {
     const differ = await runCli(['diff', seedV4.good, seedV4.bad]);
     expect(differ.code).toBe(1);

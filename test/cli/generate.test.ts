@@ -36,12 +36,12 @@ describe('generate offline', () => {
   it('writes the shape requests as a library capture without sending them', async () => {
     const out = await tempOut();
     const io = collectingIo();
-    expect(await generate({ shape: 'web', out, prompt: 'Hi there' }, io)).toBe(0);
+    expect(await generate({ shape: 'web', out, prompt: 'Hi there', 'keep-secrets': true }, io)).toBe(0);
     expect(io.lines).toEqual([
       'POST /api/v2/chats/new (not sent)',
       'POST /api/v2/chat/completions (not sent)',
       'note: no credentials given; the requests carry a placeholder token',
-      `wrote 2 requests (not sent) to ${out}`,
+      `wrote 2 requests (not sent) to ${out} (with secrets, mode 0600)`,
     ]);
     const capture = await readCapture(out);
     expect(capture.meta.source).toBe('library');
@@ -57,11 +57,43 @@ describe('generate offline', () => {
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
+  it('with --json prints one JSON document on stdout and its progress on stderr', async () => {
+    const out = await tempOut();
+    const io = collectingIo();
+    expect(await generate({ shape: 'web', out, json: true }, io)).toBe(0);
+    expect(JSON.parse(io.lines.join('\n'))).toMatchObject({ shape: 'web', sent: false, out, redacted: true });
+    expect(io.errors.at(-1)).toBe(`wrote 2 requests (not sent) to ${out} (redacted)`);
+  });
+
   it('redacts the token when asked', async () => {
     const out = await tempOut();
     await generate({ shape: 'seed-v3', out, token: TOKEN, redact: true }, collectingIo());
     expect(await readFile(out, 'utf8')).not.toContain(TOKEN);
     expect((await readCapture(out)).meta.redacted).toBe(true);
+  });
+
+  it('redacts by default: without flags no token reaches the disk, and the file is shareable (0644)', async () => {
+    const out = await tempOut();
+    const io = collectingIo();
+    await generate({ shape: 'seed-v3', out, token: TOKEN }, io);
+    expect(await readFile(out, 'utf8')).not.toContain(TOKEN);
+    expect((await readCapture(out)).meta.redacted).toBe(true);
+    expect((await stat(out)).mode & 0o777).toBe(0o644 & ~process.umask());
+    expect(io.lines.at(-1)).toMatch(/\(redacted\)$/);
+  });
+
+  it('refuses --redact with --keep-secrets, and an existing --out without --overwrite', async () => {
+    const out = await tempOut();
+    await expect(
+      generate({ shape: 'web', out, redact: true, 'keep-secrets': true }, collectingIo()),
+    ).rejects.toMatchObject({ code: 'E_USAGE', exitCode: 2 });
+    await generate({ shape: 'web', out }, collectingIo());
+    await expect(generate({ shape: 'web', out }, collectingIo())).rejects.toMatchObject({
+      code: 'E_INPUT',
+      exitCode: 2,
+      message: expect.stringContaining('already exists'),
+    });
+    expect(await generate({ shape: 'web', out, overwrite: true }, collectingIo())).toBe(0);
   });
 
   it('names the default capture after the shape and the time', () => {
@@ -116,10 +148,24 @@ describe('generate --send', () => {
     expect(await generate({ shape: 'web', send: true, target: server.url, token: TOKEN, out }, io)).toBe(0);
     expect(io.lines[0]).toMatch(/^POST \/api\/v2\/chats\/new 200 \d+ B \d+ ms$/);
     expect(io.lines[1]).toMatch(/^POST \/api\/v2\/chat\/completions 200 \d+ B 3 events \d+ ms$/);
-    expect(io.lines.slice(2)).toEqual(['answer: "Hello!"', `wrote 2 exchanges to ${out}`]);
+    expect(io.lines.slice(2)).toEqual(['answer: "Hello!"', `wrote 2 exchanges to ${out} (redacted)`]);
     const [, completion] = (await readCapture(out)).exchanges;
     expect(completion?.request.url).toContain('chat_id=chat-9');
     expect(completion?.response?.sse?.map((e) => e.t).every((t) => t >= 0)).toBe(true);
+  });
+
+  it('writes no token to disk without flags: the capture of a sent turn is redacted', async () => {
+    server = await startLoopbackServer(async (req, res) => {
+      await readBody(req);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': `token=${TOKEN}; Path=/` });
+      res.end(`{"success":true,"data":{"id":"chat-9","echo":"${TOKEN}"}}`);
+    });
+    const out = await tempOut();
+    await generate({ shape: 'web', send: true, target: server.url, token: TOKEN, out }, collectingIo());
+    const text = await readFile(out, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(TOKEN.split('.')[2]);
+    expect((await readCapture(out)).meta.redacted).toBe(true);
   });
 
   it('exits 1 for an unreachable target but still writes the failed exchange', async () => {

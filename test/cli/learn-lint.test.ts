@@ -102,6 +102,36 @@ describe('qwen-probe lint', () => {
     expect(report.issues.find((i: any) => i.problem === 'auth-form').fact.id).toBe('token-compressed');
   });
 
+  it('replaces an existing report only with --overwrite, and refuses an --out extension it cannot write', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qp-lint-out-'));
+    const browser = await capture(dir, 'browser.har', turns('web', 1));
+    const library = await capture(dir, 'library.har', turns('seed-v4', 1));
+    const report = join(dir, 'lint.md');
+    await writeFile(report, 'an earlier report');
+    await expect(lint({ capture: library, against: browser, out: report }, collectingIo())).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: `--out ${report} already exists`,
+    });
+    expect(await readFile(report, 'utf8')).toBe('an earlier report');
+    expect(await lint({ capture: library, against: browser, out: report, overwrite: true }, collectingIo())).toBe(1);
+    expect(await readFile(report, 'utf8')).toMatch(/^# qwen-probe lint\n/);
+    await expect(
+      lint({ capture: library, against: browser, out: join(dir, 'lint.html') }, collectingIo()),
+    ).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/lint writes \.txt, \.md or \.json/) });
+    expect(
+      await lint({ capture: library, against: browser, out: join(dir, 'lint.txt'), format: 'json' }, collectingIo()),
+    ).toBe(1);
+    expect(JSON.parse(await readFile(join(dir, 'lint.txt'), 'utf8'))).toMatchObject({ verdict: 'issues' });
+  });
+
+  it('learn refuses an --out that is a file before reading any capture', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qp-learn-out-'));
+    await writeFile(join(dir, 'file'), 'x');
+    await expect(
+      learn({ captures: [join(dir, 'not-read.har')], out: join(dir, 'file') }, collectingIo()),
+    ).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringMatching(/is not a regular file|give a folder/) });
+  });
+
   it('refuses bad input: a missing --against, a folder without a protocol, a capture without API requests', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qp-lint-bad-'));
     const browser = await capture(dir, 'browser.har', turns('web', 1));
@@ -124,6 +154,6 @@ describe('qwen-probe lint', () => {
     const help = await runCli(['learn', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:\n {2}qwen-probe learn captures\/browser\.har --out/);
-    expect(help.stdout).toContain('Exit codes: 0 written, 2 bad input');
+    expect(help.stdout).toContain('Exit codes: 0 protocol written; 2 bad input');
   }, 60_000);
 });

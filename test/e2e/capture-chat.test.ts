@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/exchange/exchange.js';
 import { openCaptureWriter } from '../../src/exchange/capture-writer.js';
@@ -137,6 +138,23 @@ describe('capture of a chat driven through the page', () => {
       const chunkTimes = ex.response?.chunks?.map((c) => c.t) ?? [];
       expect(chunkTimes).toEqual([...chunkTimes].sort((a, b) => a - b));
     }
+  });
+
+  it('waits for an answer on the command signal without leaving abort listeners behind', async () => {
+    // Each poll of the answer loop sleeps on the signal; listeners left behind once tripped Node's
+    // MaxListenersExceededWarning in the middle of a capture.
+    const stop = new AbortController();
+    const turns = await captureChat({
+      page,
+      target: sim.url,
+      profile,
+      recorder,
+      prompts: ['Tell a long one [[words=120]]'],
+      navigate: false,
+      signal: stop.signal,
+    });
+    expect(turns[0]?.outcome).toBe('answered');
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 
   it('lets the page render the answer while the stream is still arriving', async () => {

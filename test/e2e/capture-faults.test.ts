@@ -1,7 +1,8 @@
 /**
  * `capture` against things going wrong: the simulator's faults, an expiring token, a wrong
  * password, an unreachable target, a page without a chat box, no Chromium. Each must end with one
- * clear error line (no stack trace), promptly, and leave a valid capture of what happened.
+ * clear error line (no stack trace), promptly, and leave a valid capture of what happened (none
+ * when recording never started).
  * The command body runs in-process (`capture(args, io)`); each run starts its own browser.
  */
 import { mkdtempSync } from 'node:fs';
@@ -68,9 +69,9 @@ async function run(args: Partial<CaptureArgs>): Promise<Run> {
     thinking: false,
     interactive: false,
     redact: false,
-    timeout: 30,
-    'answer-timeout': 60,
-    'login-timeout': 5,
+    timeout: 30_000,
+    'answer-timeout': 60_000,
+    'login-timeout': 5_000,
     out,
     prompt: ['Hello'],
     ...args,
@@ -112,7 +113,7 @@ describe('capture when things go wrong', () => {
 
   it('gives up on a stalled stream after --answer-timeout and saves it as cut', async () => {
     sim.setFaults([{ name: 'stall', times: 1 }]);
-    const r = await run({ 'answer-timeout': 4 });
+    const r = await run({ 'answer-timeout': 4_000 });
     expectOneClearError(r, 'E_TIMEOUT', /turn 1 timed out/);
     const completion = (await validCapture(r.out)).find((e) => e.endpoint === 'chat.completions');
     expect(completion?.tags).toEqual(expect.arrayContaining(['stream-cut', 'capture-stopped']));
@@ -147,13 +148,15 @@ describe('capture when things go wrong', () => {
     const r = await run({ session: undefined, user: `${sim.demoUser.email}:not-the-password` });
     expectOneClearError(r, 'E_UPSTREAM_AUTH', /refused/);
     expect([...r.stdout, ...r.stderr].join('\n')).not.toContain('not-the-password');
-    expect(await validCapture(r.out)).toEqual([]);
+    // The login failed before recording started: no empty capture is left behind.
+    await expect(stat(r.out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('names an unreachable target and still leaves an empty, valid capture', async () => {
+  it('names an unreachable target and leaves no capture, since recording never started', async () => {
     const r = await run({ target: 'http://127.0.0.1:9', session: undefined, user: 'a@b.test:pw' });
     expectOneClearError(r, 'E_UPSTREAM_UNREACHABLE', /cannot reach http:\/\/127\.0\.0\.1:9/);
-    expect(await validCapture(r.out)).toEqual([]);
+    expect(r.stderr).toContain('no capture written: recording never started');
+    await expect(stat(r.out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('stops with the selector it waited for when the page never shows the chat box', async () => {
@@ -165,7 +168,7 @@ describe('capture when things go wrong', () => {
       token: 'a.b.c',
       cookies: {},
     });
-    const r = await run({ target: blankUrl, session: path, timeout: 3 });
+    const r = await run({ target: blankUrl, session: path, timeout: 3_000 });
     // It names what it waited for: each era's composer of the chat.qwen.ai profile.
     expectOneClearError(r, 'E_BROWSER', /never became ready .*textarea\.message-input-textarea .*textarea#chat-input/);
     expect(await validCapture(r.out)).toEqual([]);

@@ -50,8 +50,37 @@ describe('qwen-probe login', () => {
       expect((await stat(sessionPath)).mode & 0o777).toBe(0o600);
       expect(`${r.stdout}${r.stderr}`).not.toContain(session.token);
       expect(`${r.stdout}${r.stderr}`).not.toContain(sim.demoUser.password);
+      // The password was on the command line: said once, without quoting it.
+      expect(r.stderr).toMatch(/^warning: a password given in --user is visible to other local users/m);
     },
   );
+
+  it('takes --user EMAIL with the password from QWEN_PROBE_PASSWORD, the README form, without a warning', async () => {
+    const path = join(dir, 'safe.json');
+    const r = await runCli(['login', '--target', sim.url, '--user', sim.demoUser.email, '--session', path], {
+      env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: sim.demoUser.password },
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/);
+    // Logging in again replaces the session it saved, and says so.
+    const again = await runCli(['login', '--target', sim.url, '--user', sim.demoUser.email, '--session', path], {
+      env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: sim.demoUser.password },
+      timeoutMs: 120_000,
+    });
+    expect(again.stdout).toContain(`session saved to ${path} (mode 0600, replacing the previous session)`);
+  });
+
+  it('leaves no capture behind when recording never started (the login failed)', async () => {
+    const out = join(dir, 'never.har');
+    const r = await runCli(
+      ['capture', '--target', sim.url, '--user', sim.demoUser.email, '--prompt', 'hi', '--out', out],
+      { env: { QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: 'wrong-password' }, timeoutMs: 120_000 },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no capture written: recording never started');
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 
   it('takes the account from QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD', async () => {
     const path = join(dir, 'env.json');

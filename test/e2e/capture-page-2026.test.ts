@@ -218,9 +218,9 @@ describe('capture --check-page', () => {
         headed: false,
         interactive: false,
         redact: false,
-        timeout: 30,
-        'answer-timeout': 60,
-        'login-timeout': 5,
+        timeout: 30_000,
+        'answer-timeout': 60_000,
+        'login-timeout': 5_000,
         'check-page': true,
       };
       const code = await capture(args, { out: (l) => out.push(l), err: (l) => out.push(l) });

@@ -120,6 +120,8 @@ describe('intercept with Node clients', () => {
       target: TARGET,
       sessions: [{ label: 'demo', credentials: { token } }],
       dispatcher,
+      // The SDK reaches serve under a made-up name: serve refuses names it was not told (DNS rebinding).
+      allowedHosts: ['serve.test'],
     });
     // openai SDK -> intercept -> serve, under a made-up https host mapped to serve.
     const sdkProxy = await startIntercept({

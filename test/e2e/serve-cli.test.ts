@@ -21,10 +21,17 @@ interface Running {
 }
 
 /** Starts `qwen-probe ARGS` from source and waits for its `listening on URL` line. */
-function startCli(args: readonly string[]): Promise<Running> {
+function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', QWEN_PROBE_EMAIL: '', QWEN_PROBE_PASSWORD: '', QWEN_PROBE_API_KEY: '' },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      QWEN_PROBE_EMAIL: '',
+      QWEN_PROBE_PASSWORD: '',
+      QWEN_PROBE_API_KEY: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -66,16 +73,28 @@ async function readmeExamples(): Promise<{ starts: string[]; curls: string[] }> 
     .flatMap((m) => m[1]!.split('\n'))
     .filter((l) => l.trim() !== '');
   return {
-    starts: lines.filter((l) => l.startsWith('qwen-probe ')),
+    starts: lines.filter((l) => /^([A-Z_]+=\S+ )*qwen-probe /.test(l)),
     curls: lines.filter((l) => l.startsWith('curl ')),
   };
 }
 
-/** A README start line as argv for the CLI: `qwen-probe` dropped, the trailing `&` dropped, the port freed. */
-function argvOf(line: string, replacements: Record<string, string>): string[] {
-  let out = line.replace(/^qwen-probe /, '').replace(/\s*&\s*$/, '');
+/**
+ * A README start line as argv and environment for the CLI: leading `NAME=value` assignments become
+ * the environment, `qwen-probe` and the trailing `&` are dropped, the port freed.
+ */
+function commandOf(
+  line: string,
+  replacements: Record<string, string>,
+): { argv: string[]; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  let rest = line;
+  for (let m = /^([A-Z_]+)=(\S+) /.exec(rest); m; m = /^([A-Z_]+)=(\S+) /.exec(rest)) {
+    env[m[1]!] = m[2]!;
+    rest = rest.slice(m[0].length);
+  }
+  let out = rest.replace(/^qwen-probe /, '').replace(/\s*&\s*$/, '');
   for (const [from, to] of Object.entries(replacements)) out = out.split(from).join(to);
-  return out.split(/\s+/);
+  return { argv: out.split(/\s+/), env };
 }
 
 let sim: Running | undefined;
@@ -87,10 +106,17 @@ describe('qwen-probe serve on the command line', () => {
 
   beforeAll(async () => {
     const { starts } = await readmeExamples();
-    expect(starts.map((s) => s.split(' ')[1])).toEqual(['simulate', 'serve']);
-    sim = await startCli(argvOf(starts[0]!, { '--port 8787': '--port 0' }));
+    expect(starts.map((s) => commandOf(s, {}).argv[0])).toEqual(['simulate', 'serve']);
+    const simCommand = commandOf(starts[0]!, { '--port 8787': '--port 0' });
+    sim = await startCli(simCommand.argv, simCommand.env);
     simPort = new URL(sim.url).port;
-    serve = await startCli(argvOf(starts[1]!, { '--port 3000': '--port 0', '127.0.0.1:8787': `127.0.0.1:${simPort}` }));
+    const serveCommand = commandOf(starts[1]!, {
+      '--port 3000': '--port 0',
+      '127.0.0.1:8787': `127.0.0.1:${simPort}`,
+    });
+    // The README keeps the password off the command line.
+    expect(serveCommand.argv.join(' ')).not.toMatch(/--user \S+:/);
+    serve = await startCli(serveCommand.argv, serveCommand.env);
     servePort = new URL(serve.url).port;
   });
   afterAll(async () => {
@@ -120,6 +146,17 @@ describe('qwen-probe serve on the command line', () => {
         else expect(body.error, line).toBeUndefined();
       }
     }
+  });
+
+  it('prints one access-log line per request on stderr, never a secret', () => {
+    const log = serve!
+      .output()
+      .split('\n')
+      .filter((l) => /^(GET|POST) \//.test(l));
+    expect(log.length).toBeGreaterThanOrEqual(7);
+    expect(log).toContainEqual(expect.stringMatching(/^GET \/v1\/models 200 \d+ms /));
+    expect(log).toContainEqual(expect.stringMatching(/^POST \/v1\/chat\/completions 200 \d+ms demo@qwen-probe\.test$/));
+    expect(serve!.output()).not.toMatch(/eyJ|demo-password/);
   });
 
   it('refuses to listen beyond loopback without --api-key', async () => {

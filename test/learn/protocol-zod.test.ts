@@ -94,6 +94,20 @@ describe('the generated protocol.ts', () => {
     );
   });
 
+  it('keeps a hostile path and endpoint name inside the comments: importing the module runs nothing', async () => {
+    const payload = '*/;(globalThis as any).__pwned=1;/*';
+    const browser = turns('web', 1, 5);
+    const hostile: Exchange[] = [
+      { ...browser[0]!, request: { ...browser[0]!.request, url: `http://127.0.0.1:9/api/v2/x${payload}` } },
+      { ...browser[1]!, endpoint: `chat.completions ${payload}\n*/ (globalThis as any).__pwned=2; /*` },
+    ];
+    const file = join(dir, 'hostile.ts');
+    await writeFile(file, renderProtocolZod(learnProtocol(hostile)));
+    const hostileModule = await import(file);
+    expect((globalThis as { __pwned?: number }).__pwned).toBeUndefined();
+    expect(Object.keys(hostileModule.protocol)).toHaveLength(2);
+  });
+
   it('names endpoints as identifiers, unknown paths included', () => {
     expect(endpointIdentifier('chat.completions')).toBe('chatCompletions');
     expect(endpointIdentifier('GET /api/v2/users/:id/settings')).toBe('getApiV2UsersIdSettings');

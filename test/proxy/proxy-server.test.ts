@@ -289,6 +289,21 @@ describe('the HTTP surface of serve', () => {
     expect((await fetch(`${proxy!.url}/v1/models`, { headers: { authorization: 'Bearer k2' } })).status).toBe(200);
   });
 
+  it('names the accounts on /health only to a caller holding an API key', async () => {
+    const sessions = [{ label: 'alice@example.test', credentials: { token: 'tok-a' } }];
+    const labels = async (headers: Record<string, string> = {}) =>
+      (
+        (await (await fetch(`${proxy!.url}/health`, { headers })).json()) as { sessions: { label: string }[] }
+      ).sessions.map((s) => s.label);
+    await start({ sessions });
+    expect(await labels()).toEqual(['session-1']);
+    await proxy!.close();
+    await start({ sessions, apiKeys: ['k1'] });
+    expect(await labels()).toEqual(['session-1']);
+    expect(await labels({ authorization: 'Bearer wrong' })).toEqual(['session-1']);
+    expect(await labels({ authorization: 'Bearer k1' })).toEqual(['alice@example.test']);
+  });
+
   it('answers unknown URLs with 404 and wrong methods with 405, in OpenAI error shape', async () => {
     await start();
     const notFound = await fetch(`${proxy!.url}/v1/nope`);

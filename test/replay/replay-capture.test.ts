@@ -47,7 +47,7 @@ describe('replayCapture', () => {
   });
 
   it('refreshes ids and keeps timestamps in the unit the capture used', async () => {
-    const result = await replayCapture(conversation, { ...options(), entry: 1 });
+    const result = await replayCapture(conversation, { ...options(), entry: 2 });
     const sent = body(result.exchanges.at(-1)!);
     const captured = body(conversation[1]!);
     expect(sent.messages[0]!.fid).not.toBe(captured.messages[0]!.fid);
@@ -59,7 +59,7 @@ describe('replayCapture', () => {
   it('replaces the prompt and applies --set after the refresh', async () => {
     const result = await replayCapture(conversation, {
       ...options(),
-      entry: 1,
+      entry: 2,
       prompt: 'Bonjour',
       overrides: [parseOverride('body:messages[0].chat_type=text')],
     });
@@ -76,7 +76,11 @@ describe('replayCapture', () => {
   });
 
   it('refuses an entry outside the capture and a capture without completions', () => {
-    expect(() => selectEntries(conversation, { entry: 9 })).toThrow(/entries 0 to 2/);
+    expect(() => selectEntries(conversation, { entry: 9 })).toThrow(/entries 1 to 3 \(counted from 1\)/);
+    expect(() => selectEntries(conversation, { entry: 0 })).toThrow(/entries 1 to 3/);
+    expect(() => selectEntries(conversation, { entry: 2, endpoint: 'chat.completions' })).toThrow(
+      /cannot be used together/,
+    );
     expect(() => selectEntries(conversation.slice(0, 1), {})).toThrow(/no chat completion/);
   });
 });

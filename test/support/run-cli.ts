@@ -9,10 +9,11 @@ export interface CliRun {
 
 export function runCli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; stdin?: string | Buffer } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = cliChild(args, options, 'ignore');
+    const child = cliChild(args, options, options.stdin === undefined ? 'ignore' : 'pipe');
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -26,6 +26,8 @@ export interface WorkerStartOptions {
   readonly map: readonly string[];
   readonly include: readonly string[];
   readonly http2?: boolean | 'fallback';
+  /** `USER:PASS` of `--proxy-auth`. */
+  readonly proxyAuth?: string;
 }
 
 /** A ProbeError as it crosses the IPC channel. */

@@ -64,11 +64,20 @@ export function parseMappings(specs: readonly string[]): HostMapping[] {
 
 /** The include list in force: the user's patterns, or the target hosts plus every mapped host. */
 export function effectiveIncludes(include: readonly string[] | undefined, mappings: readonly HostMapping[]): string[] {
-  const patterns = include && include.length > 0 ? include : [...TARGET_HOSTS, ...mappings.map((m) => m.host)];
+  return includeHosts(include && include.length > 0 ? include : [...TARGET_HOSTS, ...mappings.map((m) => m.host)]);
+}
+
+/**
+ * `--include` as `capture` and `intercept` both read it: hosts to record every request of (`host`,
+ * `*.domain`, `*`), lower-cased and deduplicated. A URL is refused: the two commands must agree.
+ */
+export function includeHosts(patterns: readonly string[]): string[] {
   const normalised = patterns.map((p) => p.trim().toLowerCase()).filter((p) => p.length > 0);
   for (const p of normalised) {
-    if (!/^(\*|\*\.[a-z0-9.-]+|[a-z0-9.-]+)$/.test(p)) {
-      throw new ProbeError('E_USAGE', `--include ${JSON.stringify(p)}: expected a hostname, *.domain, or *`);
+    if (!/^(\*|\*\.[a-z0-9.-]+|[a-z0-9.-]+|\[[0-9a-f:]+\])$/.test(p)) {
+      throw new ProbeError('E_USAGE', `--include ${JSON.stringify(p)}: expected a hostname, *.domain, or *`, {
+        hint: p.includes('/') ? '--include takes hosts; to leave URLs out, use --exclude (capture)' : undefined,
+      });
     }
   }
   return [...new Set(normalised)];

@@ -94,6 +94,7 @@ export async function startInterceptCluster(options: InterceptClusterOptions): P
       map: options.map ?? [],
       include,
       ...(options.http2 !== undefined ? { http2: options.http2 } : {}),
+      ...(options.proxyAuth !== undefined ? { proxyAuth: options.proxyAuth } : {}),
     },
     onExchanges: (exchanges) => {
       for (const exchange of exchanges) sink.push(exchange);

@@ -12,7 +12,7 @@
  * - Connection failures are mirrored to the client (`simulateConnectionErrors`): a reset upstream is
  *   a reset for the client, a host that cannot be resolved fails at once, and the capture records why.
  */
-import type { Server } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { getLocal, type Mockttp } from 'mockttp';
 import type { Exchange } from '../../exchange/exchange.js';
 import { ProbeError } from '../../exchange/errors.js';
@@ -21,6 +21,8 @@ import { effectiveIncludes, hostMatcher, parseMappings, type HostMapping } from 
 import { ExchangeRecorder } from './exchange-recorder.js';
 import { formatClientSettings } from './client-settings.js';
 import { openCaptureSink } from './capture-sink.js';
+import { proxyAuthGate } from './proxy-auth-gate.js';
+import { routeMockttpErrors } from './mockttp-log.js';
 
 /** Options of `startIntercept`; every field has a default. */
 export interface InterceptOptions {
@@ -42,6 +44,8 @@ export interface InterceptOptions {
   readonly overwrite?: boolean;
   /** Redact secrets before they reach the file. */
   readonly redact?: boolean;
+  /** `USER:PASS`: clients must send it as `Proxy-Authorization: Basic …`, else they get 407. */
+  readonly proxyAuth?: string;
   /** HTTP/2 towards clients: true (default) when they offer it, 'fallback' only when they offer nothing else. */
   readonly http2?: boolean | 'fallback';
   /** Called for every recorded exchange, after it was queued for the file. */
@@ -80,6 +84,7 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
   const ca = options.ca ?? (await loadOrCreateCa(options.caDir));
   const reportError = options.onError ?? (() => undefined);
   const sink = await openCaptureSink({ ...options, onError: reportError });
+  const unrouteMockttpErrors = routeMockttpErrors((message) => reportError(new Error(message)));
   const recorder = new ExchangeRecorder({
     isIncluded,
     mappingFor: (h) => byHost.get(h.toLowerCase()),
@@ -100,6 +105,7 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
     suggestChanges: false,
     cors: false,
   });
+  let gate: Server | undefined;
   try {
     await addRules(server, mappings);
     // Not `request`/`response`: see exchange-recorder.ts for why the chunk events are enough.
@@ -110,14 +116,15 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
     await server.on('abort', (r) => recorder.onAbort(r));
     await server.on('tls-client-error', (f) => recorder.onTlsClientError(f));
     await server.start(0);
-    await rebind(server, host, options.port ?? 8080);
+    gate = await rebind(server, host, options.port ?? 8080, options.proxyAuth);
   } catch (error) {
     await server.stop().catch(() => undefined);
     await sink.close().catch(() => undefined);
+    unrouteMockttpErrors();
     throw error;
   }
 
-  const port = server.port;
+  const port = gate ? (gate.address() as AddressInfo).port : server.port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
@@ -143,11 +150,13 @@ export async function startIntercept(options: InterceptOptions = {}): Promise<In
       }),
     close: () =>
       (closing ??= (async () => {
+        if (gate) await new Promise<void>((done) => gate!.close(() => done()));
         await server.stop().catch(reportError);
         // mockttp dispatches its events on later ticks: let the last ones in before draining.
         await new Promise((done) => setImmediate(done));
         await recorder.drain();
         await sink.close();
+        unrouteMockttpErrors();
       })()),
   };
 }
@@ -186,11 +195,14 @@ async function addRules(server: Mockttp, mappings: readonly HostMapping[]): Prom
  * mockttp 4.6 always listens on every interface; an intercepting proxy must not. Move its listening
  * socket to the requested interface and port (connections are handled by the same server object).
  */
-async function rebind(server: Mockttp, host: string, port: number): Promise<void> {
-  const inner = (server as unknown as { server?: Server }).server;
-  if (!inner || typeof inner.listen !== 'function')
+async function rebind(server: Mockttp, host: string, port: number, proxyAuth?: string): Promise<Server | undefined> {
+  const mockttpServer = (server as unknown as { server?: Server }).server;
+  if (!mockttpServer || typeof mockttpServer.listen !== 'function')
     throw new ProbeError('E_INTERNAL', 'mockttp internals changed: cannot choose the listening interface');
-  await new Promise<void>((done) => inner.close(() => done()));
+  await new Promise<void>((done) => mockttpServer.close(() => done()));
+  // With --proxy-auth the gate owns the socket and hands admitted connections to mockttp's server.
+  const gate = proxyAuth !== undefined ? proxyAuthGate(mockttpServer, proxyAuth) : undefined;
+  const inner = gate ?? mockttpServer;
   await new Promise<void>((done, fail) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       const busy = error.code === 'EADDRINUSE';
@@ -211,4 +223,5 @@ async function rebind(server: Mockttp, host: string, port: number): Promise<void
       done();
     });
   });
+  return gate;
 }
