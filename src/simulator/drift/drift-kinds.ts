@@ -42,7 +42,8 @@ export const DRIFT_DESCRIPTIONS: Readonly<Record<DriftName, string>> = {
   'dual-responses': 'every completion streams two interleaved answers',
   'model-list-change': 'a new model is listed and the last non-default model is gone',
   'anti-bot-tightening':
-    'the anti-bot layer gets stricter (2025-10: the 2026-06 WAF; 2026-06: unsigned requests get an empty answer; 2026-09: unsigned requests get the captcha at once)',
+    'the anti-bot layer gets stricter (2025-10: the 2026-06 WAF; 2026-06: unsigned requests get an empty answer; ' +
+    '2026-09: unsigned requests get the captcha at once)',
 };
 
 /** The header a `new-required-header` drift requires, and the value the page sends. */
