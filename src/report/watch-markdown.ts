@@ -7,7 +7,12 @@ import { mdCell, mdCode } from './bisect-markdown.js';
 import { scrubText } from './format-value.js';
 import type { WatchCanary, WatchChange, WatchRoundRecord } from './watch-model.js';
 
-const cell = (text: string) => mdCell(scrubText(text));
+/**
+ * Captured text as inert Markdown: table-safe, and `<`, `>`, `&` as entities so no renderer that
+ * allows HTML makes an element of it. (Code spans are literal already.)
+ */
+const cell = (text: string) =>
+  mdCell(scrubText(text)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A round's state in one line: versions, model count, canaries. */
 export function roundSummary(record: WatchRoundRecord): string {
