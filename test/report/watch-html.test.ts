@@ -51,10 +51,8 @@ describe('watch reports', () => {
   });
 
   it('the timeline links each drift round to its reports', () => {
-    const html = renderWatchIndexHtml(
-      [{ ...record, round: 1, drift: false, changes: [], report: undefined } as WatchRoundRecord, record],
-      record.target,
-    );
+    const { report: _report, ...quiet } = record;
+    const html = renderWatchIndexHtml([{ ...quiet, round: 1, drift: false, changes: [] }, record], record.target);
     expect(html).toContain('href="reports/drift-2026-12-07T10-15-00Z-round-2.html"');
     expect(html).toContain('2 rounds, 1 with drift');
   });

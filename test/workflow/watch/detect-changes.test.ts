@@ -68,7 +68,8 @@ describe('detectChanges', () => {
   });
 
   it('compares with the last reachable round, not an outage', () => {
-    const down = record({ round: 2, reachable: false, canaries: [], models: undefined });
+    const { models: _models, ...rest } = record({ round: 2, reachable: false, canaries: [] });
+    const down: WatchRoundRecord = rest;
     expect(detectChanges([record(), down], same)).toEqual([]);
   });
 
