@@ -21,6 +21,7 @@ const LOADERS: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   diff: async () => (await import('./diff.js')).diffCommand,
   learn: async () => (await import('./learn.js')).learnCommand,
   lint: async () => (await import('./lint.js')).lintCommand,
+  watch: async () => (await import('./watch.js')).watchCommand,
   bisect: async () => (await import('./bisect.js')).bisectCommand,
   replay: async () => (await import('./replay.js')).replayCommand,
   serve: async () => (await import('./serve.js')).serveCommand,

@@ -10,8 +10,10 @@ import { ProbeError } from '../exchange/errors.js';
 import {
   DEFAULT_SIMULATOR_CA_DIR,
   FAULT_NAMES,
+  DRIFT_NAMES,
   isBuiltInProfile,
   loadProfile,
+  parseDriftSchedule,
   parseFaultSpec,
   PROFILES,
   simulatorTlsMaterial,
@@ -34,6 +36,8 @@ export interface SimulateArgs {
   /** Serve HTTPS with the simulator's own CA, so TLS-fingerprint rules (JA4) can judge clients. */
   tls?: boolean;
   'tls-ca-dir'?: string;
+  /** `30s:version-bump,60s:new-required-header`: drifts at their times after the start. */
+  drift?: string;
 }
 
 /** `EMAIL:PASSWORD`, split at the first colon (passwords may contain colons, emails do not). */
@@ -67,6 +71,7 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
   const profile = loadProfile(args.profile);
   const users = args.user?.map(parseUserFlag);
   const faults: FaultSpec[] = (args.fault ?? []).map(parseFaultSpec);
+  const driftSchedule = args.drift === undefined ? [] : parseDriftSchedule(args.drift);
 
   const tls = args.tls
     ? await simulatorTlsMaterial({ dir: args['tls-ca-dir'] ?? DEFAULT_SIMULATOR_CA_DIR, host: args.host })
@@ -79,6 +84,8 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
     latencyMs,
     chunkIntervalMs,
     faults,
+    driftSchedule,
+    onDrift: (step) => io.out(`drift: ${step.name} applied (${step.atMs / 1000} s after the start)`),
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
   });
   io.out(`listening on ${sim.url}`);
@@ -95,7 +102,8 @@ export async function runSimulate(args: SimulateArgs, io: CommandIo = processIo)
   );
   io.out(`profile: ${profile.name} (${profile.rules.length} rules): ${profile.description}`);
   if (faults.length > 0) io.out(`faults: ${(args.fault ?? []).join(', ')}`);
-  io.out(`control: ${sim.url}/__simulator/state; stop with Ctrl-C`);
+  if (driftSchedule.length > 0) io.out(`drift schedule: ${args.drift ?? ''}`);
+  io.out(`control: ${sim.url}/__simulator/state, ${sim.url}/__simulator/drift; stop with Ctrl-C`);
   if (!isLoopbackHost(args.host)) {
     io.err(
       `warning: listening on ${args.host}, reachable from other machines; the simulator has demo credentials` +
@@ -167,7 +175,17 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         default: DEFAULT_SIMULATOR_CA_DIR,
         describe: 'where the --tls CA is generated once and kept',
       })
+      .option('drift', {
+        type: 'string',
+        describe:
+          `change the running profile at set times, TIME:NAME,... (TIME with a unit: 30s, 2m); NAME is one of ` +
+          `${DRIFT_NAMES.join(', ')}; POST {"name": NAME} to /__simulator/drift applies one at once`,
+      })
       .example('$0 simulate --port 0', 'serve on a free port with the default profile')
+      .example(
+        '$0 simulate --drift 30s:version-bump,60s:new-required-header',
+        'the site changes while clients run: for testing `watch`',
+      )
       .example(
         '$0 simulate --profile qwen-2026-09 --tls',
         'the 2026 wall: page signatures, cookie jar and a browser TLS fingerprint, over HTTPS',

@@ -36,3 +36,14 @@ export type {
   LibraryFailure,
   RepairedRequest,
 } from './investigation-model.js';
+export { renderWatchMarkdown, roundSummary } from './watch-markdown.js';
+export { renderWatchHtml, renderWatchIndexHtml } from './watch-html.js';
+export type {
+  WatchBrowser,
+  WatchCanary,
+  WatchChange,
+  WatchChangeKind,
+  WatchFrontEnd,
+  WatchPageCheck,
+  WatchRoundRecord,
+} from './watch-model.js';

@@ -170,13 +170,26 @@ function dispatch(
   }
 }
 
+/**
+ * The endpoint a path names in the running profile: an endpoint an `endpoint-moved` drift moved is
+ * found at its new path, and its old path names nothing (404, as a retired path).
+ */
+function endpointOf(rt: SimulatorRuntime, method: string, pathname: string): string | undefined {
+  const moved = rt.profile.drift?.movedEndpoints ?? [];
+  if (moved.length === 0) return classifyEndpoint(method, pathname);
+  const to = moved.find((m) => m.to === pathname);
+  if (to) return classifyEndpoint(method, to.from);
+  const endpoint = classifyEndpoint(method, pathname);
+  return moved.some((m) => m.endpoint === endpoint) ? undefined : endpoint;
+}
+
 /** Mounts /api/* on the app. */
 export function mountApiRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): void {
   app.all('/api/*', async (c) => {
     if (rt.latencyMs > 0) await sleep(rt.latencyMs, rt.signal);
     const url = new URL(c.req.url);
     const method = c.req.method;
-    const endpoint = classifyEndpoint(method, url.pathname);
+    const endpoint = endpointOf(rt, method, url.pathname);
     bump(rt.state.requests, endpoint ?? 'unknown');
     const bodyText = method === 'GET' || method === 'HEAD' ? '' : await c.req.text().catch(() => '');
     const headers = c.req.raw.headers;

@@ -18,6 +18,7 @@ import { createState, type SimulatorState, type SimulatorUser } from './state.js
 import { errorResponse } from './responses.js';
 import { mountWebRoutes } from './web/web-routes.js';
 import { mountAntiBotRoutes } from './anti-bot/anti-bot-routes.js';
+import { driftControl, type DriftControl } from './drift/drift-control.js';
 
 /** The demo account every simulator has unless `users` says otherwise. */
 export const DEMO_USER = { email: 'demo@qwen-probe.test', password: 'demo-password' } as const;
@@ -55,6 +56,8 @@ export interface SimulatorOptions {
 export interface SimulatorApp {
   readonly app: Hono<SimulatorEnv>;
   readonly state: SimulatorState;
+  /** Changes the running profile by named drifts (also through `/__simulator/drift`). */
+  readonly drift: DriftControl;
   /** Ends open streams, stalls and sleeps (in-process there are no sockets to close). */
   close(): void;
 }
@@ -93,6 +96,7 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
   const rt: SimulatorRuntime = {
     state,
     profile,
+    baseProfile: profile,
     clock,
     ids,
     jwtSecret: options.jwtSecret ?? randomBytes(32).toString('hex'),
@@ -107,15 +111,16 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
     world: createWorld({ state, profile, modelIds, signingKey, clock }),
   };
 
+  const drift = driftControl(rt);
   const app = new Hono<SimulatorEnv>();
   mountWebRoutes(app, rt);
   mountAntiBotRoutes(app, rt);
-  mountControlRoutes(app, rt);
+  mountControlRoutes(app, rt, drift);
   mountApiRoutes(app, rt);
   app.notFound(
     () => new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
   );
   // A bug must not take the server down or leave a client hanging: answer with the envelope.
   app.onError((error) => errorResponse(500, ids(), 'Internal_Server_Error', `simulator bug: ${error.message}`));
-  return { app, state, close: () => abort.abort() };
+  return { app, state, drift, close: () => abort.abort() };
 }

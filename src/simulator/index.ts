@@ -51,6 +51,7 @@ export type {
   QuotaSpec,
   ModelSpec,
   JsonValue,
+  ProfileDrift,
 } from './profile-schema.js';
 export { profileFileSchema } from './profile-schema.js';
 export { conditionSchema, CONDITION_KIND_NAMES } from './conditions.js';
@@ -62,6 +63,20 @@ export { PAGE_SELECTORS } from './web/web-page.js';
 export { PAGE_2026_DEFAULTS, PAGE_2026_SELECTORS } from './web/web-page-2026.js';
 export type { Page2026Settings } from './web/web-page-2026.js';
 export { CONTROL_PREFIX } from './control-routes.js';
+export {
+  DRIFT_NAMES,
+  DRIFT_DESCRIPTIONS,
+  DRIFT_HEADER,
+  DRIFT_RENAMED_FIELD,
+  DRIFT_MOVED_COMPLETIONS,
+  DRIFT_NEW_MODEL,
+  applyDrift,
+  bumpVersion,
+  isDriftName,
+  type DriftName,
+} from './drift/drift-kinds.js';
+export { parseDriftSchedule, type DriftStep } from './drift/drift-schedule.js';
+export { driftControl, runDriftSchedule, type DriftControl } from './drift/drift-control.js';
 export { INVALID_CREDENTIALS } from './account-handlers.js';
 export { wafHtmlPage, wafJsonBlock, captchaJson, PUNISH_PATH } from './responses.js';
 export { CAPTCHA_SELECTORS } from './anti-bot/captcha-page.js';

@@ -108,6 +108,23 @@ export interface QuotaSpec {
  */
 export type PageVersion = '2025' | '2026';
 
+/**
+ * What the drifts applied on top of the era changed outside the rules (src/simulator/drift/): the
+ * page reads it so a browser keeps working, and the routes read the moved paths.
+ */
+export interface ProfileDrift {
+  /** Drift names applied, oldest first. */
+  readonly applied: readonly string[];
+  /** The front end's version constants after a version bump (the page sends and shows these). */
+  readonly client?: { readonly version: string; readonly bxV: string };
+  /** Headers the page sends besides the era's (a newly required header). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Top-level completion body fields the page sends under a new name. */
+  readonly renamedFields?: readonly { readonly from: string; readonly to: string }[];
+  /** Endpoints served at a new path; their old path answers 404. */
+  readonly movedEndpoints?: readonly { readonly endpoint: string; readonly from: string; readonly to: string }[];
+}
+
 export interface SimulatorProfile {
   readonly name: string;
   readonly description: string;
@@ -123,6 +140,8 @@ export interface SimulatorProfile {
   readonly quota?: QuotaSpec;
   /** The page the simulator serves; default `2025`. */
   readonly page?: PageVersion;
+  /** Changes drifts made besides rules and models (absent until the simulator drifts). */
+  readonly drift?: ProfileDrift;
   readonly models: readonly ModelSpec[];
   /** Evaluated in order against each /api request; the first match answers. */
   readonly rules: readonly ProfileRule[];
@@ -180,6 +199,23 @@ export const profileFileSchema = z.strictObject({
   dualResponses: z.strictObject({ rate: z.number().min(0).max(1), seed: z.number().int() }).optional(),
   quota: z.strictObject({ timesPerModel: z.number().int().min(0), userTier: z.string().min(1) }).optional(),
   page: z.enum(['2025', '2026']).optional(),
+  drift: z
+    .strictObject({
+      applied: z.array(z.string()),
+      client: z.strictObject({ version: z.string().min(1), bxV: z.string().min(1) }).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      renamedFields: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).optional(),
+      movedEndpoints: z
+        .array(
+          z.strictObject({
+            endpoint: endpointNameSchema,
+            from: z.string().startsWith('/'),
+            to: z.string().startsWith('/'),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   models: z.array(modelSpecSchema).min(1).optional(),
   rules: z.array(profileRuleSchema),
 });

@@ -11,7 +11,10 @@ import type { RequestFacts } from './request-facts.js';
 
 export interface SimulatorRuntime {
   readonly state: SimulatorState;
-  readonly profile: SimulatorProfile;
+  /** The running profile: the era's, with any drifts applied on top (`setRuntimeProfile`). */
+  profile: SimulatorProfile;
+  /** The profile the simulator started with, which `DELETE /__simulator/drift` returns to. */
+  readonly baseProfile: SimulatorProfile;
   /** Unix ms. */
   readonly clock: () => number;
   /** A fresh uuid. */
@@ -26,10 +29,24 @@ export interface SimulatorRuntime {
   readonly chunkIntervalMs: number;
   /** Aborts when the simulator closes: ends sleeps, stalls and open streams. */
   readonly signal: AbortSignal;
-  readonly modelIds: ReadonlySet<string>;
+  /** Ids of the running profile's models. */
+  modelIds: ReadonlySet<string>;
   /** Fixed `created_at` of the model entries (unix seconds). */
   readonly modelsCreatedAt: number;
-  readonly world: RuleWorld;
+  /** What the rules ask about the running profile and state. */
+  world: RuleWorld;
+}
+
+/**
+ * Runs on another profile from the next request on (a drift, or the return from one): its rules,
+ * models and front end. Chats, accounts, faults and the escalation log stay.
+ */
+export function setRuntimeProfile(rt: SimulatorRuntime, profile: SimulatorProfile): void {
+  const modelIds = new Set(profile.models.map((m) => m.id));
+  rt.profile = profile;
+  rt.state.profile = profile;
+  rt.modelIds = modelIds;
+  rt.world = createWorld({ state: rt.state, profile, modelIds, signingKey: rt.signingKey, clock: rt.clock });
 }
 
 /** Owner id of chats made without a valid token (only when a profile lets such requests through). */

@@ -11,6 +11,9 @@ import { trackClientHellos } from 'read-tls-client-hello';
 import { ProbeError } from '../exchange/errors.js';
 import { createSimulatorApp, DEMO_USER, type SimulatorCredentials, type SimulatorOptions } from './app.js';
 import { faultSpecsSchema, type FaultSpec } from './faults.js';
+import type { DriftControl } from './drift/drift-control.js';
+import { runDriftSchedule } from './drift/drift-control.js';
+import type { DriftStep } from './drift/drift-schedule.js';
 import type { SimulatorProfile } from './profile-schema.js';
 import type { SimulatorState } from './state.js';
 
@@ -24,6 +27,10 @@ export interface StartSimulatorOptions extends SimulatorOptions {
    * ClientHello is read, so rules can judge its JA4 (`tlsFingerprintNotIn`). Plain HTTP without it.
    */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined;
+  /** Drifts to apply at their times after the start (`simulate --drift`); cancelled by `close()`. */
+  readonly driftSchedule?: readonly DriftStep[] | undefined;
+  /** Called as each scheduled drift is applied. */
+  readonly onDrift?: ((step: DriftStep) => void) | undefined;
 }
 
 export interface RunningSimulator {
@@ -31,7 +38,10 @@ export interface RunningSimulator {
   readonly url: string;
   readonly port: number;
   readonly state: SimulatorState;
+  /** The running profile (with the drifts applied so far). */
   readonly profile: SimulatorProfile;
+  /** Applies named drifts now, lists them, resets them. */
+  readonly drift: DriftControl;
   /** The first account (the demo account unless `users` was given). */
   readonly demoUser: SimulatorCredentials;
   /** Replaces the active faults (counters restart). */
@@ -46,7 +56,7 @@ function urlHost(host: string): string {
 
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  const { app, state, close: stopStreams } = createSimulatorApp(options);
+  const { app, state, drift, close: stopStreams } = createSimulatorApp(options);
   const sockets = new Set<Socket>();
   const server = await new Promise<Server>((resolve, reject) => {
     const tls = options.tls;
@@ -78,11 +88,15 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   });
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
+  const cancelDrifts = runDriftSchedule(drift, options.driftSchedule ?? [], options.onDrift);
   return {
     url: `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`,
     port,
     state,
-    profile: state.profile,
+    get profile() {
+      return state.profile;
+    },
+    drift,
     demoUser: options.users?.[0] ?? DEMO_USER,
     setFaults(faults) {
       const parsed = faultSpecsSchema.safeParse(faults);
@@ -92,6 +106,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
+        cancelDrifts();
         stopStreams();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();

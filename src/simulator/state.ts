@@ -79,7 +79,8 @@ export interface Decision {
 export const RECENT_LIMIT = 50;
 
 export interface SimulatorState {
-  readonly profile: SimulatorProfile;
+  /** The running profile (replaced when the simulator drifts). */
+  profile: SimulatorProfile;
   readonly users: SimulatorUser[];
   readonly chats: Map<string, StoredChat>;
   readonly faults: FaultBook;
@@ -133,6 +134,7 @@ export function stateSnapshot(state: SimulatorState): Record<string, unknown> {
       name: state.profile.name,
       description: state.profile.description,
       rules: state.profile.rules.map((r) => r.name),
+      drifts: state.profile.drift?.applied ?? [],
     },
     users: state.users.map((u) => u.email),
     chats: state.chats.size,

@@ -29,3 +29,10 @@ export {
 export { bisectStep, diffStep, type BisectStepOptions, type PlannedBisect } from './diff-and-bisect.js';
 export { replayRepaired, type ReplayedRepair, type ReplayRepairedOptions } from './replay-repaired.js';
 export { REPORT_FILES, writeRedactedCapture, writeReports } from './investigation-files.js';
+export { runWatchRound, type WatchAuth, type WatchRoundOptions } from './watch/watch-round.js';
+export { watchLoop, type WatchLoopOptions } from './watch/watch-loop.js';
+export { canaryTransports, canaryOutcome, runCanary, CANARY_PROMPT, type CanaryTransport } from './watch/canary.js';
+export { detectChanges, CHAT_ENDPOINTS, type RoundObservations } from './watch/detect-changes.js';
+export { extractFrontEndVersions, VERSION_PATTERNS, MAIN_BUNDLE_PATTERN } from './watch/front-end-versions.js';
+export { readRounds, WATCH_FILES } from './watch/watch-files.js';
+export { webhookSummary, type WebhookSummary } from './watch/webhook.js';

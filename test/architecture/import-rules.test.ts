@@ -24,7 +24,8 @@ export const ALLOWED: Record<string, readonly string[]> = {
   simulator: ['common', 'exchange', 'upstream'],
   ...Object.fromEntries(CAPABILITIES.map((c) => [c, BASE])),
   bisect: [...BASE, 'diff'],
-  workflow: [...BASE, ...CAPABILITIES, 'simulator'],
+  // "every folder above" (docs/architecture.md): learn and lint too, which came after workflow (watch learns).
+  workflow: [...BASE, ...CAPABILITIES, 'simulator', 'learn', 'lint'],
   // learn reads values with the diff's value kinds (as bisect uses diff's findings); lint checks
   // against what learn learnt and ranks with the diff's category scores.
   learn: [...BASE, 'diff'],

@@ -38,7 +38,7 @@ function formatIssues(error: { issues: readonly { path: readonly PropertyKey[]; 
 export function parseProfile(value: unknown, source: string): SimulatorProfile {
   const parsed = profileFileSchema.safeParse(value);
   if (!parsed.success) throw new ProbeError('E_INPUT', `profile ${source} is not valid: ${formatIssues(parsed.error)}`);
-  const { name, description, page, models, rules, era, frontEnd, dualResponses, quota } = parsed.data;
+  const { name, description, page, models, rules, era, frontEnd, dualResponses, quota, drift } = parsed.data;
   const seen = new Set<string>();
   for (const rule of rules) {
     if (seen.has(rule.name))
@@ -48,7 +48,7 @@ export function parseProfile(value: unknown, source: string): SimulatorProfile {
   return {
     name,
     description,
-    ...definedFields({ era, page, frontEnd, dualResponses, quota }),
+    ...definedFields({ era, page, frontEnd, dualResponses, quota, drift }),
     models: models ?? MODELS_2025_10,
     rules,
   } as SimulatorProfile;

@@ -39,6 +39,9 @@ export const PAGE_CLIENT_SCRIPT = String.raw`
       h['version'] = CONFIG.webClient.version;
       h['x-request-id'] = uuid();
       if (opts.stream) h['X-Accel-Buffering'] = 'no';
+      // Headers a newer front end sends (a drift of the simulator).
+      var extra = (CONFIG.drift && CONFIG.drift.headers) || {};
+      Object.keys(extra).forEach(function (name) { h[name] = extra[name]; });
       return h;
     }
 
@@ -153,6 +156,13 @@ export const PAGE_CLIENT_SCRIPT = String.raw`
         msg.model = FE.messageModel === 'empty' ? '' : model;
         if (FE.completionTimestamp === 'ms') body.timestamp = now;
       }
+      // Fields a newer front end sends under another name (a drift of the simulator), in place.
+      ((CONFIG.drift && CONFIG.drift.renamedFields) || []).forEach(function (r) {
+        if (!(r.from in body)) return;
+        var renamed = {};
+        Object.keys(body).forEach(function (k) { renamed[k === r.from ? r.to : k] = body[k]; });
+        body = renamed;
+      });
       return body;
     }
 
@@ -179,7 +189,8 @@ export const PAGE_CLIENT_SCRIPT = String.raw`
         chat.id = createdJson.data.id;
         on('chat', 0, chat.id);
       }
-      var res = await fetch('/api/v2/chat/completions?chat_id=' + encodeURIComponent(chat.id), {
+      var completionPath = (CONFIG.drift && CONFIG.drift.completionPath) || '/api/v2/chat/completions';
+      var res = await fetch(completionPath + '?chat_id=' + encodeURIComponent(chat.id), {
         method: 'POST', headers: apiHeaders(FE ? FE.completionAccept : 'text/event-stream', { json: true, stream: true }),
         body: JSON.stringify(completionBody(chat, turn.prompt, turn.model, turn.mode)),
       });

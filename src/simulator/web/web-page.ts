@@ -10,6 +10,7 @@ import { WEB_CLIENT } from '../../upstream/browser-headers.js';
 import { ERAS, type EraName, type FrontEndChoices } from '../../upstream/eras.js';
 import { chatsNewBody2026, completionBody2026 } from '../../upstream/front-end-2026.js';
 import { WEB_DEFAULT_MODEL, webCompletionBody, webFeatureConfig } from '../../upstream/shapes.js';
+import type { ProfileDrift } from '../profile-schema.js';
 import { PAGE_CLIENT_SCRIPT } from './page-client-script.js';
 import { PAGE_SCRIPT } from './page-script.js';
 
@@ -48,6 +49,27 @@ export const PAGE_SELECTORS = {
 export interface PageEra {
   readonly era: EraName;
   readonly choices?: FrontEndChoices | undefined;
+  /** What drifts changed for the page (src/simulator/drift/): constants, headers, names, paths. */
+  readonly drift?: ProfileDrift | undefined;
+}
+
+/**
+ * The config after the drifts: the bumped constants, and what the page script applies to every
+ * request (`CONFIG.drift`: extra headers, renamed completion fields, the completion's path).
+ */
+function withPageDrift(config: Record<string, unknown>, drift: ProfileDrift | undefined): Record<string, unknown> {
+  if (!drift) return config;
+  const webClient = { ...(config['webClient'] as Record<string, unknown>), ...drift.client };
+  const completionPath = drift.movedEndpoints?.find((m) => m.endpoint === 'chat.completions')?.to;
+  return {
+    ...config,
+    webClient,
+    drift: {
+      headers: drift.headers ?? {},
+      renamedFields: drift.renamedFields ?? [],
+      ...(completionPath ? { completionPath } : {}),
+    },
+  };
 }
 
 /**
@@ -56,6 +78,10 @@ export interface PageEra {
  * order stay exactly those of the shape's builders.
  */
 export function pageConfig(page: PageEra = { era: 'qwen-2025-10' }): Record<string, unknown> {
+  return withPageDrift(eraPageConfig(page), page.drift);
+}
+
+function eraPageConfig(page: PageEra): Record<string, unknown> {
   const era = ERAS[page.era];
   // `auto` is the 2026 page's Auto mode: thinking on, the server decides (protocol.md §8.1).
   const featureConfig = {

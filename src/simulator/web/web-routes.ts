@@ -35,11 +35,14 @@ export function mountWebRoutes(app: Hono<SimulatorEnv>, rt: SimulatorRuntime): v
   const signed = era.frontEnd === 'fe-2026-08';
   const pages = new Map<string, string>();
   const render = (faults: readonly string[]): string => {
-    const key = faults.join(',');
+    // A drift changes the page: the drifts applied so far are part of the key.
+    const drift = rt.profile.drift;
+    const key = `${faults.join(',')}|${drift?.applied.join(',') ?? ''}`;
     let page = pages.get(key);
     if (page === undefined) {
-      const pageEra = { era: era.name, choices: rt.profile.frontEnd };
-      const signing = signed ? signingScript({ key: rt.signingKey, bxV: era.client.bxV }) : undefined;
+      const pageEra = { era: era.name, choices: rt.profile.frontEnd, drift };
+      const bxV = drift?.client?.bxV ?? era.client.bxV;
+      const signing = signed ? signingScript({ key: rt.signingKey, bxV }) : undefined;
       page =
         rt.profile.page === '2026'
           ? renderPage2026(pageConfig(pageEra), { ...PAGE_2026_DEFAULTS, faults }, signing)
