@@ -335,6 +335,13 @@ export class SessionPool {
     this.log(`account ${label} set aside (${state}) for ${Math.round((until - t) / 1000)} s`);
   }
 
+  /** Puts an account back in the rotation now, whatever set it aside (its last failure stays on record). */
+  reinstate(label: string): void {
+    const slot = this.byLabel.get(label);
+    if (!slot) return;
+    this.setHealth(slot, { ...READY, ...(slot.health.lastFailure ? { lastFailure: slot.health.lastFailure } : {}) });
+  }
+
   private signInAgain(slot: Slot): void {
     const refresh = slot.spec.refresh;
     if (!refresh || slot.refreshing) return;
