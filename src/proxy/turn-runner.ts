@@ -93,14 +93,17 @@ export async function runTurn(
     const owner = session;
     out.onAnswered = (turn) => {
       ctx.pool.spend(owner.label, resolved.model);
-      if (turn.chatId === undefined || turn.responseId === undefined) return undefined;
-      return ctx.store
+      // Written before the answer ends, so that an instance killed the moment after loses nothing.
+      const counted = ctx.store.countRequest(owner.label, true).catch(() => undefined);
+      if (turn.chatId === undefined || turn.responseId === undefined) return counted;
+      const remembered = ctx.store
         .rememberConversation(
           answeredKey(request.messages, turn.answer),
           { session: owner.label, chatId: turn.chatId, responseId: turn.responseId },
           ctx.chatTtlMs,
         )
         .catch((error: unknown) => ctx.log?.(`${requestId}: conversation not remembered: ${String(error)}`));
+      return Promise.all([counted, remembered]).then(() => undefined);
     };
     ctx.pool.begin(owner.label);
     let outcome;
@@ -122,8 +125,8 @@ export async function runTurn(
       ctx.pool.end(owner.label);
     }
     const failure = out.failure ?? outcome.result.failure;
-    count(ctx, owner.label, out.finishedByUpstream || failure === undefined);
-    if (out.finishedByUpstream) return;
+    if (out.finishedByUpstream) return; // counted by onAnswered
+    count(ctx, owner.label, failure === undefined);
     if (state.ended) {
       // Answered already: cut at max_tokens, or a failure written into the committed stream.
       if (out.failure) ctx.log?.(`${requestId}: ${out.failure.kind} mid-stream (session ${session.label})`);

@@ -1,7 +1,7 @@
 /**
  * Several `serve` instances sharing one real Redis behave as one service: a conversation started
- * through one continues through another with the right `parent_id`; a cool-down set by one is
- * honoured by the other within 100 ms; killing an instance (SIGKILL, as a crash) loses no state;
+ * through one continues through another with the right `parent_id`; a cool-down or a captcha met by one
+ * is honoured by the other within 100 ms; killing an instance (SIGKILL, as a crash) loses no state;
  * Redis going away answers 503 `redis: ...` without a crash, and service resumes when it is back.
  * This file starts its own redis-server on a free loopback port and stops it.
  */
@@ -109,25 +109,31 @@ describe('two serve instances with one Redis', () => {
     expect(sim.state.chats.size).toBe(chats);
   });
 
-  it('honours on B, within 100 ms, a cool-down that A set', async () => {
+  it.each([
+    { fault: 'rate-limited', reason: 'rate-limited', state: 'cooling-down' },
+    { fault: 'captcha', reason: 'captcha', state: 'captcha' },
+  ] as const)('honours on B, within 100 ms, the $state that A set after a $fault answer', async (c) => {
     const prefix = `t${++prefixes}:`;
     const a = await instance(prefix);
     const b = await instance(prefix);
-    sim.setFaults([{ name: 'rate-limited', times: 1 }]);
-    await ask(a.client, [{ role: 'user', content: 'ana is throttled, ben answers' }]);
-    const cooled = a.proxy.handler.pool.status().find((s) => !s.available)!;
-    expect(cooled).toMatchObject({ label: USERS[0]!.email, reason: 'rate-limited' });
-    // A wrote and published the cool-down as it set it; B applies what A publishes.
+    sim.setFaults([{ name: c.fault, times: 1 }]);
+    await ask(a.client, [{ role: 'user', content: `ana meets ${c.fault}, ben answers` }]);
+    const setAside = a.proxy.handler.pool.status().find((s) => !s.available)!;
+    expect(setAside).toMatchObject({ label: USERS[0]!.email, reason: c.reason });
+    // A wrote and published the rest as it set it; B applies what A publishes.
     const seenBy = Date.now() + 100;
     while (b.proxy.handler.pool.status().every((s) => s.available) && Date.now() < seenBy)
       await new Promise((r) => setTimeout(r, 2));
-    expect(b.proxy.handler.pool.status().find((s) => s.label === cooled.label)?.available).toBe(false);
-    // B sends nothing to the cooled account: ben takes the request (the fault is spent, so ana would answer too).
-    await ask(b.client, [{ role: 'user', content: 'B picks ben' }]);
+    expect(b.proxy.handler.pool.status().find((s) => s.label === setAside.label)).toMatchObject({
+      available: false,
+      reason: c.reason,
+    });
+    // B sends nothing to the account set aside: ben takes the request (the fault is spent, so ana would answer too).
+    await ask(b.client, [{ role: 'user', content: `B picks ben after ${c.fault}` }]);
     const view = await admin(b.proxy.url);
     expect(view.instances).toBe(2);
     expect(view.accounts.map((x) => [x.label, x.state, x.requests])).toEqual([
-      [USERS[0]!.email, 'cooling-down', 1],
+      [USERS[0]!.email, c.state, 1],
       [USERS[1]!.email, 'ready', 2],
     ]);
   });
