@@ -75,6 +75,12 @@ function rssOf(child: ChildProcess): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
+/** CPU time (user + system) of a process from /proc, in ms: the one figure a busy machine does not distort. */
+function cpuMsOf(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(stat[11]) + Number(stat[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+}
+
 /** Highest RSS of each process while `work` runs, sampled every 100 ms. */
 async function peakRss<T>(children: readonly ChildProcess[], work: () => Promise<T>): Promise<[T, number[]]> {
   const peaks = children.map(rssOf);
@@ -296,7 +302,9 @@ export default async function bench(): Promise<BenchResult> {
 
     // 100 streams, the three targets mixed conversation by conversation: single turns upstream,
     // two-turn conversations on memory and Redis state.
+    const cpuBefore = [memory.child, shared[0].child].map(cpuMsOf);
     const [d100, m100, r100] = await runMixed([direct, inMemory, oneShared], 100, LEVEL_SECONDS * 2, 2);
+    const [memoryCpu, redisCpu] = [memory.child, shared[0].child].map((c, i) => cpuMsOf(c) - cpuBefore[i]!);
     const addedNew = median(r100!.newTtft) - median(m100!.newTtft);
     const addedContinued = median(r100!.continuedTtft) - median(m100!.continuedTtft);
     figures.push(
@@ -314,6 +322,15 @@ export default async function bench(): Promise<BenchResult> {
         goal: '<= 1 ms',
         met: addedContinued <= 1,
       },
+    );
+    const cpuPerTurn = (cpu: number, l: LevelResult) => cpu / Math.max(1, l.streams + l.failed);
+    figures.push(
+      {
+        label: 'serve CPU per turn, in-memory state, 100 streams',
+        value: round(cpuPerTurn(memoryCpu!, m100!)),
+        unit: 'ms',
+      },
+      { label: 'serve CPU per turn, --redis, 100 streams', value: round(cpuPerTurn(redisCpu!, r100!)), unit: 'ms' },
     );
     const addedOverUpstream = median(r100!.newTtft) - median(d100!.newTtft);
     figures.push({
