@@ -25,6 +25,7 @@ const LOADERS: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   bisect: async () => (await import('./bisect.js')).bisectCommand,
   replay: async () => (await import('./replay.js')).replayCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
+  accounts: async () => (await import('./accounts.js')).accountsCommand,
   simulate: async () => (await import('./simulate.js')).simulateCommand,
   demo: async () => (await import('./demo.js')).demoCommand,
 };

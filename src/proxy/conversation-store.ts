@@ -8,7 +8,9 @@
  *   that upstream chat: only the messages after that assistant message are sent, with `parent_id`.
  * - Anything else opens a new chat with the whole history folded into one message (`foldMessages`).
  *
- * The memory is a bounded LRU: a forgotten conversation only costs a new, folded chat.
+ * The memory is a bounded LRU whose entries also expire after the conversation TTL: a forgotten
+ * conversation only costs a new, folded chat. The chats behind expired conversations are handed to
+ * the chat reaper (`takeExpiredChats`), which deletes them upstream so they do not pile up.
  */
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from './openai-schemas.js';
@@ -56,34 +58,96 @@ export function historyKey(messages: readonly ChatMessage[]): string {
   return hash.digest('base64url');
 }
 
-/** Bounded LRU from history hashes to upstream chats. */
+/** A chat `serve` created, due for deletion upstream once its conversation expired. */
+export interface ExpiredChat {
+  readonly session: string;
+  readonly chatId: string;
+}
+
+/** Where the messages up to and including the last assistant message end; -1 when there is none. */
+function lastAssistantIndex(messages: readonly ChatMessage[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'assistant') return i;
+  return -1;
+}
+
+/**
+ * Plans a turn: continue a remembered chat when the history up to the last assistant message is
+ * one `lookup` knows, else a new chat with everything folded. `lookup` is only asked when there is
+ * an assistant message, so a new conversation costs no look-up (no Redis round trip).
+ */
+export async function planTurn(
+  messages: readonly ChatMessage[],
+  lookup: (key: string) => Promise<ChatThread | undefined>,
+): Promise<TurnPlan> {
+  const last = lastAssistantIndex(messages);
+  if (last >= 0) {
+    const thread = await lookup(historyKey(messages.slice(0, last + 1)));
+    if (thread) return { kind: 'continue', prompt: foldMessages(messages.slice(last + 1)), thread };
+  }
+  return { kind: 'new', prompt: foldMessages(messages) };
+}
+
+/** The key a conversation is remembered under after `answer`. */
+export function answeredKey(messages: readonly ChatMessage[], answer: string): string {
+  return historyKey([...messages, { role: 'assistant', content: answer }]);
+}
+
+interface Entry {
+  readonly thread: ChatThread;
+  /** Unix ms; Infinity without a TTL. */
+  readonly expiresAt: number;
+}
+
+/** How long conversations live and the clock they are judged by. */
+export interface ConversationStoreOptions {
+  /** A conversation not continued for this long is forgotten and its chat deleted (0: never). */
+  readonly ttlMs?: number | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+/** Bounded LRU from history hashes to upstream chats, with a TTL and the chats it created. */
 export class ConversationStore {
-  private readonly entries = new Map<string, ChatThread>();
+  private readonly entries = new Map<string, Entry>();
+  /** `session\nchatId` -> when the chat's last conversation expires. */
+  private readonly chats = new Map<string, number>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
 
   /** `maxEntries` bounds memory: about 200 bytes per entry. */
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly maxEntries = 10_000,
+    options: ConversationStoreOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 0;
+    this.now = options.now ?? Date.now;
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
+  /** The thread remembered under this key, refreshed as most recently used; undefined when expired. */
+  lookupKey(key: string): ChatThread | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= this.now()) return undefined;
+    this.entries.set(key, entry);
+    return entry.thread;
+  }
+
   /** The thread remembered for this exact history, refreshed as most recently used. */
   lookup(history: readonly ChatMessage[]): ChatThread | undefined {
     if (history.length === 0) return undefined;
-    const key = historyKey(history);
-    const thread = this.entries.get(key);
-    if (thread) {
-      this.entries.delete(key);
-      this.entries.set(key, thread);
-    }
-    return thread;
+    return this.lookupKey(historyKey(history));
   }
 
-  /** Remembers where a conversation stands after an answer: `messages` then the `answer`. */
-  remember(messages: readonly ChatMessage[], answer: string, thread: ChatThread): void {
-    const key = historyKey([...messages, { role: 'assistant', content: answer }]);
+  /** Remembers a thread under a key, and that its chat lives until the TTL from now. */
+  rememberKey(key: string, thread: ChatThread): void {
+    const expiresAt = this.ttlMs > 0 ? this.now() + this.ttlMs : Infinity;
     this.entries.delete(key);
-    this.entries.set(key, thread);
+    this.entries.set(key, { thread, expiresAt });
+    if (this.ttlMs > 0) this.chats.set(`${thread.session}\n${thread.chatId}`, expiresAt);
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -91,21 +155,34 @@ export class ConversationStore {
     }
   }
 
+  /** Remembers where a conversation stands after an answer: `messages` then the `answer`. */
+  remember(messages: readonly ChatMessage[], answer: string, thread: ChatThread): void {
+    this.rememberKey(answeredKey(messages, answer), thread);
+  }
+
+  /** The chats whose last conversation expired, at most `limit`; each is handed out once. */
+  takeExpiredChats(limit: number): ExpiredChat[] {
+    const now = this.now();
+    const out: ExpiredChat[] = [];
+    for (const [key, expiresAt] of this.chats) {
+      if (out.length >= limit) break;
+      if (expiresAt > now) continue;
+      this.chats.delete(key);
+      const cut = key.indexOf('\n');
+      out.push({ session: key.slice(0, cut), chatId: key.slice(cut + 1) });
+    }
+    return out;
+  }
+
   /**
    * Plans a turn: continue a remembered chat when the history up to the last assistant message is
    * one this store knows, else a new chat with everything folded.
    */
   plan(messages: readonly ChatMessage[]): TurnPlan {
-    let lastAssistant = -1;
-    for (let i = messages.length - 1; i >= 0; i--) {
-      if (messages[i]!.role === 'assistant') {
-        lastAssistant = i;
-        break;
-      }
-    }
-    if (lastAssistant >= 0) {
-      const thread = this.lookup(messages.slice(0, lastAssistant + 1));
-      if (thread) return { kind: 'continue', prompt: foldMessages(messages.slice(lastAssistant + 1)), thread };
+    const last = lastAssistantIndex(messages);
+    if (last >= 0) {
+      const thread = this.lookup(messages.slice(0, last + 1));
+      if (thread) return { kind: 'continue', prompt: foldMessages(messages.slice(last + 1)), thread };
     }
     return { kind: 'new', prompt: foldMessages(messages) };
   }

@@ -93,10 +93,3 @@ export function errorForFailure(
         : upstreamError(502, explained, 'upstream_unreachable', true);
   }
 }
-
-/** Failures that belong to the session, not the request: the next session may well succeed. */
-export function isSessionFailure(
-  failure: UpstreamFailure,
-): failure is Extract<UpstreamFailure, { kind: 'auth' | 'rate-limited' }> {
-  return failure.kind === 'auth' || failure.kind === 'rate-limited';
-}

@@ -17,15 +17,22 @@ import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { SHAPES, type IdClock, type ShapeName } from '../upstream/shapes.js';
 import { explainFailure } from '../upstream/upstream-failure.js';
-import { handleChatCompletion, type ChatContext } from './chat-completion.js';
+import { deleteUpstreamChat, fetchQuota } from './account-calls.js';
+import { accountsView } from './admin-accounts.js';
+import { anthropicErrorBody, parseMessagesRequest } from './anthropic-schemas.js';
+import { handleChatCompletion } from './chat-completion.js';
+import { ChatReaper } from './chat-reaper.js';
 import { sendKeepAlives, type ResponseState } from './turn-writer.js';
 import { ConversationStore } from './conversation-store.js';
 import { errorForFailure } from './failure-response.js';
 import { readJsonBody, sendError, sendJson } from './http-io.js';
+import { handleMessages } from './messages.js';
 import { guardRequest } from './request-guard.js';
 import { ModelsCache } from './models-cache.js';
-import { parseChatRequest, proxyError } from './openai-schemas.js';
+import { parseChatRequest, proxyError, type ChatRequest, type ProxyError } from './openai-schemas.js';
 import { SessionPool, type SessionPoolOptions, type SessionSpec } from './session-pool.js';
+import { MemoryState, type SharedState } from './shared-state.js';
+import type { ChatContext } from './turn-runner.js';
 import { checkUpstreamSession, fetchUpstreamModels, UpstreamCallError, type UpstreamConfig } from './upstream-turn.js';
 
 /** Everything `serve` needs besides where to listen. */
@@ -36,7 +43,10 @@ export interface ProxyOptions {
   readonly sessions: readonly SessionSpec[];
   /** The request shape to speak upstream (default `web`, the working browser shape). */
   readonly shape?: ShapeName;
-  /** When given, every `/v1` request must carry `Authorization: Bearer <one of them>`. */
+  /**
+   * When given, every `/v1` and `/admin` request must carry one of them, as `Authorization: Bearer KEY`
+   * (OpenAI's SDK) or `x-api-key: KEY` (Anthropic's). Without keys `/admin` is closed.
+   */
   readonly apiKeys?: readonly string[];
   /** Writes every upstream exchange, redacted, to this capture file (`--record`). */
   readonly recordPath?: string;
@@ -56,7 +66,19 @@ export interface ProxyOptions {
   readonly keepAliveMs?: number;
   /** Largest accepted request body (default 8 MiB). */
   readonly bodyLimitBytes?: number;
-  readonly cooldowns?: Pick<SessionPoolOptions, 'authCooldownMs' | 'rateLimitCooldownMs'>;
+  /** Cool-downs, quota refresh, the pool's clock (tests shorten them). */
+  readonly cooldowns?: Omit<SessionPoolOptions, 'store' | 'readQuota' | 'log'>;
+  /**
+   * How long a conversation can be continued; its chat is deleted upstream after that (default 1 h;
+   * 0 keeps conversations and chats without limit, as before).
+   */
+  readonly chatTtlMs?: number;
+  /** How often expired chats are deleted (default a quarter of the TTL, 1 s to 60 s). */
+  readonly chatReapIntervalMs?: number;
+  /** Where shared state lives (`RedisState` for `--redis`); in this process by default. The caller closes it. */
+  readonly store?: SharedState;
+  /** Reads each account's daily quota where the era has `entitlement_quota` (default true). */
+  readonly readQuota?: boolean;
   /** One line per notable event (upstream failures, record errors); no secrets are passed. */
   readonly log?: (line: string) => void;
   /** Ids and time for upstream requests (tests). */
@@ -76,16 +98,25 @@ export interface ProxyHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   readonly pool: SessionPool;
   readonly conversations: ConversationStore;
+  readonly store: SharedState;
+  readonly reaper: ChatReaper;
   /** Responses in flight. */
   readonly openResponses: number;
   /** Aborts open streams, closes the upstream connections and the capture. */
   close(): Promise<void>;
 }
 
-function keyMatches(header: string | undefined, keys: readonly Buffer[]): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1]!.trim());
+/** The key a client sent: `x-api-key` (Anthropic's SDK) or `Authorization: Bearer` (OpenAI's). */
+function givenKey(headers: IncomingMessage['headers']): string | undefined {
+  const xApiKey = headers['x-api-key'];
+  if (typeof xApiKey === 'string' && xApiKey.trim() !== '') return xApiKey.trim();
+  return /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
+}
+
+function keyMatches(headers: IncomingMessage['headers'], keys: readonly Buffer[]): boolean {
+  const key = givenKey(headers);
+  if (key === undefined) return false;
+  const given = Buffer.from(key);
   // Length leaks nothing useful here; the comparison itself must not leak how much matched.
   return keys.some((key) => key.length === given.length && timingSafeEqual(key, given));
 }
@@ -123,7 +154,24 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     ...(record ? { record } : {}),
     ...(options.idClock ? { idClock: options.idClock } : {}),
   };
-  const pool = new SessionPool(options.sessions, options.cooldowns);
+  const chatTtlMs = options.chatTtlMs ?? 60 * 60_000;
+  const now = options.cooldowns?.now ?? Date.now;
+  const conversations = new ConversationStore(options.conversationLimit, { ttlMs: chatTtlMs, now });
+  const store: SharedState = options.store ?? new MemoryState(conversations);
+  const pool = new SessionPool(options.sessions, {
+    ...options.cooldowns,
+    store,
+    ...(log ? { log } : {}),
+    ...(options.readQuota !== false ? { readQuota: (session) => fetchQuota(upstream, session, now()) } : {}),
+  });
+  await pool.start();
+  const reaper = new ChatReaper({
+    store,
+    session: (label) => pool.credentialsOf(label),
+    deleteChat: (session, chatId) => deleteUpstreamChat(upstream, session, chatId),
+    intervalMs: options.chatReapIntervalMs ?? Math.min(60_000, Math.max(1_000, Math.floor(chatTtlMs / 4) || 60_000)),
+    ...(log ? { log } : {}),
+  });
   const models = new ModelsCache({
     ttlMs: options.modelsTtlMs,
     fetch: async () => {
@@ -132,9 +180,8 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
       return fetchUpstreamModels(upstream, session);
     },
   });
-  const conversations = new ConversationStore(options.conversationLimit);
   const open = new Set<ResponseState>();
-  const ctx: ChatContext = { upstream, pool, conversations, models, open, ...(log ? { log } : {}) };
+  const ctx: ChatContext = { upstream, pool, store, chatTtlMs, models, open, ...(log ? { log } : {}) };
   const keys = (options.apiKeys ?? []).map((k) => Buffer.from(k));
   const bodyLimit = options.bodyLimitBytes ?? 8 * 1024 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
@@ -159,19 +206,48 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     }
     if (path === '/health' && method === 'GET') {
       // Account labels (e-mails) only for a caller that holds an API key.
-      const trusted = keys.length > 0 && keyMatches(req.headers.authorization, keys);
+      const trusted = keys.length > 0 && keyMatches(req.headers, keys);
       const sessions = pool.status().map((s, i) => (trusted ? s : { ...s, label: `session-${i + 1}` }));
       return sendJson(res, 200, { status: 'ok', openResponses: open.size, sessions });
     }
-    const isApi = path.startsWith('/v1/') || path === '/health/upstream';
-    if (isApi && keys.length > 0 && !keyMatches(req.headers.authorization, keys)) {
-      return sendError(
-        res,
+    const anthropic = path === '/v1/messages' || path.startsWith('/v1/messages/');
+    const fail = (error: ProxyError, headers: Record<string, string> = {}) =>
+      anthropic
+        ? sendJson(res, error.status, anthropicErrorBody(error), { ...headers, ...(error.headers ?? {}) })
+        : sendError(res, error, headers);
+    const isAdmin = path === '/admin' || path.startsWith('/admin/');
+    const isApi = path.startsWith('/v1/') || path === '/health/upstream' || isAdmin;
+    if (isAdmin && keys.length === 0)
+      return fail(
+        proxyError('/admin needs an API key: start `qwen-probe serve` with --api-key KEY (or QWEN_PROBE_API_KEY).', {
+          status: 403,
+          type: 'permission_error',
+          code: 'admin_needs_api_key',
+        }),
+      );
+    if (isApi && keys.length > 0 && !keyMatches(req.headers, keys)) {
+      return fail(
         proxyError(
-          'Incorrect API key provided. Pass one of the keys given to `qwen-probe serve --api-key` as a Bearer token.',
-          { status: 401, type: 'invalid_request_error', code: 'invalid_api_key' },
+          'Incorrect API key provided. Pass one of the keys given to `qwen-probe serve --api-key`, as a Bearer ' +
+            'token or in x-api-key.',
+          { status: 401, type: 'authentication_error', code: 'invalid_api_key' },
         ),
       );
+    }
+    if (path === '/admin/accounts' && method === 'GET')
+      return sendJson(res, 200, await accountsView(pool, store, baseUrl, now()));
+    if (anthropic) {
+      if (path !== '/v1/messages')
+        return fail(proxyError(`Unknown request URL: ${method} ${path}.`, { status: 404, code: 'unknown_url' }));
+      if (method !== 'POST')
+        return fail(
+          proxyError(`Method ${method} is not allowed on ${path}; use POST.`, {
+            status: 405,
+            code: 'method_not_allowed',
+          }),
+          { allow: 'POST' },
+        );
+      return answer(req, res, parseMessagesRequest, handleMessages, fail);
     }
     if (path === '/health/upstream' && method === 'GET') return upstreamHealth(res);
     if (path === '/v1/models' && method === 'GET') return listModels(res);
@@ -187,16 +263,23 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
           }),
           { allow: 'POST' },
         );
-      return chatCompletion(req, res);
+      return answer(req, res, parseChatRequest, handleChatCompletion, fail);
     }
     sendError(res, proxyError(`Unknown request URL: ${method} ${path}.`, { status: 404, code: 'unknown_url' }));
   }
 
-  async function chatCompletion(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** A chat turn in one client API: read and validate the body, then run the turn. */
+  async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parse: (body: unknown) => { ok: true; request: ChatRequest } | { ok: false; error: ProxyError },
+    handle: (ctx: ChatContext, request: ChatRequest, state: ResponseState) => Promise<void>,
+    fail: (error: ProxyError, headers?: Record<string, string>) => void,
+  ): Promise<void> {
     const body = await readJsonBody(req, bodyLimit);
-    if (!body.ok) return sendError(res, body.error, body.error.status === 413 ? { connection: 'close' } : {});
-    const parsed = parseChatRequest(body.value);
-    if (!parsed.ok) return sendError(res, parsed.error);
+    if (!body.ok) return fail(body.error, body.error.status === 413 ? { connection: 'close' } : {});
+    const parsed = parse(body.value);
+    if (!parsed.ok) return fail(parsed.error);
     const state: ResponseState = {
       res,
       stream: parsed.request.stream,
@@ -212,7 +295,7 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
     });
     open.add(state);
     accounts.set(res, state);
-    await handleChatCompletion(ctx, parsed.request, state);
+    await handle(ctx, parsed.request, state);
   }
 
   async function listModels(res: ServerResponse): Promise<void> {
@@ -296,10 +379,15 @@ export async function createProxyHandler(options: ProxyOptions): Promise<ProxyHa
   Object.defineProperties(handler, {
     pool: { value: pool },
     conversations: { value: conversations },
+    store: { value: store },
+    reaper: { value: reaper },
     openResponses: { get: () => open.size },
     close: {
       value: async () => {
         clearInterval(keepAliveTimer);
+        reaper.stop();
+        pool.close();
+        if (!options.store) await store.close();
         for (const state of open) {
           state.abort.abort();
           state.res.destroy();

@@ -9,17 +9,10 @@ import type { ServerResponse } from 'node:http';
 import type { ExchangeError } from '../exchange/exchange.js';
 import type { QwenStreamUpdate, QwenUsage } from '../upstream/stream-types.js';
 import type { UpstreamFailure } from '../upstream/upstream-failure.js';
-import {
-  chatCompletionObject,
-  ChunkWriter,
-  DONE_FRAME,
-  KEEPALIVE_FRAME,
-  openAiUsage,
-  type FinishReason,
-  type ResponseIdentity,
-} from './chunk-writer.js';
+import type { AnswerFormat } from './answer-format.js';
+import { KEEPALIVE_FRAME, type FinishReason } from './chunk-writer.js';
 import { errorForFailure } from './failure-response.js';
-import { sendError } from './http-io.js';
+import { sendJson } from './http-io.js';
 import type { ChatRequest, ProxyError } from './openai-schemas.js';
 
 /** The live state of one response; the server's keep-alive timer reads `lastWrite`. */
@@ -34,12 +27,19 @@ export interface ResponseState {
   account?: string | undefined;
 }
 
+/** What the writer tells the turn when a complete answer is known. */
+export interface AnsweredTurn {
+  readonly answer: string;
+  readonly chatId?: string | undefined;
+  readonly responseId?: string | undefined;
+}
+
 /**
- * Writes one upstream turn into the client's response: SSE frames for a stream, one JSON body
- * otherwise; an error as a status before the commit and as an error event after it.
+ * Writes one upstream turn into the client's response in the client's API (`AnswerFormat`): SSE
+ * frames for a stream, one JSON body otherwise; an error as a status before the commit and as an
+ * error event after it.
  */
 export class TurnWriter {
-  private readonly writer: ChunkWriter;
   private answer = '';
   private reasoning = '';
   private usage: QwenUsage | undefined;
@@ -49,21 +49,23 @@ export class TurnWriter {
   /** The upstream chat and response of the current attempt, for the conversation memory. */
   chatId: string | undefined;
   private responseId: string | undefined;
-  /** Called once a complete answer is known, before the client gets its end. */
-  onAnswered:
-    ((turn: { answer: string; chatId?: string | undefined; responseId?: string | undefined }) => void) | undefined;
+  /**
+   * Called once a complete answer is known, before the client gets its end; the end waits for the
+   * promise it returns (the conversation written to a shared store), whatever its outcome.
+   */
+  onAnswered: ((turn: AnsweredTurn) => Promise<void> | void) | undefined;
+  /** Settles when the end of an answered turn has been written. */
+  finishing: Promise<void> | undefined;
   /** The upstream request of the current attempt; each attempt gets its own. */
   private attempt = new AbortController();
   failure: UpstreamFailure | undefined;
 
   constructor(
     private readonly state: ResponseState,
-    private readonly identity: ResponseIdentity,
-    private readonly request: ChatRequest,
+    private readonly format: AnswerFormat,
+    private readonly request: Pick<ChatRequest, 'stream' | 'maxTokens'>,
     private readonly headers: Record<string, string>,
-  ) {
-    this.writer = new ChunkWriter(identity);
-  }
+  ) {}
 
   /** Forgets what a failed, uncommitted attempt collected, before the next session tries. */
   reset(): AbortSignal {
@@ -73,6 +75,7 @@ export class TurnWriter {
     this.usage = undefined;
     this.failure = undefined;
     this.finishedByUpstream = false;
+    this.finishing = undefined;
     this.chatId = undefined;
     this.responseId = undefined;
     return this.attempt.signal;
@@ -99,14 +102,15 @@ export class TurnWriter {
         return;
       case 'answer':
         this.answer += update.text;
-        if (this.request.stream) this.write(this.writer.content(update.text));
+        if (this.request.stream) this.write(this.format.content(update.text));
         return;
       case 'reasoning':
         this.reasoning += update.text;
-        if (this.request.stream) this.write(this.writer.reasoning(update.text));
+        if (this.request.stream) this.write(this.format.reasoning(update.text));
         return;
       case 'usage':
         this.usage = update.usage;
+        this.format.usage(update.usage);
         if (
           !this.lengthHit &&
           this.request.maxTokens !== undefined &&
@@ -130,13 +134,25 @@ export class TurnWriter {
         // next. Remember the conversation first, so a client that sends its next turn the moment
         // it has this answer already continues the chat.
         this.finishedByUpstream = true;
-        this.onAnswered?.({ answer: this.answer, chatId: this.chatId, responseId: this.responseId });
-        this.succeed('stop');
+        this.finish(this.onAnswered?.({ answer: this.answer, chatId: this.chatId, responseId: this.responseId }));
         return;
       default:
         return;
     }
   };
+
+  /** Ends an answered turn, after the conversation memory took it when that is asynchronous. */
+  private finish(remembered: Promise<void> | void): void {
+    if (!remembered) {
+      this.succeed('stop');
+      return;
+    }
+    this.stopUpstream();
+    this.finishing = remembered.then(
+      () => this.succeed('stop'),
+      () => this.succeed('stop'),
+    );
+  }
 
   private commit(): void {
     if (this.state.committed || !this.request.stream) return;
@@ -148,7 +164,8 @@ export class TurnWriter {
       'x-accel-buffering': 'no',
       ...this.headers,
     });
-    this.write(this.writer.role());
+    const start = this.format.start();
+    if (start !== '') this.write(start);
   }
 
   private write(frame: string): void {
@@ -167,20 +184,16 @@ export class TurnWriter {
   /** Ends the answer successfully. */
   succeed(reason: FinishReason): void {
     if (this.state.ended) return;
-    const usage = this.usage ? openAiUsage(this.usage) : undefined;
     if (this.request.stream) {
-      // The closing frames go out in one write: one chunked-encoding frame instead of up to three.
-      const tail =
-        this.writer.finish(reason) + (this.request.includeUsage ? this.writer.usage(usage) : '') + DONE_FRAME;
-      this.write(tail);
+      this.write(this.format.finish(reason, this.usage));
       this.end();
     } else {
       this.state.ended = true;
-      const body = chatCompletionObject(this.identity, {
+      const body = this.format.body({
         content: this.answer,
         reasoning: this.reasoning,
         finishReason: reason,
-        ...(usage ? { usage } : {}),
+        usage: this.usage,
       });
       const text = JSON.stringify(body);
       if (!this.state.res.headersSent && !this.state.res.destroyed) {
@@ -202,11 +215,14 @@ export class TurnWriter {
     if (this.state.ended) return;
     const error = 'kind' in failure ? errorForFailure(failure, options) : failure;
     if (this.state.committed) {
-      this.write(this.writer.error(error));
+      this.write(this.format.streamError(error));
       this.end();
     } else {
       this.state.ended = true;
-      sendError(this.state.res, error, this.headers);
+      sendJson(this.state.res, error.status, this.format.errorBody(error), {
+        ...this.headers,
+        ...(error.headers ?? {}),
+      });
     }
   }
 

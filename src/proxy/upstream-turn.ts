@@ -162,11 +162,18 @@ export async function runUpstreamTurn(config: UpstreamConfig, turn: TurnRequest)
   };
 }
 
-function jsonRequest(config: UpstreamConfig, session: PooledSession, path: string): ExchangeRequest {
+/** A JSON API call with a session's headers and cookies, as the web page makes it. */
+export function jsonRequest(
+  config: UpstreamConfig,
+  session: PooledSession,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): ExchangeRequest {
   const clock = config.idClock ?? systemIdClock;
   const cookies = { ...(session.credentials.cookies ?? {}), token: session.credentials.token };
   return {
-    method: 'GET',
+    method,
     url: `${config.baseUrl}${path}`,
     headers: browserHeaders({
       origin: config.baseUrl,
@@ -175,11 +182,12 @@ function jsonRequest(config: UpstreamConfig, session: PooledSession, path: strin
       requestId: clock.uuid(),
       nowMs: clock.nowMs(),
       accept: 'application/json, text/plain, */*',
-      contentType: false,
+      contentType: body !== undefined,
       cookie: Object.entries(cookies)
         .map(([k, v]) => `${k}=${v}`)
         .join('; '),
     }),
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   };
 }
 
@@ -191,20 +199,22 @@ export class UpstreamCallError extends Error {
   }
 }
 
-async function getJson(
+/** Sends a JSON call and returns the parsed answer; rejects with `UpstreamCallError`. */
+export async function callJson(
   config: UpstreamConfig,
   session: PooledSession,
   path: string,
   endpoint: string,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; method?: string; body?: unknown; record?: boolean } = {},
 ): Promise<unknown> {
-  const exchange = await sendRequest(jsonRequest(config, session, path), {
+  const { signal } = options;
+  const exchange = await sendRequest(jsonRequest(config, session, path, options.method, options.body), {
     ...timeouts(config),
     endpoint,
     totalTimeoutMs: config.connectTimeoutMs + config.idleTimeoutMs,
     ...(signal ? { signal } : {}),
   });
-  config.record?.(exchange);
+  if (options.record !== false) config.record?.(exchange);
   const failure = classifyResponse(exchange.response, exchange.error);
   if (failure) throw new UpstreamCallError(failure);
   const json = parseJson(exchange.response?.body);
@@ -219,7 +229,7 @@ async function getJson(
 
 /** `GET /api/models` with a session's headers; rejects with `UpstreamCallError`. */
 export async function fetchUpstreamModels(config: UpstreamConfig, session: PooledSession): Promise<ModelEntry[]> {
-  const value = await getJson(config, session, '/api/models', 'models');
+  const value = await callJson(config, session, '/api/models', 'models');
   const parsed = modelsResponseSchema.safeParse(value);
   if (!parsed.success)
     throw new UpstreamCallError({
@@ -237,7 +247,7 @@ export async function checkUpstreamSession(
   signal?: AbortSignal,
 ): Promise<UpstreamFailure | undefined> {
   try {
-    const value = await getJson(config, session, '/api/v1/auths/', 'auths.me', signal);
+    const value = await callJson(config, session, '/api/v1/auths/', 'auths.me', signal ? { signal } : {});
     // Only `role` matters: the check is whether the token is accepted, not what the profile holds.
     if (!authsMeResponseSchema.pick({ role: true }).safeParse(value).success) {
       return {

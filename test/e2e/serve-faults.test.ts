@@ -136,7 +136,14 @@ describe('serve maps every simulator fault for the SDK', () => {
     // The server is still healthy; the next request works unless the session is resting.
     expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
     // After an auth failure (the bare 403 reads as one today) or a quota, the session rests.
-    if (fault !== 'expired-token' && fault !== 'rate-limited' && fault !== 'forbidden') {
+    if (fault === 'captcha') {
+      // A captcha sets the only account aside until it is solved (issue 17): nothing is sent upstream.
+      const next = await sdk.chat.completions
+        .create({ model: 'qwen3-max', messages: [{ role: 'user', content: 'after the fault' }] })
+        .catch((e: unknown) => e);
+      expect(next).toBeInstanceOf(OpenAI.APIError);
+      expect(next).toMatchObject({ status: 503, code: 'no_session_available' });
+    } else if (fault !== 'expired-token' && fault !== 'rate-limited' && fault !== 'forbidden') {
       const next = await sdk.chat.completions.create({
         model: 'qwen3-max',
         messages: [{ role: 'user', content: 'after the fault' }],
