@@ -14,7 +14,7 @@ import { ProbeError, isProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { readCapture } from '../exchange/capture-reader.js';
 import { diffCaptures } from '../diff/diff-captures.js';
-import { parseRequestInput } from '../diff/read-request-input.js';
+import { parseRequestInput } from '../exchange/formats/read-request-input.js';
 import { REPORT_FORMATS, renderDiff, reportFormatFor, type ReportFormat } from '../report/render-diff.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
 

@@ -4,8 +4,8 @@
  * backslash-newline continuations) and the options that shape a request; other options are noted
  * and ignored. It never runs anything and never reads files (`-d @file` is refused with a hint).
  */
-import { ProbeError } from '../exchange/errors.js';
-import type { ExchangeRequest, Header } from '../exchange/exchange.js';
+import { ProbeError } from '../errors.js';
+import type { ExchangeRequest, Header } from '../exchange.js';
 
 /** A parsed curl command: the request plus what was ignored. */
 export interface CurlRequest {
