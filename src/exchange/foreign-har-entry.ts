@@ -58,7 +58,11 @@ function adaptPostData(postData: HarPostData, sideFiles: SideFiles | undefined) 
       missing: false,
     };
   }
-  if ((postData.text === undefined || postData.text === '') && Array.isArray(postData.params) && postData.params.length > 0) {
+  if (
+    (postData.text === undefined || postData.text === '') &&
+    Array.isArray(postData.params) &&
+    postData.params.length > 0
+  ) {
     const text = postData.params
       .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(p.value ?? '')}`)
       .join('&');

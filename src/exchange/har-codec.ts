@@ -93,7 +93,8 @@ export function exchangeToHarEntry(ex: Exchange): HarEntry {
   if (ex.error !== undefined) entry._error = { code: ex.error.code, message: ex.error.message };
   if (ex.toolFields?.resourceType !== undefined) entry._resourceType = ex.toolFields.resourceType;
   if (ex.toolFields?.initiator !== undefined) entry._initiator = ex.toolFields.initiator;
-  if (ex.toolFields?.transferSize !== undefined && ex.response) entry.response._transferSize = ex.toolFields.transferSize;
+  if (ex.toolFields?.transferSize !== undefined && ex.response)
+    entry.response._transferSize = ex.toolFields.transferSize;
   return entry;
 }
 

@@ -44,7 +44,10 @@ function readBounded(buffer: Buffer, offset: number, limit: number): { value: Tn
   const start = colon + 1;
   const typeAt = start + length;
   if (typeAt >= limit)
-    throw new TnetstringError(offset, `a value of ${length} bytes runs past the end of ${limit === buffer.length ? 'the file' : 'its container'}`);
+    throw new TnetstringError(
+      offset,
+      `a value of ${length} bytes runs past the end of ${limit === buffer.length ? 'the file' : 'its container'}`,
+    );
   return { value: decodePayload(buffer, start, typeAt), end: typeAt + 1 };
 }
 
@@ -75,7 +78,7 @@ function decodePayload(buffer: Buffer, start: number, typeAt: number): TnetValue
       return null;
     case ']': {
       const items: TnetValue[] = [];
-      for (let at = start; at < typeAt; ) {
+      for (let at = start; at < typeAt;) {
         const item = readBounded(buffer, at, typeAt);
         items.push(item.value);
         at = item.end;
@@ -84,7 +87,7 @@ function decodePayload(buffer: Buffer, start: number, typeAt: number): TnetValue
     }
     case '}': {
       const dict: { [key: string]: TnetValue } = {};
-      for (let at = start; at < typeAt; ) {
+      for (let at = start; at < typeAt;) {
         const key = readBounded(buffer, at, typeAt);
         if (typeof key.value !== 'string' && !Buffer.isBuffer(key.value))
           throw new TnetstringError(at, 'a dictionary key is not a string');

@@ -52,7 +52,8 @@ export function readZip(bytes: Buffer): ZipFile[] {
         if (flags & 0x1) throw new ZipError(`${name} is encrypted`);
         if (localOffset + 30 > bytes.length || bytes.readUInt32LE(localOffset) !== LOCAL_FILE_HEADER)
           throw new ZipError(`${name}: local header is damaged (byte ${localOffset})`);
-        const dataStart = localOffset + 30 + bytes.readUInt16LE(localOffset + 26) + bytes.readUInt16LE(localOffset + 28);
+        const dataStart =
+          localOffset + 30 + bytes.readUInt16LE(localOffset + 26) + bytes.readUInt16LE(localOffset + 28);
         if (dataStart + compressedSize > bytes.length) throw new ZipError(`${name} is cut short`);
         const data = bytes.subarray(dataStart, dataStart + compressedSize);
         if (method === 0) return Buffer.from(data);
