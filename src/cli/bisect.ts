@@ -14,6 +14,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import { resolveCredentials } from '../client/credentials.js';
 import { normaliseTarget } from '../client/target.js';
+import { restoreRemovedCredentials } from '../client/restore-credentials.js';
 import type { BisectPlan, FindingChange } from '../bisect/bisect-captures.js';
 import { planCaptures } from '../bisect/bisect-captures.js';
 import type { BisectResult } from '../bisect/bisect-result.js';
@@ -80,8 +81,7 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     );
   if (args.delay !== undefined && (!Number.isFinite(args.delay) || args.delay < 0))
     throw new ProbeError('E_USAGE', '--delay takes milliseconds, 0 or more');
-  const good = await readDiffInput(args.good, 'GOOD', io);
-  const bad = await readDiffInput(args.bad, 'BAD', io);
+  const read = { good: await readDiffInput(args.good, 'GOOD', io), bad: await readDiffInput(args.bad, 'BAD', io) };
   const credentials = await resolveCredentials({
     target,
     token: args.token,
@@ -90,6 +90,9 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
+  // A sanitized DevTools export lost its credentials: the session's are sent in their place.
+  const good = restoreRemovedCredentials(read.good, credentials.token);
+  const bad = restoreRemovedCredentials(read.bad, credentials.token);
   const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
   const result = await runBisectPlan(plan, [...good, ...bad], {
     target,

@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import { openCaptureWriter, type CaptureWriter } from '../exchange/capture-writer.js';
-import { readCapture } from '../exchange/capture-reader.js';
+import { readCaptureInput } from '../client/read-capture-input.js';
+import { restoreRemovedCredentials } from '../client/restore-credentials.js';
 import { resolveCredentials } from '../client/credentials.js';
 import { describeTransportError, normaliseTarget } from '../client/target.js';
 import { replayCapture, type ReplayResult, type ReplayTurn } from '../replay/replay-capture.js';
@@ -61,8 +62,8 @@ export async function replay(
   const signal = terminal.signal;
   const target = normaliseTarget(args.target);
   const overrides = (args.set ?? []).map(parseOverride);
-  const capture = await readCapture(args.capture);
-  for (const problem of capture.meta.problems) io.err(`note: ${args.capture}: ${problem}`);
+  const capture = await readCaptureInput(args.capture);
+  for (const note of capture.notes) io.err(`note: ${note}`);
   const credentials = await resolveCredentials({
     target,
     token: args.token,
@@ -71,6 +72,8 @@ export async function replay(
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
+  // A sanitized DevTools export lost its credentials: the session's are sent in their place.
+  const exchanges = restoreRemovedCredentials(capture.exchanges, credentials.token);
   let writer: CaptureWriter | undefined;
   if (args.out) {
     await mkdir(dirname(args.out), { recursive: true });
@@ -86,7 +89,7 @@ export async function replay(
   const timeoutMs = (args.timeout ?? 180) * 1000;
   let result: ReplayResult;
   try {
-    result = await replayCapture(capture.exchanges, {
+    result = await replayCapture(exchanges, {
       target,
       token: credentials.token,
       cookies: credentials.cookies,
@@ -101,7 +104,7 @@ export async function replay(
       onTurnStart: (n, total, exchange) =>
         io.err(
           `replaying ${total > 1 ? `${n + 1}/${total}: ` : ''}${exchange.request.method} ` +
-            `${new URL(exchange.request.url).pathname} (entry ${capture.exchanges.indexOf(exchange)})`,
+            `${new URL(exchange.request.url).pathname} (entry ${exchanges.indexOf(exchange)})`,
         ),
       onUpdate: (update) => live?.onUpdate(update),
       onExchange: (exchange) => {

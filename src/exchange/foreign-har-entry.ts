@@ -97,7 +97,7 @@ function decodedText<T extends { text?: string; encoding?: string }>(holder: T, 
   const body = bodyFromBytes(bytes);
   if (body.bodyEncoding === 'base64') return holder;
   // UTF-8 that is not a textual type (an image that happens to decode) stays base64.
-  if (!isTextualType(mimeType) && /[\u0000-\u0008\u000e-\u001f]/.test(body.body)) return holder;
+  if (!isTextualType(mimeType) && hasControlCharacters(body.body)) return holder;
   const { encoding, ...rest } = holder;
   void encoding;
   return { ...rest, text: body.body } as T;
@@ -108,4 +108,13 @@ function withoutText<T extends { text?: string }>(holder: T): T {
   const { text, ...rest } = holder;
   void text;
   return rest as T;
+}
+
+/** C0 controls other than tab, newline, carriage return: a sign of bytes that are not text. */
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return true;
+  }
+  return false;
 }

@@ -29,7 +29,7 @@ type Dict = { [key: string]: TnetValue };
 /** The zstd frame magic: newer mitmproxy also reads (and may be given) zstd-compressed flow files. */
 export const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
-/** Reads every flow of a flow file. Throws ProbeError `E_CAPTURE_FORMAT` naming the byte or flow where reading stopped. */
+/** Reads every flow of a flow file. Throws ProbeError `E_CAPTURE_FORMAT` naming the byte and flow where it stopped. */
 export function readMitmproxyFlows(bytes: Buffer): MitmproxyFlows {
   const exchanges: Exchange[] = [];
   const notes: string[] = [];
