@@ -12,8 +12,7 @@ function dump(value: V): Buffer {
   const frame = (payload: Buffer, type: string) =>
     Buffer.concat([Buffer.from(`${payload.length}:`), payload, Buffer.from(type)]);
   if (value === null) return frame(Buffer.alloc(0), '~');
-  if (typeof value === 'number')
-    return frame(Buffer.from(String(value)), Number.isInteger(value) ? '#' : '^');
+  if (typeof value === 'number') return frame(Buffer.from(String(value)), Number.isInteger(value) ? '#' : '^');
   if (typeof value === 'string') return frame(Buffer.from(value), ';');
   if (Buffer.isBuffer(value)) return frame(value, ',');
   if (Array.isArray(value)) return frame(Buffer.concat(value.map(dump)), ']');

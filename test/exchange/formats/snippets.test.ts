@@ -105,11 +105,11 @@ describe('PowerShell snippets', () => {
   });
 
   it('names the line of a string that never closes', () => {
-    expect(() => parsePowerShellSnippet('Invoke-WebRequest -Uri "https://x\n-Method "GET"\n-Headers @{\n"a"="b')).toThrow(
-      /PowerShell snippet, line \d+: /,
-    );
-    expect(() => parsePowerShellSnippet('$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession')).toThrow(
-      /no Invoke-WebRequest/,
-    );
+    expect(() =>
+      parsePowerShellSnippet('Invoke-WebRequest -Uri "https://x\n-Method "GET"\n-Headers @{\n"a"="b'),
+    ).toThrow(/PowerShell snippet, line \d+: /);
+    expect(() =>
+      parsePowerShellSnippet('$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession'),
+    ).toThrow(/no Invoke-WebRequest/);
   });
 });

@@ -9,7 +9,12 @@ describe('zip archives', () => {
   it("reads Playwright's recordHar zip: har.har and its body files, deflated", () => {
     const files = readZip(readFileSync(resolve(FOREIGN, 'playwright/attach-good.zip')));
     expect(files.map((f) => f.name)).toContain('har.har');
-    const har = JSON.parse(files.find((f) => f.name === 'har.har')!.read().toString('utf8'));
+    const har = JSON.parse(
+      files
+        .find((f) => f.name === 'har.har')!
+        .read()
+        .toString('utf8'),
+    );
     expect(har.log.entries).toHaveLength(3);
     const bodies = files.filter((f) => f.name !== 'har.har');
     expect(bodies.length).toBeGreaterThan(0);
