@@ -3,7 +3,9 @@
  * a DevTools snippet ("Copy as cURL", fetch, PowerShell) holds only the completion, whose chat id the
  * target no longer knows (or never knew). Then the chat is created the way the web client does it,
  * from the completion's own origin, headers and model: without it every send of a snippet would fail
- * with "Chat not found", whatever was in the request.
+ * with "Chat not found", whatever was in the request. A recorded capture without chats/new (a
+ * library that made up its chat id, with the answer it got) is left as it was: the made-up id is
+ * what that sender did, and resends keep doing it.
  */
 import type { Exchange, ExchangeRequest } from '../exchange/exchange.js';
 import { isJsonObject, parseJsonText } from '../common/index.js';
@@ -12,14 +14,14 @@ import { isJsonObject, parseJsonText } from '../common/index.js';
 const NOT_FOR_CHATS_NEW = new Set(['content-length', 'accept', 'referer', 'x-accel-buffering', 'host']);
 
 /**
- * The captured chats/new request, else one derived from the first v2 completion that names a chat;
- * undefined when neither is there (the request then keeps a made-up chat id).
+ * The captured chats/new request, else one derived from the first pasted v2 completion (a request
+ * without a recorded answer); undefined otherwise (the request then keeps a made-up chat id).
  */
 export function chatTemplate(exchanges: readonly Exchange[]): ExchangeRequest | undefined {
   const captured = exchanges.find((e) => e.endpoint === 'chats.new')?.request;
   if (captured) return captured;
-  const completion = exchanges.find((e) => e.endpoint === 'chat.completions');
-  return completion ? derivedChatRequest(completion.request) : undefined;
+  const pasted = exchanges.find((e) => e.endpoint === 'chat.completions' && !e.response && !e.error);
+  return pasted ? derivedChatRequest(pasted.request) : undefined;
 }
 
 /** A chats/new the web client (2025-10 era) would send before this completion. */

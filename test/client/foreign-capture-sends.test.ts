@@ -52,10 +52,16 @@ describe('resending a foreign capture', () => {
     expect(JSON.parse(chat.body!)).toMatchObject({ models: ['qwen3-max'], chat_type: 't2t', chat_mode: 'normal' });
   });
 
-  it('prefers a captured chats/new, and derives none without a v2 completion', () => {
+  it('prefers a captured chats/new, and derives none without a pasted v2 completion', () => {
     const captured = { ...completion, url: 'https://x/api/v2/chats/new' };
     expect(chatTemplate([exchange(completion, 'chat.completions'), exchange(captured, 'chats.new')])).toBe(captured);
+    expect(chatTemplate([exchange(completion, 'chat.completions')])?.url).toBe(
+      'https://127.0.0.1:8443/api/v2/chats/new',
+    );
     expect(chatTemplate([exchange(completion, 'chat.completions.v1')])).toBeUndefined();
+    // A recorded library turn that made up its chat id keeps doing so.
+    const answered = { ...exchange(completion, 'chat.completions'), response: { status: 200, headers: [] } };
+    expect(chatTemplate([answered])).toBeUndefined();
     expect(derivedChatRequest({ ...completion, body: 'not json' })).toBeUndefined();
   });
 
