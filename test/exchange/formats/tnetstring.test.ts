@@ -21,7 +21,7 @@ function dump(value: TnetValue): Buffer {
   return frame(Buffer.concat(Object.entries(value).flatMap(([k, v]) => [dump(k), dump(v)])), '}');
 }
 
-const tnetValue: fc.Arbitrary<TnetValue> = fc.letrec((tie) => ({
+const tnetValue = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
     fc.constant(null),
@@ -33,7 +33,7 @@ const tnetValue: fc.Arbitrary<TnetValue> = fc.letrec((tie) => ({
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 4 }),
   ),
-})).value;
+})).value as fc.Arbitrary<TnetValue>;
 
 describe('tnetstrings', () => {
   it('reads back whatever the writer wrote, and ends where the value ends', () => {
