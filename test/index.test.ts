@@ -7,6 +7,8 @@ describe('the library entry point', () => {
     expect(
       [
         qwenProbe.readCapture,
+        qwenProbe.readAnyCapture,
+        qwenProbe.client.readCaptureInput,
         qwenProbe.openCaptureWriter,
         qwenProbe.ProbeError,
         qwenProbe.upstream.readQwenStream,
@@ -23,7 +25,7 @@ describe('the library entry point', () => {
         qwenProbe.proxy.startProxyServer,
         qwenProbe.simulator.startSimulator,
       ].map(offered),
-    ).toEqual(Array(16).fill('function'));
+    ).toEqual(Array(18).fill('function'));
   });
 
   it('offers the bisect of two captures and the investigation workflow, but not the bench baseline', () => {

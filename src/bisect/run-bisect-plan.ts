@@ -9,7 +9,8 @@
  */
 import type { Credentials } from '../client/credentials.js';
 import { createRequestProber } from '../client/probe-request.js';
-import type { Exchange, ExchangeRequest } from '../exchange/exchange.js';
+import { chatTemplate } from '../client/chat-template.js';
+import type { Exchange } from '../exchange/exchange.js';
 import { bisectPlan, type BisectPlan, type FindingChange } from './bisect-captures.js';
 import type { BisectResult } from './bisect-result.js';
 import type { BisectProgress } from './probe-runner.js';
@@ -37,13 +38,8 @@ export interface LiveBisectOptions {
   readonly onExchange?: ((exchange: Exchange) => void) | undefined;
 }
 
-/**
- * The captured `chats/new` request that gives each probe a fresh chat, from whichever capture holds
- * one; undefined when none does (the request then keeps a made-up chat id).
- */
-export function chatTemplate(exchanges: readonly Exchange[]): ExchangeRequest | undefined {
-  return exchanges.find((e) => e.endpoint === 'chats.new')?.request;
-}
+/** The `chats/new` request that gives each probe a fresh chat (client/chat-template.ts). */
+export { chatTemplate };
 
 /** Bisects a plan against a live target; `exchanges` are both captures. Never throws for a verdict. */
 export async function runBisectPlan(

@@ -12,6 +12,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import { resolveCredentials } from '../client/credentials.js';
 import { normaliseTarget } from '../client/target.js';
+import { restoreRemovedCredentials } from '../client/restore-credentials.js';
 import type { BisectPlan, FindingChange } from '../bisect/bisect-captures.js';
 import { planCaptures } from '../bisect/bisect-captures.js';
 import type { BisectResult } from '../bisect/bisect-result.js';
@@ -102,10 +103,8 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     checkBisectOut(args.out);
     await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
   }
-  const good = await readDiffInput(args.good, 'GOOD', io);
-  const bad = await readDiffInput(args.bad, 'BAD', io);
-  if (args.endpoint !== undefined) checkEndpoint(args.endpoint, [...good, ...bad]);
-  const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
+  const read = { good: await readDiffInput(args.good, 'GOOD', io), bad: await readDiffInput(args.bad, 'BAD', io) };
+  if (args.endpoint !== undefined) checkEndpoint(args.endpoint, [...read.good, ...read.bad]);
   const credentials = await resolveCredentials({
     target,
     token: args.token,
@@ -118,6 +117,10 @@ export async function bisect(args: BisectArgs, io: CommandIo = processIo, signal
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
+  // A sanitized DevTools export lost its credentials: the session's are sent in their place.
+  const good = restoreRemovedCredentials(read.good, credentials.token);
+  const bad = restoreRemovedCredentials(read.bad, credentials.token);
+  const { plan } = planCaptures(good, bad, { endpoint: args.endpoint });
   const result = await runBisectPlan(plan, [...good, ...bad], {
     target,
     credentials,

@@ -7,13 +7,11 @@
  * Exit codes: 0 the requests match modulo volatile values; 1 they differ (or nothing could be
  * paired); 2 bad input (unreadable file, invalid JSON or HAR, empty capture, bad flags).
  */
-import { open, readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { ProbeError, isProbeError } from '../exchange/errors.js';
+import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
-import { readCapture } from '../exchange/capture-reader.js';
 import { diffCaptures } from '../diff/diff-captures.js';
-import { parseRequestInput } from '../diff/read-request-input.js';
+import { parseCaptureInput, readCaptureInput } from '../client/read-capture-input.js';
 import { REPORT_FORMATS, renderDiff, reportFormatFor, type ReportFormat } from '../report/render-diff.js';
 import { processIo, reportError, runCommand, type CommandIo } from './run-command.js';
 import { checkOutputPath, writeFileAtomic } from '../exchange/output-file.js';
@@ -35,73 +33,24 @@ export interface DiffArgs {
   readonly overwrite?: boolean;
 }
 
-/** Request files (not HAR) larger than this are refused: a pasted request is never this big. */
-const MAX_REQUEST_FILE_BYTES = 64 * 1024 * 1024;
-
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks);
 }
 
-function decode(bytes: Buffer, label: string): string {
-  // NUL bytes do not occur in HAR, JSON or a command line: this is some binary file.
-  if (bytes.subarray(0, 4096).includes(0))
-    throw new ProbeError(
-      'E_INPUT',
-      `${label} is a binary file, not a HAR capture, a JSON request or a curl command line`,
-    );
-  return bytes.toString('utf8');
-}
-
-/** Reads GOOD or BAD: inline curl, `-` (stdin), a HAR file, or a request file. */
+/**
+ * Reads GOOD or BAD: inline curl, `-` (stdin), or a capture file in any format `readCaptureInput`
+ * reads (HAR of any tool, zip, mitmproxy flows, DevTools snippets, JSON requests).
+ */
 export async function readDiffInput(arg: string, label: string, io: CommandIo): Promise<Exchange[]> {
-  let exchanges: Exchange[];
-  if (/^\s*curl\s/.test(arg)) {
-    exchanges = report(parseRequestInput(arg, label), io);
-  } else if (arg === stdinMarker || arg === STDIN_ARGUMENT) {
-    exchanges = report(parseRequestInput(decode(await readStdin(), label), label), io);
-  } else {
-    const name = `${label} (${arg})`;
-    try {
-      const handle = await open(arg, 'r');
-      try {
-        const { bytesRead, buffer } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-        const head = buffer.subarray(0, bytesRead);
-        const { size } = await handle.stat();
-        const harLike = /^\uFEFF?\s*\{\s*"log"\s*:/.test(head.toString('utf8'));
-        if (!harLike && size > MAX_REQUEST_FILE_BYTES)
-          throw new ProbeError(
-            'E_INPUT',
-            `${name} is ${size} bytes and not a HAR capture; a request file is never this large`,
-          );
-        if (harLike) {
-          const capture = await readCapture(arg);
-          for (const problem of capture.meta.problems) io.err(`note: ${name}: ${problem}`);
-          exchanges = capture.exchanges;
-        } else exchanges = report(parseRequestInput(decode(await readFile(arg), name), name), io);
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      if (isProbeError(error)) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ProbeError(
-        'E_INPUT',
-        code === 'ENOENT'
-          ? `${name}: no such file`
-          : code === 'EISDIR'
-            ? `${name} is a directory`
-            : `${name}: ${(error as Error).message}`,
-      );
-    }
-  }
-  if (exchanges.length === 0) throw new ProbeError('E_INPUT', `${label} holds no exchanges: nothing to compare`);
-  return exchanges;
-}
-
-function report(input: ReturnType<typeof parseRequestInput>, io: CommandIo): Exchange[] {
+  const input = /^\s*curl\s/.test(arg)
+    ? await parseCaptureInput(Buffer.from(arg), label)
+    : arg === stdinMarker || arg === STDIN_ARGUMENT
+      ? await parseCaptureInput(await readStdin(), label)
+      : await readCaptureInput(arg, `${label} (${arg})`);
   for (const note of input.notes) io.err(`note: ${note}`);
+  if (input.exchanges.length === 0) throw new ProbeError('E_INPUT', `${label} holds no exchanges: nothing to compare`);
   return input.exchanges;
 }
 

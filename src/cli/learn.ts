@@ -9,8 +9,8 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
-import { streamCapture } from '../exchange/capture-reader.js';
 import { checkOutputPath } from '../exchange/output-file.js';
+import { streamCaptureInput } from '../client/read-capture-input.js';
 import {
   PROTOCOL_FILES,
   ProtocolLearner,
@@ -41,7 +41,7 @@ async function learnCaptures(paths: readonly string[], io: CommandIo): Promise<L
   const learner = new ProtocolLearner();
   for (const path of paths) {
     learner.addCapture(path);
-    const stream = streamCapture(path);
+    const stream = streamCaptureInput(path);
     for await (const exchange of stream) learner.add(exchange);
     for (const problem of stream.meta.problems) io.err(`note: ${path}: ${problem}`);
   }

@@ -10,8 +10,8 @@
 import { open, stat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError, isProbeError } from '../exchange/errors.js';
-import { streamCapture } from '../exchange/capture-reader.js';
 import { checkOutputPath, writeFileAtomic } from '../exchange/output-file.js';
+import { streamCaptureInput } from '../client/read-capture-input.js';
 import {
   PROTOCOL_FILES,
   ProtocolLearner,
@@ -51,7 +51,7 @@ async function head(path: string): Promise<string> {
 async function learnFrom(path: string, io: CommandIo): Promise<LearntProtocol> {
   const learner = new ProtocolLearner();
   learner.addCapture(path);
-  const stream = streamCapture(path);
+  const stream = streamCaptureInput(path);
   for await (const exchange of stream) learner.add(exchange);
   for (const problem of stream.meta.problems) io.err(`note: ${path}: ${problem}`);
   const protocol = learner.result();
@@ -109,7 +109,7 @@ export async function lint(args: LintArgs, io: CommandIo = processIo): Promise<n
   if (args.out !== undefined) await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
   const protocol = await loadAgainst(args.against, io);
   const linter = new CaptureLinter(protocol);
-  const stream = streamCapture(args.capture);
+  const stream = streamCaptureInput(args.capture);
   try {
     for await (const exchange of stream) linter.add(exchange);
   } catch (error) {

@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
 import { openCaptureWriter, type CaptureWriter } from '../exchange/capture-writer.js';
-import { readCapture } from '../exchange/capture-reader.js';
+import { readCaptureInput } from '../client/read-capture-input.js';
+import { restoreRemovedCredentials } from '../client/restore-credentials.js';
 import { resolveCredentials } from '../client/credentials.js';
 import { describeTransportError, normaliseTarget } from '../client/target.js';
 import { replayCapture, selectEntries, type ReplayResult, type ReplayTurn } from '../replay/replay-capture.js';
@@ -100,8 +101,8 @@ export async function replay(
   const redacted = redactionChoice(args);
   if (args['keep-secrets'] && !args.out) throw new ProbeError('E_USAGE', '--keep-secrets is about the --out capture');
   if (args.out) await checkOutputPath(args.out, { flag: '--out', overwrite: args.overwrite });
-  const capture = await readCapture(args.capture);
-  for (const problem of capture.meta.problems) io.err(`note: ${args.capture}: ${problem}`);
+  const capture = await readCaptureInput(args.capture);
+  for (const note of capture.notes) io.err(`note: ${note}`);
   // Checked before signing in: a bad --entry must not cost a sign-in.
   selectEntries(capture.exchanges, {
     ...(args.entry !== undefined ? { entry: args.entry } : {}),
@@ -119,6 +120,8 @@ export async function replay(
     useEnv: true,
   });
   for (const warning of credentials.warnings) io.err(`warning: ${warning}`);
+  // A sanitized DevTools export lost its credentials: the session's are sent in their place.
+  const exchanges = restoreRemovedCredentials(capture.exchanges, credentials.token);
   let writer: CaptureWriter | undefined;
   if (args.out) {
     await mkdir(dirname(args.out), { recursive: true });
@@ -138,7 +141,7 @@ export async function replay(
   let chatRequest: ExchangeRequest | undefined;
   let result: ReplayResult;
   try {
-    result = await replayCapture(capture.exchanges, {
+    result = await replayCapture(exchanges, {
       target,
       token: credentials.token,
       cookies: credentials.cookies,

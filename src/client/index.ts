@@ -11,3 +11,6 @@ export * from './build-shape-requests.js';
 export * from './describe-exchange.js';
 export * from './probe-refresh.js';
 export * from './probe-request.js';
+export * from './read-capture-input.js';
+export { derivedChatRequest } from './chat-template.js';
+export * from './restore-credentials.js';

@@ -59,9 +59,11 @@ export function needsChat(
 
 /**
  * Headers a resend must not carry as captured: `Host` names the capture's server, not the target
- * (undici derives it from the URL when absent), and `Accept-Encoding` would ask for a compressed
- * body that the net layer records as bytes without decoding, so the oracle could not read it.
+ * (undici derives it from the URL when absent), `Accept-Encoding` would ask for a compressed
+ * body that the net layer records as bytes without decoding, so the oracle could not read it, and
+ * HTTP/2 pseudo-headers (`:method`, `:authority`, `:path`, `:scheme`, in Chrome's and Firefox's HAR)
+ * are the transport's to write, from the method and URL.
  */
 export function resendHeaders(headers: readonly Header[]): Header[] {
-  return headers.filter((h) => !['host', 'accept-encoding'].includes(h.name.toLowerCase()));
+  return headers.filter((h) => !h.name.startsWith(':') && !['host', 'accept-encoding'].includes(h.name.toLowerCase()));
 }

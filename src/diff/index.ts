@@ -43,5 +43,5 @@ export {
   requestFromJson,
   type RequestInput,
   type RequestInputFormat,
-} from './read-request-input.js';
-export { parseCurl, shellWords, type CurlRequest } from './curl-command.js';
+} from '../exchange/formats/read-request-input.js';
+export { parseCurl, shellWords, type CurlRequest } from '../exchange/formats/curl-command.js';

@@ -16,6 +16,13 @@ import { CURRENT_FORMAT_VERSION, formatVersionOf, migrateHarEntry } from './har-
 import { decodeHarEntry } from './har-entry-decoder.js';
 import { HarScanner, type ScanEvent } from './har-scanner.js';
 import type { Capture, CaptureMeta } from './capture-file.js';
+import type { SideFiles } from './foreign-har-entry.js';
+
+/** How to read a HAR capture. */
+export interface CaptureReadOptions {
+  /** Where Playwright `content: 'attach'` bodies (`_file`) are: the HAR's folder, or its zip. */
+  readonly sideFiles?: SideFiles | undefined;
+}
 
 /** Log fields worth keeping; others (pages, browser) are skipped without being held in memory. */
 const LOG_FIELDS = new Set(['version', 'creator', 'comment', '_formatVersion', '_source', '_redacted']);
@@ -29,16 +36,16 @@ export interface CaptureStream extends AsyncIterable<Exchange> {
 }
 
 /** Reads a whole capture into memory. Throws ProbeError `E_CAPTURE_FORMAT` for non-HAR input. */
-export async function readCapture(path: string): Promise<Capture> {
-  const stream = streamCapture(path);
+export async function readCapture(path: string, options: CaptureReadOptions = {}): Promise<Capture> {
+  const stream = streamCapture(path, options);
   const exchanges: Exchange[] = [];
   for await (const ex of stream) exchanges.push(ex);
   return { exchanges, meta: stream.meta };
 }
 
 /** Streams the exchanges of a capture, reading the file in chunks (see `HarScanner`). */
-export function streamCapture(path: string): CaptureStream {
-  return new CaptureReader(path, () => createReadStream(path, { highWaterMark: CHUNK_BYTES }));
+export function streamCapture(path: string, options: CaptureReadOptions = {}): CaptureStream {
+  return new CaptureReader(path, () => createReadStream(path, { highWaterMark: CHUNK_BYTES }), options);
 }
 
 /**
@@ -49,8 +56,9 @@ export function streamCapture(path: string): CaptureStream {
 export function streamCaptureChunks(
   chunks: Iterable<Chunkish> | AsyncIterable<Chunkish>,
   label: string,
+  options: CaptureReadOptions = {},
 ): CaptureStream {
-  return new CaptureReader(label, () => chunks);
+  return new CaptureReader(label, () => chunks, options);
 }
 
 type Chunkish = string | Uint8Array;
@@ -71,6 +79,7 @@ class CaptureReader implements CaptureStream {
   constructor(
     private readonly path: string,
     private readonly open: () => Iterable<Chunkish> | AsyncIterable<Chunkish>,
+    private readonly options: CaptureReadOptions = {},
   ) {}
 
   get meta(): CaptureMeta {
@@ -177,7 +186,12 @@ class CaptureReader implements CaptureStream {
     const defaultSource = typeof source === 'string' ? (source as ExchangeSource) : 'browser';
     // Without a declared version, an entry with `_source` is ours and one without is foreign.
     const version = this.declaredVersion ?? (typeof entry?._source === 'string' ? CURRENT_FORMAT_VERSION : 0);
-    return this.withPath(() => decodeHarEntry(migrateHarEntry(entry, version, { index, defaultSource }), index));
+    return this.withPath(() =>
+      decodeHarEntry(
+        migrateHarEntry(entry, version, { index, defaultSource, sideFiles: this.options.sideFiles }),
+        index,
+      ),
+    );
   }
 
   private parse(json: Buffer, what: string): unknown {

@@ -7,6 +7,7 @@ export type ProbeErrorCode =
   | 'E_USAGE' // bad flags or arguments
   | 'E_INPUT' // a file or value that cannot be read or understood
   | 'E_CAPTURE_FORMAT' // a capture file that is not HAR or not ours
+  | 'E_CAPTURE' // a capture in none of the formats commands read (HAR, mitmproxy flows, curl...), or damaged
   | 'E_UPSTREAM_UNREACHABLE'
   | 'E_UPSTREAM_AUTH'
   | 'E_UPSTREAM_PROTOCOL' // the upstream said something the protocol model cannot read
@@ -23,6 +24,7 @@ const EXIT_CODES: Readonly<Partial<Record<ProbeErrorCode, number>>> = {
   E_USAGE: 2,
   E_INPUT: 2,
   E_CAPTURE_FORMAT: 2,
+  E_CAPTURE: 2,
   E_INTERRUPTED: 130,
 };
 

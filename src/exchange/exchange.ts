@@ -4,6 +4,7 @@
  *
  * On disk an Exchange is a HAR 1.2 entry (see `har-codec.ts`); our extra facts ride in `_` fields.
  */
+import type { JsonValue } from '../common/json-value.js';
 
 /** Who produced the exchange. */
 export type ExchangeSource = 'browser' | 'intercept' | 'library' | 'replay' | 'proxy' | 'simulator';
@@ -71,6 +72,20 @@ export interface ExchangeError {
   readonly message: string;
 }
 
+/**
+ * What browsers and their tools record about an exchange beyond HTTP, kept as read from their HAR
+ * files (Chrome DevTools, Playwright) and written back: which kind of resource, who started it, how
+ * many bytes crossed the network.
+ */
+export interface ToolFields {
+  /** HAR `_resourceType`: `fetch`, `xhr`, `document`, `eventsource`, ... */
+  readonly resourceType?: string;
+  /** HAR `_initiator`: Chrome's `{type, url?, stack?}` object, kept as it was. */
+  readonly initiator?: JsonValue;
+  /** HAR `response._transferSize`: bytes on the wire, headers included. */
+  readonly transferSize?: number;
+}
+
 export interface Exchange {
   readonly id: string;
   readonly source: ExchangeSource;
@@ -86,6 +101,8 @@ export interface Exchange {
   readonly response?: ExchangeResponse;
   readonly timings?: ExchangeTimings;
   readonly error?: ExchangeError;
+  /** Facts the capturing tool recorded (HAR `_resourceType`, `_initiator`, `_transferSize`). */
+  readonly toolFields?: ToolFields;
 }
 
 /** Case-insensitive lookup of the first header with this name. */

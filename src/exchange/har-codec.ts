@@ -91,6 +91,10 @@ export function exchangeToHarEntry(ex: Exchange): HarEntry {
   if (ex.notes !== undefined) entry._notes = ex.notes;
   if (ex.timings !== undefined) entry._timings = { ...ex.timings };
   if (ex.error !== undefined) entry._error = { code: ex.error.code, message: ex.error.message };
+  if (ex.toolFields?.resourceType !== undefined) entry._resourceType = ex.toolFields.resourceType;
+  if (ex.toolFields?.initiator !== undefined) entry._initiator = ex.toolFields.initiator;
+  if (ex.toolFields?.transferSize !== undefined && ex.response)
+    entry.response._transferSize = ex.toolFields.transferSize;
   return entry;
 }
 

@@ -17,7 +17,9 @@ import type {
   ExchangeTimings,
   Header,
   SseEvent,
+  ToolFields,
 } from './exchange.js';
+import type { JsonValue } from '../common/json-value.js';
 import type { HarEntry } from './har-types.js';
 
 const SOURCES: readonly ExchangeSource[] = ['browser', 'intercept', 'library', 'replay', 'proxy', 'simulator'];
@@ -54,6 +56,8 @@ export function decodeHarEntry(entry: HarEntry, index: number): Exchange {
       message: string(error['message'], at.path('entry._error.message')),
     } satisfies ExchangeError;
   }
+  const toolFields = decodeToolFields(e, response);
+  if (toolFields) ex.toolFields = toolFields;
   if (bodyInSideFile(e)) ex.tags = [...(ex.tags ?? []), 'har:body-in-side-file'];
   return ex;
 }
@@ -126,6 +130,17 @@ function decodeHeaders(value: unknown, path: string): Header[] {
     const h = object(item, `${path}[${i}]`);
     return { name: string(h['name'], `${path}[${i}].name`), value: string(h['value'], `${path}[${i}].value`) };
   });
+}
+
+/** Chrome's and Playwright's `_resourceType`, `_initiator` and `response._transferSize`, when well-formed. */
+function decodeToolFields(e: Json, response: Json | undefined): ToolFields | undefined {
+  const fields: { -readonly [K in keyof ToolFields]: ToolFields[K] } = {};
+  if (typeof e['_resourceType'] === 'string') fields.resourceType = e['_resourceType'];
+  if (e['_initiator'] !== undefined && e['_initiator'] !== null) fields.initiator = e['_initiator'] as JsonValue;
+  const transferSize = response?.['_transferSize'];
+  if (typeof transferSize === 'number' && Number.isFinite(transferSize) && transferSize >= 0)
+    fields.transferSize = transferSize;
+  return Object.keys(fields).length > 0 ? fields : undefined;
 }
 
 /** Playwright `content: 'attach'` keeps bodies in side files; say so rather than show "no body". */

@@ -9,6 +9,7 @@
 import { ProbeError } from './errors.js';
 import type { ExchangeError, ExchangeSource, ExchangeTimings } from './exchange.js';
 import type { HarEntry, HarLog } from './har-types.js';
+import { adaptForeignEntry, type SideFiles } from './foreign-har-entry.js';
 
 /** The format version this code writes. */
 export const CURRENT_FORMAT_VERSION = 1;
@@ -19,6 +20,8 @@ export interface MigrationContext {
   readonly index: number;
   /** Source to give entries that carry none (`log._source`, else `browser`). */
   readonly defaultSource: ExchangeSource;
+  /** Where Playwright's `_file` bodies are (the folder or zip of the HAR); unresolved without. */
+  readonly sideFiles?: SideFiles | undefined;
 }
 
 /** One step: from version `from` to `from + 1`. */
@@ -33,11 +36,13 @@ export interface MigrationStep {
 export const MIGRATIONS: readonly MigrationStep[] = [
   {
     from: 0,
-    explain: 'a HAR from another tool gets an id from its position, a default source, its timings and its failure text',
-    entry: (entry, { index, defaultSource }) => {
+    explain:
+      'a HAR from another tool gets an id from its position, a default source, its timings and its failure text; ' +
+      'side-file bodies are read, base64 text bodies decoded, form params become the body',
+    entry: (entry, { index, defaultSource, sideFiles }) => {
       if (typeof entry._source === 'string') return entry; // already ours (a v1 entry in an unversioned log)
       const migrated: HarEntry = {
-        ...entry,
+        ...adaptForeignEntry(entry, sideFiles),
         _id: typeof entry._id === 'string' ? entry._id : `har-${index + 1}`,
         _source: defaultSource,
       };

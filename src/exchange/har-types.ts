@@ -9,6 +9,7 @@
  * - on the request's `postData`: `_encoding: 'base64'` (HAR 1.2 defines `encoding` only on `content`);
  * - on the log: `_formatVersion`, `_source` (default source of entries), `_redacted`.
  */
+import type { JsonValue } from '../common/json-value.js';
 import type { Chunk, ExchangeError, ExchangeSource, ExchangeTimings, SseEvent } from './exchange.js';
 
 /** A name/value pair: headers, query parameters. */
@@ -91,6 +92,8 @@ export interface HarResponse {
   _error?: string | null;
   /** Playwright: failure text of a request that got no response. */
   _failureText?: string | null;
+  /** Chrome DevTools: bytes on the wire (kept as `Exchange.toolFields.transferSize`). */
+  _transferSize?: number;
   comment?: string;
 }
 
@@ -127,6 +130,10 @@ export interface HarEntry {
   /** Ours: the Exchange timings verbatim; HAR timings cannot say "absent" for send/wait/receive. */
   _timings?: ExchangeTimings;
   _error?: ExchangeError;
+  /** Chrome DevTools, Playwright: `fetch`, `xhr`, `document`, ... (kept as `Exchange.toolFields`). */
+  _resourceType?: string;
+  /** Chrome DevTools: who started the request (kept as `Exchange.toolFields`). */
+  _initiator?: JsonValue;
 }
 
 /** The tool that wrote the file (also the shape of `log.browser`). */

@@ -34,6 +34,18 @@ export {
 } from './capture-file.js';
 export { openCaptureWriter, type CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 export { readCapture, streamCapture, streamCaptureChunks, type CaptureStream } from './capture-reader.js';
+export {
+  CREDENTIALS_REMOVED_TAG,
+  parseAnyCapture,
+  readAnyCapture,
+  streamAnyCapture,
+  type AnyCaptureOptions,
+  type CaptureFormat,
+  type CaptureInput,
+  type EndpointClassifier,
+} from './read-any-capture.js';
+export { readMitmproxyFlows, type MitmproxyFlows } from './formats/mitmproxy-flows.js';
+export type { SideFiles } from './foreign-har-entry.js';
 export { HarScanner, type ScanEvent, type ScanOutcome } from './har-scanner.js';
 export { createRedactor, redactExchange, type RedactOptions, type Redactor } from './redact.js';
 export {

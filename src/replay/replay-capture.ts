@@ -11,6 +11,7 @@ import { chatIdValues } from '../client/probe-refresh.js';
 import { sendFresh, type FreshSendOptions, type RequestVerdict } from '../client/probe-request.js';
 import { QwenStreamReader } from '../upstream/stream-reader.js';
 import type { QwenStreamUpdate, QwenUsage } from '../upstream/stream-types.js';
+import { chatTemplate } from '../client/chat-template.js';
 import { applyOverrides, replacePrompt, type FieldOverride } from './field-override.js';
 
 /** Which captured exchanges to replay. */
@@ -92,7 +93,7 @@ export function selectEntries(exchanges: readonly Exchange[], selection: ReplayS
 /** Replays the selected exchanges in order; see the module comment. Upstream failures are results, not errors. */
 export async function replayCapture(exchanges: readonly Exchange[], options: ReplayOptions): Promise<ReplayResult> {
   const entries = selectEntries(exchanges, options);
-  const chatRequest = exchanges.find((e) => e.endpoint === 'chats.new')?.request;
+  const chatRequest = chatTemplate(exchanges);
   /** Captured chat id → the fresh chat and its last response id. */
   const chats = new Map<string, { chatId: string; parentId: string | null }>();
   const turns: ReplayTurn[] = [];

@@ -4,7 +4,7 @@
  * the library at work (step "load"). Either way they come with their answers, and the last completion
  * says how the library's request failed.
  */
-import { readCapture } from '../exchange/capture-reader.js';
+import { readCaptureInput } from '../client/read-capture-input.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { runShapeTurn } from '../client/run-shape.js';
 import type { LibraryFailure } from '../report/investigation-model.js';
@@ -48,7 +48,7 @@ export async function loadLibraryRequests(
   onEvent?: InvestigationListener | undefined,
 ): Promise<LibraryRequests> {
   const exchanges = await runStep("load the library's requests", onEvent, async () => {
-    const capture = await readCapture(path);
+    const capture = await readCaptureInput(path);
     return { value: capture.exchanges, detail: `${capture.exchanges.length} exchanges from ${path}` };
   });
   endStep(onEvent, 'send them and record the failure', 'skipped', "the capture already holds the library's responses");

@@ -144,3 +144,17 @@ describe('qwen-probe diff', () => {
     expect(bad.stderr.trim()).toMatch(/^error \[E_INPUT\]: GOOD \(does-not-exist\.har\): no such file$/);
   }, 60_000);
 });
+
+describe('diff of captures in formats it does not read', () => {
+  it('prints one E_CAPTURE line naming the file and where reading stopped, and exits 2', async () => {
+    const dir = await tempDir();
+    const notes = join(dir, 'notes.txt');
+    await writeFile(notes, 'these are my notes, not a capture');
+    const result = await runCli(['diff', notes, seedV4.bad]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `error [E_CAPTURE]: GOOD (${notes}): not HAR, mitmproxy flows or curl: it is neither a HAR capture, a JSON ` +
+        'request nor a curl command line (it starts with "these are my notes, ")',
+    );
+  }, 60_000);
+});

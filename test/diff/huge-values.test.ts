@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyString, classifyValue, describeKind } from '../../src/diff/value-kind.js';
 import { diffCaptures } from '../../src/diff/diff-captures.js';
-import { parseRequestInput } from '../../src/diff/read-request-input.js';
+import { parseRequestInput } from '../../src/exchange/formats/read-request-input.js';
 import { normalizeRequest } from '../../src/diff/normalize-request.js';
 import { isProbeError } from '../../src/exchange/errors.js';
 import { readCapture } from '../../src/exchange/capture-reader.js';

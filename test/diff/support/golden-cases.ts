@@ -10,7 +10,7 @@ import type { Exchange, ExchangeRequest } from '../../../src/exchange/exchange.j
 import { exchangesToHar } from '../../../src/exchange/har-codec.js';
 import { diffCaptures } from '../../../src/diff/diff-captures.js';
 import type { DiffResult } from '../../../src/diff/diff-result.js';
-import { parseRequestInput } from '../../../src/diff/read-request-input.js';
+import { parseRequestInput } from '../../../src/exchange/formats/read-request-input.js';
 import { renderDiffJson } from '../../../src/report/diff-json.js';
 import { renderDiffMarkdown } from '../../../src/report/diff-markdown.js';
 import type { ShapeName } from '../../../src/upstream/shapes.js';

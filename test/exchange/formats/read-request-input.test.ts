@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequestInput } from '../../src/diff/read-request-input.js';
-import { exchangesToHar } from '../../src/exchange/har-codec.js';
-import { browserWebCapture } from './support/fixture-captures.js';
+import { parseRequestInput } from '../../../src/exchange/formats/read-request-input.js';
+import { exchangesToHar } from '../../../src/exchange/har-codec.js';
+import { browserWebCapture } from '../../diff/support/fixture-captures.js';
 
 describe('parseRequestInput', () => {
   it('reads a HAR capture', () => {

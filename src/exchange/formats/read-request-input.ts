@@ -3,9 +3,9 @@
  * list of them) their library logged, or a curl command line. Text in, exchanges out; the CLI does
  * the file reading. Anything else is a ProbeError `E_INPUT` with a sentence saying what was expected.
  */
-import { ProbeError } from '../exchange/errors.js';
-import type { Exchange, ExchangeRequest, Header } from '../exchange/exchange.js';
-import { harToExchanges } from '../exchange/har-codec.js';
+import { ProbeError } from '../errors.js';
+import type { Exchange, ExchangeRequest, Header } from '../exchange.js';
+import { harToExchanges } from '../har-codec.js';
 import { parseCurl } from './curl-command.js';
 
 /** What an input turned out to be. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCurl, shellWords } from '../../src/diff/curl-command.js';
-import { headerList } from '../support/header-list.js';
+import { parseCurl, shellWords } from '../../../src/exchange/formats/curl-command.js';
+import { headerList } from '../../support/header-list.js';
 
 describe('parseCurl', () => {
   it('reads the DevTools "Copy as cURL (bash)" form: backslash-newlines, single quotes, $\'…\' bodies', () => {

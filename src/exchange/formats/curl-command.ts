@@ -4,8 +4,8 @@
  * backslash-newline continuations) and the options that shape a request; other options are noted
  * and ignored. It never runs anything and never reads files (`-d @file` is refused with a hint).
  */
-import { ProbeError } from '../exchange/errors.js';
-import type { ExchangeRequest, Header } from '../exchange/exchange.js';
+import { ProbeError } from '../errors.js';
+import type { ExchangeRequest, Header } from '../exchange.js';
 
 /** A parsed curl command: the request plus what was ignored. */
 export interface CurlRequest {
@@ -212,9 +212,34 @@ function dataArg(option: string, value: string): string {
   return eq === -1 ? encodeURIComponent(value) : `${value.slice(0, eq)}=${encodeURIComponent(value.slice(eq + 1))}`;
 }
 
+/**
+ * DevTools "Copy as cURL (cmd)" writes for cmd.exe: `^` escapes every special character (a `"` inside
+ * a value is `^\^"`) and ` ^` ends a continued line. Recognised by those two marks.
+ */
+export function isCmdQuoted(text: string): boolean {
+  return /\^\r?\n/.test(text) || /\^\\\^"/.test(text);
+}
+
+/** cmd.exe's quoting undone, leaving bash-style double quotes with `\"` inside, which `shellWords` reads. */
+export function undoCmdQuoting(text: string): string {
+  return text.replace(/[ \t]*\^\r?\n/g, ' ').replace(/\^([\s\S])/g, '$1');
+}
+
+/**
+ * DevTools writes an HTTP/2 request's pseudo-headers into snippets as plain headers (`authority:` in
+ * cURL; `authority`, `method`, `path`, `scheme` in PowerShell). No HTTP/1 client sends such headers:
+ * they are named back as the pseudo-headers they were, which diff ignores and a resend never sends.
+ */
+export function restorePseudoHeader(header: Header): Header {
+  return /^(authority|method|path|scheme)$/i.test(header.name)
+    ? { name: `:${header.name.toLowerCase()}`, value: header.value }
+    : header;
+}
+
 /** Parses one curl command line into a request. Throws ProbeError `E_INPUT` when it is not one. */
 export function parseCurl(text: string): CurlRequest {
-  const words = shellWords(text.trim().replace(/^\$\s+/, ''));
+  const unquoted = isCmdQuoted(text) ? undoCmdQuoting(text) : text;
+  const words = shellWords(unquoted.trim().replace(/^\$\s+/, ''));
   if (words.length === 0 || !/(^|\/)curl(\.exe)?$/.test(words[0]!))
     throw new ProbeError('E_INPUT', 'not a curl command: it does not start with "curl"');
   let method: string | undefined;
@@ -256,7 +281,7 @@ export function parseCurl(text: string): CurlRequest {
       case '-H':
       case '--header': {
         const h = headerOf(next());
-        if (h) headers.push(h);
+        if (h) headers.push(restorePseudoHeader(h));
         break;
       }
       case '-d':
