@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { ProbeError } from '../exchange/errors.js';
+import { exitCodesText } from './exit-codes.js';
 import type { AccountView, AccountsView } from '../proxy/index.js';
 import { processIo, runCommand, type CommandIo } from './run-command.js';
 
@@ -130,6 +131,7 @@ export const accountsCommand: CommandModule<object, AccountsArgs> = {
       .option('serve', { type: 'string', demandOption: true, describe: 'the URL of a running qwen-probe serve' })
       .option('api-key', { type: 'string', describe: 'a key serve was started with (also QWEN_PROBE_API_KEY)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the /admin/accounts answer as JSON' })
-      .example('$0 accounts --serve http://127.0.0.1:3000', 'one line per account') as unknown as Argv<AccountsArgs>,
+      .example('$0 accounts --serve http://127.0.0.1:3000', 'one line per account')
+      .epilog(exitCodesText('accounts')) as unknown as Argv<AccountsArgs>,
   handler: (args) => runCommand(() => runAccounts(args)),
 };

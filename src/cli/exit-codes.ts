@@ -4,7 +4,8 @@
  * 0 the command did its job and the answer is yes, 1 the answer is no (a failure upstream, requests
  * that differ) or something could not be reached, 2 bad input (flags, files, output paths), 130
  * Ctrl-C. One more, kept apart so that scripts can tell it from a failure: 3 for `capture
- * --check-page` finding a page the recorder can no longer drive. Nothing else.
+ * --check-page` finding a page the recorder can no longer drive, and for `watch --once` seeing drift. Nothing
+ * else.
  */
 
 /** Exit codes, by command: code and meaning. */
@@ -63,6 +64,18 @@ export const EXIT_CODES: Readonly<Record<string, readonly (readonly [number, str
     [0, 'stopped by Ctrl-C or SIGTERM'],
     [1, 'a session could not sign in, or the target was unreachable at start'],
     [2, 'bad input (flags, port in use)'],
+  ],
+  watch: [
+    [0, 'no change (--once), or stopped by Ctrl-C'],
+    [1, 'target unreachable (--once)'],
+    [2, 'bad input'],
+    [3, 'drift: the site changed since the last round (--once)'],
+    [130, 'Ctrl-C'],
+  ],
+  accounts: [
+    [0, 'the accounts are listed'],
+    [1, 'serve could not be reached or refused the key'],
+    [2, 'bad input'],
   ],
   simulate: [
     [0, 'stopped by Ctrl-C or SIGTERM'],

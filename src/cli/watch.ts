@@ -8,6 +8,7 @@
  * Exit codes: --once 0 no change, 3 drift, 1 target unreachable; 2 bad input; 130 Ctrl-C. Without
  * --once the watch runs until Ctrl-C and exits 0.
  */
+import { exitCodesText } from './exit-codes.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveCredentials } from '../client/credentials.js';
 import { normaliseTarget } from '../client/target.js';
@@ -186,8 +187,6 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         '$0 watch --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --once --no-browser',
         'one quick round against the simulator (exit 3 on drift)',
       )
-      .epilog(
-        'Exit codes (--once): 0 no change, 3 drift, 1 target unreachable; 2 bad input; 130 Ctrl-C.',
-      ) as unknown as Argv<WatchArgs>,
+      .epilog(exitCodesText('watch')) as unknown as Argv<WatchArgs>,
   handler: (args) => runCommand(() => watch(args)),
 };
