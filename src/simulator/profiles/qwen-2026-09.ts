@@ -92,8 +92,17 @@ export const MODELS_2026_09: readonly ModelSpec[] = [
  * JA4 of the browser the project measures with (Debian's Chromium 156, with and without SNI: a
  * loopback IP sends none). JA4 sorts the extensions, so it stays stable although Chromium shuffles
  * them on every connection (its JA3 changes each time). Node's undici: `t13d5911h1_a33745022dd6_1f22a2ca17c4`.
+ * A second connection resumes the TLS session: its ClientHello adds pre_shared_key, one extension
+ * more and another extension hash (measured: `t13i1517h2_…_e2d80978ab2e` to the loopback IP). Those
+ * are the same browser, so they pass too; a busy page opens such connections, and refusing them
+ * soft-blocked Chromium's own turns whenever it did.
  */
-export const BROWSER_JA4 = ['t13d1517h2_8daaf6152771_cb7bf5808d99', 't13i1516h2_8daaf6152771_cb7bf5808d99'];
+export const BROWSER_JA4 = [
+  't13d1517h2_8daaf6152771_cb7bf5808d99',
+  't13i1516h2_8daaf6152771_cb7bf5808d99',
+  't13d1518h2_8daaf6152771_e2d80978ab2e',
+  't13i1517h2_8daaf6152771_e2d80978ab2e',
+];
 
 /** The windows of escalation (inferred from "several soft blocks within minutes", §9.5, §9.6). */
 const ESCALATION = { count: 3, withinSeconds: 600 };
