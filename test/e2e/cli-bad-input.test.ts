@@ -121,7 +121,8 @@ const ROWS: readonly Row[] = [
   // diff
   [`diff ${SAMPLE} ${SAMPLE_BAD} --bogus`, /Unknown argument: bogus/],
   [`diff ${SAMPLE} $T/missing.har`, /BAD \(\S+missing.har\): no such file/],
-  [`diff ${SAMPLE} $T`, /BAD \(\S+\) is a directory/],
+  // A folder with one .har stands for it (Playwright's attach folder); $T holds one that is no capture.
+  [`diff ${SAMPLE} $T`, /BAD \(\S+\)( is a directory|: not HAR, mitmproxy flows or curl)/],
   [`diff ${SAMPLE} ${SAMPLE_BAD} --format pdf`, /Invalid values: Argument: format, Given: "pdf"/],
   [`diff ${SAMPLE} ${SAMPLE_BAD} --out /dev/full --format md`, /--out \/dev\/full is a device/],
   [`diff ${SAMPLE} ${SAMPLE_BAD} --out $T --format md`, /is a directory/],
@@ -177,6 +178,12 @@ const ROWS: readonly Row[] = [
   [`serve --target ${NOWHERE} --token x --port 0 --shape nope`, /unknown shape "nope"/],
   [`serve --target ${NOWHERE} --port 0 --password-file $T/pw`, /--password-file goes with exactly one --user/],
   // simulate
+  // accounts
+  ['accounts', /Missing required argument: serve/],
+  ['accounts --serve ftp://x', /--serve must be an http or https URL/],
+  // watch
+  ['watch --target http://127.0.0.1:9 --every nope', /--every "nope": give a duration with a unit/],
+  ['watch --target http://127.0.0.1:9 --bogus', /Unknown argument: bogus/],
   ['simulate --port abc', /--port must be a whole number from 0 to 65535, got "abc"/],
   ['simulate --port 0 --latency -1', /--latency "-1": give a duration/],
   ['simulate --port 0 --chunk-interval abc', /--chunk-interval "abc": give a duration/],
@@ -280,7 +287,7 @@ function expectRefused(args: string, line: RegExp, result: Run): void {
   const errors = lines.filter((l) => l.startsWith('error ['));
   expect({ code: result.code, stdout: result.stdout }, result.stderr).toEqual({ code: 2, stdout: '' });
   expect(errors, result.stderr).toHaveLength(1);
-  expect(errors[0]).toMatch(/^error \[E_(USAGE|INPUT|CAPTURE_FORMAT)\]: /);
+  expect(errors[0]).toMatch(/^error \[E_(USAGE|INPUT|CAPTURE|CAPTURE_FORMAT)\]: /);
   expect(errors[0]).toMatch(line);
   // Besides the error: at most a hint (and its continuation lines), and a note for a plain-number duration.
   expect(lines.filter((l) => !l.startsWith('error [') && !/^(hint|note): /.test(l) && !/^ {6}/.test(l))).toEqual([]);
