@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ProbeError } from '../exchange/errors.js';
+import { durationOption, integerOption } from './flag-values.js';
 
 /** An email and password. */
 export interface BrowserAccount {
@@ -59,6 +60,19 @@ export const PASSWORD_FILE_OPTION = {
   type: 'string',
   describe: 'file holding the password for --user EMAIL (first line); else QWEN_PROBE_PASSWORD, else a prompt',
 } as const;
+
+/** `--login-timeout` of every command that can wait for a login by hand. */
+export const LOGIN_TIMEOUT_OPTION = durationOption('how long to wait for a login by hand (--headed)', '5m', {
+  plainUnit: 's',
+  minMs: 1,
+})('login-timeout');
+
+/** `--cdp-port` of every command that starts Chromium. */
+export const CDP_PORT_OPTION = integerOption(
+  'also expose the browser on a DevTools port (0: any), for tools and tests',
+  undefined,
+  { min: 0, max: 65535 },
+)('cdp-port');
 
 /** How `--user` is described on every command that signs in. */
 export const USER_FLAG_TEXT =

@@ -5,13 +5,11 @@
  * (its line names the nearest candidates of the same role), 1 when the session is signed out.
  */
 import { ProbeError } from '../exchange/errors.js';
-import { readSessionFile } from '../client/session-file.js';
 import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
 import { contextForSession, loginWithBrowser } from '../capture/browser-login.js';
 import { checkPage, type PageCheck, type SelectorCheck } from '../capture/check-page.js';
 import { loadSiteProfile } from '../capture/site-profiles.js';
-import { resolveAccount } from './browser-account.js';
-import type { CaptureArgs } from './capture-support.js';
+import { sessionOrAccount, type CaptureArgs } from './capture-support.js';
 import type { CommandIo } from './run-command.js';
 
 /** The exit code of a check that found a required selector matching nothing. */
@@ -58,14 +56,7 @@ export function formatPageCheck(result: PageCheck, target: string): string[] {
 export async function checkPageCommand(args: CaptureArgs, target: string, io: CommandIo): Promise<number> {
   if (args.session && args.user) throw new ProbeError('E_USAGE', 'give only one of --session and --user');
   const profiles = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
-  const session = args.session ? await readSessionFile(args.session) : undefined;
-  const account = session
-    ? undefined
-    : await resolveAccount(args.user, {
-        prompt: args.user !== undefined,
-        passwordFile: args['password-file'],
-        warn: (line) => io.err(line),
-      });
+  const { session, account } = await sessionOrAccount(args, io);
   const { browser } = await launchBrowser({ headed: args.headed });
   try {
     let context;

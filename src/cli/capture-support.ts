@@ -6,16 +6,25 @@ import { rename, rm } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ProbeError } from '../exchange/errors.js';
+import { readSessionFile, type SessionFile } from '../client/session-file.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { openCaptureWriter, type CaptureWriterOptions } from '../exchange/capture-writer.js';
 import type { ChatTurn } from '../capture/capture-chat.js';
 import { applyNetLogHeaderOrder } from '../capture/net-log.js';
 import { THINKING_MODES, type ThinkingMode } from '../capture/chat-page.js';
 import { SITE_ERA_NAMES, type SiteEraChoice } from '../capture/site-profiles.js';
-import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT } from './browser-account.js';
-import { durationOption, integerOption, nonEmpty } from './flag-values.js';
+import {
+  CDP_PORT_OPTION,
+  LOGIN_TIMEOUT_OPTION,
+  PASSWORD_FILE_OPTION,
+  resolveAccount,
+  USER_FLAG_TEXT,
+  type BrowserAccount,
+} from './browser-account.js';
+import { durationOption, nonEmpty } from './flag-values.js';
 import { KEEP_SECRETS_OPTION, OVERWRITE_OPTION, REDACT_OPTION } from './output-flags.js';
 import { exitCodesText } from './exit-codes.js';
+import type { CommandIo } from './run-command.js';
 
 /** The flags of `capture`, after yargs. */
 export interface CaptureArgs {
@@ -131,19 +140,8 @@ export function captureFlags(yargs: Argv<object>): Argv<CaptureArgs> {
         minMs: 1,
       })('answer-timeout'),
     )
-    .option(
-      'login-timeout',
-      durationOption('how long to wait for a login by hand (--headed)', '5m', { plainUnit: 's', minMs: 1 })(
-        'login-timeout',
-      ),
-    )
-    .option(
-      'cdp-port',
-      integerOption('also expose the browser on a DevTools port (0: any), for tools and tests', undefined, {
-        min: 0,
-        max: 65535,
-      })('cdp-port'),
-    )
+    .option('login-timeout', LOGIN_TIMEOUT_OPTION)
+    .option('cdp-port', CDP_PORT_OPTION)
     .example(
       '$0 capture --target http://127.0.0.1:8787 --session .qwen-probe/session.json --prompt Hello --prompt ' +
         '"And then?"',
@@ -249,4 +247,22 @@ export async function rewriteInWireOrder(
     await rm(temp, { force: true }).catch(() => undefined);
     return 0;
   }
+}
+
+/**
+ * The session file, or else the account to log in with, resolved before Chromium starts: a missing
+ * password is a usage error, not a browser launched for nothing.
+ */
+export async function sessionOrAccount(
+  args: CaptureArgs,
+  io: CommandIo,
+): Promise<{ session: SessionFile | undefined; account: BrowserAccount | undefined }> {
+  const session = args.session ? await readSessionFile(args.session) : undefined;
+  if (session) return { session, account: undefined };
+  const account = await resolveAccount(args.user, {
+    prompt: args.user !== undefined,
+    passwordFile: args['password-file'],
+    warn: (line) => io.err(line),
+  });
+  return { session, account };
 }

@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ProbeError } from '../exchange/errors.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { openCaptureWriter } from '../exchange/capture-writer.js';
-import { readSessionFile, type SessionFile } from '../client/session-file.js';
+import type { SessionFile } from '../client/session-file.js';
 import { normaliseTarget } from '../client/target.js';
 import { exchangeLine } from '../client/describe-exchange.js';
 import { closeQuietly, launchBrowser } from '../capture/browser-launch.js';
@@ -26,7 +26,7 @@ import { contextForSession, loginWithBrowser, openPage } from '../capture/browse
 import { startBrowserRecorder } from '../capture/browser-recorder.js';
 import { captureChat, type ChatTurn } from '../capture/capture-chat.js';
 import { loadSiteProfile, loginProfile, type SiteProfiles } from '../capture/site-profiles.js';
-import { resolveAccount, type BrowserAccount } from './browser-account.js';
+import type { BrowserAccount } from './browser-account.js';
 import { checkPageCommand } from './capture-check-page.js';
 import { urlFilter } from '../capture/browser-recorder.js';
 import { checkOutputPath } from '../exchange/output-file.js';
@@ -42,6 +42,7 @@ import {
   untilStopped,
   withInterrupt,
   type CaptureArgs,
+  sessionOrAccount,
 } from './capture-support.js';
 
 export type { CaptureArgs } from './capture-support.js';
@@ -115,15 +116,7 @@ export async function capture(args: CaptureArgs, io: CommandIo = processIo, sign
   const out = args.out ?? defaultCapturePath(target);
   await checkOutputPath(out, { flag: '--out', overwrite: args.overwrite });
   const profile = await loadSiteProfile(target, { selectorsFile: args.selectors, era: args['site-era'] });
-  const session = args.session ? await readSessionFile(args.session) : undefined;
-  // Resolved before Chromium starts: a missing password is a usage error, not a browser launched for nothing.
-  const account = session
-    ? undefined
-    : await resolveAccount(args.user, {
-        prompt: args.user !== undefined,
-        passwordFile: args['password-file'],
-        warn: (line) => io.err(line),
-      });
+  const { session, account } = await sessionOrAccount(args, io);
   if (!session && !account && !args.headed)
     throw new ProbeError('E_USAGE', 'capture needs --session FILE, --user EMAIL or --headed', {
       hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',

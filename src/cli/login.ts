@@ -10,8 +10,8 @@ import { lstat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { readSessionFile, writeSessionFile } from '../client/session-file.js';
 import { checkOutputPath } from '../exchange/output-file.js';
-import { PASSWORD_FILE_OPTION, USER_FLAG_TEXT } from './browser-account.js';
-import { durationOption, integerOption } from './flag-values.js';
+import { CDP_PORT_OPTION, LOGIN_TIMEOUT_OPTION, PASSWORD_FILE_OPTION, USER_FLAG_TEXT } from './browser-account.js';
+import { durationOption } from './flag-values.js';
 import { OVERWRITE_OPTION } from './output-flags.js';
 import { exitCodesText } from './exit-codes.js';
 import { normaliseTarget } from '../client/target.js';
@@ -140,19 +140,8 @@ export const loginCommand: CommandModule<object, LoginArgs> = {
           'timeout',
         ),
       )
-      .option(
-        'login-timeout',
-        durationOption('how long to wait for a login by hand (--headed)', '5m', { plainUnit: 's', minMs: 1 })(
-          'login-timeout',
-        ),
-      )
-      .option(
-        'cdp-port',
-        integerOption('also expose the browser on a DevTools port (0: any), for tools and tests', undefined, {
-          min: 0,
-          max: 65535,
-        })('cdp-port'),
-      )
+      .option('login-timeout', LOGIN_TIMEOUT_OPTION)
+      .option('cdp-port', CDP_PORT_OPTION)
       .example(
         'QWEN_PROBE_PASSWORD=demo-password $0 login --target http://127.0.0.1:8787 --user demo@qwen-probe.test',
         'log in to the simulator',
