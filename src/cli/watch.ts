@@ -16,7 +16,7 @@ import { ProbeError } from '../exchange/errors.js';
 import { roundSummary } from '../report/index.js';
 import { DEFAULT_ERA, ERA_NAMES, isEraName } from '../upstream/eras.js';
 import { runWatchRound, watchLoop, type WatchAuth, type WatchRoundOptions } from '../workflow/index.js';
-import { resolveAccount } from './browser-account.js';
+import { PASSWORD_FILE_OPTION, resolveAccount, USER_FLAG_TEXT } from './browser-account.js';
 import { interruptSignal, processIo, runCommand, type CommandIo } from './run-command.js';
 
 /** The exit code of a round that saw drift. */
@@ -26,6 +26,7 @@ export interface WatchArgs {
   readonly target?: string;
   readonly session?: string;
   readonly user?: string;
+  readonly 'password-file'?: string;
   readonly era?: string;
   readonly every?: string;
   readonly once?: boolean;
@@ -82,11 +83,21 @@ export async function watchOptions(args: WatchArgs, io: CommandIo): Promise<Watc
   const timeoutMs = parseWatchDuration('timeout', args.timeout ?? '60s', { minMs: 1000, maxMs: 3_600_000 });
   if (args.webhook !== undefined) checkUrl('webhook', args.webhook);
   if (args.out === '') throw new ProbeError('E_USAGE', '--out must name a folder');
-  const account = args.session ? undefined : await resolveAccount(args.user, { prompt: false });
+  const account = args.session
+    ? undefined
+    : await resolveAccount(args.user, {
+        prompt: false,
+        passwordFile: args['password-file'],
+        warn: (line) => io.err(line),
+      });
   if (!args.session && !account)
-    throw new ProbeError('E_USAGE', 'watch needs --session FILE or --user EMAIL:PASSWORD', {
-      hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',
-    });
+    throw new ProbeError(
+      'E_USAGE',
+      'watch needs --session FILE or --user EMAIL (password from QWEN_PROBE_PASSWORD or --password-file)',
+      {
+        hint: 'or set QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD',
+      },
+    );
   let auth: WatchAuth | undefined;
   const credentials = async (): Promise<WatchAuth> => {
     if (auth) return auth;
@@ -154,10 +165,8 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
     yargs
       .option('target', { type: 'string', describe: 'the site, e.g. https://chat.qwen.ai or the simulator URL' })
       .option('session', { type: 'string', describe: 'a session file saved by `login`' })
-      .option('user', {
-        type: 'string',
-        describe: 'EMAIL:PASSWORD to sign in with (or QWEN_PROBE_EMAIL and QWEN_PROBE_PASSWORD)',
-      })
+      .option('user', { type: 'string', describe: USER_FLAG_TEXT })
+      .option('password-file', PASSWORD_FILE_OPTION)
       .option('era', {
         type: 'string',
         default: DEFAULT_ERA,
@@ -184,7 +193,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .option('timeout', { type: 'string', default: '60s', describe: 'longest wait of each step, with a unit' })
       .example('$0 watch --target https://chat.qwen.ai --session .qwen-probe/session.json', 'a round every 15 minutes')
       .example(
-        '$0 watch --target http://127.0.0.1:8787 --user demo@qwen-probe.test:demo-password --once --no-browser',
+        'QWEN_PROBE_PASSWORD=demo-password $0 watch --target http://127.0.0.1:8787 --user demo@qwen-probe.test --once --no-browser',
         'one quick round against the simulator (exit 3 on drift)',
       )
       .epilog(exitCodesText('watch')) as unknown as Argv<WatchArgs>,
